@@ -1,0 +1,3 @@
+module securemail
+
+go 1.26

@@ -1,0 +1,121 @@
+package cms
+
+import (
+	"bytes"
+	"encoding/asn1"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+func TestToDERIndefiniteAndConstructedStrings(t *testing.T) {
+	// SEQUENCE (indefinite) { OCTET STRING (constructed, indefinite) { "ab", "cd" }, INTEGER 5 }
+	ber := []byte{0x30, 0x80, 0x24, 0x80, 0x04, 0x02, 'a', 'b', 0x04, 0x02, 'c', 'd', 0x00, 0x00, 0x02, 0x01, 0x05, 0x00, 0x00}
+	der, err := ToDER(ber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		S []byte
+		I int
+	}
+	if rest, err := asn1.Unmarshal(der, &v); err != nil || len(rest) != 0 {
+		t.Fatalf("DER does not parse: %v (% x)", err, der)
+	}
+	if string(v.S) != "abcd" || v.I != 5 {
+		t.Fatalf("got %q %d", v.S, v.I)
+	}
+}
+
+func TestToDERKeepsDERUnchanged(t *testing.T) {
+	der, _ := asn1.Marshal(struct {
+		A []byte
+		B string
+	}{bytes.Repeat([]byte{7}, 300), "x"})
+	out, err := ToDER(der)
+	if err != nil || !bytes.Equal(out, der) {
+		t.Fatalf("DER input changed: %v", err)
+	}
+	if &out[0] != &der[0] {
+		t.Error("DER input was copied")
+	}
+}
+
+func TestToDERRejectsMalformed(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"empty":           {},
+		"truncated":       {0x04, 0x05, 1, 2},
+		"no end":          {0x30, 0x80, 0x02, 0x01, 0x01},
+		"indef primitive": {0x04, 0x80, 0x00, 0x00},
+		"trailing":        {0x02, 0x01, 0x01, 0xff},
+		"huge length":     {0x04, 0x84, 0xff, 0xff, 0xff, 0xff},
+		"bad chunk":       {0x24, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00},
+	} {
+		if _, err := ToDER(in); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	deep := bytes.Repeat([]byte{0x30, 0x80}, 100)
+	if _, err := ToDER(deep); err == nil {
+		t.Error("accepted 100 levels of nesting")
+	}
+}
+
+// TestToDERMatchesOpenSSL converts the BER PKCS#12 files that NSS exports and
+// checks that OpenSSL, an independent parser, reads the same structure.
+func TestToDERMatchesOpenSSL(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/thunderbird/smime/*.p12")
+	if len(files) == 0 {
+		t.Fatal("corpus .p12 files missing")
+	}
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("openssl is required in CI")
+		}
+		t.Skip("openssl not installed")
+	}
+	for _, f := range files {
+		in, _ := os.ReadFile(f)
+		der, err := ToDER(in)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		dump := func(b []byte) string {
+			cmd := exec.Command(openssl, "asn1parse", "-inform", "DER", "-i")
+			cmd.Stdin = bytes.NewReader(b)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: openssl asn1parse: %v", f, err)
+			}
+			return string(out)
+		}
+		if !bytes.Contains([]byte(dump(der)), []byte("pkcs7-data")) {
+			t.Errorf("%s: converted file lost its structure", f)
+		}
+		if bytes.Contains([]byte(dump(der)), []byte("l=inf")) {
+			t.Errorf("%s: converted file still has indefinite lengths", f)
+		}
+	}
+}
+
+func FuzzToDER(f *testing.F) {
+	f.Add([]byte{0x30, 0x80, 0x24, 0x80, 0x04, 0x02, 'a', 'b', 0x00, 0x00, 0x00, 0x00})
+	f.Add([]byte{0x03, 0x02, 0x00, 0x01})
+	if b, err := os.ReadFile("../testdata/thunderbird/smime/Alice.p12"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		der, err := ToDER(in)
+		if err != nil {
+			return
+		}
+		// The result is DER: converting it again changes nothing.
+		again, err := ToDER(der)
+		if err != nil || !bytes.Equal(again, der) {
+			t.Fatalf("ToDER not idempotent: %v", err)
+		}
+	})
+}
