@@ -2,7 +2,9 @@ package cli
 
 import "context"
 
-// runDiag is a placeholder until the command lands.
-func runDiag(_ context.Context, env *Env, _ []string) int {
-	return Fail(env, ExitError, "'diag' is not available yet")
+func runDiag(ctx context.Context, env *Env, args []string) int {
+	return subcommands(ctx, env, "diag", args, map[string]command{
+		"pop3": {"check a POP3 server: banner, capabilities, TLS, login, mailbox size", runDiagPOP3},
+		"smtp": {"check an SMTP server: banner, EHLO, TLS, authentication, a test message", runDiagSMTP},
+	})
 }
