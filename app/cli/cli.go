@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"testca":  {"issue test certificates (Root CA, EC CA, Mail.pfx handouts)", runTestCA},
 		"smime":   {"sign, encrypt, open and export S/MIME messages", runSMIME},
 		"diag":    {"check a POP3 or SMTP server step by step", runDiag},
+		"testnet": {"run the bundled offline TESTA network, inspect and disturb it", runTestnet},
 		"version": {"print the program's version", runVersion},
 	}
 }
