@@ -9,6 +9,8 @@ import (
 	_ "github.com/emersion/go-message"
 	_ "github.com/emersion/go-sasl"
 	_ "github.com/emersion/go-smtp"
+	_ "github.com/zalando/go-keyring"
 	_ "golang.org/x/crypto/cryptobyte"
+	_ "modernc.org/sqlite"
 	_ "software.sslmate.com/src/go-pkcs12"
 )
