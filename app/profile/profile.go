@@ -1,0 +1,206 @@
+// Package profile is SecureMail's data folder: the settings of one account,
+// the trusted authorities, the user's own Digital IDs (certificates only —
+// private keys and passwords live in the OS keyring), and the mail store.
+// Two profiles never share a file or a keyring entry.
+package profile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Settings are what the user chooses; they are stored as settings.json.
+type Settings struct {
+	Version  int      `json:"version"`
+	Account  Account  `json:"account"`
+	Security Security `json:"security"`
+	// CheckEvery is how often the app fetches new mail; 0 means never automatically.
+	CheckEvery Duration `json:"check_every"`
+	// LeaveOnServerDays keeps fetched mail on the server for that many days;
+	// 0 deletes it once it is safely stored here; -1 keeps it for ever.
+	LeaveOnServerDays int `json:"leave_on_server_days"`
+	// HarvestDigitalIDs adds the Digital IDs of validly signed mail to the
+	// address book automatically.
+	HarvestDigitalIDs bool `json:"harvest_digital_ids"`
+	// Bundled is true when the account uses the bundled offline network.
+	Bundled bool `json:"bundled,omitempty"`
+}
+
+// Account is the mail account: the TESTA address and its servers.
+type Account struct {
+	Address     string `json:"address"`
+	DisplayName string `json:"display_name,omitempty"`
+	POP3        Server `json:"pop3"`
+	SMTP        Server `json:"smtp"`
+	// ServerCA is a file in the profile folder holding the CA that issued the
+	// servers' TLS certificates, when they are private ("" = system roots).
+	ServerCA string `json:"server_ca,omitempty"`
+}
+
+// Server is one mail server. The password is not here: it is in the keyring.
+type Server struct {
+	Address  string `json:"address"` // host:port
+	TLS      string `json:"tls"`     // none | starttls | implicit
+	Username string `json:"username"`
+	// AllowCleartext permits a login without TLS (a test network only).
+	AllowCleartext bool `json:"allow_cleartext,omitempty"`
+}
+
+// Security holds the seed's defaults for outgoing mail.
+type Security struct {
+	SignAll    bool `json:"sign_all"`
+	EncryptAll bool `json:"encrypt_all"`
+}
+
+// Duration is a time.Duration written as text ("5m0s") in JSON.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as text.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a duration written as text.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("profile: a duration must be text such as \"5m\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// DefaultSettings are the calm defaults of UX.md: sign and encrypt all
+// outgoing mail, check every 5 minutes, delete from the server once stored,
+// harvest Digital IDs from validly signed mail.
+func DefaultSettings() Settings {
+	return Settings{
+		Version:           1,
+		Security:          Security{SignAll: true, EncryptAll: true},
+		CheckEvery:        Duration(5 * time.Minute),
+		HarvestDigitalIDs: true,
+	}
+}
+
+// Profile is an opened data folder.
+type Profile struct {
+	Dir string
+}
+
+// ErrNoAccount means the profile has no account yet (the first-run wizard or
+// `securemail account setup` creates it).
+var ErrNoAccount = errors.New("profile: no account is set up yet; run the first-run wizard or 'securemail account setup'")
+
+// DefaultDir is the profile folder used when none is given: SecureMail
+// under the OS configuration folder.
+func DefaultDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("profile: no configuration folder on this system; give one with --profile: %w", err)
+	}
+	return filepath.Join(base, "SecureMail"), nil
+}
+
+// Open opens (creating if needed, mode 0700) the profile folder dir.
+func Open(dir string) (*Profile, error) {
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	for _, sub := range []string{"", "trust", "ids", "contacts"} {
+		if err := os.MkdirAll(filepath.Join(abs, sub), 0o700); err != nil {
+			return nil, fmt.Errorf("profile: cannot create the profile folder %s: %w", abs, err)
+		}
+	}
+	return &Profile{Dir: abs}, nil
+}
+
+// Path returns the path of a file or folder inside the profile.
+func (p *Profile) Path(elem ...string) string {
+	return filepath.Join(append([]string{p.Dir}, elem...)...)
+}
+
+// HasAccount reports whether settings.json exists.
+func (p *Profile) HasAccount() bool {
+	_, err := os.Stat(p.Path("settings.json"))
+	return err == nil
+}
+
+// Load reads the settings; ErrNoAccount when there are none yet.
+func (p *Profile) Load() (Settings, error) {
+	b, err := os.ReadFile(p.Path("settings.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return DefaultSettings(), ErrNoAccount
+	}
+	if err != nil {
+		return Settings{}, fmt.Errorf("profile: cannot read the settings: %w", err)
+	}
+	s := DefaultSettings()
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Settings{}, fmt.Errorf("profile: the settings file %s is damaged (%v); fix it or set the account up again", p.Path("settings.json"), err)
+	}
+	return s, nil
+}
+
+// Save writes the settings atomically.
+func (p *Profile) Save(s Settings) error {
+	if s.Version == 0 {
+		s.Version = 1
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	return WriteFileAtomic(p.Path("settings.json"), append(b, '\n'), 0o600)
+}
+
+// WriteFileAtomic writes data to path so that a crash leaves either the old
+// or the new file, never a mix: temp file, fsync, rename, fsync the folder.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("profile: cannot write in %s: %w", dir, err)
+	}
+	name := tmp.Name()
+	defer os.Remove(name)
+	err = tmp.Chmod(perm)
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("profile: writing %s: %w", path, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("profile: syncing %s: %w", dir, err)
+	}
+	return nil
+}

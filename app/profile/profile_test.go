@@ -1,0 +1,59 @@
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestNewProfileHasNoAccountAndDefaults(t *testing.T) {
+	p, err := Open(filepath.Join(t.TempDir(), "p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Load()
+	if !errors.Is(err, ErrNoAccount) {
+		t.Fatalf("Load on a new profile: %v", err)
+	}
+	if !s.Security.SignAll || !s.Security.EncryptAll || time.Duration(s.CheckEvery) != 5*time.Minute {
+		t.Fatalf("defaults are not the seed's: %+v", s)
+	}
+	fi, _ := os.Stat(p.Dir)
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("profile folder mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	p, _ := Open(t.TempDir())
+	s := DefaultSettings()
+	s.Account = Account{Address: "Marie.Curie@tcn.f.eu-admin.net",
+		POP3: Server{Address: "127.0.0.1:1110", TLS: "starttls", Username: "marie"}}
+	s.Security.EncryptAll = false
+	s.LeaveOnServerDays = 7
+	if err := p.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Account != s.Account || got.Security != s.Security || got.LeaveOnServerDays != 7 || got.CheckEvery != s.CheckEvery {
+		t.Fatalf("round trip: got %+v, want %+v", got, s)
+	}
+	fi, _ := os.Stat(p.Path("settings.json"))
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("settings.json mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestDamagedSettingsSaySo(t *testing.T) {
+	p, _ := Open(t.TempDir())
+	os.WriteFile(p.Path("settings.json"), []byte("{not json"), 0o600)
+	_, err := p.Load()
+	if err == nil || errors.Is(err, ErrNoAccount) {
+		t.Fatalf("damaged settings: %v", err)
+	}
+}
