@@ -1,0 +1,261 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// temporary is implemented by errors that know whether they are worth a
+// retry, such as smtpclient's *Error.
+type temporary interface{ Temporary() bool }
+
+// IsTemporary reports whether err should be retried. Errors that do not say
+// are temporary: a message is never failed on an error of unknown kind
+// before its lifetime ends.
+func IsTemporary(err error) bool {
+	var t temporary
+	if errors.As(err, &t) {
+		return t.Temporary()
+	}
+	return true
+}
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string   { return e.err.Error() }
+func (e *permanentError) Unwrap() error   { return e.err }
+func (e *permanentError) Temporary() bool { return false }
+
+// Permanent marks err as not worth a retry.
+func Permanent(err error) error { return &permanentError{err} }
+
+// attempt runs one delivery attempt of message id. It is called by the
+// message's timer.
+func (q *Queue) attempt(id string) {
+	q.mu.Lock()
+	e := q.msgs[id]
+	if q.closed || e == nil || e.running {
+		q.mu.Unlock()
+		return
+	}
+	e.running = true
+	q.wg.Add(1)
+	m := e.meta
+	m.Rcpts = append([]Recipient(nil), m.Rcpts...)
+	q.mu.Unlock()
+	defer q.wg.Done()
+
+	select {
+	case q.sem <- struct{}{}:
+	case <-q.ctx.Done():
+		q.finishAttempt(id, nil, false)
+		return
+	}
+	defer func() { <-q.sem }()
+
+	remove := q.run(&m)
+	q.finishAttempt(id, &m, remove)
+}
+
+// finishAttempt stores the updated meta in memory and schedules the next
+// attempt or forgets the message.
+func (q *Queue) finishAttempt(id string, m *Meta, remove bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e := q.msgs[id]
+	if e == nil {
+		return
+	}
+	e.running = false
+	if m != nil {
+		e.meta = *m
+	}
+	if remove {
+		delete(q.msgs, id)
+		return
+	}
+	if q.closed {
+		return
+	}
+	q.scheduleLocked(id, e, e.meta.NextAttempt.Sub(q.o.Clock.Now()))
+}
+
+// run performs the attempt on m, persisting each change, and returns
+// whether the message is finished (and removed). On a storage error the message stays
+// queued and is tried again at the next interval.
+func (q *Queue) run(m *Meta) (remove bool) {
+	now := q.o.Clock.Now()
+	expires := m.Arrived.Add(q.o.Lifetime)
+	var todo []int
+	for i, r := range m.Rcpts {
+		if r.Status == Pending || r.Status == Deferred {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) > 0 && !now.Before(expires) {
+		// The lifetime is over: fail what is left without another try.
+		for _, i := range todo {
+			r := &m.Rcpts[i]
+			r.Status, r.At = Failed, now
+			if r.LastError == "" {
+				r.LastError = "not delivered within the queue lifetime"
+			}
+			r.LastError = "lifetime of " + q.o.Lifetime.String() + " exceeded; last error: " + r.LastError
+		}
+		q.o.Observe(Event{Kind: "failed", Meta: *m, To: addrsAt(m.Rcpts, todo), Result: "queue lifetime exceeded"})
+		todo = nil
+	} else if len(todo) > 0 {
+		ctx, cancel := context.WithTimeout(q.ctx, q.o.AttemptTimeout)
+		errs := q.deliver(ctx, m, todo)
+		cancel()
+		m.Attempts++
+		m.LastAttempt = now
+		for k, i := range todo {
+			r := &m.Rcpts[i]
+			err := errs[k]
+			switch {
+			case err == nil:
+				r.Status, r.At, r.LastError = Delivered, now, ""
+				q.o.Observe(Event{Kind: "delivered", Meta: *m, To: []string{r.To}, Result: "accepted"})
+			case IsTemporary(err):
+				r.Status, r.LastError = Deferred, err.Error()
+				q.o.Observe(Event{Kind: "deferred", Meta: *m, To: []string{r.To}, Result: err.Error()})
+			default:
+				r.Status, r.At, r.LastError = Failed, now, err.Error()
+				q.o.Observe(Event{Kind: "failed", Meta: *m, To: []string{r.To}, Result: err.Error()})
+			}
+		}
+	}
+	m.NextAttempt = now.Add(q.o.RetryInterval)
+	if m.NextAttempt.After(expires) && now.Before(expires) {
+		m.NextAttempt = expires
+	}
+
+	// Notices. A null sender never gets one (RFC 5321 §4.5.5).
+	var deferred, failed []int
+	for i, r := range m.Rcpts {
+		switch {
+		case r.Status == Deferred || r.Status == Pending:
+			deferred = append(deferred, i)
+		case r.Status == Failed && !r.Notified:
+			failed = append(failed, i)
+		}
+	}
+	if m.From == "" {
+		for _, i := range failed {
+			m.Rcpts[i].Notified = true
+		}
+		failed = nil
+	}
+	if len(failed) > 0 {
+		if err := q.notify(m, "failed", failed); err == nil {
+			for _, i := range failed {
+				m.Rcpts[i].Notified = true
+			}
+		}
+	}
+	if len(deferred) > 0 && !m.DelayNotified && m.From != "" && now.Sub(m.Arrived) >= q.o.DelayAfter {
+		if err := q.notify(m, "delayed", deferred); err == nil {
+			m.DelayNotified = true
+		}
+	}
+
+	finished := true
+	for _, r := range m.Rcpts {
+		if r.Status == Pending || r.Status == Deferred || (r.Status == Failed && !r.Notified) {
+			finished = false
+		}
+	}
+	if finished {
+		if err := q.finish(m); err == nil {
+			return true
+		}
+	}
+	if err := writeJSON(q.o.Dir, m.ID+metaExt, m); err == nil {
+		_ = syncDir(q.o.Dir)
+	}
+	return false
+}
+
+func addrsAt(rs []Recipient, idx []int) []string {
+	out := make([]string, len(idx))
+	for k, i := range idx {
+		out[k] = rs[i].To
+	}
+	return out
+}
+
+// deliver calls the Target for the recipients at idx and returns one error
+// per recipient.
+func (q *Queue) deliver(ctx context.Context, m *Meta, idx []int) []error {
+	f, err := os.Open(filepath.Join(q.o.Dir, m.ID+msgExt))
+	errs := make([]error, len(idx))
+	if err != nil {
+		for k := range errs {
+			errs[k] = fmt.Errorf("queue: the message file is unreadable: %w", err)
+		}
+		return errs
+	}
+	defer f.Close()
+	got := q.o.Target.Deliver(ctx, Delivery{ID: m.ID, EnvID: m.EnvID, From: m.From, To: addrsAt(m.Rcpts, idx), Body: f, Size: m.Size})
+	for k := range errs {
+		if k < len(got) {
+			errs[k] = got[k]
+		} else {
+			errs[k] = errors.New("queue: the target gave no result for this recipient")
+		}
+	}
+	return errs
+}
+
+func (q *Queue) notify(m *Meta, kind string, idx []int) error {
+	if q.o.Notifier == nil {
+		return nil
+	}
+	f, err := os.Open(filepath.Join(q.o.Dir, m.ID+msgExt))
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	defer f.Close()
+	rs := make([]Recipient, len(idx))
+	for k, i := range idx {
+		rs[k] = m.Rcpts[i]
+	}
+	n := Notice{Kind: kind, Meta: *m, Rcpts: rs, RetryUntil: m.Arrived.Add(q.o.Lifetime), Body: f}
+	ctx, cancel := context.WithTimeout(q.ctx, q.o.AttemptTimeout)
+	defer cancel()
+	if err := q.o.Notifier.Notify(ctx, n); err != nil {
+		q.o.Observe(Event{Kind: "dsn-failed", Meta: *m, To: addrsAt(m.Rcpts, idx), Result: err.Error()})
+		return err
+	}
+	q.o.Observe(Event{Kind: "dsn-sent", Meta: *m, To: addrsAt(m.Rcpts, idx), Result: kind})
+	return nil
+}
+
+// finish writes the message's tombstone — the durable record that every
+// recipient is done — and then removes its files. A crash after the
+// tombstone and before the removal is repaired by the next Open.
+func (q *Queue) finish(m *Meta) error {
+	at := q.o.Clock.Now()
+	ts := tombstone{ID: m.ID, EnvID: m.EnvID, Rcpts: rcptAddrs(m.Rcpts), At: at}
+	done := filepath.Join(q.o.Dir, doneDir)
+	if err := writeJSON(done, m.ID+metaExt, ts); err != nil {
+		return err
+	}
+	if err := syncDir(done); err != nil {
+		return err
+	}
+	q.mu.Lock()
+	q.stones[m.ID] = at
+	q.mu.Unlock()
+	q.removeFiles(m.ID)
+	return nil
+}
+
+func (q *Queue) removeFiles(id string) {
+	os.Remove(filepath.Join(q.o.Dir, id+metaExt))
+	os.Remove(filepath.Join(q.o.Dir, id+msgExt))
+}
