@@ -1,0 +1,215 @@
+package envelope
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"securemail/internal/testenv"
+	"securemail/testnet/testca"
+)
+
+// runOpenSSL runs openssl with a deadline and fails the test on error.
+func runOpenSSL(t testing.TB, openssl string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := testenv.Run(ctx, nil, openssl, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// testMessage is a MIME entity with binary-unsafe bytes (CR, LF, NUL, 8-bit),
+// 1,000 bytes long so that it spans many blocks and no padding is trivial.
+func testMessage() []byte {
+	var b bytes.Buffer
+	b.WriteString("Content-Type: application/octet-stream\r\n\r\n")
+	for i := 0; b.Len() < 1000; i++ {
+		b.WriteByte(byte(i * 7))
+	}
+	return b.Bytes()
+}
+
+// TestOpenSSLDecryptsOurMessages: what Encrypt writes, `openssl cms -decrypt`
+// opens to the same bytes, for every cipher and key management we write.
+func TestOpenSSLDecryptsOurMessages(t *testing.T) {
+	openssl := testenv.RequireTool(t, "openssl", "openssl")
+	f := newFixture(t)
+	msg := testMessage()
+	type kind struct {
+		name string
+		kt   testca.KeyType
+		oaep crypto.Hash
+	}
+	kinds := []kind{
+		{"rsa-pkcs1v15", testca.RSA2048, 0},
+		{"rsa-oaep-sha1", testca.RSA2048, crypto.SHA1},
+		{"rsa-oaep-sha256", testca.RSA2048, crypto.SHA256},
+		{"ecdh-p256", testca.P256, 0},
+		{"ecdh-p384", testca.P384, 0},
+	}
+	for _, c := range []Cipher{AES256CBC, AES128CBC, AES256GCM, AES128GCM} {
+		for _, k := range kinds {
+			t.Run(string(c)+"/"+k.name, func(t *testing.T) {
+				id := f.ids[k.kt]
+				der, err := Encrypt(msg, []*x509.Certificate{id.key.Certificate}, Options{Cipher: c, OAEPHash: k.oaep})
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := filepath.Join(t.TempDir(), "msg.p7m")
+				out := in + ".out"
+				if err := os.WriteFile(in, der, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				runOpenSSL(t, openssl, "cms", "-decrypt", "-inform", "DER", "-binary", "-in", in, "-out", out,
+					"-recip", id.certPEM, "-inkey", id.keyPEM)
+				got, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, msg) {
+					t.Fatalf("openssl decrypted %d bytes, want the %d we encrypted", len(got), len(msg))
+				}
+				// OpenSSL reports the structure it read: the content type and
+				// the key management must be the ones we meant.
+				printed := string(runOpenSSL(t, openssl, "cms", "-cmsout", "-print", "-inform", "DER", "-in", in))
+				wantType := "pkcs7-envelopedData"
+				if c == AES256GCM || c == AES128GCM {
+					wantType = "id-smime-ct-authEnvelopedData"
+				}
+				for _, want := range []string{wantType, wantKeyAlgorithm(k.name)} {
+					if !strings.Contains(printed, want) {
+						t.Errorf("openssl -cmsout -print lacks %q:\n%s", want, printed)
+					}
+				}
+			})
+		}
+	}
+	t.Run("three recipients", func(t *testing.T) {
+		certs := []*x509.Certificate{f.ids[testca.RSA2048].key.Certificate, f.ids[testca.P256].key.Certificate, f.ids[testca.P384].key.Certificate}
+		der, err := Encrypt(msg, certs, Options{Cipher: AES256GCM, OAEPHash: crypto.SHA256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := filepath.Join(t.TempDir(), "msg.p7m")
+		if err := os.WriteFile(in, der, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, kt := range []testca.KeyType{testca.RSA2048, testca.P256, testca.P384} {
+			id := f.ids[kt]
+			out := in + "." + string(kt)
+			runOpenSSL(t, openssl, "cms", "-decrypt", "-inform", "DER", "-binary", "-in", in, "-out", out,
+				"-recip", id.certPEM, "-inkey", id.keyPEM)
+			if got, _ := os.ReadFile(out); !bytes.Equal(got, msg) {
+				t.Errorf("openssl with the %s key decrypted %d bytes, want %d", kt, len(got), len(msg))
+			}
+		}
+	})
+}
+
+// wantKeyAlgorithm is how `openssl cms -cmsout -print` names the key
+// management algorithm.
+func wantKeyAlgorithm(kind string) string {
+	switch kind {
+	case "rsa-pkcs1v15":
+		return "rsaEncryption"
+	case "rsa-oaep-sha1", "rsa-oaep-sha256":
+		return "rsaesOaep"
+	case "ecdh-p256":
+		return "dhSinglePass-stdDH-sha256kdf-scheme"
+	default:
+		return "dhSinglePass-stdDH-sha384kdf-scheme"
+	}
+}
+
+// TestWeDecryptOpenSSLMessages: what `openssl cms -encrypt` writes, Decrypt
+// opens to the same bytes.
+func TestWeDecryptOpenSSLMessages(t *testing.T) {
+	openssl := testenv.RequireTool(t, "openssl", "openssl")
+	f := newFixture(t)
+	rsaID, p256, p384 := f.ids[testca.RSA2048], f.ids[testca.P256], f.ids[testca.P384]
+	other := f.issue(t, testca.RSA2048, "Jan.Novak@tcn.cz.eu-admin.net") // a recipient whose key we lack
+	stranger := f.issue(t, testca.P256, "Ana.Lopez@tcn.e.eu-admin.net")  // a key that is no recipient's
+	msg := testMessage()
+	cases := []struct {
+		name       string
+		args       []string
+		recipients []*identity
+		key        *identity // the key we decrypt with
+		cipher     Cipher
+		km         string
+	}{
+		{"aes128", []string{"-aes128"}, []*identity{rsaID}, rsaID, AES128CBC, "rsa"},
+		{"aes192", []string{"-aes192"}, []*identity{rsaID}, rsaID, AES192CBC, "rsa"},
+		{"aes256", []string{"-aes256"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa"},
+		{"des3", []string{"-des3"}, []*identity{rsaID}, rsaID, DES3CBC, "rsa"},
+		{"default cipher", nil, []*identity{rsaID}, rsaID, DES3CBC, "rsa"},
+		{"aes-128-gcm", []string{"-aes-128-gcm"}, []*identity{rsaID}, rsaID, AES128GCM, "rsa"},
+		{"aes-256-gcm", []string{"-aes-256-gcm"}, []*identity{rsaID}, rsaID, AES256GCM, "rsa"},
+		{"oaep default", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha1"},
+		{"oaep sha256", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha256"},
+		{"oaep sha256 gcm", []string{"-aes-256-gcm", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}, []*identity{rsaID}, rsaID, AES256GCM, "rsa-oaep-sha256"},
+		{"ec p256", []string{"-aes256"}, []*identity{p256}, p256, AES256CBC, "ecdh-p256"},
+		{"ec p384", []string{"-aes128"}, []*identity{p384}, p384, AES128CBC, "ecdh-p384"},
+		{"ec p384 gcm", []string{"-aes-256-gcm"}, []*identity{p384}, p384, AES256GCM, "ecdh-p384"},
+		{"keyid rsa", []string{"-aes256", "-keyid"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa"},
+		{"keyid ec", []string{"-aes256", "-keyid"}, []*identity{p256}, p256, AES256CBC, "ecdh-p256"},
+		{"several recipients, we are third", []string{"-aes256"}, []*identity{other, p384, rsaID}, rsaID, AES256CBC, "rsa"},
+		{"several recipients, ec", []string{"-aes128"}, []*identity{other, p256}, p256, AES128CBC, "ecdh-p256"},
+		{"stream", []string{"-aes256", "-stream"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa"},
+		{"stream ec", []string{"-aes128", "-stream"}, []*identity{p256}, p256, AES128CBC, "ecdh-p256"},
+		{"stream gcm", []string{"-aes-256-gcm", "-stream"}, []*identity{rsaID}, rsaID, AES256GCM, "rsa"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "msg")
+			out := filepath.Join(dir, "msg.p7m")
+			if err := os.WriteFile(in, msg, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"cms", "-encrypt", "-binary", "-outform", "DER", "-in", in, "-out", out}
+			for _, r := range tc.recipients {
+				args = append(args, "-recip", r.certPEM)
+			}
+			args = append(args, tc.args...) // -keyopt applies to the -recip before it
+			runOpenSSL(t, openssl, args...)
+			der, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(tc.name, "stream") && der[1] != 0x80 {
+				t.Fatalf("openssl -stream did not write indefinite-length BER (% x)", der[:4])
+			}
+			// Hand Decrypt all our keys and one that is no recipient's: it
+			// must pick the right one.
+			keys := []Key{stranger.key, p256.key, p384.key, rsaID.key}
+			res, err := Decrypt(der, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Content, msg) {
+				t.Fatalf("decrypted %d bytes, want %d", len(res.Content), len(msg))
+			}
+			if res.Cipher != tc.cipher || res.KeyManagement != tc.km || res.Recipient != tc.key.key.Certificate {
+				t.Errorf("got %s/%s for %s, want %s/%s for %s", res.Cipher, res.KeyManagement,
+					res.Recipient.Subject.CommonName, tc.cipher, tc.km, tc.key.key.Certificate.Subject.CommonName)
+			}
+			if res.Authenticated != (tc.cipher == AES128GCM || tc.cipher == AES256GCM) {
+				t.Errorf("Authenticated = %v for %s", res.Authenticated, tc.cipher)
+			}
+			ids, err := RecipientIDs(der)
+			if err != nil || len(ids) != len(tc.recipients) {
+				t.Fatalf("RecipientIDs = %v, %v; want %d", ids, err, len(tc.recipients))
+			}
+		})
+	}
+}
