@@ -35,7 +35,7 @@ type encryptedData struct {
 // safeBag is one item of a SafeContents (RFC 7292 §4.2).
 type safeBag struct {
 	ID         asn1.ObjectIdentifier
-	Value      asn1.RawValue `asn1:"tag:0,explicit"`
+	Value      asn1.RawValue  `asn1:"tag:0,explicit"`
 	Attributes []bagAttribute `asn1:"set,optional"`
 }
 
