@@ -1,0 +1,257 @@
+// Package mailbox keeps the national servers' mailboxes on disk, one
+// Maildir-like folder per user: tmp/ for messages being written, new/ for
+// delivered messages, seen/ for the names of every message ever delivered
+// (so that a retransmission is not delivered twice, even after the user
+// deleted the first copy).
+package mailbox
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Store is the root folder of all mailboxes of one server.
+type Store struct {
+	dir string
+}
+
+// Open returns the store in dir, creating dir if needed.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Message is one stored message.
+type Message struct {
+	UID  string
+	Size int64
+}
+
+func (s *Store) userDir(user string) (string, error) {
+	u := strings.ToLower(user)
+	if u == "" || strings.ContainsAny(u, "/\\\x00") || u == "." || u == ".." {
+		return "", fmt.Errorf("mailbox: %q cannot be a mailbox name", user)
+	}
+	return filepath.Join(s.dir, u), nil
+}
+
+func validUID(uid string) bool {
+	if uid == "" || len(uid) > 70 {
+		return false
+	}
+	for _, r := range uid {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Deliver stores body in user's mailbox and makes it durable. key
+// identifies the delivery (the envelope id); a second delivery with the same
+// key and user is recognised and dropped (dup is true). An empty key never
+// matches. Bare LF line endings are stored as CR LF, as POP3 sends them.
+func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) {
+	ud, err := s.userDir(user)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range []string{"tmp", "new", "seen"} {
+		if err := os.MkdirAll(filepath.Join(ud, d), 0o700); err != nil {
+			return false, fmt.Errorf("mailbox: %w", err)
+		}
+	}
+	var uid string
+	if key != "" {
+		sum := sha256.Sum256([]byte(key + "\x00" + strings.ToLower(user)))
+		uid = hex.EncodeToString(sum[:16])
+		for _, d := range []string{"new", "seen"} {
+			if _, err := os.Stat(filepath.Join(ud, d, uid)); err == nil {
+				return true, nil
+			}
+		}
+	} else {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return false, fmt.Errorf("mailbox: %w", err)
+		}
+		uid = hex.EncodeToString(b[:])
+	}
+	f, err := os.CreateTemp(filepath.Join(ud, "tmp"), uid+".*")
+	if err != nil {
+		return false, fmt.Errorf("mailbox: %w", err)
+	}
+	tmp := f.Name()
+	bw := bufio.NewWriterSize(f, 64*1024)
+	err = copyCRLF(bw, body)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(ud, "new", uid))
+	}
+	if err == nil {
+		err = syncDir(filepath.Join(ud, "new"))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
+	}
+	if key != "" {
+		// The marker needs no fsync: until it is on disk the message file
+		// itself, under the same name, marks the delivery.
+		if m, err := os.Create(filepath.Join(ud, "seen", uid)); err == nil {
+			m.Close()
+		}
+	}
+	return false, nil
+}
+
+// copyCRLF copies r to w turning bare LF into CR LF.
+func copyCRLF(w *bufio.Writer, r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64*1024)
+	prevCR := false // the previous chunk ended in CR (a line split by the buffer)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if n := len(chunk); n > 0 {
+			if chunk[n-1] == '\n' {
+				cr := (n >= 2 && chunk[n-2] == '\r') || (n == 1 && prevCR)
+				w.Write(chunk[:n-1])
+				if !cr {
+					w.WriteByte('\r')
+				}
+				w.WriteByte('\n')
+			} else {
+				w.Write(chunk)
+			}
+			prevCR = chunk[n-1] == '\r'
+		}
+		switch {
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+		case err == io.EOF:
+			return nil
+		default:
+			return err
+		}
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// List returns user's messages, oldest first.
+func (s *Store) List(user string) ([]Message, error) {
+	ud, err := s.userDir(user)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(filepath.Join(ud, "new"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	type item struct {
+		Message
+		mod int64
+	}
+	var items []item
+	for _, e := range entries {
+		if !validUID(e.Name()) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		items = append(items, item{Message{UID: e.Name(), Size: info.Size()}, info.ModTime().UnixNano()})
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if items[i].mod != items[j].mod {
+			return items[i].mod < items[j].mod
+		}
+		return items[i].UID < items[j].UID
+	})
+	out := make([]Message, len(items))
+	for i, it := range items {
+		out[i] = it.Message
+	}
+	return out, nil
+}
+
+// Open returns one message's bytes.
+func (s *Store) Open(user, uid string) (io.ReadCloser, error) {
+	ud, err := s.userDir(user)
+	if err != nil {
+		return nil, err
+	}
+	if !validUID(uid) {
+		return nil, fmt.Errorf("mailbox: no message %q", uid)
+	}
+	f, err := os.Open(filepath.Join(ud, "new", uid))
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	return f, nil
+}
+
+// Delete removes messages from user's mailbox.
+func (s *Store) Delete(user string, uids []string) error {
+	ud, err := s.userDir(user)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, uid := range uids {
+		if !validUID(uid) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(ud, "new", uid)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	if err := syncDir(filepath.Join(ud, "new")); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("mailbox: %w", err)
+	}
+	return nil
+}
+
+// Bytes is a convenience for tests and tools: the message as a byte slice.
+func (s *Store) Bytes(user, uid string) ([]byte, error) {
+	rc, err := s.Open(user, uid)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	_, err = b.ReadFrom(rc)
+	return b.Bytes(), err
+}
