@@ -62,6 +62,9 @@ func Encrypt(content []byte, recipients []*x509.Certificate, opts Options) ([]by
 	if err != nil {
 		return nil, err
 	}
+	if spec.gcm {
+		version = 0 // AuthEnvelopedData: always 0 (RFC 5083 §2.1)
+	}
 
 	ctLen := len(content)
 	if !spec.gcm {

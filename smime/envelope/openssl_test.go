@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,9 +158,14 @@ func TestWeDecryptOpenSSLMessages(t *testing.T) {
 		{"oaep default", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha1"},
 		{"oaep sha256", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha256"},
 		{"oaep sha256 gcm", []string{"-aes-256-gcm", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}, []*identity{rsaID}, rsaID, AES256GCM, "rsa-oaep-sha256"},
+		{"oaep sha256 mgf1 sha1", []string{"-aes128", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha1"}, []*identity{rsaID}, rsaID, AES128CBC, "rsa-oaep-sha256-mgf1-sha1"},
+		{"oaep sha512 label", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha512", "-keyopt", "rsa_oaep_label:0123456789abcdef"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha512"},
+		{"oaep sha384", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha384"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha384"},
+		{"oaep sha224", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha224"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa-oaep-sha224"},
 		{"ec p256", []string{"-aes256"}, []*identity{p256}, p256, AES256CBC, "ecdh-p256"},
 		{"ec p384", []string{"-aes128"}, []*identity{p384}, p384, AES128CBC, "ecdh-p384"},
 		{"ec p384 gcm", []string{"-aes-256-gcm"}, []*identity{p384}, p384, AES256GCM, "ecdh-p384"},
+		{"ec p256 aes192", []string{"-aes192"}, []*identity{p256}, p256, AES192CBC, "ecdh-p256"},
 		{"keyid rsa", []string{"-aes256", "-keyid"}, []*identity{rsaID}, rsaID, AES256CBC, "rsa"},
 		{"keyid ec", []string{"-aes256", "-keyid"}, []*identity{p256}, p256, AES256CBC, "ecdh-p256"},
 		{"several recipients, we are third", []string{"-aes256"}, []*identity{other, p384, rsaID}, rsaID, AES256CBC, "rsa"},
@@ -168,24 +174,18 @@ func TestWeDecryptOpenSSLMessages(t *testing.T) {
 		{"stream ec", []string{"-aes128", "-stream"}, []*identity{p256}, p256, AES128CBC, "ecdh-p256"},
 		{"stream gcm", []string{"-aes-256-gcm", "-stream"}, []*identity{rsaID}, rsaID, AES256GCM, "rsa"},
 	}
+	t.Run("ec des3 is not supported", func(t *testing.T) {
+		// OpenSSL wraps a 3DES content key for an EC recipient with the
+		// RFC 3217 3DES key wrap, which we do not implement: the user must
+		// hear "unsupported", not "damaged".
+		der := opensslEncrypt(t, openssl, msg, []string{"-des3"}, p384)
+		if _, err := Decrypt(der, []Key{p384.key}); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("Decrypt = %v, want ErrUnsupported", err)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			in := filepath.Join(dir, "msg")
-			out := filepath.Join(dir, "msg.p7m")
-			if err := os.WriteFile(in, msg, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			args := []string{"cms", "-encrypt", "-binary", "-outform", "DER", "-in", in, "-out", out}
-			for _, r := range tc.recipients {
-				args = append(args, "-recip", r.certPEM)
-			}
-			args = append(args, tc.args...) // -keyopt applies to the -recip before it
-			runOpenSSL(t, openssl, args...)
-			der, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
+			der := opensslEncrypt(t, openssl, msg, tc.args, tc.recipients...)
 			if strings.Contains(tc.name, "stream") && der[1] != 0x80 {
 				t.Fatalf("openssl -stream did not write indefinite-length BER (% x)", der[:4])
 			}
@@ -212,4 +212,27 @@ func TestWeDecryptOpenSSLMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// opensslEncrypt runs `openssl cms -encrypt -binary -outform DER` for the
+// recipients with the extra arguments (which come last, because -keyopt
+// applies to the -recip before it).
+func opensslEncrypt(t *testing.T, openssl string, msg []byte, extra []string, recipients ...*identity) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "msg")
+	out := filepath.Join(dir, "msg.p7m")
+	if err := os.WriteFile(in, msg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"cms", "-encrypt", "-binary", "-outform", "DER", "-in", in, "-out", out}
+	for _, r := range recipients {
+		args = append(args, "-recip", r.certPEM)
+	}
+	runOpenSSL(t, openssl, append(args, extra...)...)
+	der, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }
