@@ -1,0 +1,55 @@
+package trust
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"slices"
+	"strings"
+)
+
+// oidEmailAddress is PKCS #9 emailAddress in a subject name.
+var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+
+// Addresses returns the e-mail addresses a Digital ID is for, lower-cased:
+// its subjectAltName rfc822Names, or when it has none the subject's
+// emailAddress attributes (as older CAs and Outlook Express made them).
+func Addresses(cert *x509.Certificate) []string {
+	if cert == nil {
+		return nil
+	}
+	var out []string
+	add := func(a string) {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	for _, a := range cert.EmailAddresses {
+		add(a)
+	}
+	if len(out) == 0 {
+		for _, n := range cert.Subject.Names {
+			if s, ok := n.Value.(string); ok && n.Type.Equal(oidEmailAddress) {
+				add(s)
+			}
+		}
+	}
+	return out
+}
+
+// displayName names a Digital ID in a sentence: its first address as
+// written in the certificate, else its common name.
+func displayName(cert *x509.Certificate) string {
+	if len(cert.EmailAddresses) > 0 {
+		return cert.EmailAddresses[0]
+	}
+	for _, n := range cert.Subject.Names {
+		if s, ok := n.Value.(string); ok && n.Type.Equal(oidEmailAddress) {
+			return s
+		}
+	}
+	if cert.Subject.CommonName != "" {
+		return cert.Subject.CommonName
+	}
+	return "an unnamed holder"
+}
