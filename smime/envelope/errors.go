@@ -5,8 +5,9 @@ import (
 	"fmt"
 )
 
-// Sentinel errors. Every error from this package wraps exactly one of them,
-// with the detail in the message.
+// Sentinel errors. Every error from Decrypt and RecipientIDs wraps exactly
+// one of them, with the detail in the message; so do Encrypt's refusals of
+// a cipher or a recipient key it cannot use.
 var (
 	// ErrNotRecipient means that none of the keys given to Decrypt belongs
 	// to a recipient of the message.
