@@ -1,0 +1,338 @@
+// Package addressbook keeps the user's contacts and their Digital IDs, and
+// decides the V / red X of each contact: whether mail to them can be
+// encrypted, and why not. It also records each contact's secure-link state.
+package addressbook
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"securemail/app/profile"
+	"securemail/smime/identity"
+	"securemail/smime/trust"
+)
+
+// LinkState is where a contact stands in the seed's secure-link exchange.
+type LinkState string
+
+// Secure-link states, in the order they normally happen.
+const (
+	LinkNone        LinkState = "none"        // nothing exchanged
+	LinkRequested   LinkState = "requested"   // we sent a signed request
+	LinkReceived    LinkState = "received"    // we hold their Digital ID
+	LinkEstablished LinkState = "established" // both sides hold each other's
+)
+
+// Contact is one person in the address book.
+type Contact struct {
+	Address    string       `json:"address"`
+	Name       string       `json:"name,omitempty"`
+	DigitalIDs []*DigitalID `json:"digital_ids,omitempty"`
+	Link       LinkState    `json:"secure_link"`
+	// TheyHaveOurs is true once the contact has received our Digital ID
+	// (a signed request or reply was sent to them).
+	TheyHaveOurs bool      `json:"they_have_ours,omitempty"`
+	Updated      time.Time `json:"updated"`
+}
+
+// DigitalID is one certificate of a contact, with the certificates that came
+// with it (to build its chain) and what it advertised.
+type DigitalID struct {
+	DER          []byte                  `json:"der"`
+	ChainDER     [][]byte                `json:"chain_der,omitempty"`
+	Default      bool                    `json:"default,omitempty"`
+	Capabilities []asn1.ObjectIdentifier `json:"capabilities,omitempty"`
+	Added        time.Time               `json:"added"`
+
+	cert *x509.Certificate
+}
+
+// Certificate returns the parsed certificate.
+func (d *DigitalID) Certificate() *x509.Certificate {
+	if d.cert == nil {
+		d.cert, _ = x509.ParseCertificate(d.DER)
+	}
+	return d.cert
+}
+
+// Chain returns the parsed extra certificates.
+func (d *DigitalID) Chain() []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, der := range d.ChainDER {
+		if c, err := x509.ParseCertificate(der); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Fingerprint is the SHA-256 fingerprint as the UI shows it.
+func (d *DigitalID) Fingerprint() string { return identity.Fingerprint(d.Certificate()) }
+
+// Book is the address book of one profile: one JSON file per contact.
+type Book struct {
+	dir string
+}
+
+// Open opens the address book of a profile.
+func Open(p *profile.Profile) (*Book, error) {
+	dir := p.Path("contacts")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("addressbook: %w", err)
+	}
+	return &Book{dir: dir}, nil
+}
+
+// ErrNoContact means the address is not in the address book.
+var ErrNoContact = errors.New("addressbook: no such contact")
+
+func (b *Book) path(addr string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(addr))))
+	return filepath.Join(b.dir, hex.EncodeToString(sum[:12])+".json")
+}
+
+// Get returns the contact with that address (case-insensitive).
+func (b *Book) Get(addr string) (*Contact, error) {
+	data, err := os.ReadFile(b.path(addr))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrNoContact, addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("addressbook: %w", err)
+	}
+	var c Contact
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("addressbook: the entry of %s is damaged: %w", addr, err)
+	}
+	if c.Link == "" {
+		c.Link = LinkNone
+	}
+	return &c, nil
+}
+
+// GetOrNew returns the contact, or a new empty one (not yet saved).
+func (b *Book) GetOrNew(addr string) (*Contact, error) {
+	c, err := b.Get(addr)
+	if errors.Is(err, ErrNoContact) {
+		return &Contact{Address: strings.TrimSpace(addr), Link: LinkNone}, nil
+	}
+	return c, err
+}
+
+// Put saves a contact.
+func (b *Book) Put(c *Contact) error {
+	if strings.TrimSpace(c.Address) == "" || strings.ContainsAny(c.Address, " \r\n") {
+		return fmt.Errorf("addressbook: %q is not an address", c.Address)
+	}
+	c.Updated = time.Now().UTC()
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("addressbook: %w", err)
+	}
+	if err := profile.WriteFileAtomic(b.path(c.Address), data, 0o600); err != nil {
+		return fmt.Errorf("addressbook: %w", err)
+	}
+	return nil
+}
+
+// Remove deletes a contact.
+func (b *Book) Remove(addr string) error {
+	err := os.Remove(b.path(addr))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s", ErrNoContact, addr)
+	}
+	if err != nil {
+		return fmt.Errorf("addressbook: %w", err)
+	}
+	return nil
+}
+
+// List returns every contact, sorted by address.
+func (b *Book) List() ([]*Contact, error) {
+	entries, err := os.ReadDir(b.dir)
+	if err != nil {
+		return nil, fmt.Errorf("addressbook: %w", err)
+	}
+	var out []*Contact
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(b.dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("addressbook: %w", err)
+		}
+		var c Contact
+		if err := json.Unmarshal(data, &c); err != nil {
+			continue // a damaged entry must not hide the others
+		}
+		if c.Link == "" {
+			c.Link = LinkNone
+		}
+		out = append(out, &c)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Address) < strings.ToLower(out[j].Address) })
+	return out, nil
+}
+
+// AddDigitalID stores cert under every address it names (or under addr when
+// given), with chain and capabilities. A Digital ID already present is
+// updated, not duplicated; the newest one becomes the default. It returns
+// the addresses it was added to.
+func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.Certificate, caps []asn1.ObjectIdentifier) ([]string, error) {
+	addrs := trust.Addresses(cert)
+	if addr != "" {
+		addrs = []string{addr}
+	}
+	if len(addrs) == 0 {
+		return nil, errors.New("addressbook: this Digital ID names no e-mail address, so it cannot be used for mail")
+	}
+	for _, a := range addrs {
+		c, err := b.GetOrNew(a)
+		if err != nil {
+			return nil, err
+		}
+		var found *DigitalID
+		for _, d := range c.DigitalIDs {
+			if d.Certificate() != nil && d.Certificate().Equal(cert) {
+				found = d
+			}
+		}
+		if found == nil {
+			found = &DigitalID{DER: cert.Raw, Added: time.Now().UTC()}
+			c.DigitalIDs = append(c.DigitalIDs, found)
+		}
+		found.ChainDER = nil
+		for _, x := range chain {
+			if !x.Equal(cert) {
+				found.ChainDER = append(found.ChainDER, x.Raw)
+			}
+		}
+		if len(caps) > 0 {
+			found.Capabilities = caps
+		}
+		setDefault(c, found)
+		if err := b.Put(c); err != nil {
+			return nil, err
+		}
+	}
+	return addrs, nil
+}
+
+func setDefault(c *Contact, d *DigitalID) {
+	for _, x := range c.DigitalIDs {
+		x.Default = x == d
+	}
+}
+
+// SetDefault makes the Digital ID with that fingerprint the contact's default.
+func (b *Book) SetDefault(addr, fingerprint string) error {
+	c, err := b.Get(addr)
+	if err != nil {
+		return err
+	}
+	for _, d := range c.DigitalIDs {
+		if strings.EqualFold(d.Fingerprint(), fingerprint) {
+			setDefault(c, d)
+			return b.Put(c)
+		}
+	}
+	return fmt.Errorf("addressbook: %s has no Digital ID %s", addr, fingerprint)
+}
+
+// RemoveDigitalID removes one Digital ID of a contact.
+func (b *Book) RemoveDigitalID(addr, fingerprint string) error {
+	c, err := b.Get(addr)
+	if err != nil {
+		return err
+	}
+	kept := c.DigitalIDs[:0]
+	removed := false
+	for _, d := range c.DigitalIDs {
+		if strings.EqualFold(d.Fingerprint(), fingerprint) {
+			removed = true
+			continue
+		}
+		kept = append(kept, d)
+	}
+	if !removed {
+		return fmt.Errorf("addressbook: %s has no Digital ID %s", addr, fingerprint)
+	}
+	c.DigitalIDs = kept
+	if len(kept) > 0 {
+		hasDefault := false
+		for _, d := range kept {
+			hasDefault = hasDefault || d.Default
+		}
+		if !hasDefault {
+			kept[len(kept)-1].Default = true
+		}
+	}
+	return b.Put(c)
+}
+
+// Import reads a .p7b, .cer or .pem file and adds every end-entity
+// certificate that names an address, with the file's other certificates as
+// its chain. It returns the addresses added.
+func (b *Book) Import(data []byte) ([]string, error) {
+	certs, err := identity.ParseCertificates(data)
+	if err != nil {
+		return nil, fmt.Errorf("addressbook: %w", err)
+	}
+	var added []string
+	for _, c := range certs {
+		if c.IsCA || len(trust.Addresses(c)) == 0 {
+			continue
+		}
+		addrs, err := b.AddDigitalID("", c, certs, nil)
+		if err != nil {
+			return added, err
+		}
+		added = append(added, addrs...)
+	}
+	if len(added) == 0 {
+		return nil, errors.New("addressbook: the file holds no one's Digital ID (only authorities, or certificates without an e-mail address)")
+	}
+	return added, nil
+}
+
+// Export returns a contact's default Digital ID with its chain as a .p7b.
+func (b *Book) Export(addr string) ([]byte, error) {
+	c, err := b.Get(addr)
+	if err != nil {
+		return nil, err
+	}
+	d := c.Default()
+	if d == nil {
+		return nil, fmt.Errorf("addressbook: %s has no Digital ID to export", addr)
+	}
+	p7b, err := identity.EncodeP7B(append([]*x509.Certificate{d.Certificate()}, d.Chain()...))
+	if err != nil {
+		return nil, fmt.Errorf("addressbook: %w", err)
+	}
+	return p7b, nil
+}
+
+// Default returns the contact's default Digital ID, or nil.
+func (c *Contact) Default() *DigitalID {
+	for _, d := range c.DigitalIDs {
+		if d.Default {
+			return d
+		}
+	}
+	if len(c.DigitalIDs) > 0 {
+		return c.DigitalIDs[len(c.DigitalIDs)-1]
+	}
+	return nil
+}
