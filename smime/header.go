@@ -46,6 +46,10 @@ func parseEntity(raw []byte) *entity {
 	switch i := bytes.Index(raw, []byte("\r\n\r\n")); {
 	case bytes.HasPrefix(raw, []byte("\r\n")):
 		end, bodyStart = 0, 2
+	case !startsWithField(raw):
+		// QUIRK: content without any header (as CMS content often is) is
+		// a body with the RFC 2045 defaults.
+		end, bodyStart = 0, 0
 	case i >= 0:
 		end, bodyStart = i+2, i+4
 	default:
@@ -55,6 +59,20 @@ func parseEntity(raw []byte) *entity {
 	e.body = raw[bodyStart:]
 	e.fields = splitFields(e.header)
 	return e
+}
+
+// startsWithField reports whether raw begins with a header field name and
+// a colon (RFC 5322 §2.2: printable ASCII except colon, no space).
+func startsWithField(raw []byte) bool {
+	for i, c := range raw {
+		switch {
+		case c == ':':
+			return i > 0
+		case c <= ' ' || c > '~':
+			return false
+		}
+	}
+	return false
 }
 
 // splitFields cuts a header block into fields. Lines without a colon are

@@ -16,6 +16,9 @@ var errNoParts = errors.New("smime: the multipart body has no parts")
 // line's CRLF and loses only the one before the delimiter. closed is false
 // when the closing delimiter is missing; the last part then runs to the end.
 func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool, err error) {
+	if boundary == "" {
+		return nil, false, errNoParts // RFC 2046 §5.1.1: 1 to 70 characters
+	}
 	delim := []byte("--" + boundary)
 	start := -1 // start of the current part's bytes
 	pos := 0    // where to look for the next delimiter line
@@ -70,7 +73,7 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool, 
 		// The CRLF that ends this delimiter line may also be the CRLF
 		// before the next one (an empty part).
 		pos = lineEnd - 2
-		if pos < lineStart {
+		if pos <= lineStart {
 			pos = lineEnd
 		}
 	}

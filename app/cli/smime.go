@@ -1,8 +1,245 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
-// runSMIME is a placeholder until the command lands.
-func runSMIME(_ context.Context, env *Env, _ []string) int {
-	return Fail(env, ExitError, "'smime' is not available yet")
+	"securemail/smime"
+	"securemail/smime/envelope"
+	"securemail/smime/identity"
+)
+
+// runSMIME dispatches `securemail smime sign|encrypt|open|export-p7b`. Each
+// reads a raw RFC 5322 message on stdin and writes its result on stdout.
+func runSMIME(ctx context.Context, env *Env, args []string) int {
+	return subcommands(ctx, env, "smime", args, map[string]command{
+		"sign":       {"sign the message on stdin with a Digital ID (.pfx)", runSMIMESign},
+		"encrypt":    {"encrypt the message on stdin for recipients' Digital IDs", runSMIMEEncrypt},
+		"open":       {"decrypt and verify the message on stdin; print the JSON report", runSMIMEOpen},
+		"export-p7b": {"write a Digital ID's certificate and chain as .p7b (never the key)", runSMIMEExportP7B},
+	})
+}
+
+func runSMIMESign(_ context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "smime sign", "smime sign --pfx FILE --password-file FILE [--opaque] [--digest sha256|sha384|sha512] < message > signed")
+	pfx := fs.String("pfx", "", "your Digital ID (.pfx or .p12 file)")
+	pwFile := fs.String("password-file", "", "file holding the Digital ID's password")
+	opaque := fs.Bool("opaque", false, "make an opaque signed message (application/pkcs7-mime) instead of multipart/signed")
+	digest := fs.String("digest", "sha256", "digest: sha256, sha384 or sha512")
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	h, ok := map[string]crypto.Hash{"sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512}[strings.ToLower(*digest)]
+	if !ok {
+		return Fail(env, ExitError, "--digest must be sha256, sha384 or sha512, not %q", *digest)
+	}
+	id, code := loadIdentity(env, *pfx, *pwFile)
+	if id == nil {
+		return code
+	}
+	msg, err := io.ReadAll(env.Stdin)
+	if err != nil {
+		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+	}
+	out, err := smime.SignMessage(msg, id, smime.SignOptions{Opaque: *opaque, Digest: h})
+	if err != nil {
+		return Fail(env, ExitError, "%v", err)
+	}
+	return writeOut(env, out)
+}
+
+func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "smime encrypt", "smime encrypt --to CERT [--to CERT…] [--self CERT] [--cipher aes256-cbc|aes128-cbc|aes256-gcm|aes128-gcm] < message > encrypted")
+	var to StringList
+	fs.Var(&to, "to", "a recipient's Digital ID (PEM, DER or .p7b); repeat for each recipient")
+	self := fs.String("self", "", "your own Digital ID certificate, so that you can read the message later")
+	cipherName := fs.String("cipher", "aes256-cbc", "content cipher: aes256-cbc, aes128-cbc, aes256-gcm or aes128-gcm")
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	c, ok := cipherByName(*cipherName)
+	if !ok {
+		return Fail(env, ExitError, "--cipher must be aes256-cbc, aes128-cbc, aes256-gcm or aes128-gcm, not %q", *cipherName)
+	}
+	if len(to) == 0 {
+		return Fail(env, ExitError, "name at least one recipient with --to CERT; run 'securemail smime encrypt --help'")
+	}
+	files := append([]string(nil), to...)
+	if *self != "" {
+		files = append(files, *self)
+	}
+	var recipients []*x509.Certificate
+	for _, f := range files {
+		certs, err := readCertificates(f)
+		if err != nil {
+			return Fail(env, ExitError, "%v", err)
+		}
+		recipients = append(recipients, certs[0]) // the first is the person's own
+	}
+	msg, err := io.ReadAll(env.Stdin)
+	if err != nil {
+		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+	}
+	out, err := smime.EncryptMessage(msg, recipients, smime.EncryptOptions{Cipher: c})
+	if err != nil {
+		return Fail(env, ExitError, "%v", err)
+	}
+	return writeOut(env, out)
+}
+
+func runSMIMEOpen(_ context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "smime open", "smime open [--pfx FILE --password-file FILE] --trust CERT [--trust CERT…] [--at RFC3339] < message > report.json")
+	var pfxs, pwFiles, trusted, inters StringList
+	fs.Var(&pfxs, "pfx", "your Digital ID (.pfx or .p12) to decrypt with; may be repeated")
+	fs.Var(&pwFiles, "password-file", "file holding the password of each --pfx (one for all, or one per --pfx)")
+	fs.Var(&trusted, "trust", "a trusted authority's certificate (PEM, DER or .p7b); may be repeated")
+	fs.Var(&inters, "intermediate", "an intermediate authority's certificate not carried by the message; may be repeated")
+	at := fs.String("at", "", "judge the signature at this moment (RFC 3339) instead of now")
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	opts := smime.OpenOptions{}
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return Fail(env, ExitError, "--at must be a moment such as 2026-05-01T12:00:00Z, not %q", *at)
+		}
+		opts.Now = t
+	}
+	if len(pwFiles) > 1 && len(pwFiles) != len(pfxs) {
+		return Fail(env, ExitError, "give one --password-file for all --pfx files, or one per --pfx")
+	}
+	for i, p := range pfxs {
+		if len(pwFiles) == 0 {
+			return Fail(env, ExitError, "--pfx needs --password-file with the Digital ID's password")
+		}
+		pw := pwFiles[0]
+		if len(pwFiles) > 1 {
+			pw = pwFiles[i]
+		}
+		id, code := loadIdentity(env, p, pw)
+		if id == nil {
+			return code
+		}
+		opts.Keys = append(opts.Keys, envelope.Key{Certificate: id.Certificate, PrivateKey: id.PrivateKey})
+		opts.Intermediates = append(opts.Intermediates, id.Chain...)
+	}
+	for _, f := range trusted {
+		certs, err := readCertificates(f)
+		if err != nil {
+			return Fail(env, ExitError, "%v", err)
+		}
+		opts.Roots = append(opts.Roots, certs...)
+	}
+	for _, f := range inters {
+		certs, err := readCertificates(f)
+		if err != nil {
+			return Fail(env, ExitError, "%v", err)
+		}
+		opts.Intermediates = append(opts.Intermediates, certs...)
+	}
+	msg, err := io.ReadAll(env.Stdin)
+	if err != nil {
+		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+	}
+	report, openErr := smime.Open(msg, opts)
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(report); err != nil {
+		return Fail(env, ExitError, "cannot write the report: %v", err)
+	}
+	switch {
+	case openErr != nil:
+		return Fail(env, ExitError, "%s", report.Error)
+	case report.Signature != smime.StatusValid && report.Signature != smime.StatusNone:
+		return ExitNegative
+	}
+	return ExitOK
+}
+
+func runSMIMEExportP7B(_ context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "smime export-p7b", "smime export-p7b --pfx FILE --password-file FILE > my-id.p7b")
+	pfx := fs.String("pfx", "", "your Digital ID (.pfx or .p12 file)")
+	pwFile := fs.String("password-file", "", "file holding the Digital ID's password")
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	id, code := loadIdentity(env, *pfx, *pwFile)
+	if id == nil {
+		return code
+	}
+	p7b, err := identity.EncodeP7B(append([]*x509.Certificate{id.Certificate}, id.Chain...))
+	if err != nil {
+		return Fail(env, ExitError, "cannot write the .p7b: %v", err)
+	}
+	return writeOut(env, p7b)
+}
+
+// loadIdentity opens a .pfx with the password in a file. On failure it
+// returns nil and the exit status, having said why on stderr.
+func loadIdentity(env *Env, pfx, pwFile string) (*identity.Identity, int) {
+	if pfx == "" || pwFile == "" {
+		return nil, Fail(env, ExitError, "give your Digital ID with --pfx FILE and its password with --password-file FILE")
+	}
+	data, err := os.ReadFile(pfx)
+	if err != nil {
+		return nil, Fail(env, ExitError, "cannot read the Digital ID file %s: %v", pfx, errors.Unwrap(err))
+	}
+	pw, err := ReadSecretFile(pwFile)
+	if err != nil {
+		return nil, Fail(env, ExitError, "%v", err)
+	}
+	id, err := identity.ParsePFX(data, pw)
+	switch {
+	case errors.Is(err, identity.ErrWrongPassword):
+		return nil, Fail(env, ExitError, "the password in %s does not open the Digital ID %s; check that you have the password delivered with it", pwFile, pfx)
+	case err != nil:
+		return nil, Fail(env, ExitError, "cannot use the Digital ID %s: %s", pfx, strings.TrimPrefix(err.Error(), "identity: "))
+	}
+	return id, ExitOK
+}
+
+// readCertificates reads a certificate file in PEM, DER or .p7b form.
+func readCertificates(path string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the certificate file %s: %w", path, errors.Unwrap(err))
+	}
+	certs, err := identity.ParseCertificates(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "identity: "))
+	}
+	return certs, nil
+}
+
+// cipherByName maps the CLI's cipher names (and OpenSSL's spelling) to the
+// envelope package's.
+func cipherByName(name string) (envelope.Cipher, bool) {
+	switch strings.ToLower(strings.ReplaceAll(name, "-", "")) {
+	case "aes256cbc":
+		return envelope.AES256CBC, true
+	case "aes128cbc":
+		return envelope.AES128CBC, true
+	case "aes256gcm":
+		return envelope.AES256GCM, true
+	case "aes128gcm":
+		return envelope.AES128GCM, true
+	}
+	return "", false
+}
+
+func writeOut(env *Env, out []byte) int {
+	if _, err := env.Stdout.Write(out); err != nil {
+		return Fail(env, ExitError, "cannot write the result: %v", err)
+	}
+	return ExitOK
 }

@@ -1,0 +1,298 @@
+package smime
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"securemail/smime/cms"
+	"securemail/smime/envelope"
+	"securemail/smime/sign"
+)
+
+// maxLayers bounds how many S/MIME layers Open removes. Real messages have
+// at most three (triple wrapping, RFC 2634); the bound stops a message that
+// wraps itself again and again.
+const maxLayers = 8
+
+// OpenOptions says what Open may use to decrypt and to judge signatures.
+type OpenOptions struct {
+	// Keys are the reader's Digital IDs, tried on every encrypted layer.
+	Keys []envelope.Key
+	// Roots are the trusted authorities; Intermediates are authority
+	// certificates known besides those the message carries.
+	Roots, Intermediates []*x509.Certificate
+	// Now is the moment of judgement; zero means time.Now().
+	Now time.Time
+}
+
+// Errors Open returns (wrapped) with a partial report; the report's Error
+// field holds the sentence to show.
+var (
+	// ErrNotMessage: the input is not an e-mail message.
+	ErrNotMessage = errors.New("smime: this is not an e-mail message")
+	// ErrTooDeep: more S/MIME layers than any real message has.
+	ErrTooDeep = errors.New("smime: the message is wrapped in too many S/MIME layers")
+	// ErrDamaged: an S/MIME part could not be decoded.
+	ErrDamaged = errors.New("smime: an S/MIME part of the message is damaged")
+)
+
+// sigLayer is one signature layer met on the way in.
+type sigLayer struct {
+	sd      *sign.SignedData
+	content []byte  // the signed bytes
+	math    []error // per signer: Verify's verdict
+	broken  string  // non-empty when the layer could not even be parsed
+}
+
+// walker removes layers from the outside in.
+type walker struct {
+	opts    OpenOptions
+	r       *Report
+	sigs    []*sigLayer
+	counted int // sigs[counted:] cover the content; earlier ones wrap encryption
+}
+
+// Open reads a message from the outside in — multipart/signed,
+// application/pkcs7-mime (or x-pkcs7-mime) signed-data, enveloped-data and
+// authEnveloped-data, the CMS content type deciding when smime-type is
+// missing or wrong — decrypting and verifying as it goes, and returns the
+// Report. When something stops it (not a recipient, damaged data), it
+// returns the report so far, with Error set, and the error.
+//
+// The verdict follows docs/SECURITY.md: a signature layer wrapped around
+// encrypted content is checked but does not count; when several signature
+// layers cover the content the report names the outermost signer (the
+// sender) and the worst status of all of them wins.
+func Open(msg []byte, opts OpenOptions) (*Report, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	r := newReport()
+	w := &walker{opts: opts, r: r}
+	msg = toCRLF(msg)
+	top := parseEntity(msg)
+	if len(msg) == 0 || len(top.fields) == 0 {
+		return w.fail(ErrNotMessage, "This is not an e-mail message.")
+	}
+	r.From = fromAddress(top.get("From"))
+	date, _ := mail.ParseDate(top.get("Date"))
+	inner, err := w.walk(msg)
+	if inner != nil {
+		r.Entity = inner
+		var c content
+		collectContent(inner, 0, &c)
+		r.Text, r.Attachments = c.text, c.attachments
+	}
+	w.judge(date)
+	if err != nil {
+		return r, err
+	}
+	if r.Encrypted && r.Reason == "" {
+		r.Reason = fmt.Sprintf("Encrypted for you (%s).", cipherLabel(r.Encryption))
+	} else if r.Encrypted {
+		r.Reason += fmt.Sprintf(" Encrypted for you (%s).", cipherLabel(r.Encryption))
+	}
+	return r, nil
+}
+
+// fail records an error sentence in the report and returns both.
+func (w *walker) fail(err error, sentence string) (*Report, error) {
+	w.r.Error, w.r.Reason = sentence, sentence
+	return w.r, err
+}
+
+// walk removes S/MIME layers and returns the innermost entity. On an error
+// it returns the entity reached so far (nil if none is readable).
+func (w *walker) walk(raw []byte) ([]byte, error) {
+	for depth := 0; ; depth++ {
+		if depth > maxLayers {
+			_, err := w.fail(ErrTooDeep, "This message is wrapped in too many S/MIME layers to be opened safely.")
+			return nil, err
+		}
+		e := parseEntity(raw)
+		mt, params := e.mediaType()
+		switch {
+		case mt == "multipart/signed":
+			next, ok := w.detached(e, params)
+			if !ok {
+				return raw, nil
+			}
+			raw = next
+		case mt == "application/pkcs7-mime" || mt == "application/x-pkcs7-mime":
+			der, err := decodeBody(e.body, e.transferEncoding())
+			if err != nil || len(der) == 0 {
+				_, err := w.fail(fmt.Errorf("%w: %v", ErrDamaged, err), "The S/MIME part of this message is damaged and cannot be opened.")
+				return nil, err
+			}
+			next, stop, err := w.pkcs7(raw, der)
+			if err != nil || stop {
+				return next, err
+			}
+			raw = toCRLF(next)
+		default:
+			return raw, nil
+		}
+	}
+}
+
+// detached handles multipart/signed (RFC 1847, RFC 8551 §3.5.3). It returns
+// the first part, the signed content, exactly as it appears in the
+// message, and false when the entity is not a usable multipart/signed.
+func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool) {
+	parts, _, err := splitMultipart(e.body, params["boundary"])
+	if err != nil || params["boundary"] == "" || len(parts) == 0 {
+		return nil, false
+	}
+	if len(parts) < 2 {
+		w.r.Layers = append(w.r.Layers, LayerSignedDetached)
+		w.sigs = append(w.sigs, &sigLayer{broken: "the signature part is missing"})
+		return parts[0], true
+	}
+	sigPart := parseEntity(parts[1])
+	sigType, _ := sigPart.mediaType()
+	proto := strings.ToLower(params["protocol"])
+	if !strings.HasSuffix(sigType, "pkcs7-signature") && !strings.HasSuffix(proto, "pkcs7-signature") {
+		// Not S/MIME (OpenPGP, say): the content is read, the signature
+		// is not ours to judge and does not count.
+		return parts[0], true
+	}
+	w.r.Layers = append(w.r.Layers, LayerSignedDetached)
+	layer := &sigLayer{content: parts[0]}
+	w.sigs = append(w.sigs, layer)
+	der, err := decodeBody(sigPart.body, sigPart.transferEncoding())
+	if err != nil {
+		layer.broken = "the signature part is damaged"
+		return parts[0], true
+	}
+	w.verify(layer, der, parts[0])
+	return parts[0], true
+}
+
+// verify parses a SignedData and checks every signer's mathematics over
+// content (nil: the encapsulated content).
+func (w *walker) verify(layer *sigLayer, der, content []byte) {
+	sd, err := sign.Parse(der)
+	if err != nil {
+		layer.broken = "the signature is damaged"
+		return
+	}
+	layer.sd = sd
+	w.r.harvest(sd.Certificates)
+	if content == nil {
+		content = sd.Content
+	}
+	layer.content = content
+	if len(sd.Signers) == 0 {
+		layer.broken = "the signature has no signer"
+		return
+	}
+	for _, s := range sd.Signers {
+		layer.math = append(layer.math, s.Verify(content, sd.Certificates))
+		if s.Certificate != nil {
+			w.r.harvest([]*x509.Certificate{s.Certificate})
+		}
+	}
+}
+
+// pkcs7 handles an application/pkcs7-mime entity whose body decoded to
+// der. It returns the next entity to walk, or stop when there is none.
+func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
+	switch oid := peekContentType(der); {
+	case oid.Equal(cms.OIDSignedData):
+		sd, perr := sign.Parse(der)
+		if perr == nil && len(sd.Signers) == 0 {
+			w.r.harvest(sd.Certificates) // certs-only (.p7b): not a layer
+			return raw, true, nil
+		}
+		w.r.Layers = append(w.r.Layers, LayerSignedOpaque)
+		layer := &sigLayer{}
+		w.sigs = append(w.sigs, layer)
+		if perr != nil {
+			layer.broken = "the signature is damaged"
+			return nil, true, nil
+		}
+		w.verify(layer, der, nil)
+		if sd.Content == nil {
+			layer.broken = "the signed message has no content"
+			return nil, true, nil
+		}
+		return sd.Content, false, nil
+	case oid.Equal(cms.OIDEnvelopedData), oid.Equal(cms.OIDAuthEnvelopedData):
+		name := LayerEnveloped
+		if oid.Equal(cms.OIDAuthEnvelopedData) {
+			name = LayerAuthEnveloped
+		}
+		w.r.Layers = append(w.r.Layers, name)
+		w.r.Encrypted = true
+		w.counted = len(w.sigs)
+		res, derr := envelope.Decrypt(der, w.opts.Keys)
+		if derr != nil {
+			_, err := w.fail(fmt.Errorf("smime: %w", derr), decryptSentence(derr))
+			return nil, true, err
+		}
+		w.r.Encryption = string(res.Cipher)
+		return res.Content, false, nil
+	default:
+		return raw, true, nil
+	}
+}
+
+// decryptSentence is the banner sentence for a decryption failure.
+func decryptSentence(err error) string {
+	switch {
+	case errors.Is(err, envelope.ErrNotRecipient):
+		return "This message is encrypted but none of your Digital IDs can open it."
+	case errors.Is(err, envelope.ErrUnsupported):
+		return "This message is encrypted with an algorithm SecureMail does not support, so it cannot be opened."
+	default:
+		return "This encrypted message is damaged or was altered, so it cannot be opened."
+	}
+}
+
+// peekContentType returns the content type of a CMS ContentInfo, BER or
+// DER, without parsing the rest; nil when it is not one.
+func peekContentType(der []byte) asn1.ObjectIdentifier {
+	if len(der) < 2 || der[0] != 0x30 {
+		return nil
+	}
+	off := 2
+	switch l := der[1]; {
+	case l == 0x80, l < 0x80:
+	case l <= 0x84:
+		off += int(l & 0x7f)
+	default:
+		return nil
+	}
+	if off+2 > len(der) || der[off] != 0x06 || der[off+1] >= 0x80 {
+		return nil
+	}
+	end := off + 2 + int(der[off+1])
+	if end > len(der) {
+		return nil
+	}
+	var oid asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(der[off:end], &oid); err != nil {
+		return nil
+	}
+	return oid
+}
+
+// fromAddress extracts the address from a From field; "" when there is
+// none.
+func fromAddress(v string) string {
+	if v == "" {
+		return ""
+	}
+	if a, err := mail.ParseAddress(v); err == nil {
+		return a.Address
+	}
+	if l, err := mail.ParseAddressList(v); err == nil && len(l) > 0 {
+		return l[0].Address
+	}
+	return strings.Trim(strings.TrimSpace(v), "<>")
+}

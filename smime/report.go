@@ -1,0 +1,120 @@
+package smime
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"strings"
+	"time"
+)
+
+// Signature statuses of a Report (DESIGN.md §3).
+const (
+	StatusValid           = "valid"
+	StatusInvalid         = "invalid"
+	StatusUntrusted       = "untrusted"
+	StatusExpired         = "expired"
+	StatusWeakAlgorithm   = "weak-algorithm"
+	StatusAddressMismatch = "address-mismatch"
+	StatusNone            = "none"
+)
+
+// Layer names of a Report, outermost first (DESIGN.md §3).
+const (
+	LayerEnveloped      = "enveloped"
+	LayerAuthEnveloped  = "auth-enveloped"
+	LayerSignedDetached = "signed-detached"
+	LayerSignedOpaque   = "signed-opaque"
+)
+
+// Report is what Open found in a message. Its JSON form is the `securemail
+// smime open` report of DESIGN.md §3, plus reason; the fields marked
+// json:"-" are for the application.
+type Report struct {
+	Layers            []string `json:"layers"`
+	Encrypted         bool     `json:"encrypted"`
+	Encryption        string   `json:"encryption"` // e.g. "aes-256-cbc"; "" when not encrypted
+	Signed            bool     `json:"signed"`
+	Signature         string   `json:"signature"` // one of the Status constants
+	Signer            string   `json:"signer"`    // the signer's address, "" when unsigned
+	SignerMatchesFrom bool     `json:"signer_matches_from"`
+	Certificates      []string `json:"certificates"` // PEM, every certificate the message carried
+	Text              string   `json:"text"`         // first text/plain part, decoded to UTF-8
+	Error             string   `json:"error"`        // why the message could not be opened, or ""
+	Reason            string   `json:"reason"`       // the banner sentence(s) for a person
+
+	// From is the address in the message's From field.
+	From string `json:"-"`
+	// Entity is the innermost MIME entity (headers and body) after every
+	// layer was removed: what the reader shows.
+	Entity []byte `json:"-"`
+	// Attachments are the files in Entity.
+	Attachments []Attachment `json:"-"`
+	// Harvested holds every certificate found in any signature layer, for
+	// the address book (including those of ignored layers).
+	Harvested []*x509.Certificate `json:"-"`
+	// SignerCertificate is the certificate of the signer the report names.
+	SignerCertificate *x509.Certificate `json:"-"`
+	// Capabilities are the signer's SMIMECapabilities, in its order of
+	// preference, for choosing a cipher when replying.
+	Capabilities []asn1.ObjectIdentifier `json:"-"`
+	// SigningTime is the signer's claimed signing time (zero when absent).
+	SigningTime time.Time `json:"-"`
+	// IgnoredSignatures counts signature layers that were checked but do
+	// not count for the verdict because they wrap encrypted content.
+	IgnoredSignatures int `json:"-"`
+}
+
+// newReport returns an empty report whose JSON lists are [] rather than
+// null.
+func newReport() *Report {
+	return &Report{Layers: []string{}, Certificates: []string{}, Signature: StatusNone}
+}
+
+// harvest adds certificates to the report, once each.
+func (r *Report) harvest(certs []*x509.Certificate) {
+next:
+	for _, c := range certs {
+		for _, h := range r.Harvested {
+			if h.Equal(c) {
+				continue next
+			}
+		}
+		r.Harvested = append(r.Harvested, c)
+		r.Certificates = append(r.Certificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})))
+	}
+}
+
+// severity orders statuses from best to worst, so that the verdict over
+// several signature layers is the worst of them.
+func severity(status string) int {
+	switch status {
+	case StatusValid:
+		return 1
+	case StatusAddressMismatch:
+		return 2
+	case StatusExpired:
+		return 3
+	case StatusUntrusted:
+		return 4
+	case StatusWeakAlgorithm:
+		return 5
+	case StatusInvalid:
+		return 6
+	}
+	return 0
+}
+
+// cipherLabel is how the banner names a cipher: "AES-256-GCM".
+func cipherLabel(c string) string {
+	if c == "des-ede3-cbc" {
+		return "Triple DES"
+	}
+	return strings.ToUpper(c)
+}
+
+// dateLabel is how reasons show a date.
+func dateLabel(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+// timeLabel is how reasons show a moment.
+func timeLabel(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 MST") }
