@@ -1,0 +1,193 @@
+package mailstore
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
+)
+
+// maxBodyText bounds the body text indexed per message; maxParts bounds the MIME parts looked at.
+const (
+	maxBodyText = 256 << 10
+	maxParts    = 200
+)
+
+// entry is what the index learns from a message's raw bytes alone.
+type entry struct {
+	From, FromAddr   string
+	To, Cc           string
+	Subject          string
+	Date             time.Time // zero when the Date field is missing or unreadable
+	MessageID        string
+	InReplyTo        string
+	References       string
+	Size             int64
+	Encrypted        bool // the content is encrypted: Body is empty and stays so
+	Signed           bool // the structure is signed (multipart/signed or pkcs7-mime signed-data)
+	Attachments      int
+	Body             string
+	DSNOriginalMsgID string // a delivery status report: the Message-ID of the message it is about
+	Notes            []string
+}
+
+// analyze extracts the index entry from raw bytes. It never fails and never panics: whatever cannot be read is
+// described in Notes and the rest is still returned.
+func analyze(raw []byte) (e entry) {
+	e.Size = int64(len(raw))
+	fields, body, notes := splitHeader(raw)
+	e.Notes = notes
+
+	from, ok := parseAddressList(get(fields, "From"))
+	if !ok {
+		e.Notes = append(e.Notes, "the From address could not be parsed")
+	}
+	if len(from) == 0 {
+		if s, ok := parseAddressList(get(fields, "Sender")); ok && len(s) > 0 {
+			from = s
+		}
+	}
+	e.From = joinAddresses(from)
+	if len(from) > 0 {
+		e.FromAddr = strings.ToLower(from[0].Addr)
+	}
+	e.To = joinLists(fields, "To", &e.Notes)
+	e.Cc = joinLists(fields, "Cc", &e.Notes)
+	e.Subject = decodeText(get(fields, "Subject"))
+	if d := get(fields, "Date"); d != "" {
+		if t, ok := parseDate(d); ok {
+			e.Date = t
+		} else {
+			e.Notes = append(e.Notes, "the Date field could not be read")
+		}
+	}
+	e.MessageID = firstMsgID(get(fields, "Message-ID"))
+	e.InReplyTo = strings.Join(msgIDs(get(fields, "In-Reply-To")), " ")
+	e.References = strings.Join(msgIDs(strings.Join(all(fields, "References"), " ")), " ")
+
+	walkBody(&e, fields, body)
+	if e.Encrypted {
+		e.Body = "" // confidential: never indexed, whatever was read before the encrypted part was found
+	}
+	return e
+}
+
+func joinLists(fields []field, key string, notes *[]string) string {
+	var list []address
+	for _, v := range all(fields, key) {
+		l, ok := parseAddressList(v)
+		if !ok {
+			*notes = append(*notes, "the "+key+" addresses could not all be parsed")
+		}
+		list = append(list, l...)
+	}
+	return joinAddresses(list)
+}
+
+// walkBody reads the MIME structure through go-message: text parts become Body, attachments are counted,
+// encryption and signatures are detected, and a delivery report's original Message-ID is found.
+func walkBody(e *entry, fields []field, body []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.Notes = append(e.Notes, fmt.Sprintf("the MIME structure could not be read (%v)", r))
+		}
+	}()
+	var h textproto.Header
+	for i := len(fields) - 1; i >= 0; i-- { // Add prepends
+		h.Add(fields[i].Key, fields[i].Value)
+	}
+	ent, err := message.New(message.Header{Header: h}, bytes.NewReader(body))
+	if ent == nil {
+		e.Notes = append(e.Notes, "the body could not be decoded: "+err.Error())
+		return
+	}
+	var text strings.Builder
+	parts := 0
+	dsnReport := false
+	err = ent.Walk(func(path []int, p *message.Entity, perr error) error {
+		parts++
+		if parts > maxParts {
+			e.Notes = append(e.Notes, fmt.Sprintf("more than %d MIME parts; the rest was not indexed", maxParts))
+			return io.EOF
+		}
+		if perr != nil && !message.IsUnknownCharset(perr) && !message.IsUnknownEncoding(perr) {
+			return perr
+		}
+		if perr != nil {
+			e.Notes = append(e.Notes, "a part uses an unknown charset or encoding")
+		}
+		mt, params, cterr := p.Header.ContentType()
+		if cterr != nil || mt == "" {
+			mt = "text/plain"
+		}
+		disp, dparams, _ := p.Header.ContentDisposition()
+		name := dparams["filename"]
+		if name == "" {
+			name = params["name"]
+		}
+		switch {
+		case mt == "multipart/encrypted":
+			e.Encrypted = true
+		case mt == "multipart/signed":
+			e.Signed = true
+		case mt == "multipart/report" && strings.EqualFold(params["report-type"], "delivery-status"):
+			dsnReport = true
+		case mt == "application/pkcs7-mime" || mt == "application/x-pkcs7-mime":
+			switch st := strings.ToLower(params["smime-type"]); {
+			case st == "signed-data":
+				e.Signed = true
+			case st == "certs-only", st == "compressed-data":
+			default: // enveloped-data, authenveloped-data, or unlabelled (.p7m): treat as encrypted
+				e.Encrypted = true
+			}
+		case mt == "application/pkcs7-signature" || mt == "application/x-pkcs7-signature":
+			// the signature of a multipart/signed, not an attachment
+		case dsnReport && (mt == "text/rfc822-headers" || mt == "message/rfc822" || mt == "message/rfc822-headers"):
+			b, _ := io.ReadAll(io.LimitReader(p.Body, maxHeaderBytes))
+			of, _, _ := splitHeader(b)
+			if id := firstMsgID(get(of, "Message-ID")); id != "" {
+				e.DSNOriginalMsgID = id
+			}
+		case strings.HasPrefix(mt, "multipart/"):
+		case strings.EqualFold(disp, "attachment") || name != "" || !strings.HasPrefix(mt, "text/"):
+			e.Attachments++
+		case mt == "text/plain" || mt == "text/html" || mt == "message/delivery-status":
+			if text.Len() >= maxBodyText {
+				break
+			}
+			b, rerr := io.ReadAll(io.LimitReader(p.Body, int64(maxBodyText-text.Len())))
+			if rerr != nil {
+				e.Notes = append(e.Notes, "a text part could not be decoded")
+			}
+			s := toUTF8(string(b))
+			if mt == "text/html" {
+				s = stripHTML(s)
+			}
+			text.WriteString(s)
+			text.WriteByte('\n')
+		}
+		return nil
+	})
+	if err != nil && err != io.EOF {
+		e.Notes = append(e.Notes, "the MIME structure is damaged: "+err.Error())
+	}
+	e.Body = text.String()
+}
+
+var (
+	htmlDrop = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
+	htmlTag  = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// stripHTML keeps the words of an HTML part, good enough for a full-text index.
+func stripHTML(s string) string {
+	s = htmlDrop.ReplaceAllString(s, " ")
+	s = htmlTag.ReplaceAllString(s, " ")
+	r := strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'")
+	return r.Replace(s)
+}

@@ -1,0 +1,76 @@
+package mailstore
+
+import "time"
+
+// Source is where a fetched message came from: the POP3 account and the message's UIDL. The store refuses a
+// second message with the same source, so a re-fetch after a crash never duplicates.
+type Source struct {
+	Account string `json:"account"`
+	UIDL    string `json:"uidl"`
+}
+
+// Signature statuses, as in the "signature" field of DESIGN.md §3.
+const (
+	SigValid           = "valid"
+	SigInvalid         = "invalid"
+	SigUntrusted       = "untrusted"
+	SigExpired         = "expired"
+	SigWeakAlgorithm   = "weak-algorithm"
+	SigAddressMismatch = "address-mismatch"
+	SigNone            = "none"
+	// SigUnverified is the status of a message whose structure is signed but which has not been opened yet.
+	SigUnverified = ""
+)
+
+// Security is what opening a message (decrypt, verify) found; the caller records it with [Store.SetSecurity].
+type Security struct {
+	Signed    bool   `json:"signed"`
+	Signature string `json:"signature"` // one of the Sig* constants
+	Encrypted bool   `json:"encrypted"`
+	Signer    string `json:"signer,omitempty"` // the signer's e-mail address
+}
+
+// Flags are the user's marks on a message.
+type Flags uint8
+
+// Flag values; combine with |.
+const (
+	Seen Flags = 1 << iota
+	Answered
+	Flagged
+)
+
+// Row is one line of a folder listing: the fields of `messages list --json` (DESIGN.md §3) and a few more.
+type Row struct {
+	ID          string    `json:"id"`
+	Folder      string    `json:"folder"`
+	From        string    `json:"from"`
+	To          string    `json:"to"`
+	Subject     string    `json:"subject"`
+	Date        time.Time `json:"date"`
+	Signed      bool      `json:"signed"`
+	Signature   string    `json:"signature"`
+	Encrypted   bool      `json:"encrypted"`
+	DSN         string    `json:"dsn"` // a delivery report: id of the message it is about; "" otherwise
+	Seen        bool      `json:"seen"`
+	Answered    bool      `json:"answered"`
+	Flagged     bool      `json:"flagged"`
+	Size        int64     `json:"size"`
+	Attachments int       `json:"attachments"`
+}
+
+// Message is one message with everything the index knows and its raw bytes.
+type Message struct {
+	Row
+	FromAddr   string    // first From address, lower case
+	Cc         string    //
+	MessageID  string    // with angle brackets
+	InReplyTo  string    // space-separated <ids>
+	References string    // space-separated <ids>
+	Signer     string    // from the recorded security status
+	Verified   bool      // the caller recorded a security status with SetSecurity
+	Received   time.Time // when the store got it
+	Source     *Source   // nil for local messages
+	Note       string    // what could not be read in it, for the user; "" when all went well
+	Raw        []byte    // the exact bytes stored
+}
