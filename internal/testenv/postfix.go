@@ -1,0 +1,497 @@
+package testenv
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// PostfixOptions configures a Postfix instance started by StartPostfix.
+type PostfixOptions struct {
+	// Users maps each deliverable address to its Maildir (an absolute path;
+	// Postfix creates new/, cur/ and tmp/ inside it). Their domains become
+	// Postfix's virtual mailbox domains.
+	Users map[string]string
+	// MailUID and MailGID own the delivered files (the Dovecot mail owner).
+	// Zero means the postfix user; Postfix never delivers as root.
+	MailUID, MailGID int
+	// AuthSocket is the path of a Dovecot auth socket. When set, submission
+	// requires AUTH (after STARTTLS) through Dovecot SASL; when empty,
+	// submission relays for 127.0.0.0/8 without authentication.
+	AuthSocket string
+	// MessageSizeLimit is Postfix's message_size_limit in bytes; zero means
+	// 50 MB (enough for a 10 MB attachment after base64).
+	MessageSizeLimit int64
+	// Refuse maps recipient addresses to the reply Postfix gives at RCPT TO
+	// time, as a three-digit code ("550", "450") optionally followed by text.
+	Refuse map[string]string
+}
+
+// Postfix is a running Postfix master with one submission service on
+// 127.0.0.1 that requires STARTTLS.
+type Postfix struct {
+	Submission string         // host:port of the submission service
+	CAFile     string         // PEM file of the CA that issued the server certificate
+	CAPool     *x509.CertPool // the same CA as a pool
+	Dir        string         // the instance's own folder (config, queue, data, log)
+	LogFile    string         // Postfix's mail log
+	PID        int            // the master process
+}
+
+// postfixBin is where Debian installs the Postfix daemons.
+const postfixBin = "/usr/lib/postfix/sbin/master"
+
+// StartPostfix starts a Postfix master with its own config, queue and data
+// directories under t.TempDir(), listening on 127.0.0.1 only, and stops it
+// by PID when the test ends. The mail log is printed if the test fails.
+func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
+	t.Helper()
+	master := RequireTool(t, postfixBin, "postfix")
+	if os.Geteuid() != 0 {
+		t.Skip("testenv: Postfix's master must run as root (it drops to the postfix user itself)")
+	}
+	dir := t.TempDir()
+	// Postfix daemons and the virtual delivery agent run as other users:
+	// they must be able to traverse the test's folders.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+	}
+	p := &Postfix{Dir: dir, LogFile: filepath.Join(dir, "maillog")}
+	conf := filepath.Join(dir, "conf")
+	port := FreePort(t)
+	p.Submission = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+
+	if err := postfixMakeQueue(dir); err != nil {
+		t.Fatalf("testenv: Postfix queue: %v", err)
+	}
+	if err := os.MkdirAll(conf, 0o755); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	pool, err := postfixCertificate(conf)
+	if err != nil {
+		t.Fatalf("testenv: Postfix certificate: %v", err)
+	}
+	p.CAFile, p.CAPool = filepath.Join(conf, "ca.pem"), pool
+
+	uid, gid := o.MailUID, o.MailGID
+	if uid == 0 || gid == 0 {
+		pu, pg, err := postfixUser()
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+		if uid == 0 {
+			uid = pu
+		}
+		if gid == 0 {
+			gid = pg
+		}
+	}
+	for _, maildir := range o.Users {
+		if err := postfixMakeMaildir(maildir, uid, gid); err != nil {
+			t.Fatalf("testenv: Maildir: %v", err)
+		}
+	}
+	files := map[string]string{
+		"main.cf":   postfixMainCF(dir, o, uid, gid),
+		"master.cf": postfixMasterCF(port),
+		"vmailbox":  postfixVmailbox(o.Users),
+		"refuse":    postfixRefuse(o.Refuse),
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(conf, name), []byte(body), 0o644); err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+	}
+	// Postfix refuses configuration files modified less than a second ago.
+	past := time.Now().Add(-time.Minute)
+	entries, _ := os.ReadDir(conf)
+	for _, e := range entries {
+		_ = os.Chtimes(filepath.Join(conf, e.Name()), past, past)
+	}
+
+	cmd := exec.Command(master, "-c", conf, "-s")
+	cmd.Dir = dir
+	out, err := os.Create(filepath.Join(dir, "master.out"))
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		out.Close()
+		t.Fatalf("testenv: starting Postfix: %v", err)
+	}
+	out.Close()
+	// The master runs in the foreground; reap it when it ends so that it
+	// never lingers as a zombie of the test binary.
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	pid, err := ReadPIDFile(ctx, filepath.Join(dir, "queue", "pid", "master.pid"))
+	if err != nil {
+		_ = cmd.Process.Kill()
+		t.Fatalf("testenv: Postfix did not start: %v\n%s", err, p.Log())
+	}
+	p.PID = pid
+	t.Cleanup(func() {
+		StopPID(pid, 10*time.Second)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+		}
+		if t.Failed() {
+			t.Logf("Postfix mail log:\n%s", p.Log())
+		}
+	})
+	if err := WaitTCP(ctx, p.Submission); err != nil {
+		t.Fatalf("testenv: Postfix: %v\n%s", err, p.Log())
+	}
+	return p
+}
+
+// Log returns Postfix's mail log so far (and anything the master printed).
+func (p *Postfix) Log() string {
+	var b strings.Builder
+	for _, f := range []string{filepath.Join(p.Dir, "master.out"), p.LogFile} {
+		if data, err := os.ReadFile(f); err == nil {
+			b.Write(data)
+		}
+	}
+	return b.String()
+}
+
+// WaitMaildir polls a Maildir until its new/ folder holds at least n
+// messages and returns their paths, sorted by name (delivery order).
+func (p *Postfix) WaitMaildir(t testing.TB, maildir string, n int, timeout time.Duration) []string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		entries, _ := os.ReadDir(filepath.Join(maildir, "new"))
+		if len(entries) >= n {
+			var paths []string
+			for _, e := range entries {
+				paths = append(paths, filepath.Join(maildir, "new", e.Name()))
+			}
+			sort.Strings(paths)
+			return paths
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("testenv: %d of %d messages in %s after %v", len(entries), n, maildir, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// postfixMakeQueue creates the queue directory with the owners and modes
+// `postfix set-permissions` would give it.
+func postfixMakeQueue(dir string) error {
+	pu, _, err := postfixUser()
+	if err != nil {
+		return err
+	}
+	postdrop, err := lookupGroup("postdrop")
+	if err != nil {
+		return err
+	}
+	q := filepath.Join(dir, "queue")
+	if err := os.MkdirAll(filepath.Join(q, "pid"), 0o755); err != nil {
+		return err
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chown(data, pu, 0); err != nil {
+		return err
+	}
+	for _, d := range []string{"active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace"} {
+		p := filepath.Join(q, d)
+		if err := os.Mkdir(p, 0o700); err != nil {
+			return err
+		}
+		if err := os.Chown(p, pu, 0); err != nil {
+			return err
+		}
+	}
+	for d, mode := range map[string]os.FileMode{"public": 0o710 | os.ModeSetgid, "maildrop": 0o730 | os.ModeSticky} {
+		p := filepath.Join(q, d)
+		if err := os.Mkdir(p, 0o700); err != nil {
+			return err
+		}
+		if err := os.Chown(p, pu, postdrop); err != nil {
+			return err
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// postfixMakeMaildir creates a Maildir owned by the mail user when it does
+// not exist yet; the virtual agent, running as that user, cannot create it
+// inside a folder owned by root.
+func postfixMakeMaildir(maildir string, uid, gid int) error {
+	if _, err := os.Stat(maildir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(maildir), 0o755); err != nil {
+		return err
+	}
+	for _, d := range []string{maildir, filepath.Join(maildir, "new"), filepath.Join(maildir, "cur"), filepath.Join(maildir, "tmp")} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			return err
+		}
+		if err := os.Chown(d, uid, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// postfixMainCF writes main.cf for one instance.
+func postfixMainCF(dir string, o PostfixOptions, uid, gid int) string {
+	conf := filepath.Join(dir, "conf")
+	limit := o.MessageSizeLimit
+	if limit == 0 {
+		limit = 50 << 20
+	}
+	domains := map[string]bool{}
+	for addr := range o.Users {
+		if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+			domains[strings.ToLower(addr[i+1:])] = true
+		}
+	}
+	var doms []string
+	for d := range domains {
+		doms = append(doms, d)
+	}
+	sort.Strings(doms)
+	minUID := uid
+	if minUID < 1 {
+		minUID = 1
+	}
+	relay := "permit_mynetworks, reject_unauth_destination"
+	sasl := "smtpd_sasl_auth_enable = no\n"
+	if o.AuthSocket != "" {
+		relay = "permit_sasl_authenticated, reject"
+		sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = " + o.AuthSocket + "\n" +
+			"smtpd_sasl_security_options = noanonymous\nsmtpd_tls_auth_only = yes\n"
+	}
+	lines := []string{
+		"compatibility_level = 3.6",
+		"queue_directory = " + filepath.Join(dir, "queue"),
+		"data_directory = " + filepath.Join(dir, "data"),
+		"command_directory = /usr/sbin",
+		"daemon_directory = /usr/lib/postfix/sbin",
+		"meta_directory = /etc/postfix",
+		"shlib_directory = /usr/lib/postfix",
+		"mail_owner = postfix",
+		"setgid_group = postdrop",
+		"maillog_file_prefixes = " + dir,
+		"maillog_file = " + filepath.Join(dir, "maillog"),
+		"inet_interfaces = 127.0.0.1",
+		"inet_protocols = ipv4",
+		"myhostname = localhost",
+		"mydomain = localdomain",
+		"myorigin = localhost",
+		"mydestination =",
+		"mynetworks = 127.0.0.0/8",
+		"relayhost =",
+		"alias_maps =",
+		"alias_database =",
+		"local_recipient_maps =",
+		"biff = no",
+		// Leave submitted headers alone: no Date/Message-ID added, no address
+		// rewriting. Only the trace headers are prepended.
+		"local_header_rewrite_clients =",
+		"remote_header_rewrite_domain =",
+		"smtputf8_enable = yes",
+		"smtpd_banner = $myhostname ESMTP Postfix (SecureMail test peer)",
+		"smtpd_tls_security_level = encrypt",
+		"smtpd_tls_cert_file = " + filepath.Join(conf, "server.pem"),
+		"smtpd_tls_key_file = " + filepath.Join(conf, "server.key"),
+		"smtpd_tls_session_cache_database =",
+		"smtpd_relay_restrictions = " + relay,
+		"smtpd_recipient_restrictions = check_recipient_access texthash:" + filepath.Join(conf, "refuse"),
+		"smtpd_client_connection_rate_limit = 0",
+		"smtpd_error_sleep_time = 0",
+		"smtpd_soft_error_limit = 100",
+		"smtpd_hard_error_limit = 100",
+		"message_size_limit = " + strconv.FormatInt(limit, 10),
+		"virtual_mailbox_limit = 0",
+		"virtual_mailbox_domains = " + strings.Join(doms, " "),
+		"virtual_mailbox_base = /",
+		"virtual_mailbox_maps = texthash:" + filepath.Join(conf, "vmailbox"),
+		"virtual_uid_maps = static:" + strconv.Itoa(uid),
+		"virtual_gid_maps = static:" + strconv.Itoa(gid),
+		"virtual_minimum_uid = " + strconv.Itoa(minUID),
+		"virtual_transport = virtual",
+		"default_transport = error:this test Postfix delivers only to its own users",
+		"delay_warning_time = 0",
+	}
+	return strings.Join(lines, "\n") + "\n" + sasl
+}
+
+// postfixMasterCF lists the services: one smtpd on the submission port and
+// the internal daemons, none chrooted (the queue is under a temp folder).
+func postfixMasterCF(port int) string {
+	return strconv.Itoa(port) + ` inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+proxymap  unix  -       -       n       -       -       proxymap
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+virtual   unix  -       n       n       -       -       virtual
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+`
+}
+
+// postfixVmailbox maps each address to its Maildir, relative to
+// virtual_mailbox_base (/); the trailing slash selects Maildir format.
+func postfixVmailbox(users map[string]string) string {
+	var b strings.Builder
+	for addr, maildir := range users {
+		p := strings.TrimPrefix(filepath.Clean(maildir), "/") + "/"
+		fmt.Fprintf(&b, "%s %s\n", strings.ToLower(addr), p)
+	}
+	return b.String()
+}
+
+// postfixRefuse writes the check_recipient_access table.
+func postfixRefuse(refuse map[string]string) string {
+	var b strings.Builder
+	for addr, reply := range refuse {
+		reply = strings.TrimSpace(reply)
+		if len(reply) == 3 {
+			reply += " refused by the test's Postfix"
+		}
+		fmt.Fprintf(&b, "%s %s\n", strings.ToLower(addr), reply)
+	}
+	return b.String()
+}
+
+// postfixUser returns the postfix user's UID and GID.
+func postfixUser() (uid, gid int, err error) {
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 4 && f[0] == "postfix" {
+			uid, err1 := strconv.Atoi(f[2])
+			gid, err2 := strconv.Atoi(f[3])
+			if err1 == nil && err2 == nil {
+				return uid, gid, nil
+			}
+		}
+	}
+	return 0, 0, fmt.Errorf("no postfix user in /etc/passwd (is the postfix package installed?)")
+}
+
+// lookupGroup returns a group's GID from /etc/group.
+func lookupGroup(name string) (int, error) {
+	b, err := os.ReadFile("/etc/group")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 3 && f[0] == name {
+			return strconv.Atoi(f[2])
+		}
+	}
+	return 0, fmt.Errorf("no %s group in /etc/group (is the postfix package installed?)", name)
+}
+
+// postfixCertificate writes a fresh CA (ca.pem) and a server certificate
+// for 127.0.0.1 and localhost (server.pem, server.key) into dir.
+func postfixCertificate(dir string) (*x509.CertPool, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(now.UnixNano()),
+		Subject:               pkix.Name{CommonName: "Postfix test CA", Organization: []string{"SecureMail tests"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(now.UnixNano() + 1),
+		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"SecureMail tests"}},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	chain := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), caPEM...)
+	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), caPEM, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "server.pem"), chain, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "server.key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return pool, nil
+}
