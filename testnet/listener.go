@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"errors"
 	"net"
 	"sync"
 )
@@ -32,8 +31,6 @@ func newGate(addr string, perIP int, onLimit func(net.Conn)) (*gate, error) {
 	g.cond = sync.NewCond(&g.mu)
 	return g, nil
 }
-
-var errGateClosed = errors.New("testnet: listener closed")
 
 func (g *gate) Accept() (net.Conn, error) {
 	for {

@@ -257,4 +257,3 @@ func TestEICARRejectedByRelay(t *testing.T) {
 		t.Error("an infected message reached the mailbox")
 	}
 }
-

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -236,5 +235,3 @@ func (s submitSession) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-// errClosed is returned for sessions that begin while the node shuts down.
-var errClosed = errors.New("testnet: shutting down")

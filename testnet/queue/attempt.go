@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // temporary is implemented by errors that know whether they are worth a
@@ -87,6 +88,7 @@ func (q *Queue) finishAttempt(id string, m *Meta, remove bool) {
 // whether the message is finished (and removed). On a storage error the message stays
 // queued and is tried again at the next interval.
 func (q *Queue) run(m *Meta) (remove bool) {
+	before := stateOf(m)
 	now := q.o.Clock.Now()
 	expires := m.Arrived.Add(q.o.Lifetime)
 	var todo []int
@@ -174,8 +176,13 @@ func (q *Queue) run(m *Meta) (remove bool) {
 			return true
 		}
 	}
-	if err := writeJSON(q.o.Dir, m.ID+metaExt, m); err == nil {
-		_ = syncDir(q.o.Dir)
+	// Only state changes are made durable at once; the attempt counters
+	// and the next attempt time are written at Close (after a crash the
+	// message is simply tried again at once).
+	if stateOf(m) != before {
+		if err := writeJSON(q.o.Dir, m.ID+metaExt, m); err == nil {
+			_ = syncDir(q.o.Dir)
+		}
 	}
 	return false
 }
@@ -258,4 +265,15 @@ func (q *Queue) finish(m *Meta) error {
 func (q *Queue) removeFiles(id string) {
 	os.Remove(filepath.Join(q.o.Dir, id+metaExt))
 	os.Remove(filepath.Join(q.o.Dir, id+msgExt))
+}
+
+// stateOf summarises what must survive a crash: each recipient's status
+// and notification, and whether the delay notice went out.
+func stateOf(m *Meta) string {
+	var b strings.Builder
+	for _, r := range m.Rcpts {
+		fmt.Fprintf(&b, "%s/%v;", r.Status, r.Notified)
+	}
+	fmt.Fprintf(&b, "%v", m.DelayNotified)
+	return b.String()
 }

@@ -468,5 +468,19 @@ func (q *Queue) Close() error {
 	q.mu.Unlock()
 	q.cancel()
 	q.wg.Wait()
-	return nil
+	// Record the attempt counters and next attempt times.
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var errs []error
+	for _, e := range q.msgs {
+		if err := writeJSON(q.o.Dir, e.meta.ID+metaExt, e.meta); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(q.msgs) > 0 {
+		if err := syncDir(q.o.Dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
