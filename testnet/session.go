@@ -234,4 +234,3 @@ func (s submitSession) Auth(mech string) (sasl.Server, error) {
 		return nil
 	}), nil
 }
-
