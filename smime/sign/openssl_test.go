@@ -216,3 +216,26 @@ func opensslSign(t *testing.T, files identityFiles, contentFile, dir string, ext
 	}
 	return der
 }
+
+// TestCertificatesOnly: a .p7b as `openssl crl2pkcs7` writes it (SignedData
+// without signers) yields its certificates.
+func TestCertificatesOnly(t *testing.T) {
+	f := newFixture(t)
+	out := filepath.Join(t.TempDir(), "chain.p7b")
+	if _, err := openssl(t, "crl2pkcs7", "-nocrl", "-outform", "DER", "-out", out,
+		"-certfile", f.rsaFiles.cert, "-certfile", filepath.Join(f.dir, "inter.pem"), "-certfile", filepath.Join(f.dir, "root.pem")); err != nil {
+		t.Fatal(err)
+	}
+	der, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := Parse(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sd.Signers) != 0 || sd.Content != nil || len(sd.Certificates) != 3 || !sd.Certificates[0].Equal(f.rsa.Certificate) {
+		t.Fatalf("%d signers, %d content bytes, %d certificates; want 0, 0, 3 starting with the holder's",
+			len(sd.Signers), len(sd.Content), len(sd.Certificates))
+	}
+}
