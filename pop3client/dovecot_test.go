@@ -305,3 +305,48 @@ func TestDovecotCleartextWhenAllowed(t *testing.T) {
 		t.Errorf("STAT = %d, %v", n, err)
 	}
 }
+
+// BenchmarkDovecotFetch fetches 200 messages of 20 KB over STLS from a real
+// Dovecot, pipelined (RetrMany) and one RETR at a time.
+func BenchmarkDovecotFetch(b *testing.B) {
+	d := testenv.StartDovecot(b, testenv.DovecotOptions{Users: map[string]string{"bench": "pw"}})
+	msg := []byte("Subject: bench\r\n\r\n" + strings.Repeat(strings.Repeat("x", 74)+"\r\n", 20<<10/76))
+	const count = 200
+	for range count {
+		d.Deliver(b, "bench", msg)
+	}
+	ctx := testCtx(b, 10*time.Minute)
+	nums := make([]int, count)
+	for i := range nums {
+		nums[i] = i + 1
+	}
+	fetch := func(b *testing.B, pipelined bool) {
+		b.SetBytes(int64(count * len(msg)))
+		for b.Loop() {
+			c, err := pop3client.Dial(ctx, pop3client.Options{Address: d.POP3, RootCAs: d.CAPool})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := c.Login(ctx, "bench", "pw"); err != nil {
+				b.Fatal(err)
+			}
+			if pipelined {
+				err = c.RetrMany(ctx, nums, func(_ int, r io.Reader) error { _, err := io.Copy(io.Discard, r); return err })
+			} else {
+				for _, n := range nums {
+					if _, err = c.RetrTo(ctx, n, io.Discard); err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := c.Quit(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("pipelined", func(b *testing.B) { fetch(b, true) })
+	b.Run("sequential", func(b *testing.B) { fetch(b, false) })
+}
