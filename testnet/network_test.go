@@ -28,7 +28,7 @@ type testNet struct {
 	pool   *x509.CertPool
 }
 
-func startNet(t *testing.T, clk queue.Clock, tune func(*Config)) *testNet {
+func startNet(t testing.TB, clk queue.Clock, tune func(*Config)) *testNet {
 	t.Helper()
 	ca, err := testca.New()
 	if err != nil {

@@ -73,14 +73,9 @@ func pop3Busy(c net.Conn) {
 	io.WriteString(c, "-ERR [SYS/TEMP] too many connections from your address; try again later\r\n")
 }
 
-// serveSMTP runs an SMTP server for r on port; implicit selects TLS from
-// the first byte instead of STARTTLS.
-func (n *node) serveSMTP(r role, port int, implicit bool) error {
+// newSMTPServer returns an SMTP server for r with the network's limits.
+func (n *node) newSMTPServer(r role) *smtp.Server {
 	cfg := n.net.cfg
-	g, err := n.listen(port, smtpBusy)
-	if err != nil {
-		return err
-	}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		base := &session{node: n, role: r, conn: c}
 		if r == roleSubmit {
@@ -97,6 +92,17 @@ func (n *node) serveSMTP(r role, port int, implicit bool) error {
 	s.WriteTimeout = cfg.IdleTimeout.Duration
 	s.EnableDSN = true
 	s.ErrorLog = log.New(io.Discard, "", 0)
+	return s
+}
+
+// serveSMTP runs an SMTP server for r on port; implicit selects TLS from
+// the first byte instead of STARTTLS.
+func (n *node) serveSMTP(r role, port int, implicit bool) error {
+	g, err := n.listen(port, smtpBusy)
+	if err != nil {
+		return err
+	}
+	s := n.newSMTPServer(r)
 	n.smtps = append(n.smtps, s)
 	var l net.Listener = g
 	if implicit {
