@@ -41,7 +41,9 @@ func newGpgsmHome(t *testing.T) *gpgsmHome {
 		t.Fatal(err)
 	}
 	socket := strings.TrimSpace(string(out))
-	cmd := exec.Command(agent, "--homedir", dir, "--daemon", "--no-detach", "--allow-loopback-pinentry")
+	// A small S2K count: the agent re-protects the imported key, and its
+	// calibrated default costs seconds per operation on a loaded machine.
+	cmd := exec.Command(agent, "--homedir", dir, "--daemon", "--no-detach", "--allow-loopback-pinentry", "--s2k-count", "65536")
 	cmd.Env = append(os.Environ(), "GNUPGHOME="+dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
