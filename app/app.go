@@ -1,0 +1,241 @@
+// Package app is SecureMail's core without windows: one App per profile
+// ties together the settings, the Digital IDs (keys in the OS keyring), the
+// address book, the mail store, and the mail flows — fetch over POP3, send
+// over SMTP with Sign / Encrypt, and the secure-link exchange. The GUI (ui)
+// and the command line (app/cli) are two faces on it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"securemail/app/addressbook"
+	"securemail/app/compose"
+	"securemail/app/digitalid"
+	"securemail/app/keystore"
+	"securemail/app/profile"
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+// Options change how Open sets an App up.
+type Options struct {
+	// Keys is where secrets go; nil means the OS keyring of the profile.
+	Keys keystore.Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// App is an opened profile.
+type App struct {
+	Profile *profile.Profile
+	Keys    keystore.Store
+	Wallet  *digitalid.Wallet
+	Book    *addressbook.Book
+	Store   *mailstore.Store
+	now     func() time.Time
+}
+
+// Open opens (creating when new) the profile in dir and its mail store.
+func Open(ctx context.Context, dir string, opts Options) (*App, error) {
+	p, err := profile.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	keys := opts.Keys
+	if keys == nil {
+		k, err := keystore.ForProfile(p.Dir)
+		if err != nil {
+			return nil, err
+		}
+		keys = k
+	}
+	book, err := addressbook.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	store, err := mailstore.Open(ctx, p.Path("mail"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &App{Profile: p, Keys: keys, Wallet: digitalid.Open(p, keys), Book: book, Store: store, now: now}, nil
+}
+
+// Close closes the mail store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Now is the App's clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// Settings returns the profile's settings; ErrNoAccount (profile package)
+// before the account is set up.
+func (a *App) Settings() (profile.Settings, error) { return a.Profile.Load() }
+
+// SaveSettings stores changed settings.
+func (a *App) SaveSettings(s profile.Settings) error { return a.Profile.Save(s) }
+
+// ErrNotImplemented marks a workflow that has not landed yet.
+var ErrNotImplemented = errors.New("app: this is not available yet")
+
+// ---- Account set-up (the wizard's logic) ----
+
+// Setup is everything the first-run wizard collects.
+type Setup struct {
+	Address      string
+	DisplayName  string
+	POP3, SMTP   profile.Server
+	POP3Password string
+	SMTPPassword string // "" means the same as POP3Password
+	ServerCA     []byte // PEM of a private CA for the servers' TLS, or nil
+	RootCA       []byte // Root_CA.cer as read from the file
+	ECCA         []byte // EC_CA.cer
+	PFX          []byte // Mail.pfx
+	PFXPassword  string
+	// TrustRoot is the user's explicit "Trust this authority to identify
+	// e-mail senders"; without it Setup refuses.
+	TrustRoot bool
+	Bundled   bool
+}
+
+// SetupAccount checks and stores an account: the address, the root (only
+// with TrustRoot), the EC CA chaining to it, the Mail.pfx matching the
+// address and chaining to the root; passwords and the key go to the keyring.
+// Nothing is stored when a check fails.
+func (a *App) SetupAccount(ctx context.Context, s Setup) error {
+	return ErrNotImplemented
+}
+
+// SetupFromHandout sets the account up from a bundled-network handout
+// folder (Root_CA.cer, EC_CA.cer, Mail.pfx, password.txt, account.json).
+func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) error {
+	return ErrNotImplemented
+}
+
+// ---- Reading ----
+
+// MessageView is an opened message: what the store knows and what opening
+// it (decrypting, verifying) found.
+type MessageView struct {
+	Message *mailstore.Message
+	Report  *smime.Report
+}
+
+// OpenMessage reads a stored message and opens its S/MIME layers in memory.
+func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) {
+	return nil, ErrNotImplemented
+}
+
+// ---- Fetch ----
+
+// Progress reports how far a long operation has got.
+type Progress func(done, total int)
+
+// FetchResult says what a fetch brought.
+type FetchResult struct {
+	New       int      // messages stored
+	Reports   int      // delivery status notifications among them
+	Harvested []string // addresses whose Digital ID was added to the address book
+}
+
+// Fetch downloads new mail over POP3 into the Inbox, safely: each message is
+// stored and fsynced before it is deleted on the server (unless kept), and
+// UIDLs make a re-run after a crash neither lose nor duplicate anything.
+func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error) {
+	return nil, ErrNotImplemented
+}
+
+// ---- Send ----
+
+// SendOptions are the composer's toggles.
+type SendOptions struct {
+	Sign    bool
+	Encrypt bool
+}
+
+// NoDigitalIDError is the refusal of UX.md principle 3: encryption was asked
+// for, and these recipients have no valid Digital ID. Nothing was sent.
+type NoDigitalIDError struct {
+	Recipients []MissingID
+}
+
+// MissingID is one recipient that cannot be encrypted for, and why.
+type MissingID struct {
+	Address string
+	Reason  string // e.g. "has no Digital ID yet", "whose Digital ID expired on 2 November 2026"
+}
+
+func (e *NoDigitalIDError) Error() string {
+	var parts []string
+	for _, m := range e.Recipients {
+		parts = append(parts, m.Address+" "+m.Reason)
+	}
+	return fmt.Sprintf("app: this message cannot be encrypted: %s; ask them for their Digital ID (secure link) or send without encryption", strings.Join(parts, "; "))
+}
+
+// SendResult says what happened to a message.
+type SendResult struct {
+	ID       string   // the stored message (Sent, or Outbox when queued)
+	Queued   bool     // kept in the Outbox: the server could not be reached; retried later
+	Refused  []string // recipients the server refused, with its reason
+	Accepted []string
+}
+
+// Send composes, signs and/or encrypts (to the recipients and to self), and
+// submits a message. It is kept in the Outbox until the server accepts it.
+func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*SendResult, error) {
+	return nil, ErrNotImplemented
+}
+
+// FlushOutbox retries every message waiting in the Outbox.
+func (a *App) FlushOutbox(ctx context.Context) (sent int, err error) {
+	return 0, ErrNotImplemented
+}
+
+// ---- Address book ----
+
+// ContactView is a contact with its evaluated status.
+type ContactView struct {
+	Contact *addressbook.Contact
+	Verdict addressbook.ContactVerdict
+}
+
+// Contacts lists the address book with V / red X per contact.
+func (a *App) Contacts() ([]ContactView, error) {
+	return nil, ErrNotImplemented
+}
+
+// AddDigitalIDFromMessage is "Add Digital ID to Address Book" on a signed message.
+func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error) {
+	return nil, ErrNotImplemented
+}
+
+// ---- Secure link ----
+
+// LinkRow is one line of `securelink status`.
+type LinkRow struct {
+	Address string                `json:"address"`
+	State   addressbook.LinkState `json:"state"`
+}
+
+// RequestSecureLink sends each address a signed mail explaining the
+// procedure and asking for a signed reply.
+func (a *App) RequestSecureLink(ctx context.Context, addrs []string) error {
+	return ErrNotImplemented
+}
+
+// ReplySecureLink answers a request with a signed reply in one step.
+func (a *App) ReplySecureLink(ctx context.Context, addr string) error {
+	return ErrNotImplemented
+}
+
+// SecureLinkStatus lists every contact's secure-link state.
+func (a *App) SecureLinkStatus() ([]LinkRow, error) {
+	return nil, ErrNotImplemented
+}
