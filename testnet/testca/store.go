@@ -1,0 +1,215 @@
+package testca
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Files of a CA folder. The certificates are PEM; the private keys are
+// PKCS #8 PEM readable by the owner only.
+const (
+	RootCertFile  = "Root_CA.pem"
+	RootKeyFile   = "Root_CA.key"
+	InterCertFile = "EC_CA.pem"
+	InterKeyFile  = "EC_CA.key"
+	lockFile      = ".creating"
+)
+
+// Creating a CA takes a few seconds; a lock older than staleLock was left by
+// a process that died, and waiting for one gives up after lockWait.
+const (
+	staleLock = 5 * time.Minute
+	lockWait  = 2 * time.Minute
+)
+
+// Open returns the CA kept in dir, creating it there on first use (dir
+// 0700, keys 0600), so that every tester of a network shares one root.
+// Concurrent first calls, in one process or several, create one CA: the
+// first takes an exclusive lock file and the others wait for it.
+func Open(dir string, opts ...Option) (*CA, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("testca: cannot create the CA folder: %w", err)
+	}
+	lockPath := filepath.Join(dir, lockFile)
+	deadline := time.Now().Add(lockWait)
+	for {
+		ca, err := load(dir)
+		if err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return ca, err
+		}
+		lock, err := os.OpenFile(lockPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			ca, err := createIn(dir, opts)
+			lock.Close()
+			if rmErr := os.Remove(lockPath); err == nil && rmErr != nil {
+				err = fmt.Errorf("testca: removing the lock file: %w", rmErr)
+			}
+			return ca, err
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("testca: cannot lock the CA folder: %w", err)
+		}
+		if st, err := os.Stat(lockPath); err == nil && time.Since(st.ModTime()) > staleLock {
+			_ = os.Remove(lockPath) // left by a process that died while creating the CA
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("testca: another program has been creating the CA in %s for over %v; if none is running, delete %s", dir, lockWait, lockPath)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// createIn makes a CA and writes it; it holds the lock. Another process
+// may have finished creating one just before the lock was taken.
+func createIn(dir string, opts []Option) (*CA, error) {
+	if ca, err := load(dir); !errors.Is(err, fs.ErrNotExist) {
+		return ca, err
+	}
+	ca, err := New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	rootKey, err := x509.MarshalPKCS8PrivateKey(ca.RootKey)
+	if err != nil {
+		return nil, fmt.Errorf("testca: encoding the root key: %w", err)
+	}
+	interKey, err := x509.MarshalPKCS8PrivateKey(ca.InterKey)
+	if err != nil {
+		return nil, fmt.Errorf("testca: encoding the EC CA key: %w", err)
+	}
+	// The EC CA certificate is written last: load finds a CA only when it
+	// is there.
+	files := []struct {
+		name, typ string
+		der       []byte
+		perm      os.FileMode
+	}{
+		{RootKeyFile, "PRIVATE KEY", rootKey, 0o600},
+		{InterKeyFile, "PRIVATE KEY", interKey, 0o600},
+		{RootCertFile, "CERTIFICATE", ca.Root.Raw, 0o644},
+		{InterCertFile, "CERTIFICATE", ca.Intermediate.Raw, 0o644},
+	}
+	for _, f := range files {
+		data := pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der})
+		if err := writeFileAtomic(filepath.Join(dir, f.name), data, f.perm); err != nil {
+			return nil, err
+		}
+	}
+	return ca, nil
+}
+
+// load reads a CA folder. A missing file gives an error wrapping
+// fs.ErrNotExist; anything unreadable or inconsistent another error.
+func load(dir string) (*CA, error) {
+	for _, name := range []string{InterCertFile, RootCertFile, RootKeyFile, InterKeyFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			return nil, fmt.Errorf("testca: %w", err)
+		}
+	}
+	root, err := readCert(filepath.Join(dir, RootCertFile))
+	if err != nil {
+		return nil, err
+	}
+	inter, err := readCert(filepath.Join(dir, InterCertFile))
+	if err != nil {
+		return nil, err
+	}
+	rootKey, err := readKey(filepath.Join(dir, RootKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	interKey, err := readKey(filepath.Join(dir, InterKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	if !samePublic(rootKey, root) || !samePublic(interKey, inter) || inter.CheckSignatureFrom(root) != nil {
+		return nil, fmt.Errorf("testca: the CA files in %s do not belong together; delete the folder to start a new CA", dir)
+	}
+	return &CA{Root: root, RootKey: rootKey, Intermediate: inter, InterKey: interKey}, nil
+}
+
+func readPEM(path, typ string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("testca: %w", err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != typ {
+		return nil, fmt.Errorf("testca: %s is not a PEM %s file; delete the CA folder to start a new CA", path, typ)
+	}
+	return block.Bytes, nil
+}
+
+func readCert(path string) (*x509.Certificate, error) {
+	der, err := readPEM(path, "CERTIFICATE")
+	if err != nil {
+		return nil, err
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("testca: %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func readKey(path string) (crypto.Signer, error) {
+	der, err := readPEM(path, "PRIVATE KEY")
+	if err != nil {
+		return nil, err
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("testca: %s: %w", path, err)
+	}
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("testca: %s holds a %T, not a signing key", path, k)
+	}
+	return s, nil
+}
+
+func samePublic(k crypto.Signer, c *x509.Certificate) bool {
+	pub, ok := k.Public().(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(c.PublicKey)
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path, so readers see the old file or the whole new one.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	var suffix [6]byte
+	if _, err := rand.Read(suffix[:]); err != nil {
+		return fmt.Errorf("testca: %w", err)
+	}
+	tmp := fmt.Sprintf("%s.tmp-%x", path, suffix)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
+	if err != nil {
+		return fmt.Errorf("testca: cannot write %s: %w", filepath.Base(path), err)
+	}
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, perm) // exactly perm, whatever the umask
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("testca: cannot write %s: %w", filepath.Base(path), werr)
+	}
+	return nil
+}
