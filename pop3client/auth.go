@@ -8,7 +8,8 @@ import (
 )
 
 // Login authenticates. With TLS, it uses AUTH PLAIN (RFC 5034, initial
-// response) when the server advertises SASL PLAIN, and USER/PASS otherwise.
+// response) when the server advertises SASL PLAIN, and USER/PASS otherwise
+// (also on an allowed cleartext connection).
 // Without TLS it refuses with ErrCleartextLogin unless the options allow
 // cleartext login. A refusal is an *Error whose Code may be AUTH, IN-USE,
 // LOGIN-DELAY or SYS/TEMP.
@@ -26,7 +27,7 @@ func (c *Client) Login(ctx context.Context, user, password string) error {
 		return ErrCleartextLogin
 	}
 	var err error
-	if c.caps.SASL("PLAIN") {
+	if c.tls != nil && c.caps.SASL("PLAIN") {
 		err = c.authPlain(ctx, user, password)
 	} else {
 		err = c.userPass(ctx, user, password)

@@ -286,7 +286,7 @@ func TestDovecotFailures(t *testing.T) {
 }
 
 // TestDovecotCleartextWhenAllowed logs in without TLS when the account
-// explicitly allows it (USER/PASS, since no TLS means no AUTH PLAIN need).
+// explicitly allows it (with USER/PASS: AUTH PLAIN is used only over TLS).
 func TestDovecotCleartextWhenAllowed(t *testing.T) {
 	d := startDovecot(t, "127.0.0.10")
 	ctx := testCtx(t, 30*time.Second)
