@@ -63,14 +63,14 @@ func WithCAValidity(notBefore time.Time, days int) Option {
 	return func(c *caConfig) { c.notBefore, c.days = notBefore, days }
 }
 
-// New creates a fresh CA in memory: an RSA-3072 root and an RSA-3072
+// New creates a fresh CA in memory: an RSA-2048 root and an RSA-2048
 // intermediate, both valid for ten years from an hour ago unless changed.
 func New(opts ...Option) (*CA, error) {
 	cfg := caConfig{name: "TESTA Test", notBefore: time.Now().Add(-time.Hour), days: 3650}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	rootKey, err := rsa.GenerateKey(rand.Reader, 3072)
+	rootKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("testca: root key: %w", err)
 	}
@@ -89,7 +89,7 @@ func New(opts ...Option) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	interKey, err := rsa.GenerateKey(rand.Reader, 3072)
+	interKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("testca: intermediate key: %w", err)
 	}
