@@ -127,6 +127,9 @@ func Start(o Options) (*Network, error) {
 			return fail(err)
 		}
 	}
+	for _, nd := range n.nodes {
+		nd.queue.Release()
+	}
 	if o.ControlInterval == 0 {
 		o.ControlInterval = 200 * time.Millisecond
 	}
@@ -143,6 +146,7 @@ func (n *Network) openQueue(nd *node) error {
 	q, err := queue.Open(queue.Options{
 		Dir: nd.queueDir(), Target: nd, Notifier: dsnNotifier{nd}, Clock: n.clock,
 		RetryInterval: cfg.RetryInterval.Duration, Lifetime: cfg.QueueLifetime.Duration, DelayAfter: cfg.DelayWarning.Duration,
+		Held: true, // released once every listener is up
 		Observe: func(e queue.Event) {
 			kind := e.Kind
 			switch kind {

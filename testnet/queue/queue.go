@@ -139,6 +139,10 @@ type Options struct {
 	MaxConcurrent  int           // deliveries at once; 16
 	AttemptTimeout time.Duration // per attempt; 2 minutes
 	Observe        func(Event)   // nil: no events
+	// Held makes Open load the messages left by a previous run without
+	// scheduling them until Release is called (so that a node can start
+	// its listeners first).
+	Held bool
 }
 
 func (o Options) withDefaults() Options {
@@ -288,10 +292,27 @@ func (q *Queue) load() error {
 			os.Remove(filepath.Join(q.o.Dir, e.Name()))
 		}
 	}
-	for id, e := range q.msgs {
-		q.scheduleLocked(id, e, e.meta.NextAttempt.Sub(now))
+	if !q.o.Held {
+		q.scheduleAll(now)
 	}
 	return nil
+}
+
+func (q *Queue) scheduleAll(now time.Time) {
+	for id, e := range q.msgs {
+		if e.timer == nil && !e.running {
+			q.scheduleLocked(id, e, e.meta.NextAttempt.Sub(now))
+		}
+	}
+}
+
+// Release schedules the messages loaded by an Open with Options.Held.
+func (q *Queue) Release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed {
+		q.scheduleAll(q.o.Clock.Now())
+	}
 }
 
 func (q *Queue) markSeen(envID string, rcpts []string) {

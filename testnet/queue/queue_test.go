@@ -268,3 +268,26 @@ func TestScaledClock(t *testing.T) {
 		t.Fatalf("scaled time advanced %v, want at least 10 s", d)
 	}
 }
+
+func TestHeldUntilRelease(t *testing.T) {
+	clk := NewFakeClock(t0)
+	dir := t.TempDir()
+	tg := &fakeTarget{clock: clk}
+	q := open(t, dir, tg, nil, clk)
+	q.Enqueue(context.Background(), Envelope{From: "a@x", To: []string{"b@y"}}, strings.NewReader(msg))
+	q.Close()
+	q2, err := Open(Options{Dir: dir, Target: tg, Clock: clk, Held: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q2.Close()
+	clk.Advance(time.Hour)
+	if tg.count() != 0 {
+		t.Fatal("a held queue delivered before Release")
+	}
+	q2.Release()
+	clk.Advance(0)
+	if len(tg.got["b@y"]) != 1 {
+		t.Fatalf("after Release delivered %v", tg.got)
+	}
+}
