@@ -202,7 +202,7 @@ func (s *Store) checkIndex(ctx context.Context) (reason string, err error) {
 func openDB(path string) (*sql.DB, error) {
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)",
-		"secure_delete(ON)", "foreign_keys(ON)"} {
+		"secure_delete(ON)", "foreign_keys(ON)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

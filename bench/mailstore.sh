@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Mail store benchmark: a 50,000-message Inbox (~5 KB each, built once through Store.Add with fsync off),
+# then list / search / open, 5 runs of 20 iterations each; prints the median of the 5 per-run means.
+# There is no peer for this one. MAILSTORE_BENCH_N overrides the message count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+MAILSTORE_BENCH_DIR="$work" go test -run '^$' -bench BenchmarkMailStore -benchtime 20x -count 5 -timeout 60m \
+  ./mailstore | tee "$work/out.txt"
+echo "median of 5 runs (ms/op):"
+awk '/^BenchmarkMailStore\// { name=$1; sub(/-[0-9]+$/, "", name); v[name]=v[name] " " $3 }
+  END { for (n in v) { c=split(v[n], a, " "); asort(a); printf "  %-40s %8.2f\n", n, a[int((c+1)/2)]/1e6 } }' \
+  "$work/out.txt" | sort
