@@ -61,19 +61,33 @@ func canonicalMultipart(e *entity, boundary string, depth int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var body bytes.Buffer
-	body.Grow(len(e.body))
-	for _, p := range parts {
+	canon := make([][]byte, len(parts))
+	changed := false
+	for i, p := range parts {
 		c, err := canonicalEntity(p, depth+1)
 		if err != nil {
 			return nil, err
 		}
+		canon[i] = c
+		changed = changed || !sameBytes(c, p)
+	}
+	if !changed {
+		return e.raw, nil // already canonical: no copy, preamble kept
+	}
+	var body bytes.Buffer
+	body.Grow(len(e.body))
+	for _, c := range canon {
 		body.WriteString("--" + boundary + "\r\n")
 		body.Write(c)
 		body.WriteString("\r\n")
 	}
 	body.WriteString("--" + boundary + "--\r\n")
 	return joinEntity(withoutCTE(e.fields, ""), body.Bytes()), nil
+}
+
+// sameBytes reports whether a and b are the same slice of memory.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // is7bitSafe reports whether a body declared 7bit really is: no 8-bit or

@@ -11,14 +11,7 @@ import (
 // becomes CRLF). It returns b itself when nothing needs to change, so a
 // large message already in canonical form is not copied.
 func toCRLF(b []byte) []byte {
-	bare := false
-	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') || c == '\r' && (i+1 == len(b) || b[i+1] != '\n') {
-			bare = true
-			break
-		}
-	}
-	if !bare {
+	if !hasBareEOL(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+len(b)/32+2)
@@ -36,6 +29,26 @@ func toCRLF(b []byte) []byte {
 		}
 	}
 	return out
+}
+
+// hasBareEOL reports whether b has an LF not preceded by CR, or a CR not
+// followed by LF. It scans with the bytes package's vectorised search.
+func hasBareEOL(b []byte) bool {
+	lf := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		j += i
+		if j == 0 || b[j-1] != '\r' {
+			return true
+		}
+		lf++
+		i = j + 1
+	}
+	// Every LF has its CR; any other CR is bare.
+	return bytes.Count(b, []byte{'\r'}) != lf
 }
 
 // base64Lines encodes data as base64 in lines of 76 characters, each ending
@@ -62,6 +75,11 @@ func base64Lines(data []byte) []byte {
 // decodeBase64 decodes base64 text, ignoring line breaks and other white
 // space; trailing garbage after the padding is ignored as mail readers do.
 func decodeBase64(text []byte) ([]byte, error) {
+	// Fast path: the standard decoder skips CR and LF itself.
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	if n, err := base64.StdEncoding.Decode(out, text); err == nil {
+		return out[:n], nil
+	}
 	clean := make([]byte, 0, len(text))
 	for _, c := range text {
 		switch {
@@ -81,7 +99,6 @@ func decodeBase64(text []byte) ([]byte, error) {
 		// QUIRK: tolerate missing padding.
 		clean = append(clean, bytes.Repeat([]byte("="), 4-r)...)
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 	n, err := base64.StdEncoding.Decode(out, clean)
 	return out[:n], err
 }
