@@ -1,17 +1,12 @@
 package testnet
 
 import (
-	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-
-	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"securemail/testnet/testca"
 )
@@ -70,7 +65,7 @@ func Prepare(dir, configFile string) (Config, *testca.CA, error) {
 			return cfg, nil, err
 		}
 	}
-	ca, err := openCA(filepath.Join(dir, "ca"))
+	ca, err := testca.Open(filepath.Join(dir, "ca"))
 	if err != nil {
 		return cfg, nil, err
 	}
@@ -85,112 +80,44 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// openCA loads the CA kept in dir or creates it.
-//
-// TODO(testca): use testca.Open(dir) once it lands; this keeps the root
-// and EC CA as PEM certificates and PKCS#8 keys.
-func openCA(dir string) (*testca.CA, error) {
-	files := []string{"root.pem", "root.key", "ec.pem", "ec.key"}
-	if fileExists(filepath.Join(dir, files[0])) {
-		var parts [4][]byte
-		for i, f := range files {
-			b, err := os.ReadFile(filepath.Join(dir, f))
-			if err != nil {
-				return nil, fmt.Errorf("testnet: the test CA in %s is incomplete: %w", dir, err)
-			}
-			blk, _ := pem.Decode(b)
-			if blk == nil {
-				return nil, fmt.Errorf("testnet: %s is not PEM; remove %s to make a new CA", f, dir)
-			}
-			parts[i] = blk.Bytes
-		}
-		root, err1 := x509.ParseCertificate(parts[0])
-		rk, err2 := x509.ParsePKCS8PrivateKey(parts[1])
-		inter, err3 := x509.ParseCertificate(parts[2])
-		ik, err4 := x509.ParsePKCS8PrivateKey(parts[3])
-		if err := errors.Join(err1, err2, err3, err4); err != nil {
-			return nil, fmt.Errorf("testnet: the test CA in %s is damaged; remove it to make a new one: %w", dir, err)
-		}
-		rs, ok1 := rk.(crypto.Signer)
-		is, ok2 := ik.(crypto.Signer)
-		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("testnet: the test CA keys in %s cannot sign", dir)
-		}
-		return &testca.CA{Root: root, RootKey: rs, Intermediate: inter, InterKey: is}, nil
-	}
-	ca, err := testca.New()
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("testnet: %w", err)
-	}
-	rk, err1 := x509.MarshalPKCS8PrivateKey(ca.RootKey)
-	ik, err2 := x509.MarshalPKCS8PrivateKey(ca.InterKey)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, fmt.Errorf("testnet: %w", err)
-	}
-	blocks := []*pem.Block{{Type: "CERTIFICATE", Bytes: ca.Root.Raw}, {Type: "PRIVATE KEY", Bytes: rk},
-		{Type: "CERTIFICATE", Bytes: ca.Intermediate.Raw}, {Type: "PRIVATE KEY", Bytes: ik}}
-	for i, f := range files {
-		if err := os.WriteFile(filepath.Join(dir, f), pem.EncodeToMemory(blocks[i]), 0o600); err != nil {
-			return nil, fmt.Errorf("testnet: %w", err)
-		}
-	}
-	return ca, nil
-}
-
 // HandoutDir returns the handout folder of an address.
 func HandoutDir(dir, addr string) string {
 	return filepath.Join(dir, "handouts", strings.ToLower(addr))
 }
 
-// writeHandouts gives every tester Root_CA.cer and EC_CA.cer (PEM, which
-// Windows, OpenSSL and Python all read), Mail.pfx with password.txt, and
-// account.json. A tester's certificate is issued once and kept.
+// ServerCAFile is the handout file, PEM, with which mail clients verify the
+// network's TLS certificates (the Root CA; Root_CA.cer is the same in DER).
+const ServerCAFile = "server_ca.pem"
+
+// writeHandouts gives every tester the seed's handout (Root_CA.cer and
+// EC_CA.cer in DER, Mail.pfx, password.txt; written by testca), the Root
+// CA again in PEM for mail clients such as Python's, and account.json. A
+// tester's Digital ID is issued once and kept; the Mail.pfx password is the
+// tester's mailbox password.
 func writeHandouts(dir string, cfg Config, ca *testca.CA) error {
+	rootPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Root.Raw})
 	for _, co := range cfg.Countries {
 		for _, t := range co.Testers {
 			addr := co.Address(t)
 			hd := HandoutDir(dir, addr)
-			if err := os.MkdirAll(hd, 0o700); err != nil {
-				return fmt.Errorf("testnet: %w", err)
-			}
-			write := func(name string, b []byte) error {
-				if err := os.WriteFile(filepath.Join(hd, name), b, 0o600); err != nil {
-					return fmt.Errorf("testnet: writing the handout of %s: %w", addr, err)
-				}
-				return nil
-			}
-			if err := write("Root_CA.cer", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Root.Raw})); err != nil {
-				return err
-			}
-			if err := write("EC_CA.cer", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Intermediate.Raw})); err != nil {
-				return err
-			}
-			if !fileExists(filepath.Join(hd, "Mail.pfx")) || !fileExists(filepath.Join(hd, "password.txt")) {
-				is, err := ca.Issue(testca.IssueOptions{Email: addr, Name: strings.ReplaceAll(t.Name, ".", " ")})
+			if !fileExists(filepath.Join(hd, testca.MailPFXFile)) || !fileExists(filepath.Join(hd, testca.PasswordFile)) {
+				h, err := ca.Handout(testca.IssueOptions{Email: addr, Name: strings.ReplaceAll(t.Name, ".", " ")}, t.Password, false)
 				if err != nil {
-					return err
+					return fmt.Errorf("testnet: the handout of %s: %w", addr, err)
 				}
-				pfx, err := pkcs12.Modern.Encode(is.PrivateKey, is.Certificate, is.Chain, t.Password)
-				if err != nil {
-					return fmt.Errorf("testnet: encoding Mail.pfx of %s: %w", addr, err)
-				}
-				if err := write("Mail.pfx", pfx); err != nil {
-					return err
-				}
-				if err := write("password.txt", []byte(t.Password+"\n")); err != nil {
-					return err
+				if err := testca.WriteHandout(hd, h); err != nil {
+					return fmt.Errorf("testnet: the handout of %s: %w", addr, err)
 				}
 			}
 			acc := Account{Address: addr,
 				POP3: fmt.Sprintf("%s:%d", cfg.Host, co.POP3Port), POP3TLS: "starttls",
 				SMTP: fmt.Sprintf("%s:%d", cfg.Host, co.SubmitPort), SMTPTLS: "starttls",
-				Username: addr, Password: t.Password, ServerCA: "Root_CA.cer"}
+				Username: addr, Password: t.Password, ServerCA: ServerCAFile}
 			b, _ := json.MarshalIndent(acc, "", "  ")
-			if err := write("account.json", append(b, '\n')); err != nil {
-				return err
+			for name, data := range map[string][]byte{ServerCAFile: rootPEM, "account.json": append(b, '\n')} {
+				if err := os.WriteFile(filepath.Join(hd, name), data, 0o600); err != nil {
+					return fmt.Errorf("testnet: writing the handout of %s: %w", addr, err)
+				}
 			}
 		}
 	}
