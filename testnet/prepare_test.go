@@ -84,4 +84,3 @@ func TestConfigRefusesMoreThanMaxTesters(t *testing.T) {
 		t.Fatalf("unknown setting: %v", err)
 	}
 }
-
