@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"securemail/app/addressbook"
-	"securemail/app/compose"
 	"securemail/app/digitalid"
 	"securemail/app/keystore"
 	"securemail/app/profile"
@@ -104,20 +103,6 @@ type Setup struct {
 	Bundled   bool
 }
 
-// SetupAccount checks and stores an account: the address, the root (only
-// with TrustRoot), the EC CA chaining to it, the Mail.pfx matching the
-// address and chaining to the root; passwords and the key go to the keyring.
-// Nothing is stored when a check fails.
-func (a *App) SetupAccount(ctx context.Context, s Setup) error {
-	return ErrNotImplemented
-}
-
-// SetupFromHandout sets the account up from a bundled-network handout
-// folder (Root_CA.cer, EC_CA.cer, Mail.pfx, password.txt, account.json).
-func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) error {
-	return ErrNotImplemented
-}
-
 // ---- Reading ----
 
 // MessageView is an opened message: what the store knows and what opening
@@ -125,11 +110,6 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 type MessageView struct {
 	Message *mailstore.Message
 	Report  *smime.Report
-}
-
-// OpenMessage reads a stored message and opens its S/MIME layers in memory.
-func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) {
-	return nil, ErrNotImplemented
 }
 
 // ---- Fetch ----
@@ -142,13 +122,6 @@ type FetchResult struct {
 	New       int      // messages stored
 	Reports   int      // delivery status notifications among them
 	Harvested []string // addresses whose Digital ID was added to the address book
-}
-
-// Fetch downloads new mail over POP3 into the Inbox, safely: each message is
-// stored and fsynced before it is deleted on the server (unless kept), and
-// UIDLs make a re-run after a crash neither lose nor duplicate anything.
-func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error) {
-	return nil, ErrNotImplemented
 }
 
 // ---- Send ----
@@ -185,17 +158,8 @@ type SendResult struct {
 	Queued   bool     // kept in the Outbox: the server could not be reached; retried later
 	Refused  []string // recipients the server refused, with its reason
 	Accepted []string
-}
-
-// Send composes, signs and/or encrypts (to the recipients and to self), and
-// submits a message. It is kept in the Outbox until the server accepts it.
-func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*SendResult, error) {
-	return nil, ErrNotImplemented
-}
-
-// FlushOutbox retries every message waiting in the Outbox.
-func (a *App) FlushOutbox(ctx context.Context) (sent int, err error) {
-	return 0, ErrNotImplemented
+	// Notice is the sentence to show when the message was queued.
+	Notice string
 }
 
 // ---- Address book ----
@@ -206,36 +170,10 @@ type ContactView struct {
 	Verdict addressbook.ContactVerdict
 }
 
-// Contacts lists the address book with V / red X per contact.
-func (a *App) Contacts() ([]ContactView, error) {
-	return nil, ErrNotImplemented
-}
-
-// AddDigitalIDFromMessage is "Add Digital ID to Address Book" on a signed message.
-func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error) {
-	return nil, ErrNotImplemented
-}
-
 // ---- Secure link ----
 
 // LinkRow is one line of `securelink status`.
 type LinkRow struct {
 	Address string                `json:"address"`
 	State   addressbook.LinkState `json:"state"`
-}
-
-// RequestSecureLink sends each address a signed mail explaining the
-// procedure and asking for a signed reply.
-func (a *App) RequestSecureLink(ctx context.Context, addrs []string) error {
-	return ErrNotImplemented
-}
-
-// ReplySecureLink answers a request with a signed reply in one step.
-func (a *App) ReplySecureLink(ctx context.Context, addr string) error {
-	return ErrNotImplemented
-}
-
-// SecureLinkStatus lists every contact's secure-link state.
-func (a *App) SecureLinkStatus() ([]LinkRow, error) {
-	return nil, ErrNotImplemented
 }

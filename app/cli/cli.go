@@ -41,11 +41,17 @@ type command struct {
 // call so that no package-level state can be changed.
 func commands() map[string]command {
 	return map[string]command{
-		"testca":  {"issue test certificates (Root CA, EC CA, Mail.pfx handouts)", runTestCA},
-		"smime":   {"sign, encrypt, open and export S/MIME messages", runSMIME},
-		"diag":    {"check a POP3 or SMTP server step by step", runDiag},
-		"testnet": {"run the bundled offline TESTA network, inspect and disturb it", runTestnet},
-		"version": {"print the program's version", runVersion},
+		"testca":     {"issue test certificates (Root CA, EC CA, Mail.pfx handouts)", runTestCA},
+		"smime":      {"sign, encrypt, open and export S/MIME messages", runSMIME},
+		"diag":       {"check a POP3 or SMTP server step by step", runDiag},
+		"testnet":    {"run the bundled offline TESTA network, inspect and disturb it", runTestnet},
+		"version":    {"print the program's version", runVersion},
+		"account":    {"set the account up, show it, change its settings", runAccount},
+		"send":       {"compose, sign, encrypt and send a message (body on stdin)", runSend},
+		"fetch":      {"send the Outbox and fetch new mail over POP3", runFetch},
+		"messages":   {"list folders and open messages (decrypt, verify)", runMessages},
+		"contacts":   {"the address book: Digital IDs with V / red X", runContacts},
+		"securelink": {"exchange Digital IDs with signed mails (secure link)", runSecureLink},
 	}
 }
 

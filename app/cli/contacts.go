@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"securemail/app/addressbook"
+)
+
+// runContacts dispatches `securemail contacts list|import|export|remove`.
+func runContacts(ctx context.Context, env *Env, args []string) int {
+	return subcommands(ctx, env, "contacts", args, map[string]command{
+		"list":   {"list contacts with V / red X and the reason", runContactsList},
+		"import": {"import Digital IDs from a .p7b, .cer or .pem file", runContactsImport},
+		"export": {"write a contact's Digital ID with its chain as .p7b", runContactsExport},
+		"remove": {"remove a contact", runContactsRemove},
+	})
+}
+
+type digitalIDView struct {
+	Fingerprint string    `json:"fingerprint_sha256"`
+	Status      string    `json:"status"`
+	Reason      string    `json:"reason"`
+	NotAfter    time.Time `json:"not_after"`
+	Default     bool      `json:"default"`
+}
+
+type contactView struct {
+	Address    string          `json:"address"`
+	Name       string          `json:"name"`
+	Status     string          `json:"status"`
+	Reason     string          `json:"reason"`
+	SecureLink string          `json:"secure_link"`
+	DigitalIDs []digitalIDView `json:"digital_ids"`
+}
+
+func runContactsList(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "contacts list", "contacts list [--json]")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	cs, err := a.Contacts()
+	if err != nil {
+		return failErr(env, err)
+	}
+	views := make([]contactView, 0, len(cs))
+	for _, c := range cs {
+		v := contactView{Address: c.Contact.Address, Name: c.Contact.Name, Status: string(c.Verdict.Status),
+			Reason: c.Verdict.Reason, SecureLink: string(c.Contact.Link), DigitalIDs: []digitalIDView{}}
+		for _, x := range c.Verdict.IDs {
+			v.DigitalIDs = append(v.DigitalIDs, digitalIDView{Fingerprint: x.ID.Fingerprint(), Status: string(x.Problem),
+				Reason: x.Reason, NotAfter: x.NotAfter.UTC(), Default: x.ID.Default})
+		}
+		views = append(views, v)
+	}
+	if *asJSON {
+		return printJSON(env, views)
+	}
+	if len(views) == 0 {
+		fmt.Fprintln(env.Stdout, "The address book is empty.")
+		return ExitOK
+	}
+	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "\tADDRESS\tSTATUS")
+	for _, v := range views {
+		mark := map[string]string{string(addressbook.Valid): "V", string(addressbook.Invalid): "X", string(addressbook.None): "-"}[v.Status]
+		fmt.Fprintf(w, "%s\t%s\t%s\n", mark, v.Address, v.Reason)
+	}
+	w.Flush()
+	return ExitOK
+}
+
+func runContactsImport(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return Fail(env, ExitError, "contacts import needs one file: 'securemail contacts import FILE'")
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return Fail(env, ExitError, "cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	addrs, err := a.ImportContacts(data)
+	if err != nil {
+		return failErr(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", strings.Join(addrs, ", "))
+	return ExitOK
+}
+
+func runContactsExport(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "contacts export", "contacts export ADDRESS [--out FILE] > id.p7b")
+	out := fs.String("out", "", "write to this file instead of standard output")
+	passFile := keyFileFlag(fs)
+	var addr string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		addr, args = args[0], args[1:]
+	}
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if addr == "" && fs.NArg() == 1 {
+		addr = fs.Arg(0)
+	}
+	if addr == "" {
+		return Fail(env, ExitError, "contacts export needs an address: 'securemail contacts export ADDRESS'")
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	p7b, err := a.Book.Export(addr)
+	if err != nil {
+		return failErr(env, err)
+	}
+	if *out != "" {
+		if err := os.WriteFile(*out, p7b, 0o644); err != nil {
+			return Fail(env, ExitError, "cannot write %s: %v", *out, errors.Unwrap(err))
+		}
+		return ExitOK
+	}
+	return writeOut(env, p7b)
+}
+
+func runContactsRemove(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "contacts remove", "contacts remove ADDRESS")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return Fail(env, ExitError, "contacts remove needs one address: 'securemail contacts remove ADDRESS'")
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	if err := a.Book.Remove(fs.Arg(0)); err != nil {
+		return failErr(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "%s removed from the address book.\n", fs.Arg(0))
+	return ExitOK
+}

@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+// runMessages dispatches `securemail messages list|show`.
+func runMessages(ctx context.Context, env *Env, args []string) int {
+	return subcommands(ctx, env, "messages", args, map[string]command{
+		"list": {"list a folder's messages with their security status", runMessagesList},
+		"show": {"open a message (decrypt, verify) and show it with its report", runMessagesShow},
+	})
+}
+
+func runMessagesList(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "messages list", "messages list [--folder Inbox|Outbox|Sent|Drafts|Trash|NAME] [--limit N] [--json]")
+	folder := fs.String("folder", mailstore.Inbox, "folder to list")
+	limit := fs.Int("limit", 0, "list at most N messages, newest first (0: all)")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	rows, err := a.Messages(ctx, *folder, 0, *limit)
+	if err != nil {
+		return failErr(env, err)
+	}
+	if *asJSON {
+		if rows == nil {
+			rows = []mailstore.Row{}
+		}
+		return printJSON(env, rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(env.Stdout, "%s is empty.\n", *folder)
+		return ExitOK
+	}
+	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSECURITY\tFROM\tSUBJECT\tDATE")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, securityWords(r), trim(r.From, 40), trim(r.Subject, 50), r.Date.Local().Format("2006-01-02 15:04"))
+	}
+	w.Flush()
+	return ExitOK
+}
+
+// securityWords says a message's state in words (UX.md: never by colour alone).
+func securityWords(r mailstore.Row) string {
+	var parts []string
+	if r.Encrypted {
+		parts = append(parts, "encrypted")
+	}
+	switch {
+	case r.DSN != "":
+		parts = append(parts, "delivery report")
+	case r.Signed && r.Signature == mailstore.SigUnverified:
+		parts = append(parts, "signed")
+	case r.Signed:
+		parts = append(parts, "signed: "+r.Signature)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func trim(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// attachmentView is one entry of `messages show --json` "attachments".
+type attachmentView struct {
+	Name        string `json:"name"`
+	Size        int    `json:"size"`
+	ContentType string `json:"content_type"`
+}
+
+// messageView is `messages show --json`: the open report of DESIGN.md §3
+// plus the message's headers and attachments.
+type messageView struct {
+	*smime.Report
+	ID          string           `json:"id"`
+	Folder      string           `json:"folder"`
+	From        string           `json:"from"`
+	To          string           `json:"to"`
+	Cc          string           `json:"cc"`
+	Subject     string           `json:"subject"`
+	Date        time.Time        `json:"date"`
+	DSN         string           `json:"dsn"`
+	Attachments []attachmentView `json:"attachments"`
+}
+
+func runMessagesShow(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "messages show", "messages show ID [--json]\n\nExit status: 0 readable and unsigned or validly signed, 1 a signature problem, 2 cannot be opened.")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	passFile := keyFileFlag(fs)
+	// Accept the id before or after the flags.
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if id == "" && fs.NArg() > 0 {
+		id = fs.Arg(0)
+	}
+	if id == "" {
+		return Fail(env, ExitError, "messages show needs a message id; 'securemail messages list' shows them")
+	}
+	a, code := openApp(ctx, env, *passFile, true)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	v, err := a.OpenMessage(ctx, id)
+	if err != nil {
+		return failErr(env, err)
+	}
+	m, r := v.Message, v.Report
+	out := messageView{Report: r, ID: m.ID, Folder: m.Folder, From: m.From, To: m.To, Cc: m.Cc, Subject: m.Subject,
+		Date: m.Date, DSN: m.DSN, Attachments: []attachmentView{}}
+	for _, at := range r.Attachments {
+		out.Attachments = append(out.Attachments, attachmentView{Name: at.Name, Size: at.Size, ContentType: at.ContentType})
+	}
+	if *asJSON {
+		if code := printJSON(env, out); code != ExitOK {
+			return code
+		}
+	} else {
+		w := tabwriter.NewWriter(env.Stdout, 0, 0, 1, ' ', 0)
+		fmt.Fprintf(w, "From:\t%s\nTo:\t%s\n", out.From, out.To)
+		if out.Cc != "" {
+			fmt.Fprintf(w, "Cc:\t%s\n", out.Cc)
+		}
+		fmt.Fprintf(w, "Date:\t%s\nSubject:\t%s\n", out.Date.Local().Format(time.RFC1123Z), out.Subject)
+		w.Flush()
+		if r.Reason != "" {
+			fmt.Fprintf(env.Stdout, "Security: %s\n", r.Reason)
+		}
+		fmt.Fprintf(env.Stdout, "\n%s\n", strings.TrimRight(r.Text, "\r\n"))
+		for _, at := range out.Attachments {
+			fmt.Fprintf(env.Stdout, "Attachment: %s (%d bytes, %s)\n", at.Name, at.Size, at.ContentType)
+		}
+	}
+	switch {
+	case r.Error != "":
+		return Fail(env, ExitError, "%s", r.Error)
+	case r.Signature != smime.StatusValid && r.Signature != smime.StatusNone:
+		return ExitNegative
+	}
+	return ExitOK
+}

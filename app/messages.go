@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+// Messages lists a folder newest first: limit rows from offset (limit 0:
+// the whole folder).
+func (a *App) Messages(ctx context.Context, folder string, offset, limit int) ([]mailstore.Row, error) {
+	if limit <= 0 {
+		n, err := a.Store.Count(ctx, folder)
+		if err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+		limit = n
+	}
+	rows, err := a.Store.List(ctx, folder, mailstore.ByDateDesc, offset, limit)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return rows, nil
+}
+
+// Search finds messages containing every word of query. The bodies of
+// encrypted messages are searched by decrypting them in memory, one at a
+// time; their text is never written anywhere.
+func (a *App) Search(ctx context.Context, query, folder string) (mailstore.SearchResult, error) {
+	keys, err := a.Wallet.DecryptionKeys()
+	if err != nil {
+		return mailstore.SearchResult{}, err
+	}
+	res, err := a.Store.Search(ctx, query, mailstore.SearchOptions{Folder: folder,
+		Decrypt: func(raw []byte) (string, error) {
+			// Only decryption is needed to search: no trust anchors, so no
+			// certificate path building.
+			r, err := smime.Open(raw, smime.OpenOptions{Keys: keys, Now: a.now()})
+			if err != nil {
+				return "", err
+			}
+			return r.Text, nil
+		}})
+	if err != nil {
+		return res, fmt.Errorf("app: %w", err)
+	}
+	return res, nil
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+// newOpener loads the decryption keys and trust anchors.
+func (a *App) newOpener() (*smime.OpenOptions, error) {
+	keys, err := a.Wallet.DecryptionKeys()
+	if err != nil {
+		return nil, err
+	}
+	roots, inters, err := a.trustAnchors()
+	if err != nil {
+		return nil, err
+	}
+	return &smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now()}, nil
+}
+
+// OpenMessage reads a stored message and opens its S/MIME layers in memory.
+// The first time a message is opened its security status is recorded in
+// the store (only the verdict: never decrypted content).
+func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) {
+	m, err := a.Store.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	opts, err := a.newOpener()
+	if err != nil {
+		return nil, err
+	}
+	rep, _ := smime.Open(m.Raw, *opts) // the report carries the sentence of any failure
+	if rep != nil && !m.Verified {
+		sec := securityOf(rep)
+		if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+		m.Signed, m.Signature, m.Encrypted, m.Signer, m.Verified = sec.Signed, sec.Signature, m.Encrypted || sec.Encrypted, sec.Signer, true
+	}
+	return &MessageView{Message: m, Report: rep}, nil
+}
+
+// securityOf turns a report into the store's security status.
+func securityOf(r *smime.Report) mailstore.Security {
+	sig := r.Signature
+	if !r.Signed || sig == "" {
+		sig = mailstore.SigNone
+	}
+	enc := r.Encrypted
+	for _, l := range r.Layers {
+		enc = enc || l == smime.LayerEnveloped || l == smime.LayerAuthEnveloped
+	}
+	return mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
+}

@@ -1,0 +1,282 @@
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"securemail/address"
+	"securemail/app/digitalid"
+	"securemail/app/keystore"
+	"securemail/app/profile"
+	"securemail/smime/identity"
+	"securemail/smime/trust"
+)
+
+// Names of the server passwords in the keystore.
+const (
+	secretPOP3 = "pop3-password"
+	secretSMTP = "smtp-password"
+	// serverCAFile is the copy of the servers' private TLS CA in the profile.
+	serverCAFile = "server-ca.pem"
+)
+
+// ErrRootNotTrusted is SetupAccount's refusal when the user did not tick
+// "Trust this authority to identify e-mail senders".
+var ErrRootNotTrusted = errors.New("app: the Root CA was not trusted; SecureMail cannot check anyone's Digital ID until you confirm that you trust this authority (tick the box, or give --trust-root)")
+
+// SetupAccount checks and stores an account: the address, the root (only
+// with TrustRoot), the EC CA chaining to it, the Mail.pfx matching the
+// address and chaining to the root; passwords and the key go to the keyring.
+// Nothing is stored when a check fails.
+func (a *App) SetupAccount(ctx context.Context, s Setup) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	addr, err := address.Parse(strings.TrimSpace(s.Address))
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	account := addr.String()
+	if err := checkServer("POP3", s.POP3); err != nil {
+		return err
+	}
+	if err := checkServer("SMTP", s.SMTP); err != nil {
+		return err
+	}
+	if s.POP3Password == "" {
+		return errors.New("app: the POP3 password is empty; type the password of your mailbox")
+	}
+	root, err := digitalid.InspectAuthority(s.RootCA)
+	if err != nil {
+		return err
+	}
+	if !root.SelfSigned {
+		return fmt.Errorf("app: %q is not a root authority (it was issued by %q); give the Root CA file, and the EC CA separately", root.Name, root.Certificate.Issuer.CommonName)
+	}
+	if !s.TrustRoot {
+		return ErrRootNotTrusted
+	}
+	now := a.now()
+	if now.After(root.NotAfter) {
+		return fmt.Errorf("app: the authority %q expired on %s; ask for a current Root CA", root.Name, root.NotAfter.UTC().Format("2 January 2006"))
+	}
+	ec, err := digitalid.InspectAuthority(s.ECCA)
+	if err != nil {
+		return err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(root.Certificate)
+	if _, err := ec.Certificate.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		return fmt.Errorf("app: the EC CA %q was not issued by the Root CA %q (%v); use the EC CA that came with your Root CA", ec.Name, root.Name, err)
+	}
+	id, err := identity.ParsePFX(s.PFX, s.PFXPassword)
+	if err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	if got := identity.Address(id.Certificate); !address.Equal(got, account) {
+		return fmt.Errorf("app: the Digital ID in Mail.pfx is for %s, but your account is %s; you could neither sign nor encrypt with it — ask for a Mail.pfx issued for %s", got, account, account)
+	}
+	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: []*x509.Certificate{root.Certificate},
+		Intermediates: []*x509.Certificate{ec.Certificate}, Purpose: trust.Signing, Now: now, Address: account})
+	if res.Problem != trust.OK {
+		return fmt.Errorf("app: your Mail.pfx cannot be used: %s", res.Reason)
+	}
+	var serverCA []byte
+	if len(s.ServerCA) > 0 {
+		certs, err := identity.ParseCertificates(s.ServerCA)
+		if err != nil {
+			return fmt.Errorf("app: the servers' CA file cannot be read: %w", err)
+		}
+		for _, c := range certs {
+			serverCA = append(serverCA, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+		}
+	}
+	if ok, err := keyringUsable(a.Keys); !ok {
+		return err
+	}
+
+	// Every check passed: store.
+	if err := a.Wallet.TrustRoot(root, now); err != nil {
+		return err
+	}
+	if err := a.Wallet.AddAuthority(ec, now); err != nil {
+		return err
+	}
+	if _, err := a.Wallet.ImportPFX(s.PFX, s.PFXPassword, account, now); err != nil {
+		return err
+	}
+	if err := a.Keys.Set(secretPOP3, []byte(s.POP3Password)); err != nil {
+		return fmt.Errorf("app: the POP3 password could not be put in the keyring: %w", err)
+	}
+	smtpPW := s.SMTPPassword
+	if smtpPW == "" {
+		smtpPW = s.POP3Password
+	}
+	if err := a.Keys.Set(secretSMTP, []byte(smtpPW)); err != nil {
+		return fmt.Errorf("app: the SMTP password could not be put in the keyring: %w", err)
+	}
+	set, err := a.Profile.Load()
+	if err != nil && !errors.Is(err, profile.ErrNoAccount) {
+		return err
+	}
+	set.Account = profile.Account{Address: account, DisplayName: s.DisplayName, POP3: s.POP3, SMTP: s.SMTP}
+	if set.Account.DisplayName == "" {
+		set.Account.DisplayName = addr.FirstName + " " + addr.Surname
+	}
+	if serverCA != nil {
+		if err := profile.WriteFileAtomic(a.Profile.Path(serverCAFile), serverCA, 0o644); err != nil {
+			return fmt.Errorf("app: %w", err)
+		}
+		set.Account.ServerCA = serverCAFile
+	}
+	set.Bundled = s.Bundled
+	return a.Profile.Save(set)
+}
+
+// keyringUsable reports whether secrets can be stored; with the OS keyring
+// it asks the keyring first, so that a machine without one gets a clear
+// sentence before anything is written.
+func keyringUsable(k keystore.Store) (bool, error) {
+	if osk, ok := k.(*keystore.OSKeyring); ok {
+		if err := osk.Check(); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func checkServer(what string, s profile.Server) error {
+	if s.Address == "" {
+		return fmt.Errorf("app: the %s server is missing; give it as host:port", what)
+	}
+	if !strings.Contains(s.Address, ":") {
+		return fmt.Errorf("app: the %s server %q has no port; give it as host:port", what, s.Address)
+	}
+	switch s.TLS {
+	case "none", "starttls", "implicit":
+	default:
+		return fmt.Errorf("app: the %s security %q is not one of none, starttls, implicit", what, s.TLS)
+	}
+	if s.Username == "" {
+		return fmt.Errorf("app: the %s user name is empty", what)
+	}
+	return nil
+}
+
+// handoutAccount is account.json of a bundled-network handout (DESIGN.md §3).
+type handoutAccount struct {
+	Address  string `json:"address"`
+	POP3     string `json:"pop3"`
+	POP3TLS  string `json:"pop3_tls"`
+	SMTP     string `json:"smtp"`
+	SMTPTLS  string `json:"smtp_tls"`
+	Username string `json:"username"`
+	Password string `json:"password"`
+	ServerCA string `json:"server_ca"`
+}
+
+// SetupFromHandout sets the account up from a bundled-network handout
+// folder (Root_CA.cer, EC_CA.cer, Mail.pfx, password.txt, account.json).
+func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) error {
+	read := func(name string) ([]byte, error) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("app: the handout folder %s has no readable %s; give the folder the bundled network wrote for you (handouts/<address>)", dir, name)
+		}
+		return b, nil
+	}
+	accJSON, err := read("account.json")
+	if err != nil {
+		return err
+	}
+	var acc handoutAccount
+	if err := json.Unmarshal(accJSON, &acc); err != nil {
+		return fmt.Errorf("app: %s is damaged (%v); run the bundled network again to rewrite it", filepath.Join(dir, "account.json"), err)
+	}
+	s := Setup{Address: acc.Address, POP3Password: acc.Password, TrustRoot: trustRoot, Bundled: true,
+		POP3: profile.Server{Address: acc.POP3, TLS: orStartTLS(acc.POP3TLS), Username: acc.Username, AllowCleartext: acc.POP3TLS == "none"},
+		SMTP: profile.Server{Address: acc.SMTP, TLS: orStartTLS(acc.SMTPTLS), Username: acc.Username, AllowCleartext: acc.SMTPTLS == "none"}}
+	for name, dst := range map[string]*[]byte{"Root_CA.cer": &s.RootCA, "EC_CA.cer": &s.ECCA, "Mail.pfx": &s.PFX} {
+		if *dst, err = read(name); err != nil {
+			return err
+		}
+	}
+	pw, err := read("password.txt")
+	if err != nil {
+		return err
+	}
+	s.PFXPassword = strings.TrimRight(string(pw), "\r\n")
+	if acc.ServerCA != "" {
+		if s.ServerCA, err = read(filepath.Base(acc.ServerCA)); err != nil {
+			return err
+		}
+	}
+	return a.SetupAccount(ctx, s)
+}
+
+func orStartTLS(s string) string {
+	if s == "" {
+		return "starttls"
+	}
+	return strings.ToLower(s)
+}
+
+// account returns the settings of a set-up account, or profile.ErrNoAccount.
+func (a *App) account() (profile.Settings, error) {
+	s, err := a.Profile.Load()
+	if err != nil {
+		return s, err
+	}
+	if s.Account.Address == "" {
+		return s, profile.ErrNoAccount
+	}
+	return s, nil
+}
+
+// trustAnchors returns the trusted roots and known intermediates.
+func (a *App) trustAnchors() (roots, inters []*x509.Certificate, err error) {
+	if roots, err = a.Wallet.Roots(); err != nil {
+		return nil, nil, err
+	}
+	if inters, err = a.Wallet.Intermediates(); err != nil {
+		return nil, nil, err
+	}
+	return roots, inters, nil
+}
+
+// serverRoots returns the pool that verifies the mail servers' TLS
+// certificates: the profile's server CA file, or nil for the system's.
+func (a *App) serverRoots(s profile.Settings) (*x509.CertPool, error) {
+	if s.Account.ServerCA == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(a.Profile.Path(filepath.Base(s.Account.ServerCA)))
+	if err != nil {
+		return nil, fmt.Errorf("app: the servers' CA file of this profile is missing (%v); set the account up again", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("app: the servers' CA file %s holds no certificate; set the account up again", a.Profile.Path(s.Account.ServerCA))
+	}
+	return pool, nil
+}
+
+// secret reads a password from the keystore with a sentence for the user.
+func (a *App) secret(name string) (string, error) {
+	b, err := a.Keys.Get(name)
+	if errors.Is(err, keystore.ErrNotFound) {
+		return "", fmt.Errorf("app: the %s is not in the keyring; set the account up again", strings.ReplaceAll(name, "-", " "))
+	}
+	if err != nil {
+		return "", fmt.Errorf("app: %w", err)
+	}
+	return string(b), nil
+}
