@@ -42,6 +42,21 @@ type Result struct {
 // DER input with primitive encryptedContent costs one allocation of the
 // ciphertext's size, decrypted in place; BER input one more for the DER.
 func Decrypt(data []byte, keys []Key) (*Result, error) {
+	return decrypt(data, keys, false)
+}
+
+// DecryptInPlace is Decrypt for a caller that no longer needs data: the
+// ciphertext is decrypted where it lies (for DER input with a CBC cipher)
+// and Result.Content is a sub-slice of data, so opening costs no
+// allocation of the content's size. data may be overwritten whatever the
+// outcome. BER input (converted to a fresh DER copy first) and GCM are
+// opened in a buffer of their own, as Decrypt does.
+func DecryptInPlace(data []byte, keys []Key) (*Result, error) {
+	return decrypt(data, keys, true)
+}
+
+// decrypt is Decrypt; inPlace lets it overwrite data.
+func decrypt(data []byte, keys []Key, inPlace bool) (*Result, error) {
 	der, err := cms.ToDER(data)
 	if err != nil {
 		return nil, errf(ErrCorrupt, "%v", err)
@@ -67,7 +82,7 @@ func Decrypt(data []byte, keys []Key) (*Result, error) {
 		if u.key == nil {
 			continue
 		}
-		content, err := p.open(spec, params, u.key)
+		content, err := p.open(spec, params, u.key, inPlace)
 		if err != nil {
 			return nil, err
 		}
@@ -169,8 +184,9 @@ func ecdhKey(k crypto.PrivateKey) *ecdh.PrivateKey {
 }
 
 // open decrypts the content with the content key. The ciphertext is copied
-// once into a fresh buffer and decrypted there.
-func (p *parsed) open(spec cipherSpec, params contentParams, key []byte) ([]byte, error) {
+// once into a fresh buffer and decrypted there, or with inPlace (CBC, one
+// primitive chunk) decrypted where it lies in the input.
+func (p *parsed) open(spec cipherSpec, params contentParams, key []byte, inPlace bool) ([]byte, error) {
 	if len(key) != spec.keySize {
 		return nil, errf(ErrCorrupt, "content key of %d bytes for %s (wrong key or altered message)", len(key), spec.name)
 	}
@@ -185,7 +201,11 @@ func (p *parsed) open(spec cipherSpec, params contentParams, key []byte) ([]byte
 		if err != nil {
 			return nil, err
 		}
-		return cbcOpen(block, params.iv, joinOctets(p.chunks, p.contentLen, 0))
+		buf := p.chunks[0]
+		if !inPlace || len(p.chunks) != 1 {
+			buf = joinOctets(p.chunks, p.contentLen, 0)
+		}
+		return cbcOpen(block, params.iv, buf)
 	}
 	if len(p.mac) != params.tagSize {
 		return nil, errf(ErrCorrupt, "mac of %d bytes where %s has a %d-byte tag", len(p.mac), spec.name, params.tagSize)

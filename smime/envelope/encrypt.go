@@ -40,8 +40,57 @@ type Options struct {
 //
 // The output is allocated once at its final size and the content is
 // encrypted in place in it, so Encrypt costs one copy of the ciphertext
-// beyond the caller's plaintext.
+// beyond the caller's plaintext. To write the same DER to an io.Writer
+// without holding it, use NewEncryptWriter or EncryptTo.
 func Encrypt(content []byte, recipients []*x509.Certificate, opts Options) ([]byte, error) {
+	p, err := newPlan(len(content), recipients, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, p.total)
+	out = append(out, p.header...)
+	start := len(out)
+	if p.spec.gcm {
+		aead, err := p.spec.newGCM(p.key, p.params)
+		if err != nil {
+			return nil, err
+		}
+		out = aead.Seal(out, p.params.iv, content, nil)
+		// Seal appended ciphertext||tag; the tag belongs in the mac OCTET STRING.
+		out = out[:len(out)+2]
+		copy(out[len(out)-gcmTagSize:], out[len(out)-gcmTagSize-2:len(out)-2])
+		out[len(out)-gcmTagSize-2], out[len(out)-gcmTagSize-1] = tagOctetString, gcmTagSize
+	} else {
+		block, err := p.spec.newBlock(p.key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, content...)
+		out = appendCBCPadding(out, len(content))
+		cipher.NewCBCEncrypter(block, p.params.iv).CryptBlocks(out[start:], out[start:])
+	}
+	if len(out) != p.total {
+		return nil, fmt.Errorf("envelope: internal error: wrote %d bytes, planned %d", len(out), p.total)
+	}
+	return out, nil
+}
+
+// plan is what Encrypt and NewEncryptWriter share for one message: the
+// content key and its parameters, and the DER from the ContentInfo's first
+// octet up to the encryptedContent's length octets, whose lengths depend
+// only on the content's size.
+type plan struct {
+	spec   cipherSpec
+	key    []byte
+	params contentParams
+	size   int    // plaintext length
+	header []byte // DER up to the first ciphertext octet
+	total  int    // length of the whole DER
+}
+
+// newPlan checks the options and recipients, draws the content key and
+// encodes the RecipientInfos and the DER header for size bytes of content.
+func newPlan(size int, recipients []*x509.Certificate, opts Options) (*plan, error) {
 	name := opts.Cipher
 	if name == "" {
 		name = AES256CBC
@@ -53,6 +102,9 @@ func Encrypt(content []byte, recipients []*x509.Certificate, opts Options) ([]by
 	}
 	if len(recipients) == 0 {
 		return nil, fmt.Errorf("envelope: no recipient Digital ID to encrypt for")
+	}
+	if size < 0 {
+		return nil, fmt.Errorf("envelope: negative content size %d", size)
 	}
 	key, params, algID, err := spec.newContentKey()
 	if err != nil {
@@ -66,9 +118,9 @@ func Encrypt(content []byte, recipients []*x509.Certificate, opts Options) ([]by
 		version = 0 // AuthEnvelopedData: always 0 (RFC 5083 §2.1)
 	}
 
-	ctLen := len(content)
+	ctLen := size
 	if !spec.gcm {
-		ctLen += cbcPadLen(len(content), 16)
+		ctLen += cbcPadLen(size, 16)
 	}
 	oidData, _ := asn1.Marshal(cms.OIDData)
 	outerType := cms.OIDEnvelopedData
@@ -86,47 +138,30 @@ func Encrypt(content []byte, recipients []*x509.Certificate, opts Options) ([]by
 	ciLen := len(oidOuter) + headerLen(explicitLen) + explicitLen
 	total := headerLen(ciLen) + ciLen
 
-	out := make([]byte, 0, total)
-	out = appendHeader(out, tagSequence, ciLen)
-	out = append(out, oidOuter...)
-	out = appendHeader(out, tagContextCons0, explicitLen)
-	out = appendHeader(out, tagSequence, bodyLen)
-	out = append(out, tagInteger, 1, byte(version))
-	out = appendHeader(out, tagSet, len(infos))
-	out = append(out, infos...)
-	out = appendHeader(out, tagSequence, eciLen)
-	out = append(out, oidData...)
-	out = append(out, algID...)
+	h := make([]byte, 0, total-ctLen-macLen)
+	h = appendHeader(h, tagSequence, ciLen)
+	h = append(h, oidOuter...)
+	h = appendHeader(h, tagContextCons0, explicitLen)
+	h = appendHeader(h, tagSequence, bodyLen)
+	h = append(h, tagInteger, 1, byte(version))
+	h = appendHeader(h, tagSet, len(infos))
+	h = append(h, infos...)
+	h = appendHeader(h, tagSequence, eciLen)
+	h = append(h, oidData...)
+	h = append(h, algID...)
 	// encryptedContent [0] IMPLICIT OCTET STRING, primitive (gpgsm rejects
 	// the constructed form).
-	out = appendHeader(out, tagContextPrim0, ctLen)
-	start := len(out)
-	if spec.gcm {
-		aead, err := spec.newGCM(key, params)
-		if err != nil {
-			return nil, err
-		}
-		out = aead.Seal(out, params.iv, content, nil)
-		// Seal appended ciphertext||tag; the tag belongs in the mac OCTET STRING.
-		out = out[:len(out)+2]
-		copy(out[len(out)-gcmTagSize:], out[len(out)-gcmTagSize-2:len(out)-2])
-		out[len(out)-gcmTagSize-2], out[len(out)-gcmTagSize-1] = tagOctetString, gcmTagSize
-	} else {
-		block, err := spec.newBlock(key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, content...)
-		pad := ctLen - len(content)
-		for range pad {
-			out = append(out, byte(pad))
-		}
-		cipher.NewCBCEncrypter(block, params.iv).CryptBlocks(out[start:], out[start:])
+	h = appendHeader(h, tagContextPrim0, ctLen)
+	return &plan{spec: spec, key: key, params: params, size: size, header: h, total: total}, nil
+}
+
+// appendCBCPadding appends the PKCS #7 padding for n bytes of content.
+func appendCBCPadding(out []byte, n int) []byte {
+	pad := cbcPadLen(n, 16)
+	for range pad {
+		out = append(out, byte(pad))
 	}
-	if len(out) != total {
-		return nil, fmt.Errorf("envelope: internal error: wrote %d bytes, planned %d", len(out), total)
-	}
-	return out, nil
+	return out
 }
 
 // recipientInfos encodes one RecipientInfo per certificate, sorted as DER
