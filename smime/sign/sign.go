@@ -10,6 +10,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -38,6 +39,32 @@ var capabilities = []asn1.ObjectIdentifier{cms.OIDAES256GCM, cms.OIDAES128GCM, c
 // PKCS#1 v1.5 and the signatureAlgorithm rsaEncryption, as OpenSSL writes;
 // ECDSA keys with ecdsa-with-SHA256/384/512. The content is signed as given.
 func Sign(content []byte, key crypto.Signer, cert *x509.Certificate, opts Options) ([]byte, error) {
+	p, err := signPieces([][]byte{content}, key, cert, opts)
+	if err != nil {
+		return nil, err
+	}
+	return p.join(), nil
+}
+
+// SignTo writes to w the DER that Sign returns for the concatenation of
+// content's parts, without joining them or building the output in memory:
+// a MIME header and a large body can be signed where they lie. All
+// checks and the signature happen before the first byte is written.
+func SignTo(w io.Writer, content [][]byte, key crypto.Signer, cert *x509.Certificate, opts Options) error {
+	p, err := signPieces(content, key, cert, opts)
+	if err != nil {
+		return err
+	}
+	for _, b := range p {
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("sign: writing the signature: %w", err)
+		}
+	}
+	return nil
+}
+
+// signPieces is Sign, returning the DER as pieces that alias content.
+func signPieces(content [][]byte, key crypto.Signer, cert *x509.Certificate, opts Options) (pieces, error) {
 	if key == nil || cert == nil {
 		return nil, errors.New("sign: a private key and its Digital ID are required")
 	}
@@ -62,7 +89,9 @@ func Sign(content []byte, key crypto.Signer, cert *x509.Certificate, opts Option
 	}
 
 	h := digest.New()
-	h.Write(content)
+	for _, c := range content {
+		h.Write(c)
+	}
 	attrs, err := signedAttributes(h.Sum(nil), signingTime)
 	if err != nil {
 		return nil, err
@@ -107,10 +136,10 @@ func Sign(content []byte, key crypto.Signer, cert *x509.Certificate, opts Option
 
 	encap := pieces{mustOID(cms.OIDData)}
 	if !opts.Detached {
-		encap = append(encap, wrap(0xa0, wrap(0x04, content)...)...)
+		encap = append(encap, wrap(0xa0, wrap(0x04, content...)...)...)
 	}
 	signedData := wrap(0x30, append(append(pieces{head}, wrap(0x30, encap...)...), tail)...)
-	return wrap(0x30, append(pieces{mustOID(cms.OIDSignedData)}, wrap(0xa0, signedData...)...)...).join(), nil
+	return wrap(0x30, append(pieces{mustOID(cms.OIDSignedData)}, wrap(0xa0, signedData...)...)...), nil
 }
 
 // signedAttributes returns the DER SET OF the signed attributes, sorted as
