@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"securemail/app/addressbook"
@@ -18,6 +19,7 @@ import (
 	"securemail/app/profile"
 	"securemail/mailstore"
 	"securemail/smime"
+	"securemail/smime/envelope"
 )
 
 // Options change how Open sets an App up.
@@ -36,6 +38,12 @@ type App struct {
 	Book    *addressbook.Book
 	Store   *mailstore.Store
 	now     func() time.Time
+
+	// keyMu guards keys: the private keys of the user's Digital IDs, read
+	// from the keyring once per App (a keyring round trip, or a scrypt
+	// derivation with the key file, costs more than opening a message).
+	keyMu sync.Mutex
+	keys  []envelope.Key
 }
 
 // Open opens (creating when new) the profile in dir and its mail store.

@@ -29,7 +29,7 @@ func (a *App) Messages(ctx context.Context, folder string, offset, limit int) ([
 // encrypted messages are searched by decrypting them in memory, one at a
 // time; their text is never written anywhere.
 func (a *App) Search(ctx context.Context, query, folder string) (mailstore.SearchResult, error) {
-	keys, err := a.Wallet.DecryptionKeys()
+	keys, err := a.decryptionKeys()
 	if err != nil {
 		return mailstore.SearchResult{}, err
 	}

@@ -6,11 +6,12 @@ import (
 
 	"securemail/mailstore"
 	"securemail/smime"
+	"securemail/smime/envelope"
 )
 
 // newOpener loads the decryption keys and trust anchors.
 func (a *App) newOpener() (*smime.OpenOptions, error) {
-	keys, err := a.Wallet.DecryptionKeys()
+	keys, err := a.decryptionKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -19,6 +20,31 @@ func (a *App) newOpener() (*smime.OpenOptions, error) {
 		return nil, err
 	}
 	return &smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now()}, nil
+}
+
+// decryptionKeys returns the private keys of every Digital ID of the user,
+// read from the keystore at the first call.
+func (a *App) decryptionKeys() ([]envelope.Key, error) {
+	a.keyMu.Lock()
+	defer a.keyMu.Unlock()
+	if a.keys != nil {
+		return a.keys, nil
+	}
+	keys, err := a.Wallet.DecryptionKeys()
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > 0 {
+		a.keys = keys
+	}
+	return keys, nil
+}
+
+// forgetKeys drops the cached keys (a Digital ID was imported).
+func (a *App) forgetKeys() {
+	a.keyMu.Lock()
+	a.keys = nil
+	a.keyMu.Unlock()
 }
 
 // OpenMessage reads a stored message and opens its S/MIME layers in memory.

@@ -113,6 +113,7 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	if _, err := a.Wallet.ImportPFX(s.PFX, s.PFXPassword, account, now); err != nil {
 		return err
 	}
+	a.forgetKeys()
 	if err := a.Keys.Set(secretPOP3, []byte(s.POP3Password)); err != nil {
 		return fmt.Errorf("app: the POP3 password could not be put in the keyring: %w", err)
 	}
