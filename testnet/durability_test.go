@@ -142,6 +142,7 @@ func TestBurstSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer store.Close()
 	count := func() map[string]int {
 		seen := map[string]int{}
 		for _, tr := range f.Testers {

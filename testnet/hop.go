@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -56,56 +57,142 @@ type sender interface {
 	Send(ctx context.Context, t transfer) (rcptErrs []error, err error)
 }
 
-type smtpSender struct{}
+// smtpSender keeps idle connections to each next hop for reuse, as an MTA's
+// connection cache does: a burst of messages then costs one TLS handshake
+// per connection rather than per message.
+type smtpSender struct {
+	mu      sync.Mutex
+	idle    map[string][]*smtp.Client
+	maxIdle int
+	closed  bool
+}
 
-func (smtpSender) Send(ctx context.Context, t transfer) ([]error, error) {
+func newSMTPSender() *smtpSender { return &smtpSender{idle: map[string][]*smtp.Client{}, maxIdle: 8} }
+
+func (s *smtpSender) get(key string) *smtp.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.idle[key]
+	if len(l) == 0 {
+		return nil
+	}
+	c := l[len(l)-1]
+	s.idle[key] = l[:len(l)-1]
+	return c
+}
+
+func (s *smtpSender) put(key string, c *smtp.Client) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || len(s.idle[key]) >= s.maxIdle {
+		c.Close()
+		return
+	}
+	s.idle[key] = append(s.idle[key], c)
+}
+
+// Close closes the idle connections.
+func (s *smtpSender) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, l := range s.idle {
+		for _, c := range l {
+			c.Quit()
+			c.Close()
+		}
+	}
+	s.idle = map[string][]*smtp.Client{}
+}
+
+func (s *smtpSender) dial(ctx context.Context, t transfer) (*smtp.Client, error) {
 	d := net.Dialer{Timeout: 10 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", t.Addr)
 	if err != nil {
 		return nil, classify(fmt.Errorf("connecting to %s: %w", t.Addr, err))
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
-	defer stop()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
 	c, err := smtp.NewClientStartTLS(conn, t.TLS)
 	if err != nil {
 		conn.Close()
 		return nil, classify(fmt.Errorf("STARTTLS with %s: %w", t.Addr, err))
 	}
-	defer c.Close()
 	if err := c.Hello(t.Helo); err != nil {
+		c.Close()
 		return nil, classify(err)
 	}
+	return c, nil
+}
+
+func (s *smtpSender) Send(ctx context.Context, t transfer) ([]error, error) {
+	key := t.Helo + ">" + t.Addr
+	for try := 0; ; try++ {
+		c := s.get(key)
+		reused := c != nil
+		if c == nil {
+			var err error
+			if c, err = s.dial(ctx, t); err != nil {
+				return nil, err
+			}
+		}
+		errs, err, healthy := s.transact(ctx, c, t)
+		if healthy {
+			s.put(key, c)
+		} else {
+			c.Close()
+		}
+		// A cached connection the peer has dropped fails at MAIL: retry
+		// once on a fresh one.
+		if err != nil && reused && !healthy && try == 0 && errs == nil {
+			if br, ok := t.Body.(io.Seeker); ok {
+				br.Seek(0, io.SeekStart)
+			}
+			continue
+		}
+		return errs, err
+	}
+}
+
+// transact runs MAIL, RCPT and DATA on c; healthy tells whether c may be
+// reused.
+func (s *smtpSender) transact(ctx context.Context, c *smtp.Client, t transfer) (errs []error, err error, healthy bool) {
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
 	if err := c.Mail(t.From, &smtp.MailOptions{EnvelopeID: t.EnvID, Size: t.Size}); err != nil {
-		return nil, classify(err)
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			c.Reset()
+			return nil, classify(err), true
+		}
+		return nil, classify(err), false
 	}
-	errs := make([]error, len(t.To))
+	errs = make([]error, len(t.To))
 	accepted := 0
 	for i, to := range t.To {
 		if err := c.Rcpt(to, nil); err != nil {
+			var se *smtp.SMTPError
+			if !errors.As(err, &se) {
+				return nil, classify(err), false
+			}
 			errs[i] = classify(err)
 			continue
 		}
 		accepted++
 	}
 	if accepted == 0 {
-		c.Reset()
-		c.Quit()
-		return errs, nil
+		return errs, nil, c.Reset() == nil
 	}
 	w, err := c.Data()
 	if err != nil {
-		return nil, classify(err)
+		return nil, classify(err), false
 	}
 	if _, err := io.Copy(w, t.Body); err != nil {
 		w.Close()
-		return nil, classify(err)
+		return nil, classify(err), false
 	}
 	if err := w.Close(); err != nil {
-		return nil, classify(err)
+		var se *smtp.SMTPError
+		return nil, classify(err), errors.As(err, &se)
 	}
-	c.Quit()
-	return errs, nil
+	return errs, nil, true
 }

@@ -242,7 +242,7 @@ func TestEICARRejectedByRelay(t *testing.T) {
 	from, to := b.Address(b.Testers[0]), f.Address(f.Testers[0])
 	for name, m := range eicarMessages() {
 		// Hand the message to the relay as b-server would.
-		_, err := smtpSender{}.Send(context.Background(), transfer{Addr: addr(tn.cfg.Host, tn.cfg.Relays[0].Port),
+		_, err := newSMTPSender().Send(context.Background(), transfer{Addr: addr(tn.cfg.Host, tn.cfg.Relays[0].Port),
 			TLS: tn.pki.clientConfig("b-server"), Helo: "b-server", From: from, To: []string{to}, Body: strings.NewReader(m)})
 		var se *smtp.SMTPError
 		if !errors.As(err, &se) || se.Code != 554 {

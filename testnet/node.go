@@ -178,6 +178,9 @@ func (n *node) shutdown(ctx context.Context) {
 	if n.queue != nil {
 		n.queue.Close()
 	}
+	if n.mail != nil {
+		n.mail.Close()
+	}
 }
 
 // Deliver is the node's queue target: local recipients go to the mailbox,

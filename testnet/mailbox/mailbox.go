@@ -1,8 +1,8 @@
 // Package mailbox keeps the national servers' mailboxes on disk, one
 // Maildir-like folder per user: tmp/ for messages being written, new/ for
-// delivered messages, seen/ for the names of every message ever delivered
-// (so that a retransmission is not delivered twice, even after the user
-// deleted the first copy).
+// delivered messages. seen.log at the root lists every keyed delivery ever
+// made (so that a retransmission is not delivered twice, even after the
+// user deleted the first copy).
 package mailbox
 
 import (
@@ -18,11 +18,17 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
-// Store is the root folder of all mailboxes of one server.
+// Store is the root folder of all mailboxes of one server. It is safe for
+// concurrent use within one process.
 type Store struct {
 	dir string
+
+	mu   sync.Mutex
+	seen map[string]bool // "user/uid" of keyed deliveries
+	log  *os.File        // seen.log, appended to
 }
 
 // Open returns the store in dir, creating dir if needed.
@@ -30,8 +36,25 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
-	return &Store{dir: dir}, nil
+	s := &Store{dir: dir, seen: map[string]bool{}}
+	p := filepath.Join(dir, "seen.log")
+	if b, err := os.ReadFile(p); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l != "" {
+				s.seen[l] = true
+			}
+		}
+	}
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	s.log = f
+	return s, nil
 }
+
+// Close closes the store's log.
+func (s *Store) Close() error { return s.log.Close() }
 
 // Message is one stored message.
 type Message struct {
@@ -68,7 +91,7 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	for _, d := range []string{"tmp", "new", "seen"} {
+	for _, d := range []string{"tmp", "new"} {
 		if err := os.MkdirAll(filepath.Join(ud, d), 0o700); err != nil {
 			return false, fmt.Errorf("mailbox: %w", err)
 		}
@@ -77,10 +100,14 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 	if key != "" {
 		sum := sha256.Sum256([]byte(key + "\x00" + strings.ToLower(user)))
 		uid = hex.EncodeToString(sum[:16])
-		for _, d := range []string{"new", "seen"} {
-			if _, err := os.Stat(filepath.Join(ud, d, uid)); err == nil {
-				return true, nil
-			}
+		s.mu.Lock()
+		dup := s.seen[filepath.Base(ud)+"/"+uid]
+		s.mu.Unlock()
+		if dup {
+			return true, nil
+		}
+		if _, err := os.Stat(filepath.Join(ud, "new", uid)); err == nil {
+			return true, nil
 		}
 	} else {
 		var b [16]byte
@@ -116,11 +143,13 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 		return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
 	}
 	if key != "" {
-		// The marker needs no fsync: until it is on disk the message file
+		// The record needs no fsync: until it is on disk the message file
 		// itself, under the same name, marks the delivery.
-		if m, err := os.Create(filepath.Join(ud, "seen", uid)); err == nil {
-			m.Close()
-		}
+		k := filepath.Base(ud) + "/" + uid
+		s.mu.Lock()
+		s.seen[k] = true
+		s.log.WriteString(k + "\n")
+		s.mu.Unlock()
 	}
 	return false, nil
 }

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -248,12 +249,17 @@ func (q *Queue) notify(m *Meta, kind string, idx []int) error {
 func (q *Queue) finish(m *Meta) error {
 	at := q.o.Clock.Now()
 	ts := tombstone{ID: m.ID, EnvID: m.EnvID, Rcpts: rcptAddrs(m.Rcpts), At: at}
-	done := filepath.Join(q.o.Dir, doneDir)
-	if err := writeJSON(done, m.ID+metaExt, ts); err != nil {
-		return err
+	b, err := json.Marshal(ts)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
 	}
-	if err := syncDir(done); err != nil {
-		return err
+	// The tombstone is appended to done.log in one write and not fsynced:
+	// if a crash loses it (and the removal below), the message is
+	// delivered again after the restart, and the next hop recognises the
+	// envelope id and drops the copy. This saves a file creation and two
+	// fsyncs per message per hop.
+	if _, err := q.done.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("queue: recording a finished message: %w", err)
 	}
 	q.mu.Lock()
 	q.stones[m.ID] = at

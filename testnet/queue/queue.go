@@ -183,6 +183,7 @@ type Queue struct {
 	msgs   map[string]*entry
 	seen   map[string]map[string]bool // EnvID -> recipient (lower case) -> accepted
 	stones map[string]time.Time       // tombstone id -> time, for expiry
+	done   *os.File                   // done.log, appended to
 }
 
 type entry struct {
@@ -201,7 +202,7 @@ func Open(o Options) (*Queue, error) {
 	if o.Dir == "" || o.Target == nil {
 		return nil, errors.New("queue: a directory and a target are required")
 	}
-	if err := os.MkdirAll(filepath.Join(o.Dir, doneDir), 0o700); err != nil {
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -214,6 +215,9 @@ func Open(o Options) (*Queue, error) {
 	}
 	if err := q.load(); err != nil {
 		cancel()
+		if q.done != nil {
+			q.done.Close()
+		}
 		return nil, err
 	}
 	return q, nil
@@ -221,32 +225,40 @@ func Open(o Options) (*Queue, error) {
 
 func (q *Queue) load() error {
 	now := q.o.Clock.Now()
-	done := filepath.Join(q.o.Dir, doneDir)
-	stones, err := os.ReadDir(done)
+	donePath := filepath.Join(q.o.Dir, doneLog)
+	stones, err := readTombstones(donePath)
 	if err != nil {
-		return fmt.Errorf("queue: %w", err)
+		return err
 	}
-	for _, e := range stones {
-		p := filepath.Join(done, e.Name())
-		if strings.HasPrefix(e.Name(), tmpPrefix) {
-			os.Remove(p)
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("queue: %w", err)
-		}
-		var ts tombstone
-		if json.Unmarshal(b, &ts) != nil || !validID(ts.ID) {
-			os.Remove(p) // a damaged tombstone only weakens duplicate detection
-			continue
-		}
+	var keep []tombstone
+	for _, ts := range stones {
 		if now.Sub(ts.At) > q.o.Lifetime+24*time.Hour {
-			os.Remove(p)
 			continue
 		}
+		keep = append(keep, ts)
 		q.stones[ts.ID] = ts.At
 		q.markSeen(ts.EnvID, ts.Rcpts)
+	}
+	if len(keep) < len(stones) {
+		// Compact: drop expired tombstones.
+		if _, err := writeDurable(q.o.Dir, doneLog, func(w io.Writer) (int64, error) {
+			var n int64
+			for _, ts := range keep {
+				b, _ := json.Marshal(ts)
+				k, err := w.Write(append(b, '\n'))
+				n += int64(k)
+				if err != nil {
+					return n, err
+				}
+			}
+			return n, nil
+		}); err != nil {
+			return err
+		}
+	}
+	q.done, err = os.OpenFile(donePath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
 	}
 	entries, err := os.ReadDir(q.o.Dir)
 	if err != nil {
@@ -273,7 +285,11 @@ func (q *Queue) load() error {
 		}
 		var m Meta
 		if err := json.Unmarshal(b, &m); err != nil || m.ID != id {
-			return fmt.Errorf("queue: the meta file %s is damaged; move it away to start the queue: %v", p, err)
+			// Only a first meta file can be incomplete (later versions are
+			// renamed into place): the process died before acknowledging
+			// the message, so it was never accepted.
+			q.removeFiles(id)
+			continue
 		}
 		if _, err := os.Stat(filepath.Join(q.o.Dir, id+msgExt)); err != nil {
 			return fmt.Errorf("queue: the message file of %s is missing; move %s away to start the queue", id, p)
@@ -389,13 +405,20 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 		release()
 		return Receipt{}, fmt.Errorf("queue: %w", err)
 	}
-	n, err := writeDurable(q.o.Dir, id+msgExt, func(w io.Writer) (int64, error) { return io.Copy(w, body) })
+	n, err := createDurable(q.o.Dir, id+msgExt, func(w io.Writer) (int64, error) { return io.Copy(w, body) })
 	if err != nil {
 		release()
 		return Receipt{}, err
 	}
 	m.Size = n
-	if err := writeJSON(q.o.Dir, id+metaExt, m); err != nil {
+	mb, err := json.MarshalIndent(m, "", " ")
+	if err == nil {
+		_, err = createDurable(q.o.Dir, id+metaExt, func(w io.Writer) (int64, error) {
+			k, err := w.Write(append(mb, '\n'))
+			return int64(k), err
+		})
+	}
+	if err != nil {
 		os.Remove(filepath.Join(q.o.Dir, id+msgExt))
 		release()
 		return Receipt{}, err
@@ -502,6 +525,9 @@ func (q *Queue) Close() error {
 		if err := syncDir(q.o.Dir); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := q.done.Close(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

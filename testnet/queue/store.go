@@ -15,19 +15,24 @@ import (
 // File layout of a queue directory:
 //
 //	<id>.msg        the message, exactly as received
-//	<id>.json       its Meta (envelope and per-recipient status)
-//	done/<id>.json  a tombstone: the message was finished (every recipient
-//	                delivered or failed and notified); kept for Lifetime so
-//	                that a retransmission of the same envelope is recognised
+//	<id>.json       its Meta (envelope and per-recipient status); written
+//	                after the message file, so its presence (complete) is
+//	                what makes a message acknowledged
+//	done.log        one JSON line (a tombstone) per finished message (every
+//	                recipient delivered or failed and notified); kept for
+//	                Lifetime so that a retransmission of the same envelope
+//	                is recognised; compacted when the queue opens
 //	tmp-*           files being written; removed when the queue opens
 //
-// Every file is written to a tmp- name, fsynced, renamed into place, and the
-// directory is fsynced before the queue reports success.
+// A new message's two files are created in place and fsynced, then the
+// directory is fsynced, before the queue reports success. Later changes to
+// a meta file are written to a tmp- name, fsynced and renamed into place,
+// so that a meta file once complete is never seen torn.
 
 const (
 	msgExt    = ".msg"
 	metaExt   = ".json"
-	doneDir   = "done"
+	doneLog   = "done.log"
 	tmpPrefix = "tmp-"
 )
 
@@ -53,16 +58,44 @@ func validID(s string) bool {
 	return true
 }
 
+// createDurable writes a new file dir/name in place and fsyncs it. It is
+// used for a new message's two files: until the meta file is complete and
+// the directory fsynced the message is not acknowledged, and Open drops a
+// message whose meta file is missing or unreadable.
+func createDurable(dir, name string, fill func(io.Writer) (int64, error)) (int64, error) {
+	p := filepath.Join(dir, name)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("queue: %w", err)
+	}
+	n, err := fill(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(p)
+		return 0, fmt.Errorf("queue: writing %s: %w", name, err)
+	}
+	return n, nil
+}
+
 // writeDurable writes data produced by fill to dir/name through a temporary
 // file that is fsynced and renamed. The caller fsyncs dir.
 func writeDurable(dir, name string, fill func(io.Writer) (int64, error)) (int64, error) {
+	return writeFile(dir, name, true, fill)
+}
+
+func writeFile(dir, name string, sync bool, fill func(io.Writer) (int64, error)) (int64, error) {
 	f, err := os.CreateTemp(dir, tmpPrefix+"*")
 	if err != nil {
 		return 0, fmt.Errorf("queue: %w", err)
 	}
 	tmp := f.Name()
 	n, err := fill(f)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -120,6 +153,11 @@ func ReadDir(dir string) ([]Meta, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
+	finished := map[string]bool{}
+	stones, _ := readTombstones(filepath.Join(dir, doneLog))
+	for _, ts := range stones {
+		finished[ts.ID] = true
+	}
 	var out []Meta
 	for _, e := range entries {
 		name := e.Name()
@@ -127,7 +165,7 @@ func ReadDir(dir string) ([]Meta, error) {
 		if !ok || !validID(id) {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, doneDir, id+metaExt)); err == nil {
+		if finished[id] {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, name))
@@ -139,6 +177,27 @@ func ReadDir(dir string) ([]Meta, error) {
 			return nil, fmt.Errorf("queue: %s is damaged: %w", name, err)
 		}
 		out = append(out, m)
+	}
+	return out, nil
+}
+
+// readTombstones reads done.log, skipping damaged lines (a line torn by a
+// crash only weakens duplicate detection).
+func readTombstones(path string) ([]tombstone, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	var out []tombstone
+	for _, line := range strings.Split(string(b), "\n") {
+		var ts tombstone
+		if line == "" || json.Unmarshal([]byte(line), &ts) != nil || !validID(ts.ID) {
+			continue
+		}
+		out = append(out, ts)
 	}
 	return out, nil
 }
