@@ -1,0 +1,353 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/address"
+	"securemail/app"
+	"securemail/app/addressbook"
+)
+
+// AddressBookWindow lists the contacts with V / red X and the reason in
+// words; double-click (or Properties) opens a contact's properties.
+type AddressBookWindow struct {
+	Win      fyne.Window
+	core     AddressBook
+	List     *widget.List
+	Rows     []app.ContactView
+	NewBtn   *widget.Button
+	Props    *widget.Button
+	Import   *widget.Button
+	Message  *widget.Label
+	selected int
+}
+
+// NewAddressBookWindow builds the address book window.
+func NewAddressBookWindow(a fyne.App, core AddressBook) *AddressBookWindow {
+	w := &AddressBookWindow{Win: a.NewWindow("Address Book"), core: core, selected: -1, Message: widget.NewLabel("")}
+	w.List = widget.NewList(func() int { return len(w.Rows) }, newContactRow, w.updateRow)
+	w.List.OnSelected = func(id widget.ListItemID) { w.selected = id; w.Props.Enable() }
+	w.NewBtn = widget.NewButtonWithIcon("New contact", theme.ContentAddIcon(), func() { w.editContact(nil) })
+	w.Props = widget.NewButtonWithIcon("Properties", theme.InfoIcon(), func() {
+		if w.selected >= 0 && w.selected < len(w.Rows) {
+			w.ShowContact(w.Rows[w.selected])
+		}
+	})
+	w.Props.Disable()
+	w.Import = widget.NewButtonWithIcon("Import Digital ID…", theme.FolderOpenIcon(), w.importWithDialog)
+	w.Message.Wrapping = fyne.TextWrapWord
+	w.Win.SetContent(container.NewBorder(container.NewHBox(w.NewBtn, w.Props, w.Import), w.Message, nil, nil, w.List))
+	w.Win.Resize(fyne.NewSize(760, 480))
+	w.Reload()
+	return w
+}
+
+// Show opens the window.
+func (w *AddressBookWindow) Show() { w.Win.Show() }
+
+// Reload reads the contacts again.
+func (w *AddressBookWindow) Reload() {
+	rows, err := w.core.Contacts()
+	if err != nil {
+		w.Message.SetText(errorSentence(err))
+	}
+	w.Rows = rows
+	w.List.Refresh()
+}
+
+// ContactMark is the V or red X of a contact, with its word.
+func ContactMark(v addressbook.ContactVerdict) (Mark, string) {
+	if v.Status == addressbook.Valid {
+		return MarkContactOK, "V"
+	}
+	return MarkInvalid, "X"
+}
+
+func newContactRow() fyne.CanvasObject {
+	word := widget.NewLabel("X")
+	word.TextStyle.Bold = true
+	name := widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net")
+	name.Truncation = fyne.TextTruncateEllipsis
+	reason := widget.NewLabel("")
+	reason.Truncation = fyne.TextTruncateEllipsis
+	r := &tapRow{content: container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(nil), word), nil,
+		container.NewGridWithColumns(2, name, reason))}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*tapRow)
+	cv := w.Rows[id]
+	b := row.content.(*fyne.Container)
+	left := b.Objects[1].(*fyne.Container)
+	grid := b.Objects[0].(*fyne.Container)
+	m, word := ContactMark(cv.Verdict)
+	left.Objects[0].(*widget.Icon).SetResource(m.Icon())
+	left.Objects[1].(*widget.Label).SetText(word)
+	label := cv.Contact.Address
+	if cv.Contact.Name != "" {
+		label = cv.Contact.Name + " <" + cv.Contact.Address + ">"
+	}
+	grid.Objects[0].(*widget.Label).SetText(label)
+	grid.Objects[1].(*widget.Label).SetText(cv.Verdict.Reason)
+	row.onDouble = func() { w.List.Select(id); w.ShowContact(cv) }
+}
+
+// ShowContact opens a contact's properties with the Digital IDs tab.
+func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
+	p := NewContactProperties(w.core, cv, time.Now())
+	p.OnChange = w.Reload
+	d := dialog.NewCustom("Contact properties", "Close", p.Content, w.Win)
+	d.Resize(fyne.NewSize(700, 440))
+	d.Show()
+}
+
+func (w *AddressBookWindow) importWithDialog() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err == nil {
+			w.ImportData(data)
+		}
+	}, w.Win)
+}
+
+// ImportData imports a .p7b, .cer or .pem file of someone's Digital ID.
+func (w *AddressBookWindow) ImportData(data []byte) {
+	addrs, err := w.core.ImportDigitalID(data)
+	if err != nil {
+		w.Message.SetText(errorSentence(err))
+		return
+	}
+	w.Message.SetText("Digital ID added for " + strings.Join(addrs, ", ") + ".")
+	w.Reload()
+}
+
+// editContact opens the new / edit contact form.
+func (w *AddressBookWindow) editContact(c *addressbook.Contact) {
+	f := NewContactForm(w.core, c)
+	var d dialog.Dialog
+	f.OnSaved = func() { w.Reload(); d.Hide() }
+	d = dialog.NewCustomWithoutButtons("Contact", container.NewBorder(nil, container.NewHBox(f.Save, widget.NewButton("Cancel", func() { d.Hide() })), nil, nil, f.Content), w.Win)
+	d.Resize(fyne.NewSize(520, 240))
+	d.Show()
+}
+
+// ContactForm is the new / edit contact form with live address validation.
+type ContactForm struct {
+	Address, Name *widget.Entry
+	Check         *widget.Label
+	Save          *widget.Button
+	Content       fyne.CanvasObject
+	OnSaved       func()
+	core          AddressBook
+	contact       *addressbook.Contact
+}
+
+// NewContactForm edits c, or a new contact when c is nil.
+func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
+	f := &ContactForm{core: core, contact: c, Address: widget.NewEntry(), Name: widget.NewEntry(), Check: widget.NewLabel("")}
+	f.Check.Wrapping = fyne.TextWrapWord
+	if c != nil {
+		f.Address.SetText(c.Address)
+		f.Address.Disable()
+		f.Name.SetText(c.Name)
+	}
+	f.Save = widget.NewButton("Save", f.save)
+	f.Address.OnChanged = func(s string) {
+		if _, err := address.Parse(strings.TrimSpace(s)); err != nil {
+			f.Check.SetText(errorSentence(err))
+			f.Save.Disable()
+		} else {
+			f.Check.SetText("")
+			f.Save.Enable()
+		}
+	}
+	if c == nil {
+		f.Save.Disable()
+	}
+	f.Content = container.NewVBox(widget.NewForm(widget.NewFormItem("Address", f.Address), widget.NewFormItem("Name", f.Name)), f.Check)
+	return f
+}
+
+func (f *ContactForm) save() {
+	c := f.contact
+	if c == nil {
+		a, err := address.Parse(strings.TrimSpace(f.Address.Text))
+		if err != nil {
+			f.Check.SetText(errorSentence(err))
+			return
+		}
+		c = &addressbook.Contact{Address: a.String(), Link: addressbook.LinkNone}
+	}
+	c.Name = strings.TrimSpace(f.Name.Text)
+	if err := f.core.SaveContact(c); err != nil {
+		f.Check.SetText(errorSentence(err))
+		return
+	}
+	if f.OnSaved != nil {
+		f.OnSaved()
+	}
+}
+
+// ContactProperties is a contact's properties: General and Digital IDs tabs.
+type ContactProperties struct {
+	Content    fyne.CanvasObject
+	IDs        *widget.List
+	View       *widget.Button
+	Remove     *widget.Button
+	SetDefault *widget.Button
+	Import     *widget.Button
+	Details    *widget.Label
+	Message    *widget.Label
+	OnChange   func()
+	core       AddressBook
+	cv         app.ContactView
+	selected   int
+	// Confirm asks before removing; tests replace it.
+	Confirm func(question string, yes func())
+}
+
+// NewContactProperties builds the properties of one contact.
+func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *ContactProperties {
+	p := &ContactProperties{core: core, cv: cv, selected: -1, Details: widget.NewLabel(""), Message: widget.NewLabel("")}
+	p.Confirm = func(q string, yes func()) { yes() }
+	p.Details.Wrapping = fyne.TextWrapWord
+	p.IDs = widget.NewList(func() int { return len(p.cv.Verdict.IDs) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, widget.NewLabel(""))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			v := p.cv.Verdict.IDs[id]
+			c := o.(*fyne.Container)
+			m := MarkContactOK
+			if v.Problem != "" {
+				m = MarkInvalid
+			}
+			c.Objects[1].(*widget.Icon).SetResource(m.Icon())
+			text := fmt.Sprintf("%s · until %s", v.ID.Certificate().Subject.CommonName, v.NotAfter.UTC().Format("2 Jan 2006"))
+			if v.ID.Default {
+				text += " · default"
+			}
+			if v.Reason != "" {
+				text += " · " + v.Reason
+			}
+			c.Objects[0].(*widget.Label).SetText(text)
+		})
+	p.IDs.OnSelected = func(id widget.ListItemID) {
+		p.selected = id
+		p.View.Enable()
+		p.Remove.Enable()
+		p.SetDefault.Enable()
+	}
+	p.View = widget.NewButton("View", p.view)
+	p.Remove = widget.NewButton("Remove", p.remove)
+	p.SetDefault = widget.NewButton("Set as default", p.setDefault)
+	p.Import = widget.NewButton("Import…", nil)
+	for _, b := range []*widget.Button{p.View, p.Remove, p.SetDefault} {
+		b.Disable()
+	}
+	m, word := ContactMark(cv.Verdict)
+	general := widget.NewForm(
+		widget.NewFormItem("Address", widget.NewLabel(cv.Contact.Address)),
+		widget.NewFormItem("Name", widget.NewLabel(cv.Contact.Name)),
+		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(word+" — "+cv.Verdict.Reason))),
+		widget.NewFormItem("Secure link", widget.NewLabel(LinkStateText(cv.Contact.Link))),
+	)
+	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.View, p.SetDefault, p.Remove, p.Import), p.Details, p.Message), nil, nil, p.IDs)
+	p.Content = container.NewAppTabs(container.NewTabItem("General", general), container.NewTabItem("Digital IDs", ids))
+	_ = now
+	return p
+}
+
+func (p *ContactProperties) current() *addressbook.Verdict {
+	if p.selected < 0 || p.selected >= len(p.cv.Verdict.IDs) {
+		return nil
+	}
+	return &p.cv.Verdict.IDs[p.selected]
+}
+
+func (p *ContactProperties) view() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	c := v.ID.Certificate()
+	p.Details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
+		c.Subject, c.Issuer, c.NotBefore.UTC().Format("2 January 2006"), c.NotAfter.UTC().Format("2 January 2006"),
+		v.ID.Fingerprint(), orText(v.Reason, "Usable to encrypt mail.")))
+}
+
+func (p *ContactProperties) remove() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	fp := v.ID.Fingerprint()
+	p.Confirm("Remove this Digital ID of "+p.cv.Contact.Address+"?", func() {
+		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
+			p.Message.SetText(errorSentence(err))
+			return
+		}
+		p.Message.SetText("Digital ID removed.")
+		p.changed()
+	})
+}
+
+func (p *ContactProperties) setDefault() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	if err := p.core.SetDefaultDigitalID(p.cv.Contact.Address, v.ID.Fingerprint()); err != nil {
+		p.Message.SetText(errorSentence(err))
+		return
+	}
+	p.Message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")
+	p.changed()
+}
+
+func (p *ContactProperties) changed() {
+	if cs, err := p.core.Contacts(); err == nil {
+		for _, c := range cs {
+			if strings.EqualFold(c.Contact.Address, p.cv.Contact.Address) {
+				p.cv = c
+			}
+		}
+	}
+	p.IDs.UnselectAll()
+	p.IDs.Refresh()
+	if p.OnChange != nil {
+		p.OnChange()
+	}
+}
+
+// tapRow is a list row that opens on double-click.
+type tapRow struct {
+	widget.BaseWidget
+	content  fyne.CanvasObject
+	onDouble func()
+}
+
+// CreateRenderer draws the row's content.
+func (r *tapRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// DoubleTapped opens the row.
+func (r *tapRow) DoubleTapped(*fyne.PointEvent) {
+	if r.onDouble != nil {
+		r.onDouble()
+	}
+}

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"strings"
+
+	"securemail/app"
+	"securemail/smime"
+)
+
+// BannerLine is one line of the reader's security banner.
+type BannerLine struct {
+	Mark Mark
+	Text string
+}
+
+// Banner returns the security banner of an opened message in UX.md's
+// wording: the signature line (who signed, valid or why not), then the
+// encryption line. An unsigned, unencrypted message has no banner.
+func Banner(v *app.MessageView) []BannerLine {
+	if v == nil || v.Report == nil {
+		return nil
+	}
+	r := v.Report
+	if r.Error != "" {
+		m := MarkInvalid
+		if r.Encrypted || hasLayer(r, smime.LayerEnveloped, smime.LayerAuthEnveloped) {
+			m = MarkEncrypted
+		}
+		return []BannerLine{{Mark: m, Text: r.Error}}
+	}
+	var lines []BannerLine
+	enc := ""
+	if r.Encrypted {
+		enc = "Encrypted for you (" + cipherName(r.Encryption) + ")."
+	}
+	sig := strings.TrimSpace(r.Reason)
+	if enc != "" {
+		sig = strings.TrimSpace(strings.TrimSuffix(sig, enc))
+	}
+	if r.Signed && sig != "" {
+		lines = append(lines, BannerLine{Mark: signatureMark(r.Signature, true), Text: sig})
+	}
+	if enc != "" {
+		lines = append(lines, BannerLine{Mark: MarkEncrypted, Text: enc})
+	}
+	return lines
+}
+
+func hasLayer(r *smime.Report, names ...string) bool {
+	for _, l := range r.Layers {
+		for _, n := range names {
+			if l == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cipherName is how the banner names a content cipher.
+func cipherName(c string) string {
+	switch c {
+	case "":
+		return "unknown algorithm"
+	case "des-ede3-cbc":
+		return "Triple DES"
+	}
+	return strings.ToUpper(c)
+}

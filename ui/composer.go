@@ -1,0 +1,424 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/address"
+	"securemail/app"
+	"securemail/app/addressbook"
+	"securemail/app/compose"
+)
+
+// Composer is the window in which a message is written.
+type Composer struct {
+	Win  fyne.Window
+	core Sender
+
+	To, Cc          *widget.SelectEntry
+	Chips           *fyne.Container
+	Subject         *widget.Entry
+	Body            *sendEntry
+	SignToggle      *widget.Button
+	EncryptToggle   *widget.Button
+	Attach, SendBtn *widget.Button
+	Files           *fyne.Container
+	Refusal         *fyne.Container
+	RefusalText     *widget.Label
+	Ask, SendPlain  *widget.Button
+	Message         *widget.Label
+	Sign, Encrypt   bool
+	attachments     []compose.Attachment
+	contacts        map[string]app.ContactView
+	draft           *compose.Draft
+	missing         []app.MissingID
+	OnSent          func(*app.SendResult)
+	// Confirm asks a yes/no question; tests replace it.
+	Confirm func(title, question string, yes func())
+	sending bool
+	do      func(func())
+}
+
+// NewComposer opens a composer on a draft (empty for a new message).
+func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
+	c := &Composer{Win: a.NewWindow("New message"), core: core, draft: d, contacts: map[string]app.ContactView{}, do: fyne.Do}
+	c.Confirm = func(title, q string, yes func()) {
+		dialog.ShowConfirm(title, q, func(ok bool) {
+			if ok {
+				yes()
+			}
+		}, c.Win)
+	}
+	if s, err := core.Settings(); err == nil {
+		c.Sign, c.Encrypt = s.Security.SignAll, s.Security.EncryptAll
+	}
+	if cs, err := core.Contacts(); err == nil {
+		for _, cv := range cs {
+			c.contacts[strings.ToLower(cv.Contact.Address)] = cv
+		}
+	}
+	c.build()
+	return c
+}
+
+func (c *Composer) build() {
+	c.To = c.recipientEntry()
+	c.Cc = c.recipientEntry()
+	c.To.SetText(strings.Join(c.draft.To, ", "))
+	c.Cc.SetText(strings.Join(c.draft.Cc, ", "))
+	c.Subject = widget.NewEntry()
+	c.Subject.SetText(c.draft.Subject)
+	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(orText(s, "New message")) }
+	c.Win.SetTitle(orText(c.draft.Subject, "New message"))
+	c.Body = newSendEntry(c.send)
+	c.Body.SetText(c.draft.Text)
+	c.Chips = container.NewHBox()
+	c.Files = container.NewHBox()
+	c.attachments = append(c.attachments, c.draft.Attachments...)
+	c.SignToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.Sign = !c.Sign; c.refreshToggles() })
+	c.EncryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.Encrypt = !c.Encrypt; c.refreshToggles() })
+	c.Attach = widget.NewButtonWithIcon("Attach", theme.FileIcon(), c.attachWithDialog)
+	c.SendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.send)
+	c.SendBtn.Importance = widget.HighImportance
+	c.Message = widget.NewLabel("")
+	c.Message.Wrapping = fyne.TextWrapWord
+	c.Message.Hide()
+
+	c.RefusalText = widget.NewLabel("")
+	c.RefusalText.Wrapping = fyne.TextWrapWord
+	c.Ask = widget.NewButton("Ask for their Digital ID", c.askForIDs)
+	c.SendPlain = widget.NewButton("Send without encryption…", c.sendWithoutEncryption)
+	c.Refusal = container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), container.NewHBox(c.Ask, c.SendPlain), c.RefusalText)
+	c.Refusal.Hide()
+
+	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach)
+	form := widget.NewForm(widget.NewFormItem("To", c.To), widget.NewFormItem("Cc", c.Cc), widget.NewFormItem("Subject", c.Subject))
+	top := container.NewVBox(bar, form, c.Chips, c.Refusal, c.Message)
+	c.Win.SetContent(container.NewBorder(top, c.Files, nil, nil, c.Body))
+	c.Win.Resize(fyne.NewSize(760, 560))
+	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
+	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
+	c.refreshToggles()
+	c.refreshChips()
+	c.refreshFiles()
+}
+
+// Show opens the window.
+func (c *Composer) Show() { c.Win.Show() }
+
+func (c *Composer) recipientEntry() *widget.SelectEntry {
+	e := widget.NewSelectEntry(nil)
+	e.SetPlaceHolder("Firstname.Surname@tcn.xx.eu-admin.net")
+	e.OnChanged = func(s string) {
+		e.SetOptions(c.completions(s))
+		c.refreshChips()
+	}
+	return e
+}
+
+// completions proposes address-book addresses for the recipient being typed
+// (the text after the last comma); each option is the whole field's text.
+func (c *Composer) completions(text string) []string {
+	head, last := "", strings.TrimSpace(text)
+	if i := strings.LastIndex(text, ","); i >= 0 {
+		head, last = strings.TrimSpace(text[:i])+", ", strings.TrimSpace(text[i+1:])
+	}
+	if last == "" {
+		return nil
+	}
+	var out []string
+	for addr, cv := range c.contacts {
+		if strings.Contains(addr, strings.ToLower(last)) || strings.Contains(strings.ToLower(cv.Contact.Name), strings.ToLower(last)) {
+			if addr != strings.ToLower(last) {
+				out = append(out, head+cv.Contact.Address)
+			}
+		}
+	}
+	sortStrings(out)
+	if len(out) > 8 {
+		out = out[:8]
+	}
+	return out
+}
+
+// Recipients returns the addresses in To and Cc.
+func (c *Composer) Recipients() []string {
+	var out []string
+	for _, e := range []*widget.SelectEntry{c.To, c.Cc} {
+		for _, p := range strings.Split(e.Text, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// recipientMark says whether mail to addr can be encrypted, and why not.
+func (c *Composer) recipientMark(addr string) (Mark, string) {
+	cv, ok := c.contacts[strings.ToLower(addr)]
+	if !ok || cv.Verdict.Status == addressbook.None {
+		return MarkNoKey, "has no Digital ID yet"
+	}
+	if cv.Verdict.Status == addressbook.Valid {
+		return MarkKey, cv.Verdict.Reason
+	}
+	return MarkNoKey, "whose Digital ID cannot be used: " + strings.TrimSuffix(cv.Verdict.Reason, ".")
+}
+
+func (c *Composer) refreshChips() {
+	if c.Chips == nil {
+		return
+	}
+	c.Chips.RemoveAll()
+	for _, r := range c.Recipients() {
+		m, _ := c.recipientMark(r)
+		word := "key"
+		if m == MarkNoKey {
+			word = "no key"
+		}
+		l := widget.NewLabel(r + " (" + word + ")")
+		if _, err := address.Parse(r); err != nil {
+			l.SetText(r + " — " + errorSentence(err))
+			m = MarkInvalid
+		}
+		c.Chips.Add(container.NewHBox(widget.NewIcon(m.Icon()), l))
+	}
+	c.Chips.Refresh()
+}
+
+func (c *Composer) refreshToggles() {
+	for _, t := range []struct {
+		b  *widget.Button
+		on bool
+	}{{c.SignToggle, c.Sign}, {c.EncryptToggle, c.Encrypt}} {
+		if t.on {
+			t.b.Importance = widget.HighImportance
+		} else {
+			t.b.Importance = widget.LowImportance
+		}
+		t.b.Refresh()
+	}
+	if !c.Encrypt {
+		c.Refusal.Hide()
+	}
+}
+
+func (c *Composer) refreshFiles() {
+	c.Files.RemoveAll()
+	for i, a := range c.attachments {
+		i := i
+		c.Files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, humanSize(len(a.Data)))))
+		c.Files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			c.attachments = append(c.attachments[:i], c.attachments[i+1:]...)
+			c.refreshFiles()
+		}))
+	}
+	c.Files.Refresh()
+}
+
+// AddAttachment attaches a file's bytes.
+func (c *Composer) AddAttachment(name string, data []byte) {
+	c.attachments = append(c.attachments, compose.Attachment{Name: SafeFileName(name), Data: data})
+	c.refreshFiles()
+}
+
+func (c *Composer) attachWithDialog() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err != nil {
+			errDialog(err, c.Win)
+			return
+		}
+		c.AddAttachment(r.URI().Name(), data)
+	}, c.Win)
+}
+
+// Draft is the message as it stands.
+func (c *Composer) Draft() *compose.Draft {
+	d := *c.draft
+	d.To, d.Cc = nil, nil
+	for _, p := range strings.Split(c.To.Text, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.To = append(d.To, p)
+		}
+	}
+	for _, p := range strings.Split(c.Cc.Text, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.Cc = append(d.Cc, p)
+		}
+	}
+	d.Subject, d.Text, d.Attachments = c.Subject.Text, c.Body.Text, c.attachments
+	if s, err := c.core.Settings(); err == nil {
+		d.From, d.FromName = s.Account.Address, s.Account.DisplayName
+	}
+	return &d
+}
+
+// send checks principle 3 before anything leaves, then sends off the UI goroutine.
+func (c *Composer) send() {
+	if c.sending {
+		return
+	}
+	rcpts := c.Recipients()
+	if len(rcpts) == 0 {
+		c.showMessage("Add at least one recipient in To.")
+		return
+	}
+	for _, r := range rcpts {
+		if _, err := address.Parse(r); err != nil {
+			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, errorSentence(err)))
+			return
+		}
+	}
+	if c.Encrypt {
+		var missing []app.MissingID
+		for _, r := range rcpts {
+			if m, why := c.recipientMark(r); m != MarkKey {
+				missing = append(missing, app.MissingID{Address: r, Reason: why})
+			}
+		}
+		if len(missing) > 0 {
+			c.refuse(missing)
+			return
+		}
+	}
+	c.doSend(app.SendOptions{Sign: c.Sign, Encrypt: c.Encrypt})
+}
+
+func (c *Composer) doSend(opts app.SendOptions) {
+	c.sending = true
+	c.SendBtn.Disable()
+	c.showMessage("Sending…")
+	d := c.Draft()
+	go func() {
+		res, err := c.core.Send(context.Background(), d, opts)
+		c.do(func() {
+			c.sending = false
+			c.SendBtn.Enable()
+			var nd *app.NoDigitalIDError
+			switch {
+			case errors.As(err, &nd):
+				c.Message.Hide()
+				c.refuse(nd.Recipients)
+			case err != nil:
+				c.showMessage(errorSentence(err))
+			default:
+				if c.OnSent != nil {
+					c.OnSent(res)
+				}
+				c.Win.Close()
+			}
+		})
+	}()
+}
+
+// RefusalSentence is principle 3's sentence for recipients that cannot be
+// encrypted for.
+func RefusalSentence(missing []app.MissingID) string {
+	var parts []string
+	for _, m := range missing {
+		parts = append(parts, m.Address+" "+strings.TrimSuffix(m.Reason, "."))
+	}
+	who := "them"
+	if len(missing) == 1 {
+		who = "this recipient"
+	}
+	return strings.Join(parts, "; ") + ", so this message cannot be encrypted for " + who + "."
+}
+
+func (c *Composer) refuse(missing []app.MissingID) {
+	c.missing = missing
+	c.RefusalText.SetText(RefusalSentence(missing))
+	first := missing[0].Address
+	if a, err := address.Parse(first); err == nil {
+		first = a.FirstName
+	}
+	if len(missing) == 1 {
+		c.Ask.SetText("Ask " + first + " for their Digital ID")
+	} else {
+		c.Ask.SetText("Ask them for their Digital IDs")
+	}
+	c.Ask.Enable()
+	c.Refusal.Show()
+}
+
+func (c *Composer) askForIDs() {
+	var addrs []string
+	for _, m := range c.missing {
+		addrs = append(addrs, m.Address)
+	}
+	c.Ask.Disable()
+	go func() {
+		err := c.core.RequestSecureLink(context.Background(), addrs)
+		c.do(func() {
+			if err != nil {
+				c.Ask.Enable()
+				c.showMessage(errorSentence(err))
+				return
+			}
+			c.showMessage("A signed secure link request was sent to " + strings.Join(addrs, ", ") +
+				". Once they reply, their Digital ID is in your address book and you can send this message encrypted.")
+		})
+	}()
+}
+
+func (c *Composer) sendWithoutEncryption() {
+	c.Confirm("Send without encryption?",
+		"Anyone who can read the mail on its way could read this message. Send it without encryption?",
+		func() {
+			c.Encrypt = false
+			c.refreshToggles()
+			c.doSend(app.SendOptions{Sign: c.Sign, Encrypt: false})
+		})
+}
+
+func (c *Composer) showMessage(s string) {
+	c.Message.SetText(s)
+	c.Message.Show()
+}
+
+func orText(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// sendEntry is the message text; Ctrl+Enter sends even while it has focus.
+type sendEntry struct {
+	widget.Entry
+	onSend func()
+}
+
+func newSendEntry(onSend func()) *sendEntry {
+	e := &sendEntry{onSend: onSend}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut sends on Ctrl+Enter and passes everything else on.
+func (e *sendEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && (cs.KeyName == fyne.KeyReturn || cs.KeyName == fyne.KeyEnter) &&
+		cs.Modifier == fyne.KeyModifierShortcutDefault {
+		e.onSend()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}

@@ -1,0 +1,92 @@
+// Package ui is SecureMail's Fyne interface: the first-run wizard, the main
+// window (folders, message list, reader), the composer, the address book, the
+// secure-link view, the settings and the offline network panel. It never
+// imports fyne.io/fyne/v2/app, so its tests run headless without cgo; main
+// builds the fyne.App and hands it to Run.
+//
+// The views depend on the small interfaces below, not on *app.App: tests use
+// fakes, and AppCore adapts the real core.
+package ui
+
+import (
+	"context"
+	"crypto/x509"
+	"time"
+
+	"securemail/app"
+	"securemail/app/addressbook"
+	"securemail/app/compose"
+	"securemail/app/digitalid"
+	"securemail/app/profile"
+	"securemail/mailstore"
+)
+
+// Mailbox is what the main window reads and does with the mail.
+type Mailbox interface {
+	Folders(ctx context.Context) ([]mailstore.Folder, error)
+	Count(ctx context.Context, folder string) (int, error)
+	List(ctx context.Context, folder string, offset, limit int) ([]mailstore.Row, error)
+	Search(ctx context.Context, query string) ([]mailstore.Row, error)
+	OpenMessage(ctx context.Context, id string) (*app.MessageView, error)
+	Delete(ctx context.Context, ids []string) error
+	MarkSeen(ctx context.Context, id string) error
+	Fetch(ctx context.Context, progress app.Progress) (*app.FetchResult, error)
+	FlushOutbox(ctx context.Context) (int, error)
+	AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error)
+}
+
+// Sender is what the composer needs.
+type Sender interface {
+	Settings() (profile.Settings, error)
+	Contacts() ([]app.ContactView, error)
+	Send(ctx context.Context, d *compose.Draft, opts app.SendOptions) (*app.SendResult, error)
+	RequestSecureLink(ctx context.Context, addrs []string) error
+}
+
+// AddressBook is what the address book window edits.
+type AddressBook interface {
+	Contacts() ([]app.ContactView, error)
+	ImportDigitalID(data []byte) ([]string, error)
+	RemoveDigitalID(addr, fingerprint string) error
+	SetDefaultDigitalID(addr, fingerprint string) error
+	SaveContact(c *addressbook.Contact) error
+	RemoveContact(addr string) error
+}
+
+// Linker is the secure-link exchange.
+type Linker interface {
+	SecureLinkStatus() ([]app.LinkRow, error)
+	RequestSecureLink(ctx context.Context, addrs []string) error
+	ReplySecureLink(ctx context.Context, addr string) error
+}
+
+// Setupper carries out the first-run wizard.
+type Setupper interface {
+	SetupAccount(ctx context.Context, s app.Setup) error
+	SetupFromHandout(ctx context.Context, dir string, trustRoot bool) error
+	TestConnection(ctx context.Context, s app.Setup) error
+}
+
+// Preferences are the settings window's data: account, defaults, trust and
+// the user's own Digital IDs.
+type Preferences interface {
+	Settings() (profile.Settings, error)
+	SaveSettings(s profile.Settings) error
+	MyIDs() ([]digitalid.MyID, error)
+	ExportP7B() ([]byte, error)
+	ImportPFX(data []byte, password string) (*digitalid.MyID, error)
+	Roots() ([]*x509.Certificate, error)
+	RemoveRoot(cert *x509.Certificate) error
+	Now() time.Time
+}
+
+// Core is everything the GUI uses; *app.App is adapted to it by AppCore.
+type Core interface {
+	Mailbox
+	Sender
+	AddressBook
+	Linker
+	Setupper
+	Preferences
+	HasAccount() bool
+}

@@ -1,0 +1,423 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/app/compose"
+	"securemail/mailstore"
+)
+
+// MainWindow is the classic three-pane window of UX.md.
+type MainWindow struct {
+	App  fyne.App
+	Win  fyne.Window
+	core Core
+	net  Network
+	ctx  context.Context
+	stop context.CancelFunc
+
+	New, Reply, ReplyAll, Forward, Delete *widget.Button
+	SendReceive, Book, Link, Settings     *widget.Button
+	SearchEntry                           *widget.Entry
+
+	folders     *widget.List
+	folderRows  []mailstore.Folder
+	folder      string
+	list        *messageList
+	Reader      *Reader
+	Status      *widget.Label
+	Progress    *widget.ProgressBar
+	Cancel      *widget.Button
+	split       *container.Split
+	readerSplit *container.Split
+
+	current     *app.MessageView
+	currentRow  mailstore.Row
+	cancelWork  context.CancelFunc
+	lastChecked time.Time
+	// do runs a function on the UI goroutine (fyne.Do; tests serialise).
+	do func(func())
+}
+
+// NewMainWindow builds the main window on a (test or real) fyne.App.
+func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
+	ctx, stop := context.WithCancel(context.Background())
+	m := &MainWindow{App: a, Win: a.NewWindow("SecureMail"), core: core, net: net, ctx: ctx, stop: stop, folder: mailstore.Inbox}
+	m.do = fyne.Do
+	m.Win.SetIcon(appIcon())
+	m.Reader = newReader(m.Win)
+	m.Reader.OnDetails = func(v *app.MessageView) { ShowProperties(m.Win, core, v) }
+	m.list = newMessageList(ctx, core, m.open)
+	m.list.do = func(f func()) { m.do(f) }
+	m.build()
+	m.Win.SetOnClosed(m.close)
+	return m
+}
+
+func (m *MainWindow) build() {
+	m.New = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), m.newMessage)
+	m.Reply = widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), func() { m.reply(false) })
+	m.ReplyAll = widget.NewButtonWithIcon("Reply all", theme.MailReplyAllIcon(), func() { m.reply(true) })
+	m.Forward = widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), m.forward)
+	m.Delete = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), m.deleteCurrent)
+	m.SendReceive = widget.NewButtonWithIcon("Send/Receive", theme.ViewRefreshIcon(), m.sendReceive)
+	m.Book = widget.NewButtonWithIcon("Address Book", theme.AccountIcon(), m.openBook)
+	m.Link = widget.NewButtonWithIcon("Secure Link", theme.MailSendIcon(), m.openLink)
+	m.Settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), m.openSettings)
+	m.SearchEntry = widget.NewEntry()
+	m.SearchEntry.SetPlaceHolder("Search (Ctrl+F)")
+	m.SearchEntry.OnSubmitted = m.search
+	for _, b := range []*widget.Button{m.Reply, m.ReplyAll, m.Forward, m.Delete} {
+		b.Disable()
+	}
+	bar := container.NewHBox(m.New, m.Reply, m.ReplyAll, m.Forward, m.Delete, widget.NewSeparator(),
+		m.SendReceive, widget.NewSeparator(), m.Book, m.Link)
+	toolbar := container.NewBorder(nil, nil, bar, m.Settings, m.SearchEntry)
+
+	m.folders = widget.NewList(func() int { return len(m.folderRows) },
+		func() fyne.CanvasObject { return widget.NewLabel("Drafts (000)") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			f := m.folderRows[id]
+			l := o.(*widget.Label)
+			l.TextStyle.Bold = f.Unseen > 0
+			if f.Unseen > 0 {
+				l.SetText(fmt.Sprintf("%s (%d)", f.Name, f.Unseen))
+			} else {
+				l.SetText(f.Name)
+			}
+		})
+	m.folders.OnSelected = func(id widget.ListItemID) {
+		if id < len(m.folderRows) && m.folderRows[id].Name != m.folder {
+			m.ShowFolder(m.folderRows[id].Name)
+		}
+	}
+	left := fyne.CanvasObject(m.folders)
+	if m.net != nil {
+		left = container.NewBorder(nil, widget.NewButtonWithIcon("Offline network", theme.ComputerIcon(), m.openNetwork), nil, nil, m.folders)
+	}
+
+	m.Status = widget.NewLabel(m.statusText())
+	m.Progress = widget.NewProgressBar()
+	m.Progress.Hide()
+	m.Cancel = widget.NewButton("Cancel", func() {
+		if m.cancelWork != nil {
+			m.cancelWork()
+		}
+	})
+	m.Cancel.Hide()
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(m.Progress, m.Cancel), m.Status)
+
+	prefs := m.App.Preferences()
+	m.readerSplit = container.NewVSplit(m.list.list, m.Reader.content)
+	m.readerSplit.SetOffset(prefs.FloatWithFallback("split.reader", 0.42))
+	m.split = container.NewHSplit(left, m.readerSplit)
+	m.split.SetOffset(prefs.FloatWithFallback("split.folders", 0.16))
+	m.Win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))
+	m.Win.Resize(fyne.NewSize(float32(prefs.FloatWithFallback("window.width", 1100)), float32(prefs.FloatWithFallback("window.height", 720))))
+	m.shortcuts()
+}
+
+// shortcuts installs UX.md's keyboard shortcuts.
+func (m *MainWindow) shortcuts() {
+	c := m.Win.Canvas()
+	ctrl := fyne.KeyModifierShortcutDefault
+	add := func(k fyne.KeyName, mod fyne.KeyModifier, f func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: mod}, func(fyne.Shortcut) { f() })
+	}
+	add(fyne.KeyN, ctrl, m.newMessage)
+	add(fyne.KeyR, ctrl, func() { m.reply(false) })
+	add(fyne.KeyR, ctrl|fyne.KeyModifierShift, func() { m.reply(true) })
+	add(fyne.KeyL, ctrl, m.forward)
+	add(fyne.KeyF, ctrl, func() { c.Focus(m.SearchEntry) })
+	add(fyne.KeyB, ctrl|fyne.KeyModifierShift, m.openBook)
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		switch e.Name {
+		case fyne.KeyF5:
+			m.sendReceive()
+		case fyne.KeyDelete:
+			m.deleteCurrent()
+		}
+	})
+}
+
+// Show opens the window and loads the Inbox; with checking on, mail is
+// fetched every CheckEvery.
+func (m *MainWindow) Show() {
+	m.Win.Show()
+	m.Refresh()
+	if s, err := m.core.Settings(); err == nil && s.CheckEvery > 0 {
+		go m.checkLoop(time.Duration(s.CheckEvery))
+	}
+}
+
+// Refresh reloads the folders and the current folder.
+func (m *MainWindow) Refresh() {
+	m.reloadFolders()
+	m.ShowFolder(m.folder)
+}
+
+// reload refreshes the folders and the list but keeps the open message.
+func (m *MainWindow) reload() {
+	m.reloadFolders()
+	m.list.setFolder(m.folder, nil)
+}
+
+func (m *MainWindow) reloadFolders() {
+	go func() {
+		fs, err := m.core.Folders(m.ctx)
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				return
+			}
+			m.folderRows = fs
+			m.folders.Refresh()
+			for i, f := range fs {
+				if f.Name == m.folder {
+					m.folders.Select(i)
+				}
+			}
+		})
+	}()
+}
+
+// ShowFolder lists a folder.
+func (m *MainWindow) ShowFolder(name string) {
+	m.folder = name
+	m.Reader.Clear()
+	m.setSelected(false)
+	m.list.setFolder(name, func(n int, err error) {
+		if err != nil {
+			m.setStatus(errorSentence(err))
+		}
+	})
+}
+
+func (m *MainWindow) search(q string) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		m.ShowFolder(m.folder)
+		return
+	}
+	go func() {
+		rows, err := m.core.Search(m.ctx, q)
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				return
+			}
+			m.list.showSearch(rows)
+			m.setStatus(fmt.Sprintf("%d messages match %q.", len(rows), q))
+		})
+	}()
+}
+
+// open reads, decrypts and verifies a message in the background.
+func (m *MainWindow) open(r mailstore.Row) {
+	m.currentRow = r
+	m.setSelected(true)
+	go func() {
+		v, err := m.core.OpenMessage(m.ctx, r.ID)
+		if err == nil && !r.Seen {
+			_ = m.core.MarkSeen(m.ctx, r.ID)
+		}
+		m.do(func() {
+			if m.currentRow.ID != r.ID {
+				return
+			}
+			if v != nil && (err == nil || v.Report != nil) {
+				m.current = v
+				m.Reader.Show(v)
+				return
+			}
+			m.current = nil
+			m.Reader.ShowError(err)
+		})
+	}()
+}
+
+func (m *MainWindow) setSelected(on bool) {
+	for _, b := range []*widget.Button{m.Reply, m.ReplyAll, m.Forward, m.Delete} {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if !on {
+		m.current, m.currentRow = nil, mailstore.Row{}
+	}
+}
+
+func (m *MainWindow) newMessage() { m.compose(&compose.Draft{}) }
+
+func (m *MainWindow) compose(d *compose.Draft) {
+	c := NewComposer(m.App, m.core, d)
+	c.do = m.do
+	c.OnSent = func(res *app.SendResult) {
+		if res.Queued {
+			m.setStatus("The server could not be reached; the message waits in the Outbox and will be sent later.")
+		} else {
+			m.setStatus("Message sent.")
+		}
+		m.reloadFolders()
+	}
+	c.Show()
+}
+
+func (m *MainWindow) reply(all bool) {
+	if m.current == nil || m.current.Message == nil {
+		return
+	}
+	m.compose(ReplyDraft(m.current, all, m.selfAddress()))
+}
+
+func (m *MainWindow) forward() {
+	if m.current == nil || m.current.Message == nil {
+		return
+	}
+	m.compose(ForwardDraft(m.current))
+}
+
+func (m *MainWindow) selfAddress() string {
+	if s, err := m.core.Settings(); err == nil {
+		return s.Account.Address
+	}
+	return ""
+}
+
+func (m *MainWindow) deleteCurrent() {
+	if m.currentRow.ID == "" {
+		return
+	}
+	id := m.currentRow.ID
+	go func() {
+		err := m.core.Delete(m.ctx, []string{id})
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				return
+			}
+			m.setStatus("Message moved to Trash.")
+			m.Refresh()
+		})
+	}()
+}
+
+// sendReceive sends what waits in the Outbox, then fetches new mail, with
+// progress and Cancel in the status bar.
+func (m *MainWindow) sendReceive() {
+	if m.cancelWork != nil {
+		return // already running
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.cancelWork = cancel
+	m.SendReceive.Disable()
+	m.Progress.SetValue(0)
+	m.Progress.Show()
+	m.Cancel.Show()
+	m.setStatus("Sending waiting messages…")
+	go func() {
+		_, ferr := m.core.FlushOutbox(ctx)
+		m.do(func() { m.setStatus("Checking for new mail…") })
+		res, err := m.core.Fetch(ctx, func(done, total int) {
+			m.do(func() {
+				if total > 0 {
+					m.Progress.SetValue(float64(done) / float64(total))
+				}
+				m.setStatus(fmt.Sprintf("Receiving %d of %d messages…", done, total))
+			})
+		})
+		m.do(func() {
+			cancelled := ctx.Err() != nil
+			m.cancelWork = nil
+			cancel()
+			m.SendReceive.Enable()
+			m.Progress.Hide()
+			m.Cancel.Hide()
+			m.lastChecked = time.Now()
+			switch {
+			case cancelled:
+				m.setStatus("Send/Receive was cancelled.")
+			case err != nil:
+				m.setStatus(errorSentence(err))
+			case ferr != nil:
+				m.setStatus(errorSentence(ferr))
+			default:
+				m.setStatus(m.statusText())
+				if res != nil && res.New > 0 {
+					m.App.SendNotification(fyne.NewNotification("SecureMail", newMailText(res.New)))
+				}
+			}
+			m.reload()
+		})
+	}()
+}
+
+func newMailText(n int) string {
+	if n == 1 {
+		return "1 new message"
+	}
+	return fmt.Sprintf("%d new messages", n)
+}
+
+func (m *MainWindow) checkLoop(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+			m.do(m.sendReceive)
+		}
+	}
+}
+
+func (m *MainWindow) statusText() string {
+	where := "Connected to your mail servers"
+	if m.net != nil {
+		where = "Connected to the bundled TESTA network"
+	}
+	if m.lastChecked.IsZero() {
+		return where
+	}
+	return where + " · last checked " + m.lastChecked.Format("15:04")
+}
+
+func (m *MainWindow) setStatus(s string) { m.Status.SetText(s) }
+
+func (m *MainWindow) openBook()     { NewAddressBookWindow(m.App, m.core).Show() }
+func (m *MainWindow) openLink()     { NewSecureLinkWindow(m.App, m.core).Show() }
+func (m *MainWindow) openSettings() { NewSettingsWindow(m.App, m.core).Show() }
+func (m *MainWindow) openNetwork() {
+	if m.net != nil {
+		NewNetworkWindow(m.App, m.net).Show()
+	}
+}
+
+// close remembers the window's sizes and stops background work.
+func (m *MainWindow) close() {
+	prefs := m.App.Preferences()
+	size := m.Win.Canvas().Size()
+	if size.Width > 100 {
+		prefs.SetFloat("window.width", float64(size.Width))
+		prefs.SetFloat("window.height", float64(size.Height))
+	}
+	prefs.SetFloat("split.folders", m.split.Offset)
+	prefs.SetFloat("split.reader", m.readerSplit.Offset)
+	m.stop()
+}
+
+func errDialog(err error, w fyne.Window) { dialog.ShowError(fmt.Errorf("%s", errorSentence(err)), w) }

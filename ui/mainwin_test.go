@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+func msg(id, from, subject string) *mailstore.Message {
+	return &mailstore.Message{Row: mailstore.Row{ID: id, Folder: mailstore.Inbox, From: from, To: "Jan.Novak@tcn.cz.eu-admin.net",
+		Subject: subject, Date: time.Date(2026, 3, 1, 10, 2, 0, 0, time.UTC)}, MessageID: "<" + id + "@x>"}
+}
+
+// readerCore has one valid signed+encrypted, one invalid and one unreadable encrypted message.
+func readerCore() *fakeCore {
+	f := newFakeCore()
+	valid := msg("m1", "Marie Curie <Marie.Curie@tcn.f.eu-admin.net>", "Dossier 42")
+	valid.Signed, valid.Signature, valid.Encrypted = true, "valid", true
+	invalid := msg("m2", "Jan.Novak@tcn.cz.eu-admin.net", "Test")
+	invalid.Signed, invalid.Signature = true, "invalid"
+	locked := msg("m3", "Eve.Mallory@tcn.b.eu-admin.net", "Secret")
+	locked.Encrypted = true
+	f.rows[mailstore.Inbox] = []mailstore.Row{valid.Row, invalid.Row, locked.Row}
+	f.views["m1"] = &app.MessageView{Message: valid, Report: &smime.Report{
+		Layers: []string{"auth-enveloped", "signed-detached"}, Encrypted: true, Encryption: "aes-256-gcm", Signed: true,
+		Signature: "valid", Signer: "Marie.Curie@tcn.f.eu-admin.net", SignerMatchesFrom: true, Text: "Card 42 is blocked.",
+		Reason:      "Signed by Marie Curie <Marie.Curie@tcn.f.eu-admin.net> — valid. Encrypted for you (AES-256-GCM).",
+		Attachments: []smime.Attachment{{Name: "../../card.bin", ContentType: "application/octet-stream", Size: 199680, Content: []byte("x")}},
+	}}
+	f.views["m2"] = &app.MessageView{Message: invalid, Report: &smime.Report{
+		Layers: []string{"signed-detached"}, Signed: true, Signature: "invalid", Signer: "Jan.Novak@tcn.cz.eu-admin.net",
+		Text: "changed", Reason: "Signature INVALID: the message was changed after it was signed."}}
+	f.views["m3"] = &app.MessageView{Message: locked, Report: &smime.Report{
+		Layers: []string{"enveloped"}, Encrypted: true, Error: "This message is encrypted but none of your Digital IDs can open it.",
+		Reason: "This message is encrypted but none of your Digital IDs can open it."}}
+	return f
+}
+
+func TestReaderShowsBannerPerMessage(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := readerCore()
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	eventually(t, s, "the Inbox listed", func() bool { return m.list.length() == 3 && len(m.list.pages) == 1 })
+	cases := []struct {
+		row    int
+		banner []string
+		marks  []Mark
+	}{
+		{0, []string{"Signed by Marie Curie <Marie.Curie@tcn.f.eu-admin.net> — valid.", "Encrypted for you (AES-256-GCM)."}, []Mark{MarkValid, MarkEncrypted}},
+		{1, []string{"Signature INVALID: the message was changed after it was signed."}, []Mark{MarkInvalid}},
+		{2, []string{"This message is encrypted but none of your Digital IDs can open it."}, []Mark{MarkEncrypted}},
+	}
+	for _, c := range cases {
+		s.do(func() { m.list.list.Select(c.row) })
+		eventually(t, s, fmt.Sprintf("banner of row %d", c.row), func() bool {
+			return fmt.Sprint(m.Reader.BannerTexts) == fmt.Sprint(c.banner)
+		})
+		lines := Banner(m.current)
+		for i, l := range lines {
+			if l.Mark != c.marks[i] || l.Mark.Icon() == nil {
+				t.Errorf("row %d line %d: mark %v, want %v with an icon", c.row, i, l.Mark, c.marks[i])
+			}
+		}
+	}
+	// The valid message shows its text and its attachment under a safe name.
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "the text", func() bool { return m.Reader.body.Text == "Card 42 is blocked." })
+	found := false
+	for _, o := range m.Reader.files.Objects {
+		if l, ok := o.(*widget.Label); ok && l.Text == "card.bin (195 KB)" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the attachment is not listed as card.bin (195 KB)")
+	}
+	if m.Reply.Disabled() || m.Delete.Disabled() {
+		t.Error("Reply and Delete stay disabled with a message open")
+	}
+}
+
+func TestListRowsCarryIconAndWord(t *testing.T) {
+	f := readerCore()
+	c := newRowView()
+	setRow(c.(*fyneContainer), f.rows[mailstore.Inbox][0])
+	if w := rowWord(f.rows[mailstore.Inbox][0]); w != "Encrypted · Signed" {
+		t.Errorf("word %q", w)
+	}
+	if w := rowWord(f.rows[mailstore.Inbox][1]); w != "INVALID" {
+		t.Errorf("word %q", w)
+	}
+	if signatureMark("untrusted", true) != MarkWarning || signatureMark("", false) != MarkNone {
+		t.Error("untrusted must be the amber warning, unsigned nothing")
+	}
+}
+
+func TestReplyAndDeleteAndSendReceive(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := readerCore()
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	eventually(t, s, "the Inbox listed", func() bool { return len(m.list.pages) == 1 })
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "message open", func() bool { return m.current != nil })
+	d := ReplyDraft(m.current, false, "Jan.Novak@tcn.cz.eu-admin.net")
+	if d.Subject != "Re: Dossier 42" || len(d.To) != 1 || d.To[0] != "Marie.Curie@tcn.f.eu-admin.net" || d.InReplyTo != "<m1@x>" {
+		t.Errorf("reply draft %+v", d)
+	}
+	s.do(func() { test.Tap(m.SendReceive) })
+	eventually(t, s, "fetch done", func() bool { return m.cancelWork == nil })
+	if m.Status.Text != m.statusText() {
+		t.Errorf("status %q after Send/Receive", m.Status.Text)
+	}
+	if f.fetches != 1 {
+		t.Errorf("fetches %d", f.fetches)
+	}
+	s.do(func() { test.Tap(m.Delete) })
+	eventually(t, s, "deleted", func() bool { return m.list.length() == 2 })
+	if m.Status.Text != "Message moved to Trash." {
+		t.Errorf("status %q", m.Status.Text)
+	}
+}
+
+// TestFiftyThousandRows checks the list is usable at once and a scroll never
+// waits on the store: each row callback must return in well under a frame.
+func TestFiftyThousandRows(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	rows := make([]mailstore.Row, 50000)
+	for i := range rows {
+		rows[i] = mailstore.Row{ID: fmt.Sprintf("id%05d", i), From: "Marie.Curie@tcn.f.eu-admin.net", Subject: fmt.Sprintf("Message %d", i),
+			Date: time.Now(), Signed: i%2 == 0, Signature: "valid", Encrypted: i%3 == 0}
+	}
+	f.rows[mailstore.Inbox] = rows
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	var worst time.Duration
+	m.list.onUpdate = func(d time.Duration) {
+		if d > worst {
+			worst = d
+		}
+	}
+	start := time.Now()
+	s.do(m.Show)
+	eventually(t, s, "first page", func() bool { return m.list.length() == 50000 && len(m.list.pages) > 0 })
+	ready := time.Since(start)
+	first := worst
+	s.do(func() { worst = 0 })
+	for _, target := range []int{1000, 25000, 49999, 10} {
+		s.do(func() { m.list.list.ScrollTo(target) })
+		eventually(t, s, fmt.Sprintf("row %d loaded", target), func() bool { _, ok := m.list.row(target); return ok })
+	}
+	if ready > time.Second {
+		t.Errorf("the list took %v to show its first rows; want under 1 s", ready)
+	}
+	if worst > 16*time.Millisecond {
+		t.Errorf("a row callback took %v; a frame is 16 ms", worst)
+	}
+	if len(m.list.pages) > maxPages {
+		t.Errorf("%d pages kept in memory", len(m.list.pages))
+	}
+	t.Logf("50,000 rows: first rows after %v; slowest row callback %v while scrolling (%v in the first frame)", ready, worst, first)
+}

@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/mailstore"
+)
+
+// pageSize is how many rows one background load brings into the list.
+const pageSize = 100
+
+// maxPages bounds the rows kept in memory; pages far from the view are dropped.
+const maxPages = 30
+
+// messageList is the virtualised message list: widget.List asks only for the
+// rows on screen; rows come from pages loaded off the UI goroutine and are
+// cached, so a folder of any size scrolls without waiting on the disk.
+type messageList struct {
+	mb      Mailbox
+	ctx     context.Context
+	folder  string
+	count   int
+	gen     int
+	pages   map[int][]mailstore.Row
+	loading map[int]bool
+	search  []mailstore.Row // non-nil while showing search results
+	list    *widget.List
+	onOpen  func(mailstore.Row)
+	// onUpdate, when set, receives how long each row callback took (benchmarks).
+	onUpdate func(time.Duration)
+	// onLoaded, when set, is called on the UI goroutine after a page arrived.
+	onLoaded func()
+	do       func(func())
+}
+
+func newMessageList(ctx context.Context, mb Mailbox, onOpen func(mailstore.Row)) *messageList {
+	m := &messageList{mb: mb, ctx: ctx, pages: map[int][]mailstore.Row{}, loading: map[int]bool{}, onOpen: onOpen, do: fyne.Do}
+	m.list = widget.NewList(m.length, newRowView, m.update)
+	m.list.OnSelected = func(id widget.ListItemID) {
+		if r, ok := m.row(id); ok && m.onOpen != nil {
+			m.onOpen(r)
+		}
+	}
+	return m
+}
+
+func (m *messageList) length() int {
+	if m.search != nil {
+		return len(m.search)
+	}
+	return m.count
+}
+
+// row returns a cached row; false when its page is not loaded yet.
+func (m *messageList) row(id int) (mailstore.Row, bool) {
+	if m.search != nil {
+		if id < len(m.search) {
+			return m.search[id], true
+		}
+		return mailstore.Row{}, false
+	}
+	rows, ok := m.pages[id/pageSize]
+	if !ok || id%pageSize >= len(rows) {
+		return mailstore.Row{}, false
+	}
+	return rows[id%pageSize], true
+}
+
+func (m *messageList) update(id widget.ListItemID, o fyne.CanvasObject) {
+	start := time.Now()
+	v := o.(*fyne.Container)
+	r, ok := m.row(id)
+	if !ok {
+		setRow(v, mailstore.Row{Subject: "…"})
+		m.request(id / pageSize)
+	} else {
+		setRow(v, r)
+	}
+	if m.onUpdate != nil {
+		m.onUpdate(time.Since(start))
+	}
+}
+
+// request loads one page in the background.
+func (m *messageList) request(page int) {
+	if m.loading[page] {
+		return
+	}
+	m.loading[page] = true
+	gen, folder := m.gen, m.folder
+	go func() {
+		rows, err := m.mb.List(m.ctx, folder, page*pageSize, pageSize)
+		m.do(func() {
+			if gen != m.gen {
+				return
+			}
+			delete(m.loading, page)
+			if err != nil {
+				return
+			}
+			m.pages[page] = rows
+			m.evict(page)
+			m.list.Refresh()
+			if m.onLoaded != nil {
+				m.onLoaded()
+			}
+		})
+	}()
+}
+
+// evict drops the pages farthest from the one just loaded.
+func (m *messageList) evict(near int) {
+	for len(m.pages) > maxPages {
+		far, dist := -1, -1
+		for p := range m.pages {
+			d := p - near
+			if d < 0 {
+				d = -d
+			}
+			if d > dist {
+				far, dist = p, d
+			}
+		}
+		delete(m.pages, far)
+	}
+}
+
+// setFolder shows another folder (or reloads this one); the count is read
+// in the background.
+func (m *messageList) setFolder(folder string, done func(count int, err error)) {
+	m.gen++
+	m.folder, m.search = folder, nil
+	m.pages, m.loading = map[int][]mailstore.Row{}, map[int]bool{}
+	m.list.UnselectAll()
+	gen := m.gen
+	go func() {
+		n, err := m.mb.Count(m.ctx, folder)
+		m.do(func() {
+			if gen != m.gen {
+				return
+			}
+			if err == nil {
+				m.count = n
+			}
+			m.list.Refresh()
+			m.list.ScrollToTop()
+			if done != nil {
+				done(n, err)
+			}
+		})
+	}()
+}
+
+// showSearch replaces the folder listing by search results.
+func (m *messageList) showSearch(rows []mailstore.Row) {
+	m.gen++
+	if rows == nil {
+		rows = []mailstore.Row{}
+	}
+	m.search = rows
+	m.list.UnselectAll()
+	m.list.Refresh()
+}
+
+// Column widths of a row: lock, signature mark, word, from, (subject), date, clip.
+var rowColumns = []float32{20, 20, 86, 200, -1, 120, 20}
+
+// rowLayout lays a row out in fixed columns; the subject takes what is left.
+type rowLayout struct{}
+
+func (rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	fixed := float32(0)
+	for _, w := range rowColumns {
+		if w > 0 {
+			fixed += w + theme.Padding()
+		}
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := rowColumns[i]
+		if w < 0 {
+			w = size.Width - fixed - theme.Padding()
+			if w < 40 {
+				w = 40
+			}
+		}
+		h := o.MinSize().Height
+		if i < 2 || i == 6 {
+			h = 18
+		}
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(w, h))
+		x += w + theme.Padding()
+	}
+}
+
+func (rowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(20)
+	for _, o := range objs {
+		if s := o.MinSize().Height; s > h {
+			h = s
+		}
+	}
+	return fyne.NewSize(500, h)
+}
+
+func newRowView() fyne.CanvasObject {
+	lock := widget.NewIcon(nil)
+	seal := widget.NewIcon(nil)
+	word := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	word.TextSize = theme.TextSize() * 0.85
+	from := widget.NewLabel("")
+	from.Truncation = fyne.TextTruncateEllipsis
+	subject := widget.NewLabel("")
+	subject.Truncation = fyne.TextTruncateEllipsis
+	date := widget.NewLabel("")
+	clip := widget.NewIcon(nil)
+	return container.New(rowLayout{}, lock, seal, word, from, subject, date, clip)
+}
+
+func setRow(c *fyne.Container, r mailstore.Row) {
+	o := c.Objects
+	lock, seal, word := o[0].(*widget.Icon), o[1].(*widget.Icon), o[2].(*canvas.Text)
+	if r.Encrypted {
+		lock.SetResource(MarkEncrypted.Icon())
+	} else {
+		lock.SetResource(nil)
+	}
+	sm := signatureMark(r.Signature, r.Signed)
+	seal.SetResource(sm.Icon())
+	word.Text = rowWord(r)
+	if sm != MarkNone {
+		word.Color = sm.Colour()
+	} else {
+		word.Color = MarkEncrypted.Colour()
+	}
+	word.Refresh()
+	from := o[3].(*widget.Label)
+	from.TextStyle.Bold = !r.Seen && r.ID != ""
+	from.SetText(r.From)
+	subj := o[4].(*widget.Label)
+	subj.TextStyle.Bold = from.TextStyle.Bold
+	subj.SetText(r.Subject)
+	o[5].(*widget.Label).SetText(shortDate(r.Date, time.Now()))
+	if r.Attachments > 0 {
+		o[6].(*widget.Icon).SetResource(theme.FileIcon())
+	} else {
+		o[6].(*widget.Icon).SetResource(nil)
+	}
+}
+
+// shortDate shows today's times as 15:04 and older dates as 2 Jan 2006.
+func shortDate(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("2 Jan 2006")
+}

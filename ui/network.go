@@ -1,0 +1,35 @@
+package ui
+
+import "time"
+
+// Network is the bundled offline TESTA network, as the wizard and the
+// offline network panel see it. Nil when the account uses real servers.
+type Network interface {
+	// Dir is the network's folder.
+	Dir() string
+	// Running reports whether this process serves the network (false: another
+	// SecureMail or `securemail testnet` does, and this one only watches).
+	Running() bool
+	Handouts() ([]Handout, error)
+	Nodes() []string
+	Queues() ([]QueueRow, error)
+	// Events returns the last max lines of the evidence log, readable.
+	Events(max int) ([]string, error)
+	Outage(node string, d time.Duration) error
+}
+
+// Handout is one tester's set of files on the bundled network.
+type Handout struct {
+	Address string
+	Dir     string
+}
+
+// QueueRow is one message waiting in a node's queue.
+type QueueRow struct {
+	Node        string
+	ID          string
+	From        string
+	To          string
+	Attempts    int
+	NextAttempt time.Time
+}

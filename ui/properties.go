@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+)
+
+// digitalIDAdder is "Add Digital ID to Address Book".
+type digitalIDAdder interface {
+	AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error)
+}
+
+// Properties is the message security properties sheet.
+type Properties struct {
+	Content fyne.CanvasObject
+	Lines   []string // the facts shown, for tests
+	Add     *widget.Button
+	Result  *widget.Label
+	do      func(func())
+}
+
+// NewProperties describes an opened message's security: the signer's
+// Digital ID (certificate) and its chain, validity at signing and now, and
+// the encryption algorithm.
+func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Properties {
+	p := &Properties{Result: widget.NewLabel(""), do: fyne.Do}
+	r := v.Report
+	form := widget.NewForm()
+	add := func(k, val string) {
+		p.Lines = append(p.Lines, k+": "+val)
+		l := widget.NewLabel(val)
+		l.Wrapping = fyne.TextWrapWord
+		form.Append(k, l)
+	}
+	for _, b := range Banner(v) {
+		add("Verdict", b.Text)
+	}
+	if r != nil && r.Encrypted {
+		add("Encryption", cipherName(r.Encryption))
+	}
+	if r != nil && r.SignerCertificate != nil {
+		c := r.SignerCertificate
+		add("Signer", r.Signer)
+		add("Digital ID (certificate) of", c.Subject.String())
+		add("Issued by", c.Issuer.String())
+		add("Serial number", fmt.Sprintf("%X", c.SerialNumber))
+		add("Valid", c.NotBefore.UTC().Format("2 January 2006")+" to "+c.NotAfter.UTC().Format("2 January 2006"))
+		if !r.SigningTime.IsZero() {
+			add("Signed at", r.SigningTime.Local().Format("2 January 2006 15:04"))
+			add("Valid when signed", yesNo(within(c, r.SigningTime)))
+		}
+		add("Valid now", yesNo(within(c, now)))
+		add("Signature algorithm", c.SignatureAlgorithm.String())
+		add("SHA-256 fingerprint", fingerprint(c))
+		if chain := chainNames(r.Certificates, c); chain != "" {
+			add("Chain", chain)
+		}
+	}
+	var buttons []fyne.CanvasObject
+	if r != nil && r.SignerCertificate != nil && v.Message != nil {
+		id := v.Message.ID
+		p.Add = widget.NewButton("Add Digital ID to Address Book", nil)
+		p.Add.OnTapped = func() {
+			p.Add.Disable()
+			go func() {
+				addrs, err := core.AddDigitalIDFromMessage(context.Background(), id)
+				p.do(func() {
+					if err != nil {
+						p.Result.SetText(errorSentence(err))
+						p.Add.Enable()
+						return
+					}
+					p.Result.SetText("Added to the address book for " + strings.Join(addrs, ", ") + ".")
+				})
+			}()
+		}
+		buttons = append(buttons, p.Add)
+	}
+	buttons = append(buttons, p.Result)
+	p.Content = container.NewBorder(nil, container.NewVBox(buttons...), nil, nil, container.NewVScroll(form))
+	return p
+}
+
+// ShowProperties opens the properties sheet in a dialog.
+func ShowProperties(w fyne.Window, core digitalIDAdder, v *app.MessageView) {
+	p := NewProperties(core, v, time.Now())
+	d := dialog.NewCustom("Message security", "Close", p.Content, w)
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
+}
+
+func within(c *x509.Certificate, t time.Time) bool {
+	return !t.Before(c.NotBefore) && !t.After(c.NotAfter)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	var parts []string
+	for _, b := range sum {
+		parts = append(parts, fmt.Sprintf("%02X", b))
+	}
+	return strings.Join(parts, ":")
+}
+
+// chainNames lists the authorities above the signer among the certificates
+// the message carried, signer first.
+func chainNames(pems []string, signer *x509.Certificate) string {
+	var certs []*x509.Certificate
+	for _, p := range pems {
+		if b, _ := pem.Decode([]byte(p)); b != nil {
+			if c, err := x509.ParseCertificate(b.Bytes); err == nil {
+				certs = append(certs, c)
+			}
+		}
+	}
+	names := []string{signer.Subject.CommonName}
+	cur := signer
+	for i := 0; i < 5; i++ {
+		var next *x509.Certificate
+		for _, c := range certs {
+			if c.Equal(cur) {
+				continue
+			}
+			if cur.CheckSignatureFrom(c) == nil {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			if cur.Issuer.String() != cur.Subject.String() {
+				names = append(names, cur.Issuer.CommonName+" (not in the message)")
+			}
+			break
+		}
+		names = append(names, next.Subject.CommonName)
+		cur = next
+	}
+	return strings.Join(names, " → ")
+}

@@ -1,0 +1,252 @@
+package ui
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/smime"
+)
+
+// Reader is the reading pane: the security banner, the header fields, the
+// text (never HTML rendering, never remote content) and the attachments.
+type Reader struct {
+	win     fyne.Window
+	banner  *fyne.Container
+	details *widget.Button
+	from    *widget.Label
+	to      *widget.Label
+	date    *widget.Label
+	subject *widget.Label
+	body    *widget.Label
+	note    *widget.Label
+	files   *fyne.Container
+	content fyne.CanvasObject
+
+	view *app.MessageView
+	// BannerTexts are the banner's sentences as shown, for tests and screen readers.
+	BannerTexts []string
+	// OnDetails opens the message's security properties.
+	OnDetails func(*app.MessageView)
+	// save writes an attachment; the default asks where with a file dialog.
+	save func(a smime.Attachment)
+}
+
+func newReader(win fyne.Window) *Reader {
+	r := &Reader{
+		win:     win,
+		banner:  container.NewVBox(),
+		from:    widget.NewLabel(""),
+		to:      widget.NewLabel(""),
+		date:    widget.NewLabel(""),
+		subject: widget.NewLabel(""),
+		body:    widget.NewLabel("Select a message to read it."),
+		note:    widget.NewLabel(""),
+		files:   container.NewHBox(),
+	}
+	r.subject.TextStyle.Bold = true
+	r.to.Truncation = fyne.TextTruncateEllipsis
+	r.body.Wrapping = fyne.TextWrapWord
+	r.body.Selectable = true
+	r.note.Hide()
+	r.details = widget.NewButton("Details", func() {
+		if r.OnDetails != nil && r.view != nil {
+			r.OnDetails(r.view)
+		}
+	})
+	r.details.Hide()
+	r.save = r.saveWithDialog
+	head := widget.NewForm(
+		widget.NewFormItem("From", r.from),
+		widget.NewFormItem("To", r.to),
+		widget.NewFormItem("Date", r.date),
+		widget.NewFormItem("Subject", r.subject),
+	)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.banner), head, widget.NewSeparator())
+	r.content = container.NewBorder(top, r.files, nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
+	return r
+}
+
+// Show displays an opened message.
+func (r *Reader) Show(v *app.MessageView) {
+	r.view = v
+	r.banner.RemoveAll()
+	r.BannerTexts = nil
+	for _, l := range Banner(v) {
+		r.BannerTexts = append(r.BannerTexts, l.Text)
+		r.banner.Add(bannerLine(l))
+	}
+	r.banner.Refresh()
+	if v.Report != nil && (v.Report.Signed || v.Report.Encrypted) {
+		r.details.Show()
+	} else {
+		r.details.Hide()
+	}
+	msg := v.Message
+	if msg != nil {
+		r.from.SetText(msg.From)
+		r.to.SetText(msg.To)
+		r.date.SetText(msg.Date.Local().Format("Mon 2 January 2006 15:04"))
+		r.subject.SetText(msg.Subject)
+	}
+	text, note := readableText(v)
+	r.body.SetText(text)
+	if note != "" {
+		r.note.SetText(note)
+		r.note.Show()
+	} else {
+		r.note.Hide()
+	}
+	r.files.RemoveAll()
+	if v.Report != nil && len(v.Report.Attachments) > 0 {
+		r.files.Add(widget.NewLabel("Attachments:"))
+		for _, a := range v.Report.Attachments {
+			if a.Name == "" && strings.HasPrefix(a.ContentType, "text/") {
+				continue // an alternative body part, not a file
+			}
+			a := a
+			r.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", SafeFileName(a.Name), humanSize(a.Size))))
+			r.files.Add(widget.NewButton("Save", func() { r.save(a) }))
+		}
+	}
+	r.files.Refresh()
+}
+
+// Clear empties the pane.
+func (r *Reader) Clear() {
+	r.view = nil
+	r.banner.RemoveAll()
+	r.BannerTexts = nil
+	r.details.Hide()
+	for _, l := range []*widget.Label{r.from, r.to, r.date, r.subject} {
+		l.SetText("")
+	}
+	r.body.SetText("Select a message to read it.")
+	r.note.Hide()
+	r.files.RemoveAll()
+}
+
+// ShowError shows why a message could not be opened.
+func (r *Reader) ShowError(err error) {
+	r.Clear()
+	r.BannerTexts = []string{errorSentence(err)}
+	r.banner.Add(bannerLine(BannerLine{Mark: MarkInvalid, Text: r.BannerTexts[0]}))
+	r.body.SetText("")
+}
+
+func bannerLine(l BannerLine) fyne.CanvasObject {
+	bg := canvas.NewRectangle(l.Mark.Background())
+	bg.CornerRadius = 4
+	txt := widget.NewLabel(l.Text)
+	txt.Wrapping = fyne.TextWrapWord
+	txt.TextStyle.Bold = true
+	var icon fyne.CanvasObject = widget.NewLabel("")
+	if res := l.Mark.Icon(); res != nil {
+		icon = widget.NewIcon(res)
+	}
+	edge := canvas.NewRectangle(l.Mark.Colour())
+	edge.SetMinSize(fyne.NewSize(4, 4))
+	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewHBox(edge, icon), nil, txt))
+}
+
+// readableText is the text to show: the first text/plain part, else an HTML
+// part turned into plain text (no rendering, no remote content).
+func readableText(v *app.MessageView) (text, note string) {
+	if v.Report == nil {
+		return "", ""
+	}
+	if v.Report.Text != "" {
+		return v.Report.Text, ""
+	}
+	for _, a := range v.Report.Attachments {
+		if strings.HasPrefix(a.ContentType, "text/html") {
+			return HTMLToText(string(a.Content)), "This message was written in HTML; it is shown as plain text, and no remote content is ever loaded."
+		}
+	}
+	return "", ""
+}
+
+var (
+	htmlDrop  = regexp.MustCompile(`(?is)<(script|style|head)[^>]*>.*?</(script|style|head)>`)
+	htmlBreak = regexp.MustCompile(`(?i)<(br|/p|/div|/tr|/li|/h[1-6])[^>]*>`)
+	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
+	blankRuns = regexp.MustCompile(`\n{3,}`)
+)
+
+// HTMLToText turns HTML into plain text: scripts, styles and tags are
+// dropped, block ends become line breaks, entities are decoded. Nothing is
+// fetched: images and links are reduced to nothing or their text.
+func HTMLToText(s string) string {
+	s = htmlDrop.ReplaceAllString(s, "")
+	s = htmlBreak.ReplaceAllString(s, "\n")
+	s = htmlTag.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.TrimSpace(blankRuns.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
+
+func (r *Reader) saveWithDialog(a smime.Attachment) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		if err := writeAttachment(w, a); err != nil {
+			dialog.ShowError(err, r.win)
+		}
+	}, r.win)
+	d.SetFileName(SafeFileName(a.Name))
+	d.Show()
+}
+
+// writeAttachment saves an attachment's bytes; it is never opened or run.
+func writeAttachment(w io.WriteCloser, a smime.Attachment) error {
+	if _, err := w.Write(a.Content); err != nil {
+		w.Close()
+		return fmt.Errorf("ui: the attachment could not be saved: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("ui: the attachment could not be saved: %w", err)
+	}
+	return nil
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+512)>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// errorSentence strips the package prefix a core error carries.
+func errorSentence(err error) string {
+	s := err.Error()
+	for {
+		i := strings.Index(s, ": ")
+		if i < 0 || i > 12 || strings.ContainsAny(s[:i], " .") {
+			break
+		}
+		s = s[i+2:]
+	}
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/app/addressbook"
+)
+
+// LinkStateText is a secure-link state in UX.md's words.
+func LinkStateText(s addressbook.LinkState) string {
+	switch s {
+	case addressbook.LinkRequested:
+		return "Request sent"
+	case addressbook.LinkReceived:
+		return "Their ID received"
+	case addressbook.LinkEstablished:
+		return "Linked"
+	}
+	return "Not linked"
+}
+
+// linkAction is the one action a row offers: "Send request", "Reply signed" or "".
+func linkAction(s addressbook.LinkState) string {
+	switch s {
+	case addressbook.LinkReceived:
+		return "Reply signed"
+	case addressbook.LinkRequested, addressbook.LinkEstablished:
+		return ""
+	}
+	return "Send request"
+}
+
+// SecureLinkWindow is the table of contacts with their secure-link state and
+// one action per row.
+type SecureLinkWindow struct {
+	Win     fyne.Window
+	core    Linker
+	Rows    []app.LinkRow
+	Table   *widget.Table
+	Message *widget.Label
+	do      func(func())
+}
+
+// NewSecureLinkWindow builds the secure-link view.
+func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
+	w := &SecureLinkWindow{Win: a.NewWindow("Secure Link"), core: core, Message: widget.NewLabel(""), do: fyne.Do}
+	w.Message.Wrapping = fyne.TextWrapWord
+	w.Table = widget.NewTable(func() (int, int) { return len(w.Rows), 3 },
+		func() fyne.CanvasObject {
+			return container.NewStack(widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net"), widget.NewButton("Send request", nil))
+		},
+		w.updateCell)
+	w.Table.SetColumnWidth(0, 360)
+	w.Table.SetColumnWidth(1, 160)
+	w.Table.SetColumnWidth(2, 160)
+	w.Table.ShowHeaderRow = true
+	w.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	w.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		o.(*widget.Label).SetText([]string{"Contact", "State", "Action"}[id.Col])
+	}
+	intro := widget.NewLabel("A secure link is an exchange of signed mails: once both sides hold each other's Digital ID, mail between you can be encrypted.")
+	intro.Wrapping = fyne.TextWrapWord
+	w.Win.SetContent(container.NewBorder(intro, w.Message, nil, nil, w.Table))
+	w.Win.Resize(fyne.NewSize(720, 420))
+	w.Reload()
+	return w
+}
+
+// Show opens the window.
+func (w *SecureLinkWindow) Show() { w.Win.Show() }
+
+// Reload reads the states again.
+func (w *SecureLinkWindow) Reload() {
+	rows, err := w.core.SecureLinkStatus()
+	if err != nil {
+		w.Message.SetText(errorSentence(err))
+	}
+	w.Rows = rows
+	w.Table.Refresh()
+}
+
+func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	st := o.(*fyne.Container)
+	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
+	r := w.Rows[id.Row]
+	l.Show()
+	b.Hide()
+	switch id.Col {
+	case 0:
+		l.SetText(r.Address)
+	case 1:
+		l.SetText(LinkStateText(r.State))
+	case 2:
+		act := linkAction(r.State)
+		if act == "" {
+			l.SetText("—")
+			return
+		}
+		l.Hide()
+		b.SetText(act)
+		b.OnTapped = func() { w.Act(r) }
+		b.Show()
+	}
+}
+
+// Act carries out a row's action in the background.
+func (w *SecureLinkWindow) Act(r app.LinkRow) {
+	w.Message.SetText("Sending…")
+	go func() {
+		var err error
+		done := ""
+		switch linkAction(r.State) {
+		case "Send request":
+			err = w.core.RequestSecureLink(context.Background(), []string{r.Address})
+			done = "A signed request was sent to " + r.Address + "; their signed reply will complete the link."
+		case "Reply signed":
+			err = w.core.ReplySecureLink(context.Background(), r.Address)
+			done = "Your signed reply was sent to " + r.Address + "; you can now exchange encrypted mail."
+		}
+		w.do(func() {
+			if err != nil {
+				w.Message.SetText(errorSentence(err))
+			} else {
+				w.Message.SetText(done)
+			}
+			w.Reload()
+		})
+	}()
+}

@@ -1,0 +1,5 @@
+package ui
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
