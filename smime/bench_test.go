@@ -14,7 +14,7 @@ import (
 
 // benchMessage is a message of about size bytes: a short text and a
 // base64 attachment, as a clerk sends a card file.
-func benchMessage(b *testing.B, from string, size int) []byte {
+func benchMessage(b testing.TB, from string, size int) []byte {
 	b.Helper()
 	raw := make([]byte, size*3/4)
 	if _, err := rand.Read(raw); err != nil {

@@ -19,14 +19,24 @@ const maxDepth = 32
 // avoided. Parts that are already signed or encrypted are kept byte for
 // byte: rewriting them would break their own signatures.
 func canonicalEntity(raw []byte, depth int) ([]byte, error) {
+	out, err := canonicalParsed(parseEntity(raw), depth)
+	if out == nil && err == nil {
+		return raw, nil
+	}
+	return out, err
+}
+
+// canonicalParsed is canonicalEntity on a parsed entity; it returns nil
+// (and no error) when the entity is canonical as it stands, so that the
+// caller can keep its bytes where they are.
+func canonicalParsed(e *entity, depth int) ([]byte, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("smime: the message is nested more than %d levels deep", maxDepth)
 	}
-	e := parseEntity(raw)
 	mt, params := e.mediaType()
 	switch {
 	case mt == "multipart/signed", strings.HasSuffix(mt, "pkcs7-mime"), strings.HasSuffix(mt, "pkcs7-signature"):
-		return raw, nil
+		return nil, nil
 	case strings.HasPrefix(mt, "multipart/"):
 		return canonicalMultipart(e, params["boundary"], depth)
 	case mt == "message/rfc822":
@@ -39,11 +49,11 @@ func canonicalEntity(raw []byte, depth int) ([]byte, error) {
 	cte := e.transferEncoding()
 	switch cte {
 	case "base64", "quoted-printable":
-		return raw, nil
+		return nil, nil
 	}
 	isText := strings.HasPrefix(mt, "text/")
 	if cte == "7bit" && is7bitSafe(e.body, isText) {
-		return raw, nil
+		return nil, nil
 	}
 	if isText {
 		return joinEntity(withoutCTE(e.fields, "quoted-printable"), encodeQP(e.body)), nil
@@ -51,8 +61,9 @@ func canonicalEntity(raw []byte, depth int) ([]byte, error) {
 	return joinEntity(withoutCTE(e.fields, "base64"), base64Lines(e.body)), nil
 }
 
-// canonicalMultipart rewrites each part of a multipart entity. The preamble
-// and epilogue, which no reader shows, are dropped.
+// canonicalMultipart rewrites each part of a multipart entity; nil when
+// no part changes. The preamble and epilogue, which no reader shows, are
+// dropped from a rewritten entity.
 func canonicalMultipart(e *entity, boundary string, depth int) ([]byte, error) {
 	if boundary == "" {
 		return nil, fmt.Errorf("smime: a multipart part has no boundary")
@@ -72,7 +83,7 @@ func canonicalMultipart(e *entity, boundary string, depth int) ([]byte, error) {
 		changed = changed || !sameBytes(c, p)
 	}
 	if !changed {
-		return e.raw, nil // already canonical: no copy, preamble kept
+		return nil, nil // already canonical: no copy, preamble kept
 	}
 	var body bytes.Buffer
 	body.Grow(len(e.body))

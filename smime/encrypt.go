@@ -1,11 +1,13 @@
 package smime
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"io"
 
 	"securemail/smime/cms"
 	"securemail/smime/envelope"
@@ -69,8 +71,23 @@ func ChooseCipher(capabilities [][]asn1.ObjectIdentifier) envelope.Cipher {
 // sender's own certificate to recipients so that the Sent copy stays
 // readable.
 func EncryptMessage(msg []byte, recipients []*x509.Certificate, opts EncryptOptions) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(msg) + len(msg)/3 + len(msg)/38 + 8192) // base64 and its line ends
+	if err := EncryptMessageTo(&b, msg, recipients, opts); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// EncryptMessageTo writes to w what EncryptMessage returns, without
+// holding the ciphertext, its DER or its base64 text: the entity is read
+// from msg where it lies, encrypted 64 KiB at a time (CBC; GCM gathers the
+// entity first, see envelope.NewEncryptWriter) and written as base64 lines.
+// The recipients and the cipher are checked before the first byte reaches
+// w.
+func EncryptMessageTo(w io.Writer, msg []byte, recipients []*x509.Certificate, opts EncryptOptions) error {
 	if len(recipients) == 0 {
-		return nil, errors.New("smime: a message needs at least one recipient's Digital ID to be encrypted")
+		return errors.New("smime: a message needs at least one recipient's Digital ID to be encrypted")
 	}
 	c := opts.Cipher
 	if c == "" {
@@ -79,14 +96,26 @@ func EncryptMessage(msg []byte, recipients []*x509.Certificate, opts EncryptOpti
 			c = ChooseCipher(opts.Capabilities)
 		}
 	}
-	outer, inner := splitMessage(toCRLF(msg))
-	der, err := envelope.Encrypt(inner, recipients, envelope.Options{Cipher: c, OAEPHash: opts.OAEPHash})
-	if err != nil {
-		return nil, fmt.Errorf("smime: encryption failed: %w", err)
-	}
+	outer, head, body := splitParts(toCRLF(msg))
 	smimeType := "enveloped-data"
 	if c == envelope.AES128GCM || c == envelope.AES256GCM {
 		smimeType = "authEnveloped-data"
 	}
-	return pkcs7MimeEntity(outer, smimeType, "S/MIME Encrypted Message", der), nil
+	// The header goes out with the first line of base64, after the
+	// envelope has accepted the recipients.
+	bw := newBase64Writer(w)
+	bw.out = pkcs7MimeHeader(outer, smimeType, "S/MIME Encrypted Message")
+	ew, err := envelope.NewEncryptWriter(bw, len(head)+len(body), recipients, envelope.Options{Cipher: c, OAEPHash: opts.OAEPHash})
+	if err != nil {
+		return fmt.Errorf("smime: encryption failed: %w", err)
+	}
+	for _, part := range [][]byte{head, body} {
+		if _, err := ew.Write(part); err != nil {
+			return fmt.Errorf("smime: encryption failed: %w", err)
+		}
+	}
+	if err := ew.Close(); err != nil {
+		return fmt.Errorf("smime: encryption failed: %w", err)
+	}
+	return bw.Close()
 }

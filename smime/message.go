@@ -4,16 +4,26 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strings"
 )
 
 // splitMessage cuts a whole message (CRLF) into the header fields that stay
 // outside any S/MIME layer (From, To, Subject, Date, Message-ID, …) and the
 // MIME entity (its Content-* fields and the body) that the layer protects.
-// MIME-Version is dropped from both: the caller writes it once, outside.
-// A message without a Content-Type gets the RFC 2045 default written out,
-// with charset utf-8 when the body is not ASCII.
+// It copies the body; splitParts does not.
 func splitMessage(msg []byte) (outer []byte, inner []byte) {
+	outer, head, body := splitParts(msg)
+	return outer, append(head, body...)
+}
+
+// splitParts is splitMessage without copying the body: the MIME entity is
+// head (its Content-* fields and the blank line, a small copy) followed by
+// body, a sub-slice of msg. MIME-Version is dropped from both: the caller
+// writes it once, outside. A message without a Content-Type gets the
+// RFC 2045 default written out, with charset utf-8 when the body is not
+// ASCII.
+func splitParts(msg []byte) (outer, head, body []byte) {
 	e := parseEntity(msg)
 	var out, in bytes.Buffer
 	hasType := false
@@ -36,17 +46,19 @@ func splitMessage(msg []byte) (outer []byte, inner []byte) {
 		}
 		in.WriteString("Content-Type: text/plain; charset=" + charset + "\r\n")
 	}
-	return out.Bytes(), joinEntity(in.Bytes(), e.body)
+	in.WriteString("\r\n")
+	return out.Bytes(), in.Bytes(), e.body
 }
 
 // newBoundary returns a random multipart boundary that does not occur in
-// content.
-func newBoundary(content []byte) string {
+// the content, given in parts (a boundary has no CR or LF, so it cannot
+// straddle a header and the body that follows its blank line).
+func newBoundary(content ...[]byte) string {
 	for {
 		var b [15]byte
 		_, _ = rand.Read(b[:])
 		s := "----=_smime_" + hex.EncodeToString(b[:])
-		if !bytes.Contains(content, []byte(s)) {
+		if !slices.ContainsFunc(content, func(c []byte) bool { return bytes.Contains(c, []byte(s)) }) {
 			return s
 		}
 	}
@@ -55,15 +67,22 @@ func newBoundary(content []byte) string {
 // pkcs7MimeEntity writes the outer header, then an application/pkcs7-mime
 // entity of the given smime-type carrying der in base64.
 func pkcs7MimeEntity(outer []byte, smimeType, description string, der []byte) []byte {
-	var b bytes.Buffer
 	body := base64Lines(der)
-	b.Grow(len(outer) + 300 + len(body))
+	head := pkcs7MimeHeader(outer, smimeType, description)
+	return append(append(make([]byte, 0, len(head)+len(body)), head...), body...)
+}
+
+// pkcs7MimeHeader is the outer header and the header of an
+// application/pkcs7-mime entity of the given smime-type, blank line
+// included: what precedes the base64 DER.
+func pkcs7MimeHeader(outer []byte, smimeType, description string) []byte {
+	var b bytes.Buffer
+	b.Grow(len(outer) + 300)
 	b.Write(outer)
 	b.WriteString("MIME-Version: 1.0\r\n")
 	b.WriteString("Content-Type: application/pkcs7-mime; smime-type=" + smimeType + "; name=smime.p7m\r\n")
 	b.WriteString("Content-Transfer-Encoding: base64\r\n")
 	b.WriteString("Content-Disposition: attachment; filename=smime.p7m\r\n")
 	b.WriteString("Content-Description: " + description + "\r\n\r\n")
-	b.Write(body)
 	return b.Bytes()
 }

@@ -54,7 +54,8 @@ type walker struct {
 	opts    OpenOptions
 	r       *Report
 	sigs    []*sigLayer
-	counted int // sigs[counted:] cover the content; earlier ones wrap encryption
+	counted int  // sigs[counted:] cover the content; earlier ones wrap encryption
+	inPlace bool // the message's buffer may be overwritten (OpenInPlace)
 }
 
 // Open reads a message from the outside in — multipart/signed,
@@ -69,11 +70,26 @@ type walker struct {
 // layers cover the content the report names the outermost signer (the
 // sender) and the worst status of all of them wins.
 func Open(msg []byte, opts OpenOptions) (*Report, error) {
+	return open(msg, opts, false)
+}
+
+// OpenInPlace is Open for a caller that has no further use for msg, such
+// as a command that read it from standard input: an encrypted layer is
+// base64-decoded and decrypted inside msg's own buffer, so opening costs
+// no second and third copy of the message. msg is overwritten; the
+// Report (its Entity, Text and Attachments included) is the one Open
+// returns.
+func OpenInPlace(msg []byte, opts OpenOptions) (*Report, error) {
+	return open(msg, opts, true)
+}
+
+// open is Open; inPlace lets it overwrite msg.
+func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
 	r := newReport()
-	w := &walker{opts: opts, r: r}
+	w := &walker{opts: opts, r: r, inPlace: inPlace}
 	msg = toCRLF(msg)
 	top := parseEntity(msg)
 	if len(msg) == 0 || len(top.fields) == 0 {
@@ -124,7 +140,7 @@ func (w *walker) walk(raw []byte) ([]byte, error) {
 			}
 			raw = next
 		case mt == "application/pkcs7-mime" || mt == "application/x-pkcs7-mime":
-			der, err := decodeBody(e.body, e.transferEncoding())
+			der, err := w.decodePKCS7(e)
 			if err != nil || len(der) == 0 {
 				_, err := w.fail(fmt.Errorf("%w: %v", ErrDamaged, err), "The S/MIME part of this message is damaged and cannot be opened.")
 				return nil, err
@@ -138,6 +154,23 @@ func (w *walker) walk(raw []byte) ([]byte, error) {
 			return raw, nil
 		}
 	}
+}
+
+// decodePKCS7 undoes the transfer encoding of an application/pkcs7-mime
+// body. In place, base64 of an enveloped layer is decoded over itself:
+// that layer is either decrypted or fails, so nothing reads the entity's
+// text again. Other layers (signed, certificates only, unknown types) may
+// be shown as they are, so they are decoded into a buffer of their own.
+func (w *walker) decodePKCS7(e *entity) ([]byte, error) {
+	cte := e.transferEncoding()
+	if !w.inPlace || cte != "base64" {
+		return decodeBody(e.body, cte)
+	}
+	peek, _ := decodeBase64(e.body[:min(len(e.body), 128)])
+	if oid := peekContentType(peek); !oid.Equal(cms.OIDEnvelopedData) && !oid.Equal(cms.OIDAuthEnvelopedData) {
+		return decodeBody(e.body, cte)
+	}
+	return decodeBase64InPlace(e.body)
 }
 
 // detached handles multipart/signed (RFC 1847, RFC 8551 §3.5.3). It returns
@@ -230,7 +263,11 @@ func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
 		w.r.Layers = append(w.r.Layers, name)
 		w.r.Encrypted = true
 		w.counted = len(w.sigs)
-		res, derr := envelope.Decrypt(der, w.opts.Keys)
+		decrypt := envelope.Decrypt
+		if w.inPlace {
+			decrypt = envelope.DecryptInPlace
+		}
+		res, derr := decrypt(der, w.opts.Keys)
 		if derr != nil {
 			_, err := w.fail(fmt.Errorf("smime: %w", derr), decryptSentence(derr))
 			return nil, true, err

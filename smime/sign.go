@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"securemail/smime/identity"
@@ -45,50 +46,74 @@ func micalg(h crypto.Hash) (string, error) {
 // relay can break the signature. The signature carries the signer's chain
 // without the root.
 func SignMessage(msg []byte, id *identity.Identity, opts SignOptions) ([]byte, error) {
+	size := len(msg) + 8192
+	if opts.Opaque {
+		size += len(msg)/3 + len(msg)/38 // base64 and its line ends
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	if err := SignMessageTo(&b, msg, id, opts); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// SignMessageTo writes to w what SignMessage returns, without building it
+// in memory: a canonical body is written from msg where it lies (the
+// output never holds a copy of the message). Everything that can fail
+// but writing — the Digital ID, the digest, canonical form, the
+// signature itself — is done before the first byte reaches w.
+func SignMessageTo(w io.Writer, msg []byte, id *identity.Identity, opts SignOptions) error {
 	if id == nil || id.Certificate == nil {
-		return nil, errors.New("smime: no Digital ID to sign with")
+		return errors.New("smime: no Digital ID to sign with")
 	}
 	key, ok := id.PrivateKey.(crypto.Signer)
 	if !ok {
-		return nil, errors.New("smime: this Digital ID's private key cannot sign")
+		return errors.New("smime: this Digital ID's private key cannot sign")
 	}
 	if opts.Digest == 0 {
 		opts.Digest = crypto.SHA256
 	}
 	alg, err := micalg(opts.Digest)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	outer, inner := splitMessage(toCRLF(msg))
-	content, err := canonicalEntity(inner, 0)
+	outer, content, err := canonicalMessage(msg)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	der, err := sign.Sign(content, key, id.Certificate, sign.Options{
+	sopts := sign.Options{
 		Digest:      opts.Digest,
 		Detached:    !opts.Opaque,
 		SigningTime: opts.Now,
 		Chain:       withoutRoots(id.Chain),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("smime: signing failed: %w", err)
 	}
 	if opts.Opaque {
-		return pkcs7MimeEntity(outer, "signed-data", "S/MIME Signed Message", der), nil
+		// SignTo signs before it writes, and the header goes out with
+		// the first line of base64: a refusal leaves w untouched.
+		bw := newBase64Writer(w)
+		bw.out = pkcs7MimeHeader(outer, "signed-data", "S/MIME Signed Message")
+		if err := sign.SignTo(bw, content, key, id.Certificate, sopts); err != nil {
+			return fmt.Errorf("smime: signing failed: %w", err)
+		}
+		return bw.Close()
 	}
-	boundary := newBoundary(content)
-	sig := base64Lines(der)
+	var der bytes.Buffer
+	if err := sign.SignTo(&der, content, key, id.Certificate, sopts); err != nil {
+		return fmt.Errorf("smime: signing failed: %w", err)
+	}
+	boundary := newBoundary(content...)
 	var b bytes.Buffer
-	b.Grow(len(outer) + len(content) + len(sig) + 600)
 	b.Write(outer)
 	b.WriteString("MIME-Version: 1.0\r\n")
 	fmt.Fprintf(&b, "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=%s;\r\n boundary=\"%s\"\r\n\r\n", alg, boundary)
 	b.WriteString("This is a cryptographically signed message in MIME format.\r\n\r\n")
 	b.WriteString("--" + boundary + "\r\n")
-	b.Write(content)
+	head := bytes.Clone(b.Bytes())
+	b.Reset()
 	// RFC 1847 §2.1: the CRLF before the delimiter is not part of the
 	// signed content.
 	b.WriteString("\r\n--" + boundary + "\r\n")
@@ -96,9 +121,34 @@ func SignMessage(msg []byte, id *identity.Identity, opts SignOptions) ([]byte, e
 	b.WriteString("Content-Transfer-Encoding: base64\r\n")
 	b.WriteString("Content-Disposition: attachment; filename=smime.p7s\r\n")
 	b.WriteString("Content-Description: S/MIME Cryptographic Signature\r\n\r\n")
-	b.Write(sig)
+	b.Write(base64Lines(der.Bytes()))
 	b.WriteString("--" + boundary + "--\r\n")
-	return b.Bytes(), nil
+	for _, part := range append(append([][]byte{head}, content...), b.Bytes()) {
+		if _, err := w.Write(part); err != nil {
+			return fmt.Errorf("smime: writing the message: %w", err)
+		}
+	}
+	return nil
+}
+
+// canonicalMessage splits msg (any line ends) into the header fields that
+// stay outside and the canonical MIME entity to sign, given in parts: the
+// entity's header and msg's own body when the body is canonical already
+// (no copy), one rewritten entity otherwise.
+func canonicalMessage(msg []byte) (outer []byte, content [][]byte, err error) {
+	outer, head, body := splitParts(toCRLF(msg))
+	// Parsed as canonicalEntity would parse head+body joined: head ends
+	// with the blank line, so the body is exactly body.
+	e := parseEntity(head)
+	e.raw, e.body = nil, body
+	c, err := canonicalParsed(e, 0)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case c == nil:
+		return outer, [][]byte{head, body}, nil
+	}
+	return outer, [][]byte{c}, nil
 }
 
 // withoutRoots drops self-signed certificates: a root in a message proves

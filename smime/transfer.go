@@ -99,6 +99,9 @@ func decodeBase64(text []byte) ([]byte, error) {
 		// QUIRK: tolerate missing padding.
 		clean = append(clean, bytes.Repeat([]byte("="), 4-r)...)
 	}
+	// The padding supplied above can make clean decode to more than out
+	// was sized for (text "QUJDRA" gives four octets, DecodedLen(6) is 3).
+	out = make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 	n, err := base64.StdEncoding.Decode(out, clean)
 	return out[:n], err
 }

@@ -50,11 +50,11 @@ func runSMIMESign(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
-	out, err := smime.SignMessage(msg, id, smime.SignOptions{Opaque: *opaque, Digest: h})
-	if err != nil {
-		return Fail(env, ExitError, "%v", err)
+	out := &resultWriter{w: env.Stdout}
+	if err := smime.SignMessageTo(out, msg, id, smime.SignOptions{Opaque: *opaque, Digest: h}); err != nil {
+		return out.fail(env, err)
 	}
-	return writeOut(env, out)
+	return ExitOK
 }
 
 func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
@@ -89,11 +89,11 @@ func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
-	out, err := smime.EncryptMessage(msg, recipients, smime.EncryptOptions{Cipher: c})
-	if err != nil {
-		return Fail(env, ExitError, "%v", err)
+	out := &resultWriter{w: env.Stdout}
+	if err := smime.EncryptMessageTo(out, msg, recipients, smime.EncryptOptions{Cipher: c}); err != nil {
+		return out.fail(env, err)
 	}
-	return writeOut(env, out)
+	return ExitOK
 }
 
 func runSMIMEOpen(_ context.Context, env *Env, args []string) int {
@@ -151,7 +151,8 @@ func runSMIMEOpen(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
-	report, openErr := smime.Open(msg, opts)
+	// The message is not needed afterwards: open it in its own buffer.
+	report, openErr := smime.OpenInPlace(msg, opts)
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -253,6 +254,31 @@ func readMessage(env *Env) ([]byte, error) {
 		}
 	}
 	return io.ReadAll(env.Stdin)
+}
+
+// resultWriter passes the result to standard output as the smime package
+// streams it, and remembers a failed write so that the user reads "cannot
+// write the result", not a signing or encryption error. The package does
+// every check before its first write, so a refusal prints nothing.
+type resultWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (rw *resultWriter) Write(b []byte) (int, error) {
+	n, err := rw.w.Write(b)
+	if err != nil && rw.err == nil {
+		rw.err = err
+	}
+	return n, err
+}
+
+// fail reports err, or the failed write behind it.
+func (rw *resultWriter) fail(env *Env, err error) int {
+	if rw.err != nil {
+		return Fail(env, ExitError, "cannot write the result: %v", rw.err)
+	}
+	return Fail(env, ExitError, "%v", err)
 }
 
 func writeOut(env *Env, out []byte) int {
