@@ -229,12 +229,12 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 	o := c.Objects
 	lock, seal, word := o[0].(*widget.Icon), o[1].(*widget.Icon), o[2].(*canvas.Text)
 	if r.Encrypted {
-		lock.SetResource(MarkEncrypted.Icon())
+		setIcon(lock, MarkEncrypted)
 	} else {
-		lock.SetResource(nil)
+		setIcon(lock, MarkNone)
 	}
 	sm := signatureMark(r.Signature, r.Signed)
-	seal.SetResource(sm.Icon())
+	setIcon(seal, sm)
 	word.Text = rowWord(r)
 	if sm != MarkNone {
 		word.Color = sm.Colour()
@@ -249,10 +249,24 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 	subj.TextStyle.Bold = from.TextStyle.Bold
 	subj.SetText(r.Subject)
 	o[5].(*widget.Label).SetText(shortDate(r.Date, time.Now()))
-	if r.Attachments > 0 {
-		o[6].(*widget.Icon).SetResource(theme.FileIcon())
-	} else {
-		o[6].(*widget.Icon).SetResource(nil)
+	clip := o[6].(*widget.Icon)
+	if has := clip.Resource != nil; has != (r.Attachments > 0) {
+		if r.Attachments > 0 {
+			clip.SetResource(theme.FileIcon())
+		} else {
+			clip.SetResource(nil)
+		}
+	}
+}
+
+// setIcon shows a mark's icon, touching the icon only when the mark changes.
+func setIcon(i *widget.Icon, m Mark) {
+	res := m.Icon()
+	switch {
+	case res == nil && i.Resource == nil:
+	case res != nil && i.Resource != nil && res.Name() == i.Resource.Name():
+	default:
+		i.SetResource(res)
 	}
 }
 

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"securemail/app"
+	"securemail/app/addressbook"
+	"securemail/app/compose"
+)
+
+func contactsCore() *fakeCore {
+	f := newFakeCore()
+	f.contacts = []app.ContactView{
+		{Contact: &addressbook.Contact{Address: "Marie.Curie@tcn.f.eu-admin.net", Name: "Marie Curie"},
+			Verdict: addressbook.ContactVerdict{Status: addressbook.Valid, Reason: "Digital ID valid until 2 April 2026.", Usable: &addressbook.DigitalID{}}},
+		{Contact: &addressbook.Contact{Address: "Eve.Mallory@tcn.b.eu-admin.net"},
+			Verdict: addressbook.ContactVerdict{Status: addressbook.Invalid, Reason: "Their Digital ID expired on 2 February 2026."}},
+	}
+	return f
+}
+
+func newTestComposer(t *testing.T, f *fakeCore) (*Composer, *serial) {
+	a := test.NewTempApp(t)
+	c := NewComposer(a, f, &compose.Draft{})
+	s := &serial{}
+	c.do = s.do
+	return c, s
+}
+
+func TestComposerTogglesDefaultFromSettingsAndSend(t *testing.T) {
+	f := contactsCore()
+	f.settings.Security.SignAll, f.settings.Security.EncryptAll = true, true
+	c, s := newTestComposer(t, f)
+	if !c.Sign || !c.Encrypt {
+		t.Fatal("Sign and Encrypt must be pressed by default when the settings say sign and encrypt all")
+	}
+	s.do(func() {
+		test.Type(c.To, "curie")
+		if opts := c.completions(c.To.Text); len(opts) != 1 || opts[0] != "Marie.Curie@tcn.f.eu-admin.net" {
+			t.Errorf("completion %v", opts)
+		}
+		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		if m, _ := c.recipientMark("Marie.Curie@tcn.f.eu-admin.net"); m != MarkKey {
+			t.Errorf("Marie has a valid Digital ID: want the key mark, got %v", m)
+		}
+		test.Type(c.Subject, "Dossier 42")
+		test.Type(c.Body, "Card 42 is blocked.")
+		test.Tap(c.SignToggle) // sign off
+		test.Tap(c.SignToggle) // and on again
+		test.Tap(c.SendBtn)
+	})
+	eventually(t, s, "sent", func() bool { return len(f.sent) == 1 })
+	got := f.sent[0]
+	if !got.Opts.Sign || !got.Opts.Encrypt || got.Draft.Subject != "Dossier 42" || got.Draft.Text != "Card 42 is blocked." ||
+		got.Draft.From != "Jan.Novak@tcn.cz.eu-admin.net" {
+		t.Errorf("sent %+v with %+v", got.Draft, got.Opts)
+	}
+}
+
+func TestComposerSignOnlyNeedsNoDigitalID(t *testing.T) {
+	f := contactsCore()
+	c, s := newTestComposer(t, f)
+	s.do(func() {
+		c.To.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		test.Tap(c.EncryptToggle) // encrypt off
+		test.Tap(c.SendBtn)
+	})
+	eventually(t, s, "sent", func() bool { return len(f.sent) == 1 })
+	if o := f.sent[0].Opts; !o.Sign || o.Encrypt {
+		t.Errorf("options %+v", o)
+	}
+}
+
+func TestComposerRefusesToEncryptWithoutDigitalID(t *testing.T) {
+	f := contactsCore()
+	c, s := newTestComposer(t, f)
+	var asked string
+	c.Confirm = func(title, q string, yes func()) { asked = q; yes() }
+	s.do(func() {
+		c.To.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		test.Tap(c.SendBtn)
+	})
+	if len(f.sent) != 0 {
+		t.Fatal("a message left although a recipient has no Digital ID")
+	}
+	if c.Refusal.Hidden {
+		t.Fatal("no refusal shown")
+	}
+	want := "Ada.Lovelace@tcn.gb.eu-admin.net has no Digital ID yet, so this message cannot be encrypted for this recipient."
+	if c.RefusalText.Text != want {
+		t.Errorf("refusal %q\nwant    %q", c.RefusalText.Text, want)
+	}
+	if c.Ask.Text != "Ask Ada for their Digital ID" || c.SendPlain.Text != "Send without encryption…" {
+		t.Errorf("buttons %q / %q", c.Ask.Text, c.SendPlain.Text)
+	}
+	s.do(func() { test.Tap(c.Ask) })
+	eventually(t, s, "request sent", func() bool { return len(f.requested) == 1 })
+	if f.requested[0][0] != "Ada.Lovelace@tcn.gb.eu-admin.net" {
+		t.Errorf("requested %v", f.requested)
+	}
+	s.do(func() { test.Tap(c.SendPlain) })
+	if !strings.Contains(asked, "without encryption") {
+		t.Errorf("no confirmation asked: %q", asked)
+	}
+	eventually(t, s, "sent plain", func() bool { return len(f.sent) == 1 })
+	if f.sent[0].Opts.Encrypt || !f.sent[0].Opts.Sign {
+		t.Errorf("options %+v", f.sent[0].Opts)
+	}
+}
+
+func TestComposerShowsCoreRefusal(t *testing.T) {
+	f := contactsCore()
+	f.sendErr = &app.NoDigitalIDError{Recipients: []app.MissingID{{Address: "Marie.Curie@tcn.f.eu-admin.net", Reason: "whose Digital ID expired on 2 November 2026"}}}
+	c, s := newTestComposer(t, f)
+	s.do(func() {
+		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		test.Tap(c.SendBtn)
+	})
+	eventually(t, s, "refusal", func() bool { return !c.Refusal.Hidden })
+	if !strings.HasPrefix(c.RefusalText.Text, "Marie.Curie@tcn.f.eu-admin.net whose Digital ID expired on 2 November 2026, so") {
+		t.Errorf("refusal %q", c.RefusalText.Text)
+	}
+	if c.Ask.Text != "Ask Marie for their Digital ID" {
+		t.Errorf("ask %q", c.Ask.Text)
+	}
+}
+
+func TestComposerExpiredContactIsStruckKey(t *testing.T) {
+	c, _ := newTestComposer(t, contactsCore())
+	m, why := c.recipientMark("eve.mallory@tcn.b.eu-admin.net")
+	if m != MarkNoKey || !strings.Contains(why, "expired") {
+		t.Errorf("Eve: %v %q", m, why)
+	}
+}
+
+func TestComposerRefusesBadAddress(t *testing.T) {
+	f := contactsCore()
+	c, s := newTestComposer(t, f)
+	s.do(func() {
+		c.To.SetText("marie@example.com")
+		test.Tap(c.SendBtn)
+	})
+	if len(f.sent) != 0 || c.Message.Hidden || !strings.Contains(c.Message.Text, "marie@example.com is not a TESTA address") {
+		t.Errorf("message %q", c.Message.Text)
+	}
+}
+
+func TestComposerShowsSendError(t *testing.T) {
+	f := contactsCore()
+	f.sendErr = errors.New("app: the server refused the message")
+	c, s := newTestComposer(t, f)
+	s.do(func() {
+		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		test.Tap(c.SendBtn)
+	})
+	eventually(t, s, "error shown", func() bool { return c.Message.Text == "The server refused the message." })
+}
