@@ -178,23 +178,26 @@ func (p *Postfix) Log() string {
 	return b.String()
 }
 
-// WaitMaildir polls a Maildir until its new/ folder holds at least n
-// messages and returns their paths, sorted by name (delivery order).
+// WaitMaildir polls a Maildir until it holds at least n messages (in new/
+// or cur/, where a POP3 server moves what it has served) and returns their
+// paths.
 func (p *Postfix) WaitMaildir(t testing.TB, maildir string, n int, timeout time.Duration) []string {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		entries, _ := os.ReadDir(filepath.Join(maildir, "new"))
-		if len(entries) >= n {
-			var paths []string
+		var paths []string
+		for _, sub := range []string{"new", "cur"} {
+			entries, _ := os.ReadDir(filepath.Join(maildir, sub))
 			for _, e := range entries {
-				paths = append(paths, filepath.Join(maildir, "new", e.Name()))
+				paths = append(paths, filepath.Join(maildir, sub, e.Name()))
 			}
+		}
+		if len(paths) >= n {
 			sort.Strings(paths)
 			return paths
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("testenv: %d of %d messages in %s after %v", len(entries), n, maildir, timeout)
+			t.Fatalf("testenv: %d of %d messages in %s after %v", len(paths), n, maildir, timeout)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
