@@ -42,7 +42,8 @@ type Client struct {
 	caps   []string
 	tls    *tls.ConnectionState
 	authed bool
-	broken error // set once the connection is unusable
+	mech   string // the SASL mechanism that succeeded
+	broken error  // set once the connection is unusable
 }
 
 // Send connects as opts says, authenticates when opts.Username is set,
@@ -240,6 +241,10 @@ func (c *Client) TLSState() (tls.ConnectionState, bool) {
 // Authenticated reports whether Auth (or Dial with a Username) succeeded.
 func (c *Client) Authenticated() bool { return c.authed }
 
+// AuthMechanism names the SASL mechanism that authenticated ("PLAIN" or
+// "LOGIN"), or "" before authentication.
+func (c *Client) AuthMechanism() string { return c.mech }
+
 // Auth authenticates with AUTH PLAIN, or LOGIN when the server offers only
 // that. It refuses to run without TLS, whatever the options say.
 func (c *Client) Auth(ctx context.Context, username, password string) (err error) {
@@ -253,11 +258,12 @@ func (c *Client) Auth(ctx context.Context, username, password string) (err error
 		return detailf(ErrBadAddress, "the user name or password holds a NUL character, which AUTH PLAIN cannot carry")
 	}
 	var mech sasl.Client
+	var name string
 	switch {
 	case hasAuth(c.caps, sasl.Plain):
-		mech = sasl.NewPlainClient("", username, password)
+		mech, name = sasl.NewPlainClient("", username, password), sasl.Plain
 	case hasAuth(c.caps, sasl.Login):
-		mech = sasl.NewLoginClient(username, password)
+		mech, name = sasl.NewLoginClient(username, password), sasl.Login
 	default:
 		offered := "none"
 		if ok, v := c.Extension("AUTH"); ok {
@@ -270,7 +276,7 @@ func (c *Client) Auth(ctx context.Context, username, password string) (err error
 	if err := c.c.Auth(mech); err != nil {
 		return c.classify("AUTH", "", err)
 	}
-	c.authed = true
+	c.authed, c.mech = true, name
 	return nil
 }
 

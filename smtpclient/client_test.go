@@ -76,8 +76,8 @@ func TestImplicitTLSAndAuthLogin(t *testing.T) {
 	if !ok || st.Version < tls.VersionTLS12 {
 		t.Errorf("TLS state = %v, %v; want TLS 1.2 or later", st.Version, ok)
 	}
-	if !c.Authenticated() {
-		t.Error("Authenticated() = false after a successful AUTH LOGIN")
+	if !c.Authenticated() || c.AuthMechanism() != "LOGIN" {
+		t.Errorf("Authenticated() = %v, AuthMechanism() = %q after a successful AUTH LOGIN", c.Authenticated(), c.AuthMechanism())
 	}
 	if !strings.HasPrefix(c.Banner(), "220 fake.test") {
 		t.Errorf("Banner() = %q, want the server's greeting", c.Banner())
