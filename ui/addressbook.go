@@ -107,6 +107,13 @@ func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject)
 func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 	p := NewContactProperties(w.core, cv, time.Now())
 	p.OnChange = w.Reload
+	p.Confirm = func(q string, yes func()) {
+		dialog.ShowConfirm("Remove Digital ID", q, func(ok bool) {
+			if ok {
+				yes()
+			}
+		}, w.Win)
+	}
 	d := dialog.NewCustom("Contact properties", "Close", p.Content, w.Win)
 	d.Resize(fyne.NewSize(700, 440))
 	d.Show()
@@ -217,7 +224,8 @@ type ContactProperties struct {
 	core       AddressBook
 	cv         app.ContactView
 	selected   int
-	// Confirm asks before removing; tests replace it.
+	// Confirm asks before removing (the address book window asks with a
+	// dialog; on its own the sheet goes ahead).
 	Confirm func(question string, yes func())
 }
 

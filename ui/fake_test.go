@@ -250,3 +250,5 @@ func eventually(t *testing.T, s *serial, what string, cond func() bool) {
 }
 
 type fyneContainer = fyne.Container
+
+type x509Certificate = x509.Certificate

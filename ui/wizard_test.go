@@ -279,3 +279,7 @@ func TestWizardBundledUnknownTester(t *testing.T) {
 		t.Errorf("problem %q", w.Problem.Text)
 	}
 }
+
+func testcaOpts(email string) testca.IssueOptions {
+	return testca.IssueOptions{Email: email, Name: "Marie Curie", Key: testca.P256}
+}
