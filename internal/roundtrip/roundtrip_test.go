@@ -299,10 +299,14 @@ func TestPostfixToDovecotRoundTrip(t *testing.T) {
 	t.Run("one recipient of three refused", func(t *testing.T) {
 		msg := []byte(header("three", "To three, one refused"))
 		msg = append(msg, "Hello all.\r\n"...)
+		dsn := &smtpclient.DSN{Return: smtpclient.DSNReturnHeaders, Notify: []string{smtpclient.DSNNotifyFailure, smtpclient.DSNNotifyDelay}, EnvelopeID: "three-42"}
 		res, err := smtpclient.Send(ctxFor(t, time.Minute), p.submission("jan", "jan-pw"),
-			smtpclient.Envelope{From: jan, To: []string{marie, refused, anna}}, bytes.NewReader(msg))
+			smtpclient.Envelope{From: jan, To: []string{marie, refused, anna}, DSN: dsn}, bytes.NewReader(msg))
 		if err != nil {
 			t.Fatalf("Send: %v", err)
+		}
+		if !res.DSN {
+			t.Error("DSN parameters were not sent although Postfix advertises DSN")
 		}
 		if strings.Join(res.Accepted, ",") != marie+","+anna || len(res.Refused) != 1 {
 			t.Fatalf("result %+v, want Marie and Anna accepted, one refused", res)
