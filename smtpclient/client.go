@@ -24,8 +24,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/textproto"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -163,7 +165,9 @@ func (c *Client) startTLSErr(log *replyLog, err error) error {
 		}
 		return fromSMTP(cmd, "", se)
 	}
-	if len(replies) == 2 && replies[0].Code == 220 && replies[1].Code == 250 && !hasCap(capabilities(replies[1]), "STARTTLS") {
+	// go-smtp's own "server doesn't support STARTTLS" is a plain error:
+	// recognise the case from the EHLO (or HELO) reply itself.
+	if last, ok := log.Last(); ok && last.Code == 250 && len(replies) >= 2 && !isIOError(err) && !hasCap(capabilities(last), "STARTTLS") {
 		return detailf(ErrTLSNotOffered, "%s does not offer STARTTLS, so the connection cannot be encrypted; use implicit TLS if this is an implicit-TLS port, or ask the server's administrator to enable STARTTLS", c.opts.Address)
 	}
 	step := "greeting"
@@ -487,6 +491,16 @@ func (c *Client) connErr(step string, err error) error {
 func fromSMTP(cmd, addr string, se *smtp.SMTPError) *Error {
 	msg := strings.Join(strings.Fields(strings.ReplaceAll(se.Message, "\n", " ")), " ")
 	return &Error{Command: cmd, Address: addr, Code: se.Code, EnhancedCode: EnhancedCode(se.EnhancedCode), Message: msg}
+}
+
+// isIOError reports whether err comes from the connection rather than from
+// go-smtp's own checks.
+func isIOError(err error) bool {
+	var ne net.Error
+	var pe textproto.ProtocolError
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &pe) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // hasCap reports whether the extension keyword is among the EHLO lines.

@@ -178,6 +178,31 @@ func TestTLSRequiredButNotOffered(t *testing.T) {
 	}
 }
 
+func TestTLSNotOfferedByAnOldServer(t *testing.T) {
+	// EHLO unknown: go-smtp falls back to HELO, which has no extensions.
+	addr, _ := scripted(t, func(c *scriptConn) {
+		c.send("220 old.test SMTP")
+		for {
+			switch l := c.expect(); {
+			case l == "":
+				return
+			case strings.HasPrefix(l, "EHLO"):
+				c.send("502 5.5.2 what?")
+			case strings.HasPrefix(l, "HELO"):
+				c.send("250 old.test")
+			case l == "QUIT":
+				c.send("221 bye")
+				return
+			default:
+				c.send("502 5.5.2 what?")
+			}
+		}
+	})
+	if _, err := Dial(ctxT(t), Options{Address: addr}); !errors.Is(err, ErrTLSNotOffered) {
+		t.Errorf("got %v, want ErrTLSNotOffered", err)
+	}
+}
+
 func TestUntrustedCertificate(t *testing.T) {
 	f := startFake(t, false, nil)
 	other := newTestPKI(t, "someone else")
