@@ -5,18 +5,29 @@
 #                 openssl cms -sign      | openssl cms -encrypt -aes256
 #   open:         securemail smime open  (decrypt + verify)
 #                 openssl cms -decrypt   | openssl cms -verify
-# Both sides open the same message (the one securemail made). Prints the
-# median of RUNS runs (default 5) per size in MB (default "1 25"), the ratio
-# us/OpenSSL, and our peak resident memory (/usr/bin/time -v) as a multiple
-# of the message size. Usage: bash bench/smime.sh   (RUNS=9 SIZES="1 25 50")
+# Both sides open the same message (the one securemail made). Prints, per
+# size in MB (default "1 25"), the median of RUNS runs (default 9) of the
+# wall time and of the CPU time (user+sys of every process of the
+# pipeline), the ratio us/OpenSSL of each, and the peak resident memory
+# (/usr/bin/time -v) of the largest process as a multiple of the message
+# size, each process measured inside the pipeline it is timed in (so the
+# encrypt step reads a pipe, not a file). Our runs and OpenSSL's alternate,
+# so that both see the same load on a shared machine (which is also why
+# this does not use hyperfine, which runs each command's runs together).
+# Usage: bash bench/smime.sh   (RUNS=9 SIZES="1 25 50")
+#        SECUREMAIL=/tmp/old-securemail bash bench/smime.sh   (bench another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${RUNS:-5}"
+RUNS="${RUNS:-9}"
 SIZES="${SIZES:-1 25}"
 command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian package openssl)"; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package time)"; exit 2; }
-go build -o bin/securemail .
-SM="$PWD/bin/securemail"
+if [ -n "${SECUREMAIL:-}" ]; then
+  SM="$(cd "$(dirname "$SECUREMAIL")" && pwd)/$(basename "$SECUREMAIL")"
+else
+  go build -o bin/securemail .
+  SM="$PWD/bin/securemail"
+fi
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
@@ -36,18 +47,34 @@ openssl pkcs12 -export -inkey me.key -in me.pem -certfile ec.pem -passout file:p
 
 # median of the numbers on stdin
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# ms: run a shell command RUNS times, print the median wall time in ms
-ms() {
+# pair: run two shell commands RUNS times, alternating them so that both
+# see the same load, and print four medians in ms: wall time of the first,
+# of the second, CPU time (user+sys of bash and every process it waited
+# for) of the first, of the second
+pair() {
+  rm -f w1 w2 c1 c2
   for _ in $(seq "$RUNS"); do
-    s=$(date +%s%N); bash -c "$1" >/dev/null; e=$(date +%s%N)
-    echo $(( (e - s) / 1000000 ))
-  done | median
+    for k in 1 2; do
+      if [ $k = 1 ]; then cmd=$1; else cmd=$2; fi
+      s=$(date +%s%N); /usr/bin/time -f '%U %S' -o cpu.txt bash -c "$cmd" >/dev/null; e=$(date +%s%N)
+      echo $(( (e - s) / 1000000 )) >> w$k
+      awk '{printf "%d\n", ($1 + $2) * 1000}' cpu.txt >> c$k
+    done
+  done
+  echo "$(median < w1) $(median < w2) $(median < c1) $(median < c2)"
 }
-# peak resident memory of one command, in KB
-peak() { /usr/bin/time -f %M -o peak.txt bash -c "exec $1" >/dev/null; cat peak.txt; }
+# peaks: run a pipeline whose processes are prefixed with "$T1 " and
+# "$T2 " (the second may be absent) and print the larger peak resident
+# set of the two, in KB
+peaks() {
+  rm -f p1.txt p2.txt
+  T1="/usr/bin/time -f %M -o p1.txt" T2="/usr/bin/time -f %M -o p2.txt" bash -c "$1" >/dev/null 2>&1 || true
+  a=$(cat p1.txt 2>/dev/null | tail -1); b=$(cat p2.txt 2>/dev/null | tail -1)
+  echo $(( ${a:-0} > ${b:-0} ? ${a:-0} : ${b:-0} ))
+}
 
-printf '| size | step | securemail (ms) | openssl (ms) | ratio | our peak RSS | peak / size | openssl peak / size |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| size | step | securemail (ms) | openssl (ms) | ratio | securemail CPU (ms) | openssl CPU (ms) | CPU ratio | our peak RSS | peak / size | openssl peak / size |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for mb in $SIZES; do
   # A message with a short text and an attachment, base64 in CRLF lines.
   {
@@ -58,33 +85,36 @@ for mb in $SIZES; do
     printf -- '--b--\r\n'
   } > msg.eml
   size=$(stat -c %s msg.eml)
-  OURS_SE="$SM smime sign --pfx me.pfx --password-file pw.txt < msg.eml | $SM smime encrypt --to me.pem --cipher aes256-cbc"
-  OSSL_SE="openssl cms -sign -in msg.eml -signer me.pem -inkey me.key -certfile ec.pem | openssl cms -encrypt -aes256 me.pem"
+  SIGN="$SM smime sign --pfx me.pfx --password-file pw.txt"
+  ENC="$SM smime encrypt --to me.pem --cipher aes256-cbc"
+  OPEN="$SM smime open --pfx me.pfx --password-file pw.txt --trust root.pem"
+  OSIGN="openssl cms -sign -signer me.pem -inkey me.key -certfile ec.pem"
+  OENC="openssl cms -encrypt -aes256 me.pem"
+  ODEC="openssl cms -decrypt -recip me.pem -inkey me.key"
+  OVER="openssl cms -verify -CAfile root.pem"
+  OURS_SE="$SIGN < msg.eml | $ENC"
+  OSSL_SE="$OSIGN -in msg.eml | $OENC"
   bash -c "$OURS_SE" > ours.eml
-  $SM smime open --pfx me.pfx --password-file pw.txt --trust root.pem < ours.eml > report.json || { echo "bench: our open failed"; cat report.json; exit 1; }
-  OURS_OPEN="$SM smime open --pfx me.pfx --password-file pw.txt --trust root.pem < ours.eml"
-  OSSL_OPEN="openssl cms -decrypt -in ours.eml -recip me.pem -inkey me.key | openssl cms -verify -CAfile root.pem"
+  $OPEN < ours.eml > report.json || { echo "bench: our open failed"; cat report.json; exit 1; }
+  OURS_OPEN="$OPEN < ours.eml"
+  OSSL_OPEN="$ODEC -in ours.eml | $OVER 2>/dev/null"
   bash -c "$OSSL_OPEN" >/dev/null 2>&1 || { echo "bench: openssl cannot open our message"; exit 1; }
-  bash -c "$SM smime sign --pfx me.pfx --password-file pw.txt < msg.eml" > signed.eml
-  bash -c "openssl cms -sign -in msg.eml -signer me.pem -inkey me.key -certfile ec.pem" > osigned.eml
-  bash -c "openssl cms -decrypt -in ours.eml -recip me.pem -inkey me.key" > odec.eml
   for step in sign+encrypt open; do
     if [ "$step" = sign+encrypt ]; then
-      a=$(ms "$OURS_SE"); b=$(ms "$OSSL_SE")
-      p1=$(peak "$SM smime sign --pfx me.pfx --password-file pw.txt < msg.eml")
-      p2=$(peak "$SM smime encrypt --to me.pem --cipher aes256-cbc < signed.eml")
-      o1=$(peak "openssl cms -sign -in msg.eml -signer me.pem -inkey me.key -certfile ec.pem")
-      o2=$(peak "openssl cms -encrypt -aes256 -in osigned.eml me.pem")
+      ours=$OURS_SE ossl=$OSSL_SE
+      p=$(peaks "\$T1 $SIGN < msg.eml | \$T2 $ENC")
+      o=$(peaks "\$T1 $OSIGN -in msg.eml | \$T2 $OENC")
     else
-      a=$(ms "$OURS_OPEN"); b=$(ms "$OSSL_OPEN 2>/dev/null")
-      p1=$(peak "$OURS_OPEN"); p2=0
-      o1=$(peak "openssl cms -decrypt -in ours.eml -recip me.pem -inkey me.key")
-      o2=$(peak "openssl cms -verify -CAfile root.pem -in odec.eml 2>/dev/null")
+      ours=$OURS_OPEN ossl=$OSSL_OPEN
+      p=$(peaks "\$T1 $OPEN < ours.eml")
+      o=$(peaks "\$T1 $ODEC -in ours.eml | \$T2 $OVER 2>/dev/null")
     fi
-    p=$(( p1 > p2 ? p1 : p2 )); o=$(( o1 > o2 ? o1 : o2 ))
-    awk -v mb="$mb" -v st="$step" -v a="$a" -v b="$b" -v p="$p" -v o="$o" -v s="$size" 'BEGIN {
-      printf "| %s MB | %s | %d | %d | %.2f | %.1f MB | %.2fx | %.2fx |\n", mb, st, a, b, (b > 0 ? a / b : 0), p / 1024, p * 1024 / s, o * 1024 / s }'
+    read -r a b ca cb < <(pair "$ours" "$ossl")
+    awk -v mb="$mb" -v st="$step" -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v p="$p" -v o="$o" -v s="$size" 'BEGIN {
+      printf "| %s MB | %s | %d | %d | %.2f | %d | %d | %.2f | %.1f MB | %.2fx | %.2fx |\n", mb, st, a, b, (b > 0 ? a / b : 0),
+        ca, cb, (cb > 0 ? ca / cb : 0), p / 1024, p * 1024 / s, o * 1024 / s }'
   done
 done
 echo
-echo "runs per figure: $RUNS (median); message sizes include headers; peak = the larger of the pipeline's two processes"
+echo "runs per figure: $RUNS (median); load average: $(cut -d' ' -f1-3 /proc/loadavg); message sizes include headers;"
+echo "peak = the largest resident set among the pipeline's processes, each measured inside the pipeline"
