@@ -198,7 +198,7 @@ func StartDovecot(t testing.TB, o DovecotOptions) *Dovecot {
 		}
 	}
 	if d.AuthSocket != "" {
-		if err := waitFile(ctx, d.AuthSocket, exited); err != nil {
+		if err := waitUnixSocket(ctx, d.AuthSocket, exited); err != nil {
 			d.dumpLog(t)
 			t.Fatalf("testenv: Dovecot's auth socket did not appear: %v", err)
 		}
@@ -379,10 +379,12 @@ func waitListening(ctx context.Context, addr string, exited <-chan struct{}) err
 	}
 }
 
-// waitFile polls until path exists, the process exits or ctx ends.
-func waitFile(ctx context.Context, path string, exited <-chan struct{}) error {
+// waitUnixSocket polls until a Unix socket accepts connections: the file
+// appears at bind(), a moment before the daemon listens on it.
+func waitUnixSocket(ctx context.Context, path string, exited <-chan struct{}) error {
 	for {
-		if _, err := os.Stat(path); err == nil {
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Close()
 			return nil
 		}
 		select {

@@ -412,10 +412,14 @@ func (c *session) quit() bool {
 	}
 	if len(uids) > 0 {
 		if err := c.mbox.Delete(uids); err != nil {
+			c.release()
 			c.reply(false, "[SYS/TEMP] some deleted messages were not removed")
 			return true
 		}
 	}
+	// Release the mailbox before answering, so a client that logs in again
+	// right after +OK does not meet [IN-USE].
+	c.release()
 	c.reply(true, "bye, %d messages deleted", len(uids))
 	return true
 }
