@@ -35,6 +35,7 @@ func runDiagPOP3(ctx context.Context, env *Env, args []string) int {
 	caFile := fs.String("ca", "", "PEM file of the CA(s) that issued the server certificate (default: the system's)")
 	serverName := fs.String("server-name", "", "name the certificate must be valid for (default: the host of --server)")
 	allowClear := fs.Bool("allow-cleartext", false, "allow sending the password without TLS")
+	fs.BoolVar(allowClear, "allow-plain", false, "the same as --allow-cleartext (the name diag smtp uses)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on a step after this long")
 	if code, done := ParseFlags(env, fs, args); done {
 		return code

@@ -43,6 +43,7 @@ func runDiagSMTP(ctx context.Context, env *Env, args []string) int {
 	var to StringList
 	fs.Var(&to, "to", "recipient of the test message (repeatable; with --from)")
 	allowPlain := fs.Bool("allow-plain", false, "allow a connection without TLS (--tls none); a password is never sent without TLS")
+	fs.BoolVar(allowPlain, "allow-cleartext", false, "the same as --allow-plain (the name diag pop3 uses)")
 	localName := fs.String("local-name", "", "name to give in EHLO (default: localhost)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on a step after this long")
 	if code, done := ParseFlags(env, fs, args); done {
