@@ -1,21 +1,19 @@
 package testnet
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
-	"io"
-	"net"
 	"sync"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"securemail/smtpclient"
+	"securemail/testnet/queue"
 )
 
-// hopError is a failed hand-over to the next node, classified for the
-// queue: SMTP 4xx replies and connection problems are temporary, 5xx
-// replies permanent.
+// hopError is a failed hand-over to the next node that smtpclient did not
+// classify itself (no route, every hop down).
 type hopError struct {
 	err  error
 	temp bool
@@ -25,13 +23,25 @@ func (e *hopError) Error() string   { return e.err.Error() }
 func (e *hopError) Unwrap() error   { return e.err }
 func (e *hopError) Temporary() bool { return e.temp }
 
+// classify makes an error of smtpclient tell the queue whether to retry:
+// a refusal (*smtpclient.Error) says so itself (4xx temporary, 5xx
+// permanent); a failed connection is temporary; a message smtpclient
+// refuses to send as it is (too large for the next hop, a line SMTP would
+// break, 8-bit data the next hop cannot take, an invalid address) will
+// never go through and is permanent.
 func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	var se *smtp.SMTPError
+	var se *smtpclient.Error
 	if errors.As(err, &se) {
-		return &hopError{err: err, temp: se.Code < 500 || se.Code >= 600}
+		return err
+	}
+	for _, never := range []error{smtpclient.ErrTooLarge, smtpclient.ErrBadMessage, smtpclient.Err8BitMIME,
+		smtpclient.ErrSMTPUTF8, smtpclient.ErrBadAddress} {
+		if errors.Is(err, never) {
+			return queue.Permanent(err)
+		}
 	}
 	return &hopError{err: err, temp: true}
 }
@@ -39,160 +49,156 @@ func classify(err error) error {
 // transfer is one SMTP transaction to the next hop.
 type transfer struct {
 	Addr  string
-	TLS   *tls.Config
+	TLS   *tls.Config // with the sending node's client certificate
 	Helo  string
 	From  string
 	To    []string
-	EnvID string
-	Body  io.Reader
-	Size  int64
+	EnvID string // passed on as the DSN ENVID: the next hop drops a copy it already accepted
+	Body  []byte
 }
 
-// sender hands messages to another node. The network's default speaks SMTP
-// with STARTTLS and a client certificate through go-smtp's client.
-type sender interface {
-	// Send returns one error per recipient; a transaction-level failure
-	// (connection refused, MAIL or DATA rejected) is returned as err and
-	// applies to every recipient.
-	Send(ctx context.Context, t transfer) (rcptErrs []error, err error)
+// Idle connections are kept per next hop for reuse, as an MTA's connection
+// cache does: a burst of messages then costs one TLS handshake per
+// connection rather than per message.
+const (
+	hopMaxIdle     = 8
+	hopIdleAge     = time.Minute // older idle connections are closed, not reused
+	hopDialTimeout = 10 * time.Second
+	hopIdleTimeout = 30 * time.Second
+)
+
+// hopClients hands messages to other nodes with smtpclient: STARTTLS
+// (the server certificate verified, the node's client certificate
+// presented), one transaction per message, connections reused.
+type hopClients struct {
+	mu     sync.Mutex
+	idle   map[string][]idleClient
+	closed bool
+	// dials and reuses count connections opened and transactions sent
+	// on a kept connection, for the benchmark's report.
+	dials, reuses int64
 }
 
-// smtpSender keeps idle connections to each next hop for reuse, as an MTA's
-// connection cache does: a burst of messages then costs one TLS handshake
-// per connection rather than per message.
-type smtpSender struct {
-	mu      sync.Mutex
-	idle    map[string][]*smtp.Client
-	maxIdle int
-	closed  bool
+type idleClient struct {
+	c     *smtpclient.Client
+	since time.Time
 }
 
-func newSMTPSender() *smtpSender { return &smtpSender{idle: map[string][]*smtp.Client{}, maxIdle: 8} }
+func newHopClients() *hopClients { return &hopClients{idle: map[string][]idleClient{}} }
 
-func (s *smtpSender) get(key string) *smtp.Client {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l := s.idle[key]
-	if len(l) == 0 {
-		return nil
+func (h *hopClients) get(key string) *smtpclient.Client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for l := h.idle[key]; len(l) > 0; l = h.idle[key] {
+		ic := l[len(l)-1]
+		h.idle[key] = l[:len(l)-1]
+		if time.Since(ic.since) < hopIdleAge {
+			h.reuses++
+			return ic.c
+		}
+		ic.c.Close()
 	}
-	c := l[len(l)-1]
-	s.idle[key] = l[:len(l)-1]
-	return c
+	return nil
 }
 
-func (s *smtpSender) put(key string, c *smtp.Client) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed || len(s.idle[key]) >= s.maxIdle {
-		c.Close()
+func (h *hopClients) put(key string, c *smtpclient.Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || len(h.idle[key]) >= hopMaxIdle {
+		go quit(c)
 		return
 	}
-	s.idle[key] = append(s.idle[key], c)
+	h.idle[key] = append(h.idle[key], idleClient{c, time.Now()})
 }
 
-// Close closes the idle connections.
-func (s *smtpSender) Close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	for _, l := range s.idle {
-		for _, c := range l {
-			c.Quit()
-			c.Close()
+func quit(c *smtpclient.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = c.Quit(ctx)
+}
+
+// Close ends the idle connections with QUIT.
+func (h *hopClients) Close() {
+	h.mu.Lock()
+	h.closed = true
+	idle := h.idle
+	h.idle = map[string][]idleClient{}
+	h.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, l := range idle {
+		for _, ic := range l {
+			wg.Add(1)
+			go func() { defer wg.Done(); quit(ic.c) }()
 		}
 	}
-	s.idle = map[string][]*smtp.Client{}
+	wg.Wait()
 }
 
-func (s *smtpSender) dial(ctx context.Context, t transfer) (*smtp.Client, error) {
-	d := net.Dialer{Timeout: 10 * time.Second}
-	conn, err := d.DialContext(ctx, "tcp", t.Addr)
-	if err != nil {
-		return nil, classify(fmt.Errorf("connecting to %s: %w", t.Addr, err))
-	}
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	c, err := smtp.NewClientStartTLS(conn, t.TLS)
-	if err != nil {
-		conn.Close()
-		return nil, classify(fmt.Errorf("STARTTLS with %s: %w", t.Addr, err))
-	}
-	if err := c.Hello(t.Helo); err != nil {
-		c.Close()
-		return nil, classify(err)
-	}
-	return c, nil
+// stats returns the connections opened and the transactions sent on a
+// reused connection so far.
+func (h *hopClients) stats() (dials, reuses int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.dials, h.reuses
 }
 
-func (s *smtpSender) Send(ctx context.Context, t transfer) ([]error, error) {
+// Send hands one message to the next hop. It returns one error per
+// recipient of t.To (nil: accepted), or a transaction-level err (the
+// connection failed, MAIL or DATA was refused) that applies to every
+// recipient; errors are classified for the queue (see classify).
+func (h *hopClients) Send(ctx context.Context, t transfer) ([]error, error) {
+	opts := smtpclient.Options{Address: t.Addr, TLS: smtpclient.TLSStartTLS, TLSConfig: t.TLS, LocalName: t.Helo,
+		DialTimeout: hopDialTimeout, IdleTimeout: hopIdleTimeout}
+	env := smtpclient.Envelope{From: t.From, To: t.To}
+	if t.EnvID != "" {
+		env.DSN = &smtpclient.DSN{EnvelopeID: t.EnvID}
+	}
 	key := t.Helo + ">" + t.Addr
 	for try := 0; ; try++ {
-		c := s.get(key)
+		c := h.get(key)
 		reused := c != nil
 		if c == nil {
 			var err error
-			if c, err = s.dial(ctx, t); err != nil {
-				return nil, err
+			if c, err = smtpclient.Dial(ctx, opts); err != nil {
+				return nil, classify(err)
 			}
+			h.mu.Lock()
+			h.dials++
+			h.mu.Unlock()
 		}
-		errs, err, healthy := s.transact(ctx, c, t)
-		if healthy {
-			s.put(key, c)
-		} else {
+		res, err := c.Send(ctx, env, bytes.NewReader(t.Body))
+		var ce *smtpclient.ConnError
+		if errors.As(err, &ce) {
 			c.Close()
-		}
-		// A cached connection the peer has dropped fails at MAIL: retry
-		// once on a fresh one.
-		if err != nil && reused && !healthy && try == 0 && errs == nil {
-			if br, ok := t.Body.(io.Seeker); ok {
-				br.Seek(0, io.SeekStart)
+			// A kept connection the peer has dropped meanwhile fails at
+			// MAIL FROM, before anything was accepted: try once more
+			// on a new one.
+			if reused && try == 0 && ce.Step == "MAIL FROM" && ctx.Err() == nil {
+				continue
 			}
-			continue
+		} else {
+			h.put(key, c)
 		}
-		return errs, err
+		return results(t.To, res, err)
 	}
 }
 
-// transact runs MAIL, RCPT and DATA on c; healthy tells whether c may be
-// reused.
-func (s *smtpSender) transact(ctx context.Context, c *smtp.Client, t transfer) (errs []error, err error, healthy bool) {
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	if err := c.Mail(t.From, &smtp.MailOptions{EnvelopeID: t.EnvID, Size: t.Size}); err != nil {
-		var se *smtp.SMTPError
-		if errors.As(err, &se) {
-			c.Reset()
-			return nil, classify(err), true
+// results turns smtpclient's outcome into one error per recipient.
+func results(to []string, res *smtpclient.Result, err error) ([]error, error) {
+	if err != nil && (res == nil || !errors.Is(err, smtpclient.ErrAllRefused)) {
+		return nil, classify(err)
+	}
+	errs := make([]error, len(to))
+	// smtpclient lists the refusals in the order of the recipients.
+	i := 0
+	for _, r := range res.Refused {
+		for i < len(to) && to[i] != r.Recipient {
+			i++
 		}
-		return nil, classify(err), false
-	}
-	errs = make([]error, len(t.To))
-	accepted := 0
-	for i, to := range t.To {
-		if err := c.Rcpt(to, nil); err != nil {
-			var se *smtp.SMTPError
-			if !errors.As(err, &se) {
-				return nil, classify(err), false
-			}
-			errs[i] = classify(err)
-			continue
+		if i < len(to) {
+			errs[i] = r
+			i++
 		}
-		accepted++
 	}
-	if accepted == 0 {
-		return errs, nil, c.Reset() == nil
-	}
-	w, err := c.Data()
-	if err != nil {
-		return nil, classify(err), false
-	}
-	if _, err := io.Copy(w, t.Body); err != nil {
-		w.Close()
-		return nil, classify(err), false
-	}
-	if err := w.Close(); err != nil {
-		var se *smtp.SMTPError
-		return nil, classify(err), errors.As(err, &se)
-	}
-	return errs, nil, true
+	return errs, nil
 }

@@ -39,7 +39,7 @@ type Network struct {
 	clock     queue.Clock
 	log       *evlog.Log
 	pki       *pki
-	send      sender
+	send      *hopClients
 	nationals map[string]*node // by domain
 	relays    []*node          // by MX preference
 	nodes     map[string]*node // by name
@@ -70,7 +70,7 @@ func Start(o Options) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Network{cfg: cfg, dir: o.Dir, clock: o.Clock, log: lg, send: newSMTPSender(),
+	n := &Network{cfg: cfg, dir: o.Dir, clock: o.Clock, log: lg, send: newHopClients(),
 		nationals: map[string]*node{}, nodes: map[string]*node{}, done: make(chan struct{})}
 	var names []string
 	for _, co := range cfg.Countries {
@@ -234,9 +234,7 @@ func (n *Network) Shutdown(ctx context.Context) error {
 	}
 	wg.Wait()
 	n.bg.Wait()
-	if c, ok := n.send.(interface{ Close() }); ok {
-		c.Close()
-	}
+	n.send.Close()
 	n.log.Write(evlog.Event{Node: "network", Event: "stopped"})
 	return n.log.Close()
 }

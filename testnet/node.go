@@ -268,7 +268,7 @@ func (n *node) deliverVia(ctx context.Context, d queue.Delivery, mid string, to 
 		n.log(with(ev, evlog.Attempt, fmt.Sprintf("MX %d %s", h.mx, h.addr)))
 		rerrs, err := n.net.send.Send(ctx, transfer{
 			Addr: h.addr, TLS: n.net.pki.clientConfig(n.name), Helo: n.name + "." + address.Domain,
-			From: d.From, To: to, EnvID: d.EnvID, Body: bytes.NewReader(body), Size: int64(len(body)),
+			From: d.From, To: to, EnvID: d.EnvID, Body: body,
 		})
 		if err != nil {
 			last = err
