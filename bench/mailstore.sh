@@ -9,6 +9,10 @@ trap 'rm -rf "$work"' EXIT
 MAILSTORE_BENCH_DIR="$work" go test -run '^$' -bench BenchmarkMailStore -benchtime 20x -count 5 -timeout 60m \
   ./mailstore | tee "$work/out.txt"
 echo "median of 5 runs (ms/op):"
-awk '/^BenchmarkMailStore\// { name=$1; sub(/-[0-9]+$/, "", name); v[name]=v[name] " " $3 }
-  END { for (n in v) { c=split(v[n], a, " "); asort(a); printf "  %-40s %8.2f\n", n, a[int((c+1)/2)]/1e6 } }' \
-  "$work/out.txt" | sort
+awk '/^BenchmarkMailStore\// { name=$1; sub(/-[0-9]+$/, "", name); print name, $3 }' "$work/out.txt" >"$work/vals"
+for name in $(cut -d' ' -f1 "$work/vals" | sort -u); do
+  vals=$(awk -v n="$name" '$1 == n { print $2 }' "$work/vals" | sort -n)
+  count=$(echo "$vals" | wc -l)
+  median=$(echo "$vals" | sed -n "$(( (count + 1) / 2 ))p")
+  awk -v n="$name" -v m="$median" 'BEGIN { printf "  %-45s %10.2f\n", n, m / 1e6 }'
+done

@@ -8,7 +8,7 @@ import (
 )
 
 // schemaVersion is the index schema this code writes. migrations[i] brings an index from version i to i+1.
-const schemaVersion = 1
+const schemaVersion = 2
 
 var migrations = [schemaVersion]string{
 	// 0 -> 1: the first schema.
@@ -57,6 +57,11 @@ CREATE INDEX messages_message_id ON messages(message_id);
 CREATE INDEX messages_dsn_msgid ON messages(dsn_msgid) WHERE dsn_msgid <> '';
 CREATE VIRTUAL TABLE fts USING fts5(subject, sender, recipients, body,
 	content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+`,
+	// 1 -> 2: sorting a 50,000-message folder by subject or sender took ~0.5 s without these.
+	`
+CREATE INDEX messages_folder_subject ON messages(folder, subject COLLATE NOCASE, date DESC, id DESC);
+CREATE INDEX messages_folder_from ON messages(folder, from_text COLLATE NOCASE, date DESC, id DESC);
 `,
 }
 

@@ -46,7 +46,9 @@ type SearchResult struct {
 }
 
 // Search finds messages containing every word of query (each word also matches as a prefix: "secur" finds
-// "security") in the subject, sender, recipients or body. Punctuation and FTS operators in query are ignored;
+// "security") in the subject, sender, recipients or body. When more than opts.Limit messages match, the
+// opts.Limit most recently stored are returned (the full-text index yields them in storing order without a
+// sort, which keeps a search on a common word fast), ordered by date, newest first. Punctuation and FTS operators in query are ignored;
 // case and accents do not matter. Bodies of encrypted messages are searched only through opts.Decrypt.
 func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) (SearchResult, error) {
 	opts = opts.withDefaults()
@@ -71,12 +73,13 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) (S
 		where, args = where+" AND m.folder = ?", append(args, fid)
 	}
 	rows, err := s.queryRows(ctx, `SELECT `+rowColumns+` FROM fts JOIN messages m ON m.n = fts.rowid
-		JOIN folders f ON f.id = m.folder WHERE `+where+` ORDER BY m.date DESC, m.id DESC LIMIT ?`,
+		JOIN folders f ON f.id = m.folder WHERE `+where+` ORDER BY fts.rowid DESC LIMIT ?`,
 		append(args, opts.Limit)...)
 	if err != nil {
 		return res, err
 	}
 	res.Rows = rows
+	sortByDate(res.Rows)
 	if opts.Decrypt != nil {
 		if err := s.searchEncrypted(ctx, words, fid, opts, &res); err != nil {
 			return res, err
@@ -129,17 +132,22 @@ func (s *Store) searchEncrypted(ctx context.Context, words []string, fid string,
 			found[c.ID] = true
 		}
 	}
-	sort.SliceStable(res.Rows, func(i, j int) bool {
-		a, b := res.Rows[i], res.Rows[j]
+	sortByDate(res.Rows)
+	if len(res.Rows) > opts.Limit {
+		res.Rows = res.Rows[:opts.Limit]
+	}
+	return nil
+}
+
+// sortByDate orders rows newest first, ties by id.
+func sortByDate(rows []Row) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
 		if !a.Date.Equal(b.Date) {
 			return a.Date.After(b.Date)
 		}
 		return a.ID > b.ID
 	})
-	if len(res.Rows) > opts.Limit {
-		res.Rows = res.Rows[:opts.Limit]
-	}
-	return nil
 }
 
 // fold lower-cases and removes accents, as the index's unicode61 tokenizer with remove_diacritics does.
