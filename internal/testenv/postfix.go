@@ -40,12 +40,54 @@ type PostfixOptions struct {
 	// Refuse maps recipient addresses to the reply Postfix gives at RCPT TO
 	// time, as a three-digit code ("550", "450") optionally followed by text.
 	Refuse map[string]string
+
+	// Hostname is myhostname (the banner and EHLO name); "" means
+	// localhost. Instances that relay to each other need different names:
+	// Postfix refuses to deliver to a server that greets it with its own.
+	Hostname string
+	// CA issues the instance's TLS certificate (valid for localhost and
+	// 127.0.0.1, usable as server and as client certificate). Instances
+	// started with the same CA trust each other, as servers and as clients.
+	// nil means a CA of the instance's own.
+	CA *PostfixCA
+	// Inbound adds a second SMTP service (Postfix.Inbound) for mail from
+	// other servers, as a national server's port 25: STARTTLS required,
+	// and a client certificate issued by CA required (smtpd_tls_req_ccert,
+	// permit_tls_all_clientcerts). It accepts mail for the Users' domains,
+	// and relays other mail for those clients when RelayHost is set.
+	Inbound bool
+	// RelayHost is host:port of the next server (e.g. another instance's
+	// Inbound). Mail for domains outside Users goes there over SMTP with
+	// STARTTLS, the server's certificate verified against CA for the name
+	// localhost (smtp_tls_security_level = secure, match=localhost), this
+	// instance's certificate presented as client certificate. Empty: such
+	// mail is refused, as without this option.
+	RelayHost string
+	// Settings are main.cf parameters applied after the helper's own (they
+	// replace a parameter the helper sets), e.g. SeedQueueSettings().
+	Settings map[string]string
+}
+
+// SeedQueueSettings returns the TESTA relay's queue behaviour from the
+// seed as Postfix parameters: retry every 2 minutes
+// (minimal_backoff_time = maximal_backoff_time = queue_run_delay = 2m), a
+// delay warning after 4 hours, a non-delivery report after 5 days.
+func SeedQueueSettings() map[string]string {
+	return map[string]string{
+		"minimal_backoff_time":   "2m",
+		"maximal_backoff_time":   "2m",
+		"queue_run_delay":        "2m",
+		"delay_warning_time":     "4h",
+		"maximal_queue_lifetime": "5d",
+		"bounce_queue_lifetime":  "5d",
+	}
 }
 
 // Postfix is a running Postfix master with one submission service on
 // 127.0.0.1 that requires STARTTLS.
 type Postfix struct {
 	Submission string         // host:port of the submission service
+	Inbound    string         // host:port of the inbound service; "" without PostfixOptions.Inbound
 	CAFile     string         // PEM file of the CA that issued the server certificate
 	CAPool     *x509.CertPool // the same CA as a pool
 	Dir        string         // the instance's own folder (config, queue, data, log)
@@ -77,6 +119,13 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 	conf := filepath.Join(dir, "conf")
 	port := FreePort(t)
 	p.Submission = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	inbound := 0
+	if o.Inbound {
+		if inbound = FreePort(t); inbound == port {
+			inbound = FreePort(t)
+		}
+		p.Inbound = net.JoinHostPort("127.0.0.1", strconv.Itoa(inbound))
+	}
 
 	if err := postfixMakeQueue(dir); err != nil {
 		t.Fatalf("testenv: Postfix queue: %v", err)
@@ -84,7 +133,14 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 	if err := os.MkdirAll(conf, 0o755); err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	pool, err := postfixCertificate(conf)
+	ca := o.CA
+	if ca == nil {
+		var err error
+		if ca, err = NewPostfixCA(); err != nil {
+			t.Fatalf("testenv: Postfix CA: %v", err)
+		}
+	}
+	pool, err := ca.issue(conf)
 	if err != nil {
 		t.Fatalf("testenv: Postfix certificate: %v", err)
 	}
@@ -109,10 +165,11 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 		}
 	}
 	files := map[string]string{
-		"main.cf":   postfixMainCF(dir, o, uid, gid),
-		"master.cf": postfixMasterCF(port),
-		"vmailbox":  postfixVmailbox(o.Users),
-		"refuse":    postfixRefuse(o.Refuse),
+		"main.cf":    postfixMainCF(dir, o, uid, gid),
+		"master.cf":  postfixMasterCF(port, inbound),
+		"vmailbox":   postfixVmailbox(o.Users),
+		"refuse":     postfixRefuse(o.Refuse),
+		"tls_policy": postfixTLSPolicy(o.RelayHost),
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(conf, name), []byte(body), 0o644); err != nil {
@@ -161,8 +218,13 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 			t.Logf("Postfix mail log:\n%s", p.Log())
 		}
 	})
-	if err := WaitTCP(ctx, p.Submission); err != nil {
-		t.Fatalf("testenv: Postfix: %v\n%s", err, p.Log())
+	for _, a := range []string{p.Submission, p.Inbound} {
+		if a == "" {
+			continue
+		}
+		if err := WaitTCP(ctx, a); err != nil {
+			t.Fatalf("testenv: Postfix: %v\n%s", err, p.Log())
+		}
 	}
 	return p
 }
@@ -299,6 +361,10 @@ func postfixMainCF(dir string, o PostfixOptions, uid, gid int) string {
 		sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = " + o.AuthSocket + "\n" +
 			"smtpd_sasl_security_options = noanonymous\nsmtpd_tls_auth_only = yes\n"
 	}
+	hostname := o.Hostname
+	if hostname == "" {
+		hostname = "localhost"
+	}
 	lines := []string{
 		"compatibility_level = 3.6",
 		"queue_directory = " + filepath.Join(dir, "queue"),
@@ -313,7 +379,7 @@ func postfixMainCF(dir string, o PostfixOptions, uid, gid int) string {
 		"maillog_file = " + filepath.Join(dir, "maillog"),
 		"inet_interfaces = 127.0.0.1",
 		"inet_protocols = ipv4",
-		"myhostname = localhost",
+		"myhostname = " + hostname,
 		"mydomain = localdomain",
 		"myorigin = localhost",
 		"mydestination =",
@@ -350,14 +416,83 @@ func postfixMainCF(dir string, o PostfixOptions, uid, gid int) string {
 		"virtual_transport = virtual",
 		"default_transport = error:this test Postfix delivers only to its own users",
 		"delay_warning_time = 0",
+		// Logged per connection: the TLS handshakes ("TLS connection
+		// established") and, on deliveries, conn_use=N when reused.
+		"smtpd_tls_loglevel = 1",
+		"smtp_tls_loglevel = 1",
 	}
-	return strings.Join(lines, "\n") + "\n" + sasl
+	if o.Inbound {
+		lines = append(lines, "smtpd_tls_CAfile = "+filepath.Join(conf, "ca.pem"))
+	}
+	if o.RelayHost != "" {
+		lines = append(lines,
+			"relayhost = "+postfixNextHop(o.RelayHost),
+			"default_transport = smtp",
+			"smtp_tls_security_level = secure",
+			"smtp_tls_policy_maps = texthash:"+filepath.Join(conf, "tls_policy"),
+			"smtp_tls_CAfile = "+filepath.Join(conf, "ca.pem"),
+			"smtp_tls_cert_file = "+filepath.Join(conf, "server.pem"),
+			"smtp_tls_key_file = "+filepath.Join(conf, "server.key"),
+			"smtp_tls_session_cache_database =",
+		)
+	}
+	var keys []string
+	for k := range o.Settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		lines = append(lines, k+" = "+o.Settings[k])
+	}
+	return strings.Join(postfixLastWins(lines), "\n") + "\n" + sasl
+}
+
+// postfixLastWins keeps one line per parameter: the last one given, at the
+// place of the first.
+func postfixLastWins(lines []string) []string {
+	at := map[string]int{}
+	var out []string
+	for _, l := range lines {
+		name, _, _ := strings.Cut(l, "=")
+		name = strings.TrimSpace(name)
+		if i, ok := at[name]; ok {
+			out[i] = l
+			continue
+		}
+		at[name] = len(out)
+		out = append(out, l)
+	}
+	return out
+}
+
+// postfixNextHop writes host:port as a Postfix next hop without MX lookup.
+func postfixNextHop(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return "[" + hostport + "]"
+	}
+	return "[" + host + "]:" + port
+}
+
+// postfixTLSPolicy requires a verified certificate for localhost from the
+// relay host (the name in the helper's certificates).
+func postfixTLSPolicy(relayHost string) string {
+	if relayHost == "" {
+		return ""
+	}
+	return postfixNextHop(relayHost) + " secure match=localhost\n"
 }
 
 // postfixMasterCF lists the services: one smtpd on the submission port and
 // the internal daemons, none chrooted (the queue is under a temp folder).
-func postfixMasterCF(port int) string {
+func postfixMasterCF(port, inbound int) string {
+	in := ""
+	if inbound != 0 {
+		in = strconv.Itoa(inbound) + ` inet n - n - - smtpd -o syslog_name=postfix/inbound -o smtpd_tls_ask_ccert=yes -o smtpd_tls_req_ccert=yes -o smtpd_client_restrictions=permit_tls_all_clientcerts,reject -o smtpd_relay_restrictions=permit_tls_all_clientcerts,reject
+`
+	}
 	return strconv.Itoa(port) + ` inet n - n - - smtpd
+` + in + `smtp      unix  -       -       n       -       -       smtp
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -436,15 +571,23 @@ func lookupGroup(name string) (int, error) {
 	return 0, fmt.Errorf("no %s group in /etc/group (is the postfix package installed?)", name)
 }
 
-// postfixCertificate writes a fresh CA (ca.pem) and a server certificate
-// for 127.0.0.1 and localhost (server.pem, server.key) into dir.
-func postfixCertificate(dir string) (*x509.CertPool, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// PostfixCA is a test CA for Postfix instances (see PostfixOptions.CA).
+type PostfixCA struct {
+	// Pool holds the CA certificate, for clients that connect to the
+	// instances.
+	Pool *x509.CertPool
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+// NewPostfixCA makes a fresh CA, valid for a day.
+func NewPostfixCA() (*PostfixCA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	caTmpl := &x509.Certificate{
+	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(now.UnixNano()),
 		Subject:               pkix.Name{CommonName: "Postfix test CA", Organization: []string{"SecureMail tests"}},
 		NotBefore:             now.Add(-time.Hour),
@@ -453,29 +596,43 @@ func postfixCertificate(dir string) (*x509.CertPool, error) {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		return nil, err
 	}
-	ca, err := x509.ParseCertificate(caDER)
+	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		return nil, err
 	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &PostfixCA{Pool: pool, cert: cert, key: key}, nil
+}
+
+// issue writes the CA (ca.pem) and a certificate for 127.0.0.1 and
+// localhost, for server and client use (server.pem with the CA, server.key),
+// into dir.
+func (ca *PostfixCA) issue(dir string) (*x509.CertPool, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 100))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(now.UnixNano() + 1),
+		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"SecureMail tests"}},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
 		DNSNames:     []string{"localhost"},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +640,7 @@ func postfixCertificate(dir string) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, err
 	}
-	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})
 	chain := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), caPEM...)
 	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), caPEM, 0o644); err != nil {
 		return nil, err
@@ -494,7 +651,5 @@ func postfixCertificate(dir string) (*x509.CertPool, error) {
 	if err := os.WriteFile(filepath.Join(dir, "server.key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
 		return nil, err
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	return pool, nil
+	return ca.Pool, nil
 }
