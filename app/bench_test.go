@@ -178,6 +178,18 @@ func BenchmarkAppCore(b *testing.B) {
 			}
 		}
 	})
+	b.Run("CountAndPageOf100", func(b *testing.B) {
+		for b.Loop() {
+			total, err := a.Store.Count(ctx, mailstore.Inbox)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows, err := a.Messages(ctx, mailstore.Inbox, total/2, 100)
+			if err != nil || len(rows) != 100 {
+				b.Fatalf("%d rows, %v", len(rows), err)
+			}
+		}
+	})
 	b.Run("Open1MBSignedEncrypted", func(b *testing.B) {
 		for b.Loop() {
 			v, err := a.OpenMessage(ctx, bigID)
