@@ -97,7 +97,7 @@ func DefaultConfig() Config {
 		IdleTimeout:       Duration{5 * time.Minute},
 		AuthFailureDelay:  Duration{2 * time.Second},
 		Countries: []Country{
-			{Code: "B", Testers: []Tester{{Name: "Jan.Peeters"}, {Name: "Anne.Janssens"}, {Name: "Luc.Maes"}}},
+			{Code: "B", Testers: []Tester{{Name: "Jan.Peeters"}, {Name: "Anne.Janssens"}, {Name: "Alain.Dupont"}}},
 			{Code: "F", Testers: []Tester{{Name: "Marie.Curie"}, {Name: "Jean.Dupont"}, {Name: "Claire.Martin"}}},
 		},
 		Relays: []Relay{{Name: "relay", MX: 1}, {Name: "relay-a", MX: 2}, {Name: "relay-b", MX: 3}, {Name: "backup", MX: 4}},
