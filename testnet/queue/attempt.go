@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,24 +48,25 @@ func (q *Queue) attempt(id string) {
 	q.wg.Add(1)
 	m := e.meta
 	m.Rcpts = append([]Recipient(nil), m.Rcpts...)
+	loc := e.loc
 	q.mu.Unlock()
 	defer q.wg.Done()
 
 	select {
 	case q.sem <- struct{}{}:
 	case <-q.ctx.Done():
-		q.finishAttempt(id, nil, false)
+		q.finishAttempt(id, nil, loc, false)
 		return
 	}
 	defer func() { <-q.sem }()
 
-	remove := q.run(&m)
-	q.finishAttempt(id, &m, remove)
+	remove, loc := q.run(&m, loc)
+	q.finishAttempt(id, &m, loc, remove)
 }
 
-// finishAttempt stores the updated meta in memory and schedules the next
-// attempt or forgets the message.
-func (q *Queue) finishAttempt(id string, m *Meta, remove bool) {
+// finishAttempt stores the updated meta (and where the body now lies) in
+// memory and schedules the next attempt or forgets the message.
+func (q *Queue) finishAttempt(id string, m *Meta, loc *jloc, remove bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	e := q.msgs[id]
@@ -72,6 +74,7 @@ func (q *Queue) finishAttempt(id string, m *Meta, remove bool) {
 		return
 	}
 	e.running = false
+	e.loc = loc
 	if m != nil {
 		e.meta = *m
 	}
@@ -85,10 +88,12 @@ func (q *Queue) finishAttempt(id string, m *Meta, remove bool) {
 	q.scheduleLocked(id, e, e.meta.NextAttempt.Sub(q.o.Clock.Now()))
 }
 
-// run performs the attempt on m, persisting each change, and returns
-// whether the message is finished (and removed). On a storage error the message stays
-// queued and is tried again at the next interval.
-func (q *Queue) run(m *Meta) (remove bool) {
+// run performs the attempt on m, whose body is at loc in the journal (or in
+// its own file when loc is nil), persisting each change, and returns
+// whether the message is finished (and removed) and where its body lies
+// now. On a storage error the message stays queued and is tried again at
+// the next interval.
+func (q *Queue) run(m *Meta, loc *jloc) (remove bool, at *jloc) {
 	before := stateOf(m)
 	now := q.o.Clock.Now()
 	expires := m.Arrived.Add(q.o.Lifetime)
@@ -112,7 +117,7 @@ func (q *Queue) run(m *Meta) (remove bool) {
 		todo = nil
 	} else if len(todo) > 0 {
 		ctx, cancel := context.WithTimeout(q.ctx, q.o.AttemptTimeout)
-		errs := q.deliver(ctx, m, todo)
+		errs := q.deliver(ctx, m, todo, loc)
 		cancel()
 		m.Attempts++
 		m.LastAttempt = now
@@ -154,14 +159,14 @@ func (q *Queue) run(m *Meta) (remove bool) {
 		failed = nil
 	}
 	if len(failed) > 0 {
-		if err := q.notify(m, "failed", failed); err == nil {
+		if err := q.notify(m, "failed", failed, loc); err == nil {
 			for _, i := range failed {
 				m.Rcpts[i].Notified = true
 			}
 		}
 	}
 	if len(deferred) > 0 && !m.DelayNotified && m.From != "" && now.Sub(m.Arrived) >= q.o.DelayAfter {
-		if err := q.notify(m, "delayed", deferred); err == nil {
+		if err := q.notify(m, "delayed", deferred, loc); err == nil {
 			m.DelayNotified = true
 		}
 	}
@@ -173,19 +178,61 @@ func (q *Queue) run(m *Meta) (remove bool) {
 		}
 	}
 	if finished {
-		if err := q.finish(m); err == nil {
-			return true
+		if err := q.finish(m, loc); err == nil {
+			return true, nil
 		}
 	}
 	// Only state changes are made durable at once; the attempt counters
 	// and the next attempt time are written at Close (after a crash the
-	// message is simply tried again at once).
+	// message is simply tried again at once). A message whose state
+	// changes for the first time leaves the journal for its own files.
 	if stateOf(m) != before {
+		if loc != nil {
+			if err := q.moveOut(m, loc); err != nil {
+				return false, loc
+			}
+			return false, nil
+		}
 		if err := writeJSON(q.o.Dir, m.ID+metaExt, m); err == nil {
 			_ = syncDir(q.o.Dir)
 		}
 	}
-	return false
+	return false, loc
+}
+
+// moveOut copies a message from the journal to its own body and meta
+// files, durably, and then releases its journal record.
+func (q *Queue) moveOut(m *Meta, loc *jloc) error {
+	body, err := q.j.open(*loc)
+	if err != nil {
+		return err
+	}
+	_, err = createDurable(q.o.Dir, m.ID+msgExt, func(w io.Writer) (int64, error) { return io.Copy(w, body) })
+	body.Close()
+	if err != nil {
+		return err
+	}
+	if err := writeJSON(q.o.Dir, m.ID+metaExt, m); err != nil {
+		os.Remove(filepath.Join(q.o.Dir, m.ID+msgExt))
+		return err
+	}
+	if err := syncDir(q.o.Dir); err != nil {
+		return err
+	}
+	q.j.release(loc.seg)
+	return nil
+}
+
+// openBody returns a reader of a message's body.
+func (q *Queue) openBody(id string, loc *jloc) (io.ReadCloser, error) {
+	if loc != nil {
+		return q.j.open(*loc)
+	}
+	f, err := os.Open(filepath.Join(q.o.Dir, id+msgExt))
+	if err != nil {
+		return nil, fmt.Errorf("queue: the message file is unreadable: %w", err)
+	}
+	return f, nil
 }
 
 func addrsAt(rs []Recipient, idx []int) []string {
@@ -198,12 +245,12 @@ func addrsAt(rs []Recipient, idx []int) []string {
 
 // deliver calls the Target for the recipients at idx and returns one error
 // per recipient.
-func (q *Queue) deliver(ctx context.Context, m *Meta, idx []int) []error {
-	f, err := os.Open(filepath.Join(q.o.Dir, m.ID+msgExt))
+func (q *Queue) deliver(ctx context.Context, m *Meta, idx []int, loc *jloc) []error {
+	f, err := q.openBody(m.ID, loc)
 	errs := make([]error, len(idx))
 	if err != nil {
 		for k := range errs {
-			errs[k] = fmt.Errorf("queue: the message file is unreadable: %w", err)
+			errs[k] = err
 		}
 		return errs
 	}
@@ -219,13 +266,13 @@ func (q *Queue) deliver(ctx context.Context, m *Meta, idx []int) []error {
 	return errs
 }
 
-func (q *Queue) notify(m *Meta, kind string, idx []int) error {
+func (q *Queue) notify(m *Meta, kind string, idx []int, loc *jloc) error {
 	if q.o.Notifier == nil {
 		return nil
 	}
-	f, err := os.Open(filepath.Join(q.o.Dir, m.ID+msgExt))
+	f, err := q.openBody(m.ID, loc)
 	if err != nil {
-		return fmt.Errorf("queue: %w", err)
+		return err
 	}
 	defer f.Close()
 	rs := make([]Recipient, len(idx))
@@ -246,7 +293,7 @@ func (q *Queue) notify(m *Meta, kind string, idx []int) error {
 // finish writes the message's tombstone — the durable record that every
 // recipient is done — and then removes its files. A crash after the
 // tombstone and before the removal is repaired by the next Open.
-func (q *Queue) finish(m *Meta) error {
+func (q *Queue) finish(m *Meta, loc *jloc) error {
 	at := q.o.Clock.Now()
 	ts := tombstone{ID: m.ID, EnvID: m.EnvID, Rcpts: rcptAddrs(m.Rcpts), At: at}
 	b, err := json.Marshal(ts)
@@ -264,7 +311,11 @@ func (q *Queue) finish(m *Meta) error {
 	q.mu.Lock()
 	q.stones[m.ID] = at
 	q.mu.Unlock()
-	q.removeFiles(m.ID)
+	if loc != nil {
+		q.j.release(loc.seg)
+	} else {
+		q.removeFiles(m.ID)
+	}
 	return nil
 }
 

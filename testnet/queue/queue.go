@@ -184,10 +184,12 @@ type Queue struct {
 	seen   map[string]map[string]bool // EnvID -> recipient (lower case) -> accepted
 	stones map[string]time.Time       // tombstone id -> time, for expiry
 	done   *os.File                   // done.log, appended to
+	j      *journal                   // where new messages are written
 }
 
 type entry struct {
 	meta    Meta
+	loc     *jloc // in the journal; nil when in its own files
 	timer   Timer
 	running bool
 }
@@ -217,6 +219,9 @@ func Open(o Options) (*Queue, error) {
 		cancel()
 		if q.done != nil {
 			q.done.Close()
+		}
+		if q.j != nil {
+			q.j.close()
 		}
 		return nil, err
 	}
@@ -307,6 +312,33 @@ func (q *Queue) load() error {
 		if ok && validID(id) && q.msgs[id] == nil {
 			os.Remove(filepath.Join(q.o.Dir, e.Name()))
 		}
+	}
+	// Messages still in the journal (those with their own files, copied
+	// out when their state changed, are loaded above).
+	segs, err := segments(q.o.Dir)
+	if err != nil {
+		return err
+	}
+	live, last := map[int]int{}, 0
+	for _, seg := range segs {
+		last = seg
+		err := readSegment(filepath.Join(q.o.Dir, segName(seg)), seg, func(m Meta, loc jloc) {
+			if _, finished := q.stones[m.ID]; finished || q.msgs[m.ID] != nil {
+				return
+			}
+			q.markSeen(m.EnvID, rcptAddrs(m.Rcpts))
+			q.msgs[m.ID] = &entry{meta: m, loc: &loc}
+			live[seg]++
+		})
+		if err != nil {
+			return err
+		}
+		if live[seg] == 0 {
+			os.Remove(filepath.Join(q.o.Dir, segName(seg)))
+		}
+	}
+	if q.j, err = openJournal(q.o.Dir, live, last); err != nil {
+		return err
 	}
 	if !q.o.Held {
 		q.scheduleAll(now)
@@ -405,29 +437,25 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 		release()
 		return Receipt{}, fmt.Errorf("queue: %w", err)
 	}
-	n, err := createDurable(q.o.Dir, id+msgExt, func(w io.Writer) (int64, error) { return io.Copy(w, body) })
+	data, err := io.ReadAll(body)
+	if err != nil {
+		release()
+		return Receipt{}, fmt.Errorf("queue: reading the message: %w", err)
+	}
+	m.Size = int64(len(data))
+	mb, err := json.Marshal(m)
+	if err != nil {
+		release()
+		return Receipt{}, fmt.Errorf("queue: %w", err)
+	}
+	// Durable when append returns: the record is fdatasynced, with those
+	// of concurrent Enqueues (see journal.go).
+	loc, err := q.j.append(mb, data)
 	if err != nil {
 		release()
 		return Receipt{}, err
 	}
-	m.Size = n
-	mb, err := json.MarshalIndent(m, "", " ")
-	if err == nil {
-		_, err = createDurable(q.o.Dir, id+metaExt, func(w io.Writer) (int64, error) {
-			k, err := w.Write(append(mb, '\n'))
-			return int64(k), err
-		})
-	}
-	if err != nil {
-		os.Remove(filepath.Join(q.o.Dir, id+msgExt))
-		release()
-		return Receipt{}, err
-	}
-	if err := syncDir(q.o.Dir); err != nil {
-		q.removeFiles(id)
-		release()
-		return Receipt{}, err
-	}
+	n := m.Size
 	rc.ID = id
 	q.o.Observe(Event{Kind: "queued", Meta: m, To: rcptAddrs(m.Rcpts), Result: fmt.Sprintf("%d bytes", n)})
 	q.mu.Lock()
@@ -435,7 +463,7 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 	if q.closed {
 		return rc, nil // on disk; the next run delivers it
 	}
-	e := &entry{meta: m}
+	e := &entry{meta: m, loc: &loc}
 	q.msgs[id] = e
 	q.scheduleLocked(id, e, 0)
 	return rc, nil
@@ -516,15 +544,23 @@ func (q *Queue) Close() error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	var errs []error
+	wrote := false
 	for _, e := range q.msgs {
+		if e.loc != nil {
+			continue // not attempted yet: the journal record is its state
+		}
 		if err := writeJSON(q.o.Dir, e.meta.ID+metaExt, e.meta); err != nil {
 			errs = append(errs, err)
 		}
+		wrote = true
 	}
-	if len(q.msgs) > 0 {
+	if wrote {
 		if err := syncDir(q.o.Dir); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := q.j.close(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := q.done.Close(); err != nil {
 		errs = append(errs, err)

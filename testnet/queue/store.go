@@ -8,26 +8,32 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
 
 // File layout of a queue directory:
 //
-//	<id>.msg        the message, exactly as received
+//	journal-<n>.log new messages (meta and body), appended with group
+//	                commit; see journal.go
+//	<id>.msg        a message that left the journal (its state changed),
+//	                exactly as received
 //	<id>.json       its Meta (envelope and per-recipient status); written
 //	                after the message file, so its presence (complete) is
-//	                what makes a message acknowledged
+//	                what makes the copy valid
 //	done.log        one JSON line (a tombstone) per finished message (every
 //	                recipient delivered or failed and notified); kept for
 //	                Lifetime so that a retransmission of the same envelope
 //	                is recognised; compacted when the queue opens
 //	tmp-*           files being written; removed when the queue opens
 //
-// A new message's two files are created in place and fsynced, then the
-// directory is fsynced, before the queue reports success. Later changes to
-// a meta file are written to a tmp- name, fsynced and renamed into place,
-// so that a meta file once complete is never seen torn.
+// A new message is appended to the journal and fdatasynced (one
+// fdatasync for every Enqueue waiting at that moment) before the queue
+// reports success. When its state first changes it is copied to its two
+// files (created, fsynced, directory fsynced) before the journal lets it
+// go. Later changes to a meta file are written to a tmp- name, fsynced and
+// renamed into place, so that a meta file once complete is never seen torn.
 
 const (
 	msgExt    = ".msg"
@@ -178,6 +184,23 @@ func ReadDir(dir string) ([]Meta, error) {
 		}
 		out = append(out, m)
 	}
+	// Messages still in the journal, unless finished or copied out.
+	own := map[string]bool{}
+	for _, m := range out {
+		own[m.ID] = true
+	}
+	segs, err := segments(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, seg := range segs {
+		_ = readSegment(filepath.Join(dir, segName(seg)), seg, func(m Meta, _ jloc) {
+			if !finished[m.ID] && !own[m.ID] {
+				out = append(out, m)
+			}
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
