@@ -3,8 +3,10 @@ GO       ?= go
 BIN      := bin/securemail
 FUZZTIME ?= 60s
 
-.PHONY: run test build deps lint fuzz fuzz-short bench clean
+.PHONY: run test build deps lint fuzz fuzz-short bench clean package windows
 
+# Opens the window (the first run starts the wizard and the bundled offline
+# TESTA network). SECUREMAIL_PROFILE=DIR picks another profile.
 run: deps build
 	./$(BIN)
 
@@ -30,6 +32,22 @@ fuzz-short:
 
 bench: deps build
 	@bash scripts/bench.sh
+
+# The Linux package (SecureMail.tar.xz: binary, icon, .desktop file) made by
+# `fyne package` from fyne.io/tools v1.7.4, with FyneApp.toml's metadata.
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+package: deps
+	$(GO) run $(FYNE_TOOL) package --os linux --release --icon assets/Icon.png
+	@mkdir -p bin && mv -f SecureMail.tar.xz bin/ && echo "package: bin/SecureMail.tar.xz"
+
+# The Windows build, cross-compiled with Debian's mingw-w64 (installed here
+# when missing). Slow the first time (~5 min); not part of `make test`.
+windows:
+	@dpkg-query -W -f='$${Status}' gcc-mingw-w64-x86-64 2>/dev/null | grep -q 'install ok installed' || \
+	  { s=""; [ "$$(id -u)" = 0 ] || s=sudo; $$s apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive $$s apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64; }
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -o bin/securemail.exe .
+	@ls -l bin/securemail.exe
 
 clean:
 	rm -rf bin

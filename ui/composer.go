@@ -25,9 +25,9 @@ type Composer struct {
 	Win  fyne.Window
 	core Sender
 
-	To, Cc          *widget.SelectEntry
+	To, Cc          *recipientField
 	Chips           *fyne.Container
-	Subject         *widget.Entry
+	Subject         *sendEntry
 	Body            *sendEntry
 	SignToggle      *widget.Button
 	EncryptToggle   *widget.Button
@@ -76,11 +76,11 @@ func (c *Composer) build() {
 	c.Cc = c.recipientEntry()
 	c.To.SetText(strings.Join(c.draft.To, ", "))
 	c.Cc.SetText(strings.Join(c.draft.Cc, ", "))
-	c.Subject = widget.NewEntry()
+	c.Subject = newSendEntry(c.send, false)
 	c.Subject.SetText(c.draft.Subject)
 	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(orText(s, "New message")) }
 	c.Win.SetTitle(orText(c.draft.Subject, "New message"))
-	c.Body = newSendEntry(c.send)
+	c.Body = newSendEntry(c.send, true)
 	c.Body.SetText(c.draft.Text)
 	c.Chips = container.NewHBox()
 	c.Files = container.NewHBox()
@@ -98,7 +98,8 @@ func (c *Composer) build() {
 	c.RefusalText.Wrapping = fyne.TextWrapWord
 	c.Ask = widget.NewButton("Ask for their Digital ID", c.askForIDs)
 	c.SendPlain = widget.NewButton("Send without encryption…", c.sendWithoutEncryption)
-	c.Refusal = container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), container.NewHBox(c.Ask, c.SendPlain), c.RefusalText)
+	c.Refusal = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), nil, c.RefusalText),
+		container.NewHBox(c.Ask, c.SendPlain))
 	c.Refusal.Hide()
 
 	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach)
@@ -116,8 +117,10 @@ func (c *Composer) build() {
 // Show opens the window.
 func (c *Composer) Show() { c.Win.Show() }
 
-func (c *Composer) recipientEntry() *widget.SelectEntry {
-	e := widget.NewSelectEntry(nil)
+func (c *Composer) recipientEntry() *recipientField {
+	e := &recipientField{onSend: c.send}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.SetPlaceHolder("Firstname.Surname@tcn.xx.eu-admin.net")
 	e.OnChanged = func(s string) {
 		e.SetOptions(c.completions(s))
@@ -154,7 +157,7 @@ func (c *Composer) completions(text string) []string {
 // Recipients returns the addresses in To and Cc.
 func (c *Composer) Recipients() []string {
 	var out []string
-	for _, e := range []*widget.SelectEntry{c.To, c.Cc} {
+	for _, e := range []*recipientField{c.To, c.Cc} {
 		for _, p := range strings.Split(e.Text, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)
@@ -399,26 +402,50 @@ func orText(s, def string) string {
 	return s
 }
 
-// sendEntry is the message text; Ctrl+Enter sends even while it has focus.
+// A focused entry receives the shortcuts typed in it, so the composer's
+// fields pass Ctrl+Enter on to Send themselves.
+
+// sendEntry is the subject or the message text.
 type sendEntry struct {
 	widget.Entry
 	onSend func()
 }
 
-func newSendEntry(onSend func()) *sendEntry {
+func newSendEntry(onSend func(), multiLine bool) *sendEntry {
 	e := &sendEntry{onSend: onSend}
-	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	if multiLine {
+		e.MultiLine = true
+		e.Wrapping = fyne.TextWrapWord
+	}
 	e.ExtendBaseWidget(e)
 	return e
 }
 
 // TypedShortcut sends on Ctrl+Enter and passes everything else on.
 func (e *sendEntry) TypedShortcut(s fyne.Shortcut) {
-	if cs, ok := s.(*desktop.CustomShortcut); ok && (cs.KeyName == fyne.KeyReturn || cs.KeyName == fyne.KeyEnter) &&
-		cs.Modifier == fyne.KeyModifierShortcutDefault {
+	if isSendShortcut(s) {
 		e.onSend()
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// recipientField is To or Cc: an entry with address-book completion.
+type recipientField struct {
+	widget.SelectEntry
+	onSend func()
+}
+
+// TypedShortcut sends on Ctrl+Enter and passes everything else on.
+func (e *recipientField) TypedShortcut(s fyne.Shortcut) {
+	if isSendShortcut(s) {
+		e.onSend()
+		return
+	}
+	e.SelectEntry.TypedShortcut(s)
+}
+
+func isSendShortcut(s fyne.Shortcut) bool {
+	cs, ok := s.(*desktop.CustomShortcut)
+	return ok && (cs.KeyName == fyne.KeyReturn || cs.KeyName == fyne.KeyEnter) && cs.Modifier == fyne.KeyModifierShortcutDefault
 }

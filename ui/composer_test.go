@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"securemail/app"
@@ -158,4 +160,21 @@ func TestComposerShowsSendError(t *testing.T) {
 		test.Tap(c.SendBtn)
 	})
 	eventually(t, s, "error shown", func() bool { return c.Message.Text == "The server refused the message." })
+}
+
+func TestComposerCtrlEnterSendsFromAnyField(t *testing.T) {
+	f := contactsCore()
+	c, s := newTestComposer(t, f)
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	s.do(func() {
+		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.To.TypedShortcut(ctrlEnter)
+	})
+	eventually(t, s, "sent from To", func() bool { return len(f.sent) == 1 })
+	c2, s2 := newTestComposer(t, f)
+	s2.do(func() {
+		c2.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c2.Body.TypedShortcut(ctrlEnter)
+	})
+	eventually(t, s2, "sent from the text", func() bool { return len(f.sent) == 2 })
 }

@@ -120,7 +120,7 @@ func (m *MainWindow) build() {
 
 	prefs := m.App.Preferences()
 	m.readerSplit = container.NewVSplit(m.list.list, m.Reader.content)
-	m.readerSplit.SetOffset(prefs.FloatWithFallback("split.reader", 0.42))
+	m.readerSplit.SetOffset(prefs.FloatWithFallback("split.reader", 0.34))
 	m.split = container.NewHSplit(left, m.readerSplit)
 	m.split.SetOffset(prefs.FloatWithFallback("split.folders", 0.16))
 	m.Win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))

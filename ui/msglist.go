@@ -170,7 +170,7 @@ func (m *messageList) showSearch(rows []mailstore.Row) {
 }
 
 // Column widths of a row: lock, signature mark, word, from, (subject), date, clip.
-var rowColumns = []float32{20, 20, 86, 200, -1, 120, 20}
+var rowColumns = []float32{20, 20, 118, 200, -1, 120, 20}
 
 // rowLayout lays a row out in fixed columns; the subject takes what is left.
 type rowLayout struct{}

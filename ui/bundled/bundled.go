@@ -1,0 +1,176 @@
+// Package bundled runs the bundled offline TESTA network for the GUI: it
+// prepares the network folder (configuration, test CA, one handout per
+// tester), starts the network in this process — or, when another SecureMail
+// or `securemail testnet` already serves that folder, watches it — and shows
+// it to the views through ui.Network.
+package bundled
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"securemail/testnet"
+	"securemail/testnet/evlog"
+	"securemail/testnet/queue"
+	"securemail/ui"
+)
+
+// Net is a prepared bundled network, served here or elsewhere.
+type Net struct {
+	dir string
+	cfg testnet.Config
+	n   *testnet.Network // nil when another process serves it
+}
+
+// DefaultDir is the network folder shared by every profile of this user,
+// so that two testers on one machine exchange mail (the CLI's default too).
+func DefaultDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("bundled: no configuration folder: %w", err)
+	}
+	return filepath.Join(base, "securemail", "testnet"), nil
+}
+
+// Open prepares dir and starts the network, unless it already answers.
+func Open(ctx context.Context, dir string) (*Net, error) {
+	cfg, ca, err := testnet.Prepare(dir, "")
+	if err != nil {
+		return nil, fmt.Errorf("bundled: %w", err)
+	}
+	b := &Net{dir: dir, cfg: cfg}
+	if b.answers(ctx) {
+		return b, nil
+	}
+	n, err := testnet.Start(testnet.Options{Dir: dir, Config: cfg, CA: ca})
+	if err != nil {
+		return nil, fmt.Errorf("bundled: the offline network could not start: %w", err)
+	}
+	b.n = n
+	return b, nil
+}
+
+// answers reports whether the first national server already accepts connections.
+func (b *Net) answers(ctx context.Context) bool {
+	if len(b.cfg.Countries) == 0 || b.cfg.Countries[0].POP3Port == 0 {
+		return false
+	}
+	addr := net.JoinHostPort(b.cfg.Host, strconv.Itoa(b.cfg.Countries[0].POP3Port))
+	ctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+// Close stops the network if this process serves it.
+func (b *Net) Close() error {
+	if b.n == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return b.n.Shutdown(ctx)
+}
+
+// Dir implements ui.Network.
+func (b *Net) Dir() string { return b.dir }
+
+// Running implements ui.Network.
+func (b *Net) Running() bool { return b.n != nil }
+
+// Handouts implements ui.Network: every tester's handout folder.
+func (b *Net) Handouts() ([]ui.Handout, error) {
+	var out []ui.Handout
+	for _, co := range b.cfg.Countries {
+		for _, t := range co.Testers {
+			a := co.Address(t)
+			out = append(out, ui.Handout{Address: a, Dir: testnet.HandoutDir(b.dir, a)})
+		}
+	}
+	return out, nil
+}
+
+// Nodes implements ui.Network: national servers, then relays.
+func (b *Net) Nodes() []string {
+	var out []string
+	for _, co := range b.cfg.Countries {
+		out = append(out, co.NodeName())
+	}
+	for _, r := range b.cfg.Relays {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// Queues implements ui.Network from the nodes' queue folders.
+func (b *Net) Queues() ([]ui.QueueRow, error) {
+	nodes, err := os.ReadDir(filepath.Join(b.dir, "nodes"))
+	if err != nil {
+		return nil, nil // nothing has run yet
+	}
+	var rows []ui.QueueRow
+	for _, nd := range nodes {
+		ms, err := queue.ReadDir(filepath.Join(b.dir, "nodes", nd.Name(), "queue"))
+		if err != nil {
+			continue
+		}
+		for _, m := range ms {
+			var to []string
+			for _, r := range m.Rcpts {
+				s := r.To + " (" + string(r.Status)
+				if r.LastError != "" {
+					s += ": " + r.LastError
+				}
+				to = append(to, s+")")
+			}
+			rows = append(rows, ui.QueueRow{Node: nd.Name(), ID: m.ID, From: m.From, To: strings.Join(to, ", "), Attempts: m.Attempts, NextAttempt: m.NextAttempt})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].NextAttempt.Before(rows[j].NextAttempt) })
+	return rows, nil
+}
+
+// Events implements ui.Network: the last max lines of the evidence log.
+func (b *Net) Events(max int) ([]string, error) {
+	f, err := os.Open(filepath.Join(b.dir, testnet.EventsFile))
+	if err != nil {
+		return nil, nil
+	}
+	defer f.Close()
+	var lines []string
+	err = evlog.Read(f, func(e evlog.Event) error {
+		lines = append(lines, evlog.Format(e))
+		if len(lines) > 2*max {
+			lines = append(lines[:0], lines[len(lines)-max:]...)
+		}
+		return nil
+	})
+	if len(lines) > max {
+		lines = lines[len(lines)-max:]
+	}
+	if err != nil {
+		return lines, fmt.Errorf("bundled: %w", err)
+	}
+	return lines, nil
+}
+
+// Outage implements ui.Network through the network's control folder, which
+// works whichever process serves it.
+func (b *Net) Outage(node string, d time.Duration) error {
+	if b.n != nil {
+		return b.n.Outage(node, d)
+	}
+	return testnet.RequestOutage(b.dir, node, d)
+}
