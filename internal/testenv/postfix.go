@@ -64,7 +64,8 @@ type PostfixOptions struct {
 	// mail is refused, as without this option.
 	RelayHost string
 	// Settings are main.cf parameters applied after the helper's own (they
-	// replace a parameter the helper sets), e.g. SeedQueueSettings().
+	// replace a parameter the helper sets), e.g. SeedQueueSettings(), or
+	// smtp_tls_connection_reuse = yes (the tlsproxy service is configured).
 	Settings map[string]string
 }
 
@@ -510,6 +511,7 @@ virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+tlsproxy  unix  -       -       n       -       0       tlsproxy
 `
 }
 

@@ -29,6 +29,60 @@ type Store struct {
 	mu   sync.Mutex
 	seen map[string]bool // "user/uid" of keyed deliveries
 	log  *os.File        // seen.log, appended to
+	dirs map[string]*dirSyncer
+}
+
+// dirSyncer shares directory fsyncs between concurrent deliveries to one
+// folder (group commit): a delivery whose rename is done waits for an
+// fsync of the folder that started after its rename; one fsync covers
+// every rename made before it started.
+type dirSyncer struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	renamed uint64 // renames so far
+	synced  uint64 // renames made durable
+	syncing bool
+}
+
+// renamedAndSync records a rename just made in dir and returns once it is
+// durable.
+func (d *dirSyncer) renamedAndSync(dir string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.renamed++
+	mine := d.renamed
+	for d.synced < mine {
+		if d.syncing {
+			d.cond.Wait()
+			continue
+		}
+		d.syncing = true
+		target := d.renamed
+		d.mu.Unlock()
+		err := syncDir(dir)
+		d.mu.Lock()
+		d.syncing = false
+		d.cond.Broadcast()
+		if err != nil {
+			return err
+		}
+		if target > d.synced {
+			d.synced = target
+		}
+	}
+	return nil
+}
+
+func (s *Store) syncer(dir string) *dirSyncer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.dirs[dir]
+	if d == nil {
+		d = &dirSyncer{}
+		d.cond = sync.NewCond(&d.mu)
+		s.dirs[dir] = d
+	}
+	return d
 }
 
 // Open returns the store in dir, creating dir if needed.
@@ -36,7 +90,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
-	s := &Store{dir: dir, seen: map[string]bool{}}
+	s := &Store{dir: dir, seen: map[string]bool{}, dirs: map[string]*dirSyncer{}}
 	p := filepath.Join(dir, "seen.log")
 	if b, err := os.ReadFile(p); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -136,7 +190,7 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 		err = os.Rename(tmp, filepath.Join(ud, "new", uid))
 	}
 	if err == nil {
-		err = syncDir(filepath.Join(ud, "new"))
+		err = s.syncer(filepath.Join(ud, "new")).renamedAndSync(filepath.Join(ud, "new"))
 	}
 	if err != nil {
 		os.Remove(tmp)

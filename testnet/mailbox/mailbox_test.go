@@ -1,7 +1,9 @@
 package mailbox
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -50,5 +52,39 @@ func TestCopyCRLFAcrossBufferEdge(t *testing.T) {
 	b, _ := s.Bytes("u", ms[0].UID)
 	if want := strings.Repeat("a", 64*1024-1) + "\r\nend\r\n"; string(b) != want {
 		t.Fatalf("a CR LF split by the read buffer was changed (len %d, want %d)", len(b), len(want))
+	}
+}
+
+// TestConcurrentDeliveriesShareDirectorySyncs: deliveries running at once
+// (their folder fsyncs shared) are all in the mailbox, each once, intact.
+func TestConcurrentDeliveriesShareDirectorySyncs(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const n = 32
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Deliver("marie", fmt.Sprint("env-", i), strings.NewReader(fmt.Sprintf("Subject: %d\r\n\r\nbody\r\n", i))); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	ms, err := s.List("marie")
+	if err != nil || len(ms) != n {
+		t.Fatalf("List = %d messages, %v; want %d", len(ms), err, n)
+	}
+	seen := map[string]bool{}
+	for _, m := range ms {
+		b, _ := s.Bytes("marie", m.UID)
+		seen[string(b)] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct messages, want %d", len(seen), n)
 	}
 }
