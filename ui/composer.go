@@ -321,6 +321,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 			case err != nil:
 				c.showMessage(errorSentence(err))
 			default:
+				c.showMessage("Sent.")
 				if c.OnSent != nil {
 					c.OnSent(res)
 				}

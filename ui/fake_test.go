@@ -235,7 +235,13 @@ func (s *serial) do(f func()) {
 // eventually polls cond under the UI lock until it holds or 5 s pass.
 func eventually(t *testing.T, s *serial, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	eventuallyFor(t, s, 5*time.Second, what, cond)
+}
+
+// eventuallyFor polls cond under the UI lock until it holds or d passes.
+func eventuallyFor(t *testing.T, s *serial, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for {
 		ok := false
 		s.do(func() { ok = cond() })
@@ -252,3 +258,5 @@ func eventually(t *testing.T, s *serial, what string, cond func() bool) {
 type fyneContainer = fyne.Container
 
 type x509Certificate = x509.Certificate
+
+type composeDraft = compose.Draft

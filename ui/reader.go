@@ -165,7 +165,7 @@ func readableText(v *app.MessageView) (text, note string) {
 		return "", ""
 	}
 	if v.Report.Text != "" {
-		return v.Report.Text, ""
+		return strings.TrimRight(strings.ReplaceAll(v.Report.Text, "\r\n", "\n"), "\n\r\t "), ""
 	}
 	for _, a := range v.Report.Attachments {
 		if strings.HasPrefix(a.ContentType, "text/html") {
