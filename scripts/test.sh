@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # What `make test` runs: lint, every test (the tests start Dovecot, Postfix,
-# OpenSSL, gpgsm and friends themselves), then a short fuzz pass.
+# gnome-keyring, Xvfb, OpenSSL, gpgsm and friends themselves), then a short
+# fuzz pass. Ends with a line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH)/bin:$PATH"
 start=$(date +%s)
 bash scripts/lint.sh
-echo "test: go test ./..."
-go test -count=1 -timeout 20m ./... 2>&1 | tee /tmp/securemail-test.log
-rc=${PIPESTATUS[0]}
-[ "$rc" = 0 ] || exit "$rc"
 bash scripts/fuzz.sh 5s
+echo "test: go test ./... (peers start and stop inside the tests)"
+go build -o bin/testsummary ./internal/testsummary
+set +e
+go test -json -count=1 -timeout 20m ./... | bin/testsummary > /tmp/securemail-test.log
+status=("${PIPESTATUS[@]}")
+set -e
+cat /tmp/securemail-test.log | head -n -1
 echo "test: all done in $(( $(date +%s) - start )) s"
+# The closing line, last: "N passed, N failed, N skipped".
+tail -n 1 /tmp/securemail-test.log
+[ "${status[0]}" = 0 ] && [ "${status[1]}" = 0 ]
