@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # real peers the tests start themselves
   dovecot-core dovecot-pop3d postfix gnome-keyring libsecret-tools dbus dbus-x11
-  openssl gpgsm gnupg fetchmail
+  openssl gpgsm gnupg fetchmail python3 time
   # the real window and its screenshots
   xvfb xdotool x11-utils imagemagick
   # Fyne's cgo headers
