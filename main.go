@@ -10,7 +10,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"securemail/app"
@@ -102,8 +104,28 @@ func runGUI(profileDir string) error {
 			network = n
 		}
 	}
+	var trace ui.Trace
+	if os.Getenv("SECUREMAIL_TRACE") == "1" {
+		start := time.Now()
+		trace = func(event string) {
+			fmt.Fprintf(os.Stderr, "trace: %.1f ms %s\n", float64(time.Since(start).Microseconds())/1000, event)
+		}
+	}
 	a := fyneapp.NewWithID("eu.tachonet.securemail")
-	ui.Start(a, ui.AppCore(core), network)
+	ui.Start(a, ui.AppCore(core), network, trace)
+	// SIGINT / SIGTERM close the windows as the user would, so the window
+	// sizes are remembered and the mail store is closed cleanly.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fyne.Do(func() {
+			for _, w := range a.Driver().AllWindows() {
+				w.Close()
+			}
+			a.Quit()
+		})
+	}()
 	a.Run()
 	return nil
 }

@@ -47,7 +47,15 @@ type MainWindow struct {
 	cancelWork  context.CancelFunc
 	lastChecked time.Time
 	// do runs a function on the UI goroutine (fyne.Do; tests serialise).
-	do func(func())
+	do    func(func())
+	trace *traceState
+}
+
+// SetTrace reports the window's timing events to t (call before Show).
+func (m *MainWindow) SetTrace(t Trace) {
+	m.trace = &traceState{out: t}
+	m.list.onUpdate = m.trace.row
+	m.list.onLoaded = func() { m.trace.loaded(m.list.length()) }
 }
 
 // NewMainWindow builds the main window on a (test or real) fyne.App.
@@ -58,6 +66,7 @@ func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 	m.Win.SetIcon(appIcon())
 	m.Reader = newReader(m.Win)
 	m.Reader.OnDetails = func(v *app.MessageView) { ShowProperties(m.Win, core, v) }
+	m.Reader.OnShowMessage = func(id string) { m.open(mailstore.Row{ID: id, Seen: true}) }
 	m.list = newMessageList(ctx, core, m.open)
 	m.list.do = func(f func()) { m.do(f) }
 	m.build()
@@ -155,6 +164,10 @@ func (m *MainWindow) shortcuts() {
 // fetched every CheckEvery.
 func (m *MainWindow) Show() {
 	m.Win.Show()
+	if m.trace != nil {
+		m.trace.shown = time.Now()
+		m.trace.event("window shown")
+	}
 	m.Refresh()
 	if s, err := m.core.Settings(); err == nil && s.CheckEvery > 0 {
 		go m.checkLoop(time.Duration(s.CheckEvery))
@@ -417,6 +430,7 @@ func (m *MainWindow) close() {
 	}
 	prefs.SetFloat("split.folders", m.split.Offset)
 	prefs.SetFloat("split.reader", m.readerSplit.Offset)
+	m.trace.summary()
 	m.stop()
 }
 

@@ -187,3 +187,27 @@ func TestFiftyThousandRows(t *testing.T) {
 	t.Logf("50,000 rows: first rows after %v; scroll frames: median %v, slowest %v; %d row callbacks: median %v, p99 %v, slowest %v (%v in the first frame)",
 		ready, frames[len(frames)/2], frames[len(frames)-1], len(all), all[len(all)/2], p99, worst, first)
 }
+
+func TestDeliveryReportLinksToItsMessage(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := readerCore()
+	dsn := msg("d1", "Mail Delivery System <postmaster@tcn.b.eu-admin.net>", "Undelivered Mail Returned to Sender")
+	dsn.DSN = "m1"
+	dsn.Raw = []byte("Content-Type: multipart/report\r\n\r\nAction: failed\r\nStatus: 5.1.1\r\n")
+	f.rows[mailstore.Inbox] = append([]mailstore.Row{dsn.Row}, f.rows[mailstore.Inbox]...)
+	f.views["d1"] = &app.MessageView{Message: dsn, Report: &smime.Report{Text: "Your message could not be delivered."}}
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	eventually(t, s, "listed", func() bool { return len(m.list.pages) == 1 })
+	if w := rowWord(dsn.Row); w != "Report" {
+		t.Errorf("row word %q", w)
+	}
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "the report's banner", func() bool {
+		return len(m.Reader.BannerTexts) == 1 && m.Reader.BannerTexts[0] == "Not delivered: a message you sent could not be delivered; the report below says why."
+	})
+	s.do(func() { m.Reader.OnShowMessage("m1") })
+	eventually(t, s, "the message it is about", func() bool { return m.current != nil && m.current.Message.ID == "m1" })
+}

@@ -37,6 +37,8 @@ type Reader struct {
 	BannerTexts []string
 	// OnDetails opens the message's security properties.
 	OnDetails func(*app.MessageView)
+	// OnShowMessage opens another message (the one a delivery report is about).
+	OnShowMessage func(id string)
 	// save writes an attachment; the default asks where with a file dialog.
 	save func(a smime.Attachment)
 }
@@ -85,6 +87,16 @@ func (r *Reader) Show(v *app.MessageView) {
 		r.BannerTexts = append(r.BannerTexts, l.Text)
 		r.banner.Add(bannerLine(l))
 	}
+	if msg := v.Message; msg != nil && msg.DSN != "" {
+		text := DeliveryText(msg.Raw)
+		r.BannerTexts = append(r.BannerTexts, text)
+		about := msg.DSN
+		r.banner.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Show that message", func() {
+			if r.OnShowMessage != nil {
+				r.OnShowMessage(about)
+			}
+		}), bannerLine(BannerLine{Mark: MarkWarning, Text: text})))
+	}
 	r.banner.Refresh()
 	if v.Report != nil && (v.Report.Signed || v.Report.Encrypted) {
 		r.details.Show()
@@ -119,6 +131,25 @@ func (r *Reader) Show(v *app.MessageView) {
 		}
 	}
 	r.files.Refresh()
+}
+
+// DeliveryText says what a delivery status report (RFC 3464) reports.
+func DeliveryText(raw []byte) string {
+	s := strings.ToLower(string(raw))
+	until := ""
+	if i := strings.Index(s, "will-retry-until:"); i >= 0 {
+		line := strings.TrimSpace(strings.SplitN(string(raw[i+len("will-retry-until:"):]), "\n", 2)[0])
+		until = " until " + line
+	}
+	switch {
+	case strings.Contains(s, "action: failed"):
+		return "Not delivered: a message you sent could not be delivered; the report below says why."
+	case strings.Contains(s, "action: delayed"):
+		return "Delayed: the network is still trying to deliver a message you sent" + until + "."
+	case strings.Contains(s, "action: delivered"), strings.Contains(s, "action: relayed"):
+		return "Delivered: a message you sent has reached its recipient's server."
+	}
+	return "Delivery report about a message you sent."
 }
 
 // Clear empties the pane.
