@@ -127,6 +127,18 @@ func folderID(ctx context.Context, q querier, name string) (string, error) {
 	return id, nil
 }
 
+// folderRef returns the id and the name, as the store spells it, of the folder named name (ignoring case).
+func folderRef(ctx context.Context, q querier, name string) (id, canonical string, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, name FROM folders WHERE name = ?`, name).Scan(&id, &canonical)
+	if err == sql.ErrNoRows {
+		return "", "", fmt.Errorf("%w: %q", ErrNoFolder, name)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("mailstore: look up folder %q: %w", name, err)
+	}
+	return id, canonical, nil
+}
+
 // Folders lists the standard folders, then the user folders in creation order, with their counts.
 func (s *Store) Folders(ctx context.Context) ([]Folder, error) {
 	rows, err := s.db.QueryContext(ctx, `

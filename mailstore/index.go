@@ -55,9 +55,15 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 	if err != nil {
 		return err
 	}
-	body := e.Body
+	body, text := e.Body, sc.Text
 	if encrypted {
-		body = "" // confidential at rest: only the headers of an encrypted message are indexed
+		body, text = "", "" // confidential at rest: only the headers of an encrypted message are indexed
+	}
+	if text != "" {
+		body += "\n" + text
+		if _, err := q.ExecContext(ctx, `UPDATE messages SET text = ? WHERE n = ?`, text, n); err != nil {
+			return err
+		}
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO fts(rowid, subject, sender, recipients, body) VALUES(?,?,?,?,?)`,
 		n, e.Subject, e.From, e.To+" "+e.Cc, body); err != nil {
@@ -97,9 +103,10 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 	var account, uidl sql.NullString
 	var explicitDSN string
 	err := q.QueryRowContext(ctx, `SELECT folder, received, seen, answered, flagged, signed, signature, encrypted,
-		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen
+		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text
 		FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
-		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen)
+		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen,
+		&sc.Text)
 	if err == sql.ErrNoRows {
 		return sc, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -120,6 +127,16 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 // fileSet is what the message folders hold.
 type fileSet struct {
 	eml, json bool
+}
+
+// anyMessage reports whether files holds at least one message (an .eml file).
+func anyMessage(files map[string]*fileSet) bool {
+	for _, f := range files {
+		if f.eml {
+			return true
+		}
+	}
+	return false
 }
 
 // scanFiles lists the message files, removing temporary files left by an interrupted write.
@@ -328,6 +345,11 @@ func (s *Store) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.rebuildFrom(ctx, files)
+}
+
+// rebuildFrom rebuilds the index from files, as scanFiles found them.
+func (s *Store) rebuildFrom(ctx context.Context, files map[string]*fileSet) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return storageErr(s.dir, "rebuild the index", err)

@@ -68,6 +68,9 @@ type sidecar struct {
 	DSN      string    `json:"dsn,omitempty"`  // id of the message this delivery report is about
 	Note     string    `json:"note,omitempty"` // a note that the bytes cannot reproduce (e.g. recovered)
 	Gen      int64     `json:"gen"`
+	// Text is readable text the caller supplied with SetText because the bytes do not show it (a signed-opaque
+	// message); never set for an encrypted message.
+	Text string `json:"text,omitempty"`
 }
 
 func encodeSidecar(sc sidecar) []byte {

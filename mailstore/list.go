@@ -31,17 +31,18 @@ func (o Sort) orderBy() string {
 	return "m.date DESC, m.id DESC"
 }
 
-// List returns one page of a folder for a virtualised list: limit rows from offset in the given order.
+// List returns one page of a folder for a virtualised list: limit rows from offset in the given order. A whole
+// folder can be listed in one call (limit = [Store.Count]); by date that is a scan of one index.
 func (s *Store) List(ctx context.Context, folder string, order Sort, offset, limit int) ([]Row, error) {
-	fid, err := folderID(ctx, s.db, folder)
+	fid, name, err := folderRef(ctx, s.db, folder)
 	if err != nil {
 		return nil, err
 	}
 	if offset < 0 || limit < 0 {
 		return nil, fmt.Errorf("mailstore: negative offset or limit")
 	}
-	return s.queryRows(ctx, `SELECT `+rowColumns+` FROM messages m JOIN folders f ON f.id = m.folder
-		WHERE m.folder = ? ORDER BY `+order.orderBy()+` LIMIT ? OFFSET ?`, fid, limit, offset)
+	return s.listRecords(ctx, name, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
+		order.orderBy()+` LIMIT ? OFFSET ?`, fid, limit, offset)
 }
 
 // Count returns the number of messages in a folder.

@@ -182,7 +182,7 @@ func (s *Store) change(ctx context.Context, ids []string, what string, update fu
 				s.dirty = true // the next Open re-reads the .json files
 			}
 		}
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrConfidential) {
 			return err
 		}
 		return storageErr(s.dir, what, err)
@@ -277,7 +277,8 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET signed = ?, signature = ?, encrypted = encrypted OR ?,
-			signer = ?, sec_known = 1 WHERE id = ?`, sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, id); err != nil {
+			signer = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
+			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, sec.Encrypted, id); err != nil {
 			return err
 		}
 		if sec.Encrypted && !wasEncrypted {

@@ -95,16 +95,16 @@ func (s *Store) searchEncrypted(ctx context.Context, words []string, fid string,
 	for _, r := range res.Rows {
 		found[r.ID] = true
 	}
-	where, args := "m.encrypted = 1", []any{}
+	countQ, candQ := encryptedQueries(fid != "")
+	args := []any{}
 	if fid != "" {
-		where, args = where+" AND m.folder = ?", append(args, fid)
+		args = append(args, fid)
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages m WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, countQ, args...).Scan(&total); err != nil {
 		return fmt.Errorf("mailstore: search: %w", err)
 	}
-	cands, err := s.queryRows(ctx, `SELECT `+rowColumns+` FROM messages m JOIN folders f ON f.id = m.folder
-		WHERE `+where+` ORDER BY m.date DESC, m.id DESC LIMIT ?`, append(args, opts.MaxDecrypt)...)
+	cands, err := s.queryRows(ctx, candQ, append(args, opts.MaxDecrypt)...)
 	if err != nil {
 		return err
 	}
@@ -137,6 +137,18 @@ func (s *Store) searchEncrypted(ctx context.Context, words []string, fid string,
 		res.Rows = res.Rows[:opts.Limit]
 	}
 	return nil
+}
+
+// encryptedQueries returns the queries that count the encrypted messages (of one folder, or of all) and pick
+// the newest of them; both are answered from the partial indexes of schema 3, which hold only encrypted rows.
+func encryptedQueries(inFolder bool) (count, candidates string) {
+	where := "m.encrypted = 1"
+	if inFolder {
+		where += " AND m.folder = ?"
+	}
+	return `SELECT count(*) FROM messages m WHERE ` + where,
+		`SELECT ` + rowColumns + ` FROM messages m JOIN folders f ON f.id = m.folder WHERE ` + where +
+			` ORDER BY m.date DESC, m.id DESC LIMIT ?`
 }
 
 // sortByDate orders rows newest first, ties by id.

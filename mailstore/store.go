@@ -72,9 +72,13 @@ type Report struct {
 	Repaired  int      // rows brought up to date from their .json file after a crash
 }
 
+// reasonNoIndex is the Report.Reason of a rebuild because index.db did not exist.
+const reasonNoIndex = "the index file is missing"
+
 // Open opens (creating if needed) the mail store in dir. A missing, damaged or unreadable index is rebuilt
 // from the message files, and the index is reconciled with the files; what was repaired is logged and
-// returned by [Store.OpenReport].
+// returned by [Store.OpenReport]. Creating the index of a new store (no message files yet) is not a repair: it
+// is logged at debug level only and not reported.
 func Open(ctx context.Context, dir string, opts *Options) (*Store, error) {
 	o := opts.withDefaults()
 	abs, err := filepath.Abs(dir)
@@ -104,8 +108,19 @@ func Open(ctx context.Context, dir string, opts *Options) (*Store, error) {
 		return nil, err
 	}
 	if s.open.Rebuilt {
+		files, err := s.scanFiles()
+		if err != nil {
+			s.db.Close()
+			return nil, err
+		}
+		if s.open.Reason == reasonNoIndex && !anyMessage(files) {
+			// A new store (or one holding no message at all): creating its index repairs nothing.
+			s.open.Rebuilt, s.open.Reason = false, ""
+			s.log.Debug("mailstore: created a new mail index", "folder", abs)
+			return s, nil
+		}
 		s.log.Warn("mailstore: rebuilding the mail index from the message files", "folder", abs, "reason", s.open.Reason)
-		if err := s.rebuild(ctx); err != nil {
+		if err := s.rebuildFrom(ctx, files); err != nil {
 			s.db.Close()
 			return nil, err
 		}
@@ -137,7 +152,7 @@ func (s *Store) makeSubdirs() error {
 func (s *Store) openIndex(ctx context.Context) error {
 	path := filepath.Join(s.dir, indexFile)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		s.open.Rebuilt, s.open.Reason = true, "the index file is missing"
+		s.open.Rebuilt, s.open.Reason = true, reasonNoIndex
 	}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {

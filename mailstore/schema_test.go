@@ -1,0 +1,116 @@
+package mailstore
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// queryPlan returns SQLite's plan for query, one detail per line.
+func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
+}
+
+// The speed of a whole-folder listing and of a search that decrypts rests on SQLite choosing the indexes of
+// schema 3; a change to listRecord or to these queries that loses them must fail here, not in a benchmark.
+func TestQueriesUseTheirIndexes(t *testing.T) {
+	s, err := Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, order := range []Sort{ByDateDesc, ByDateAsc} {
+		plan := queryPlan(t, s, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
+			order.orderBy()+` LIMIT ? OFFSET ?`, "inbox", 10, 0)
+		if !strings.Contains(plan, "COVERING INDEX messages_listing") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("a listing by date (%d) must be a scan of the covering index messages_listing; plan:\n%s", order, plan)
+		}
+	}
+	for _, inFolder := range []bool{false, true} {
+		count, cands := encryptedQueries(inFolder)
+		args := []any{}
+		if inFolder {
+			args = append(args, "inbox")
+		}
+		want := "messages_encrypted"
+		if inFolder {
+			want = "messages_folder_encrypted"
+		}
+		if plan := queryPlan(t, s, count, args...); !strings.Contains(plan, "INDEX "+want) {
+			t.Errorf("counting encrypted messages (folder %v) must use %s; plan:\n%s", inFolder, want, plan)
+		}
+		plan := queryPlan(t, s, cands, append(args, 10)...)
+		if !strings.Contains(plan, "INDEX "+want) || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("picking encrypted messages (folder %v) must use %s in order; plan:\n%s", inFolder, want, plan)
+		}
+	}
+}
+
+// An index written by the previous SecureMail (schema 2) is migrated in place on open: the messages stay
+// listed and searchable, and what schema 3 adds is there.
+func TestMigrationFromSchema2(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("From: Marie Curie <Marie.Curie@tcn.f.eu-admin.net>\r\nSubject: Archaeopteryx\r\n" +
+		"Date: Mon, 2 Jun 2025 10:00:00 +0200\r\n\r\nold index\r\n")
+	id, err := s.Add(ctx, Inbox, raw, AddOptions{Flags: Flagged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Turn the index back into schema 2.
+	for _, q := range []string{`DROP INDEX messages_listing`, `DROP INDEX messages_encrypted`,
+		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`,
+		`UPDATE meta SET value = '2' WHERE key = 'schema'`} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := schemaOf(ctx, s.db); err != nil || v != schemaVersion {
+		t.Errorf("schema %d after open (%v), want %d", v, err, schemaVersion)
+	}
+	if s.OpenReport().Rebuilt {
+		t.Errorf("a migration is not a rebuild: %+v", s.OpenReport())
+	}
+	rows, err := s.List(ctx, Inbox, ByDateDesc, 0, 10)
+	if err != nil || len(rows) != 1 || rows[0] != want.Row {
+		t.Errorf("after the migration List gives %+v (%v), want %+v", rows, err, want.Row)
+	}
+	if r, err := s.Search(ctx, "archaeopteryx", SearchOptions{}); err != nil || len(r.Rows) != 1 {
+		t.Errorf("after the migration search gives %+v (%v)", r.Rows, err)
+	}
+	if plan := queryPlan(t, s, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
+		ByDateDesc.orderBy(), "inbox"); !strings.Contains(plan, "COVERING INDEX messages_listing") {
+		t.Errorf("the migrated index must cover the listing; plan:\n%s", plan)
+	}
+}
