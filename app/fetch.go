@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"securemail/app/profile"
@@ -184,8 +185,15 @@ func (a *App) process(ctx context.Context, id string, raw []byte, set profile.Se
 	if rep == nil {
 		return nil
 	}
-	if err := a.Store.SetSecurity(ctx, id, securityOf(rep)); err != nil {
+	sec := securityOf(rep)
+	if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
 		return fmt.Errorf("app: %w", err)
+	}
+	if !sec.Encrypted && rep.Text != "" && slices.Contains(rep.Layers, smime.LayerSignedOpaque) {
+		// Its text is inside the CMS, out of the index's reach: hand it over so search finds it.
+		if err := a.Store.SetText(ctx, id, rep.Text); err != nil {
+			return fmt.Errorf("app: %w", err)
+		}
 	}
 	if rep.Signature != smime.StatusValid || rep.SignerCertificate == nil || !set.HarvestDigitalIDs {
 		return nil
