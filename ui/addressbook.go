@@ -107,6 +107,9 @@ func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject)
 func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 	p := NewContactProperties(w.core, cv, time.Now())
 	p.OnChange = w.Reload
+	p.Import.OnTapped = func() {
+		w.importWithDialog()
+	}
 	p.Confirm = func(q string, yes func()) {
 		dialog.ShowConfirm("Remove Digital ID", q, func(ok bool) {
 			if ok {
@@ -264,7 +267,7 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 	p.View = widget.NewButton("View", p.view)
 	p.Remove = widget.NewButton("Remove", p.remove)
 	p.SetDefault = widget.NewButton("Set as default", p.setDefault)
-	p.Import = widget.NewButton("Import…", nil)
+	p.Import = widget.NewButton("Import…", nil) // the window sets it: the file dialog needs a parent
 	for _, b := range []*widget.Button{p.View, p.Remove, p.SetDefault} {
 		b.Disable()
 	}
