@@ -17,11 +17,15 @@ import (
 // expression after (folder, date, id), so a listing by date is a scan of that one index: no table lookup, one
 // value per row, one allocation per row (the Row's strings are slices of it).
 //
+// Byte lengths are length(CAST(x AS BLOB)) rather than octet_length(x), which needs SQLite 3.43: the sqlite3
+// tools of older systems can then still write to the index when someone repairs it by hand.
+//
 // The expression is written with unqualified column names and must stay textually the same in the index and
 // in the query (SQLite matches indexed expressions by structure). Changing it needs a migration that recreates
 // messages_listing; until then a query with the new expression is still correct, only not covered.
-const listRecord = `octet_length(id) || ',' || octet_length(from_text) || ',' || octet_length(to_text) || ',' ||
-	octet_length(subject) || ',' || octet_length(signature) || ',' || octet_length(dsn_about) || ',' ||
+const listRecord = `length(CAST(id AS BLOB)) || ',' || length(CAST(from_text AS BLOB)) || ',' ||
+	length(CAST(to_text AS BLOB)) || ',' || length(CAST(subject AS BLOB)) || ',' ||
+	length(CAST(signature AS BLOB)) || ',' || length(CAST(dsn_about AS BLOB)) || ',' ||
 	date || ',' || size || ',' || (signed + 2 * encrypted + 4 * seen + 8 * answered + 16 * flagged) || ',' ||
 	attachments || ':' || id || from_text || to_text || subject || signature || dsn_about`
 
