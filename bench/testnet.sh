@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 n="${1:-2000}"; rounds="${2:-3}"; workers="${3:-4}"
 go test -count=1 -run '^TestThroughputAgainstPostfix$' -v ./testnet/ -args \
   -testnetbench -testnetbench.n "$n" -testnetbench.rounds "$rounds" -testnetbench.workers "$workers" \
-  | grep -E '^(postfix settings|testnet-bench|round|median|hops)|FAIL|SKIP'
+  | grep -E '^(postfix settings|testnet-bench|round|median|hops)|FAIL|SKIP|_test.go:'
