@@ -41,9 +41,23 @@ func (s *Store) List(ctx context.Context, folder string, order Sort, offset, lim
 	if offset < 0 || limit < 0 {
 		return nil, fmt.Errorf("mailstore: negative offset or limit")
 	}
-	return s.listRecords(ctx, name, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
-		order.orderBy()+` LIMIT ? OFFSET ?`, fid, limit, offset)
+	return s.listRecords(ctx, name, listQuery(order, offset, limit), fid, limit, offset)
 }
+
+// listQuery is the query of List; its arguments are the folder id, limit and offset.
+func listQuery(order Sort, offset, limit int) string {
+	from := "messages m"
+	if (order == ByDateDesc || order == ByDateAsc) && offset > limit {
+		// A page far down the folder: the rows skipped are walked faster in the narrow date index than in the
+		// wide covering one (messages_listing is ~4 times its size), and only the page's rows are looked up.
+		from = "messages m INDEXED BY messages_folder_date"
+	}
+	return `SELECT ` + listRecord + ` FROM ` + from + ` WHERE m.folder = ? ORDER BY ` + order.orderBy() +
+		` LIMIT ? OFFSET ?`
+}
+
+// countQuery counts a folder's messages in its narrowest index (left to itself, SQLite picks the widest).
+const countQuery = `SELECT count(*) FROM messages INDEXED BY messages_folder_date WHERE folder = ?`
 
 // Count returns the number of messages in a folder.
 func (s *Store) Count(ctx context.Context, folder string) (int, error) {
@@ -52,7 +66,7 @@ func (s *Store) Count(ctx context.Context, folder string) (int, error) {
 		return 0, err
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE folder = ?`, fid).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, countQuery, fid).Scan(&n); err != nil {
 		return 0, fmt.Errorf("mailstore: count messages: %w", err)
 	}
 	return n, nil

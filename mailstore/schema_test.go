@@ -35,11 +35,22 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 	}
 	defer s.Close()
 	for _, order := range []Sort{ByDateDesc, ByDateAsc} {
-		plan := queryPlan(t, s, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
-			order.orderBy()+` LIMIT ? OFFSET ?`, "inbox", 10, 0)
+		plan := queryPlan(t, s, listQuery(order, 0, 50000), "inbox", 50000, 0)
 		if !strings.Contains(plan, "COVERING INDEX messages_listing") || strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("a listing by date (%d) must be a scan of the covering index messages_listing; plan:\n%s", order, plan)
 		}
+		plan = queryPlan(t, s, listQuery(order, 25000, 100), "inbox", 100, 25000)
+		if !strings.Contains(plan, "INDEX messages_folder_date") || strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("a page far down (%d) must skip rows in messages_folder_date; plan:\n%s", order, plan)
+		}
+	}
+	for _, order := range []Sort{ByFrom, BySubject} {
+		if plan := queryPlan(t, s, listQuery(order, 25000, 100), "inbox", 100, 25000); strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("a listing in order %d must not sort the folder; plan:\n%s", order, plan)
+		}
+	}
+	if plan := queryPlan(t, s, countQuery, "inbox"); !strings.Contains(plan, "INDEX messages_folder_date") {
+		t.Errorf("Count must use the narrow messages_folder_date; plan:\n%s", plan)
 	}
 	for _, inFolder := range []bool{false, true} {
 		count, cands := encryptedQueries(inFolder)
