@@ -28,7 +28,15 @@
 // decrypted content anywhere. [Store.Search] can look into encrypted bodies only through a caller-supplied
 // Decrypt function; the decrypted text lives in memory for the duration of the match and is then dropped.
 // The index runs with secure_delete on, so text removed from it (for instance when [Store.SetSecurity] marks a
-// message as encrypted after the fact) is overwritten, not merely unlinked.
+// message as encrypted after the fact) is overwritten, not merely unlinked. [Store.SetText] lets the caller
+// supply the text of a message the store cannot read but which is not encrypted (a signed-opaque message, whose
+// text is inside the CMS); it refuses an encrypted message with ErrConfidential.
+//
+// # Listing
+//
+// A folder listing reads, per message, one value packed by SQL and stored in a covering index (see listRecord
+// in listing.go), so listing a whole 50,000-message folder by date is a scan of one index with one value and
+// one allocation per row; pages far down a folder and counts use the narrow date index instead.
 //
 // # Consistency
 //
