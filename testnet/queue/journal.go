@@ -66,6 +66,9 @@ type journal struct {
 	err     error // a failed fdatasync: the segment is abandoned
 	max     int64 // segment size past which a new one is started
 	syncs   int   // fdatasyncs run by append, for tests
+	// sync makes a segment's appended records durable (fdatasync);
+	// tests replace it to delay or fail it.
+	sync func(*os.File) error
 }
 
 func segName(seg int) string { return journalPrefix + strconv.Itoa(seg) + journalExt }
@@ -131,7 +134,7 @@ func readSegment(path string, seg int, fn func(m Meta, loc jloc)) error {
 // openJournal starts a new segment after the existing ones (which the
 // caller has read).
 func openJournal(dir string, live map[int]int, last int) (*journal, error) {
-	j := &journal{dir: dir, live: live, seg: last, max: segmentMax}
+	j := &journal{dir: dir, live: live, seg: last, max: segmentMax, sync: fdatasync}
 	j.cond = sync.NewCond(&j.mu)
 	if err := j.rotate(); err != nil {
 		return nil, err
@@ -209,7 +212,7 @@ func (j *journal) append(meta, body []byte) (jloc, error) {
 		j.syncing = true
 		target := j.written
 		j.mu.Unlock()
-		err := fdatasync(f)
+		err := j.sync(f)
 		j.mu.Lock()
 		j.syncing = false
 		j.syncs++

@@ -341,7 +341,11 @@ func (q *Queue) load() error {
 		return err
 	}
 	if !q.o.Held {
+		// The first timers fire while the others are being set: their
+		// attempts take q.mu too.
+		q.mu.Lock()
 		q.scheduleAll(now)
+		q.mu.Unlock()
 	}
 	return nil
 }
