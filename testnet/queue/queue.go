@@ -182,9 +182,12 @@ type Queue struct {
 	closed bool
 	msgs   map[string]*entry
 	seen   map[string]map[string]bool // EnvID -> recipient (lower case) -> accepted
-	stones map[string]time.Time       // tombstone id -> time, for expiry
-	done   *os.File                   // done.log, appended to
-	j      *journal                   // where new messages are written
+	// pending holds the (EnvID, recipient) pairs of Enqueues still
+	// writing, each with a channel closed when that write is settled.
+	pending map[string]chan struct{}
+	stones  map[string]time.Time // tombstone id -> time, for expiry
+	done    *os.File             // done.log, appended to
+	j       *journal             // where new messages are written
 }
 
 type entry struct {
@@ -210,10 +213,11 @@ func Open(o Options) (*Queue, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	q := &Queue{
 		o: o, ctx: ctx, cancel: cancel,
-		sem:    make(chan struct{}, o.MaxConcurrent),
-		msgs:   map[string]*entry{},
-		seen:   map[string]map[string]bool{},
-		stones: map[string]time.Time{},
+		sem:     make(chan struct{}, o.MaxConcurrent),
+		msgs:    map[string]*entry{},
+		seen:    map[string]map[string]bool{},
+		pending: map[string]chan struct{}{},
+		stones:  map[string]time.Time{},
 	}
 	if err := q.load(); err != nil {
 		cancel()
@@ -403,9 +407,31 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 	}
 	var rc Receipt
 	q.mu.Lock()
-	if q.closed {
+	// A retransmission of a message whose first copy is still being
+	// written waits for that write: it is a duplicate only once the first
+	// copy is durable, and must be queued itself if that write fails.
+	for {
+		if q.closed {
+			q.mu.Unlock()
+			return Receipt{}, ErrClosed
+		}
+		var wait chan struct{}
+		for _, to := range env.To {
+			if ch := q.pending[pairKey(m.EnvID, to)]; ch != nil {
+				wait = ch
+				break
+			}
+		}
+		if wait == nil {
+			break
+		}
 		q.mu.Unlock()
-		return Receipt{}, ErrClosed
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return Receipt{}, fmt.Errorf("queue: %w", ctx.Err())
+		}
+		q.mu.Lock()
 	}
 	seen := q.seen[m.EnvID]
 	dedup := map[string]bool{}
@@ -427,14 +453,26 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 		return rc, nil
 	}
 	// Reserve the pairs now so a concurrent retransmission is not queued
-	// twice; they are released if writing fails.
+	// twice (it waits for this write); they are released if writing
+	// fails.
 	q.markSeen(m.EnvID, rcptAddrs(m.Rcpts))
+	written := make(chan struct{})
+	for _, r := range m.Rcpts {
+		q.pending[pairKey(m.EnvID, r.To)] = written
+	}
 	q.mu.Unlock()
+	settle := func() { // with q.mu held
+		for _, r := range m.Rcpts {
+			delete(q.pending, pairKey(m.EnvID, r.To))
+		}
+		close(written)
+	}
 	release := func() {
 		q.mu.Lock()
 		for _, r := range m.Rcpts {
 			delete(q.seen[m.EnvID], strings.ToLower(r.To))
 		}
+		settle()
 		q.mu.Unlock()
 	}
 	if err := ctx.Err(); err != nil {
@@ -464,6 +502,7 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 	q.o.Observe(Event{Kind: "queued", Meta: m, To: rcptAddrs(m.Rcpts), Result: fmt.Sprintf("%d bytes", n)})
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	settle()
 	if q.closed {
 		return rc, nil // on disk; the next run delivers it
 	}
@@ -472,6 +511,9 @@ func (q *Queue) Enqueue(ctx context.Context, env Envelope, body io.Reader) (Rece
 	q.scheduleLocked(id, e, 0)
 	return rc, nil
 }
+
+// pairKey names an (EnvID, recipient) pair in Queue.pending.
+func pairKey(envID, rcpt string) string { return envID + "\x00" + strings.ToLower(rcpt) }
 
 func rcptAddrs(rs []Recipient) []string {
 	out := make([]string, len(rs))
