@@ -16,7 +16,7 @@ import (
 // write fails, the retransmission is queued itself.
 func TestRetransmissionWaitsForTheOriginal(t *testing.T) {
 	dir := t.TempDir()
-	q, err := Open(Options{Dir: dir, Target: &countTarget{}, Held: true})
+	q, err := Open(Options{Dir: dir, Target: holdTarget{}, RetryInterval: time.Hour, Held: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestRetransmissionWaitsForTheOriginal(t *testing.T) {
 	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
-	q2, err := Open(Options{Dir: dir, Target: &countTarget{}, Held: true})
+	q2, err := Open(Options{Dir: dir, Target: holdTarget{}, RetryInterval: time.Hour, Held: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,11 @@ import (
 // message. A record is acknowledged only after that fdatasync, and records
 // are appended in order, so a crash can leave only unacknowledged records
 // torn, at the end: reading stops at the first incomplete or damaged one.
+// Each Open starts a new segment, so records never follow a torn tail.
+// When an fdatasync fails, no record of that segment that was not durable
+// before it is acknowledged (the kernel may have dropped those pages, and
+// a second fsync of the file reports success), and the next append starts
+// a new segment; no segment is rotated under a running fdatasync.
 //
 // A message leaves the journal when it is finished (a tombstone in
 // done.log) or when its state first changes (it is then copied to its own
@@ -43,6 +48,12 @@ const (
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// failure is a failed fdatasync of a segment.
+type failure struct {
+	durable uint64 // appends made durable before it
+	err     error
+}
 
 // jloc is where a message's body lies in the journal.
 type jloc struct {
@@ -63,9 +74,15 @@ type journal struct {
 	written uint64      // appends so far
 	synced  uint64      // appends made durable
 	syncing bool
-	err     error // a failed fdatasync: the segment is abandoned
-	max     int64 // segment size past which a new one is started
-	syncs   int   // fdatasyncs run by append, for tests
+	err     error // a failed write or fdatasync: the segment is abandoned
+	// failed lists the segments an fdatasync of which failed, with the
+	// append count made durable before it: none of their later records
+	// may be acknowledged (after a failed fdatasync the kernel may have
+	// dropped their pages, and a later fdatasync of the same file reports
+	// success; and reading stops at the first damaged record).
+	failed map[int]failure
+	max    int64 // segment size past which a new one is started
+	syncs  int   // fdatasyncs run by append, for tests
 	// sync makes a segment's appended records durable (fdatasync);
 	// tests replace it to delay or fail it.
 	sync func(*os.File) error
@@ -134,7 +151,7 @@ func readSegment(path string, seg int, fn func(m Meta, loc jloc)) error {
 // openJournal starts a new segment after the existing ones (which the
 // caller has read).
 func openJournal(dir string, live map[int]int, last int) (*journal, error) {
-	j := &journal{dir: dir, live: live, seg: last, max: segmentMax, sync: fdatasync}
+	j := &journal{dir: dir, live: live, seg: last, max: segmentMax, sync: fdatasync, failed: map[int]failure{}}
 	j.cond = sync.NewCond(&j.mu)
 	if err := j.rotate(); err != nil {
 		return nil, err
@@ -143,15 +160,12 @@ func openJournal(dir string, live map[int]int, last int) (*journal, error) {
 }
 
 // rotate makes the segment being written durable, starts the next one and
-// removes the previous one if it holds no message. Called with mu held (or
-// before the journal is shared).
+// removes the previous one if it holds no message. Called with mu held and
+// no fdatasync running (or before the journal is shared).
 func (j *journal) rotate() error {
 	old, oldSeg := j.f, j.seg
 	if old != nil {
-		if err := old.Sync(); err != nil {
-			return fmt.Errorf("queue: journal: %w", err)
-		}
-		j.synced = j.written
+		j.syncAll()
 	}
 	f, err := os.OpenFile(filepath.Join(j.dir, segName(j.seg+1)), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -164,12 +178,26 @@ func (j *journal) rotate() error {
 	j.f, j.seg, j.size, j.err = f, j.seg+1, 0, nil
 	if old != nil {
 		old.Close()
-		if j.live[oldSeg] == 0 {
+		if j.live[oldSeg] <= 0 {
 			delete(j.live, oldSeg)
 			os.Remove(filepath.Join(j.dir, segName(oldSeg)))
 		}
 	}
 	return nil
+}
+
+// syncAll makes every record of the segment being written durable, or
+// marks the segment failed. Called with mu held and no fdatasync running.
+func (j *journal) syncAll() {
+	if _, bad := j.failed[j.seg]; bad {
+		return // what it holds beyond the failure is lost anyway
+	}
+	if err := j.f.Sync(); err != nil {
+		j.err = err
+		j.failed[j.seg] = failure{durable: j.synced, err: err}
+		return
+	}
+	j.synced = j.written
 }
 
 // append writes one record and returns once it is durable.
@@ -183,10 +211,20 @@ func (j *journal) append(meta, body []byte) (jloc, error) {
 
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.f == nil {
-		return jloc{}, ErrClosed
-	}
-	if j.size >= j.max || j.err != nil {
+	for {
+		if j.f == nil {
+			return jloc{}, ErrClosed
+		}
+		if j.size < j.max && j.err == nil {
+			break
+		}
+		// Never rotate under a running fdatasync: its outcome decides
+		// for the records of the segment (a second fsync of a file whose
+		// writeback failed reports success).
+		if j.syncing {
+			j.cond.Wait()
+			continue
+		}
 		if err := j.rotate(); err != nil {
 			return jloc{}, err
 		}
@@ -204,13 +242,27 @@ func (j *journal) append(meta, body []byte) (jloc, error) {
 	mine := j.written
 	// Group commit: one fdatasync covers every record appended before it
 	// started; whoever finds none running starts the next one.
-	for j.synced < mine && j.f == f && j.err == nil {
+	for {
+		if fl, bad := j.failed[seg]; bad && mine > fl.durable {
+			j.drop(seg)
+			return jloc{}, fmt.Errorf("queue: journal: %w", fl.err)
+		}
+		if j.synced >= mine {
+			// (A rotation or close meanwhile may have synced it.)
+			return loc, nil
+		}
+		if j.f != f {
+			// Rotated or closed, neither of which leaves a record
+			// neither durable nor failed; kept as a safeguard.
+			j.drop(seg)
+			return jloc{}, ErrClosed
+		}
 		if j.syncing {
 			j.cond.Wait()
 			continue
 		}
 		j.syncing = true
-		target := j.written
+		durable, target := j.synced, j.written
 		j.mu.Unlock()
 		err := j.sync(f)
 		j.mu.Lock()
@@ -218,24 +270,16 @@ func (j *journal) append(meta, body []byte) (jloc, error) {
 		j.syncs++
 		j.cond.Broadcast()
 		if err != nil {
+			// Every record of the segment not durable before this
+			// fdatasync fails, those of the waiting Enqueues included.
 			j.err = err
-			j.live[seg]--
-			return jloc{}, fmt.Errorf("queue: journal: %w", err)
+			j.failed[seg] = failure{durable: durable, err: err}
+			continue
 		}
 		if target > j.synced {
 			j.synced = target
 		}
 	}
-	if j.synced < mine {
-		// An fdatasync of this segment failed (what it wrote is unknown).
-		j.live[seg]--
-		if j.err != nil {
-			return jloc{}, fmt.Errorf("queue: journal: %w", j.err)
-		}
-		return jloc{}, ErrClosed
-	}
-	// (A rotation or close meanwhile synced the segment: synced = written.)
-	return loc, nil
 }
 
 // open returns a reader of a message's body.
@@ -258,6 +302,11 @@ type readCloser struct {
 func (j *journal) release(seg int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.drop(seg)
+}
+
+// drop is release with mu held.
+func (j *journal) drop(seg int) {
 	j.live[seg]--
 	if j.live[seg] <= 0 && (j.f == nil || seg != j.seg) {
 		delete(j.live, seg)
@@ -275,9 +324,12 @@ func (j *journal) close() error {
 	if j.f == nil {
 		return nil
 	}
-	err := j.f.Sync()
-	if err == nil {
-		j.synced = j.written
+	var err error
+	if _, bad := j.failed[j.seg]; !bad {
+		j.syncAll()
+		if fl, bad := j.failed[j.seg]; bad {
+			err = fl.err
+		}
 	}
 	if cerr := j.f.Close(); err == nil {
 		err = cerr
