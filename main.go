@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"securemail/app"
@@ -113,19 +112,8 @@ func runGUI(profileDir string) error {
 	}
 	a := fyneapp.NewWithID("eu.tachonet.securemail")
 	ui.Start(a, ui.AppCore(core), network, trace)
-	// SIGINT / SIGTERM close the windows as the user would, so the window
-	// sizes are remembered and the mail store is closed cleanly.
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sig
-		fyne.Do(func() {
-			for _, w := range a.Driver().AllWindows() {
-				w.Close()
-			}
-			a.Quit()
-		})
-	}()
+	// Fyne's driver quits on SIGINT / SIGTERM; the main window then saves
+	// its sizes (ui's OnStopped) and the deferred Close closes the store.
 	a.Run()
 	return nil
 }

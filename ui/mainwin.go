@@ -71,6 +71,7 @@ func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 	m.list.do = func(f func()) { m.do(f) }
 	m.build()
 	m.Win.SetOnClosed(m.close)
+	a.Lifecycle().SetOnStopped(m.close) // Quit (or SIGTERM) without closing the window
 	return m
 }
 
@@ -422,6 +423,9 @@ func (m *MainWindow) openNetwork() {
 
 // close remembers the window's sizes and stops background work.
 func (m *MainWindow) close() {
+	if m.ctx.Err() != nil {
+		return // already closed
+	}
 	prefs := m.App.Preferences()
 	size := m.Win.Canvas().Size()
 	if size.Width > 100 {

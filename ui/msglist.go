@@ -235,20 +235,18 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 	}
 	sm := signatureMark(r.Signature, r.Signed)
 	setIcon(seal, sm)
-	word.Text = rowWord(r)
+	colour := MarkEncrypted.Colour()
 	if sm != MarkNone {
-		word.Color = sm.Colour()
-	} else {
-		word.Color = MarkEncrypted.Colour()
+		colour = sm.Colour()
 	}
-	word.Refresh()
-	from := o[3].(*widget.Label)
-	from.TextStyle.Bold = !r.Seen && r.ID != ""
-	from.SetText(r.From)
-	subj := o[4].(*widget.Label)
-	subj.TextStyle.Bold = from.TextStyle.Bold
-	subj.SetText(r.Subject)
-	o[5].(*widget.Label).SetText(shortDate(r.Date, time.Now()))
+	if w := rowWord(r); w != word.Text || colour != word.Color {
+		word.Text, word.Color = w, colour
+		word.Refresh()
+	}
+	bold := !r.Seen && r.ID != ""
+	setLabel(o[3].(*widget.Label), r.From, bold)
+	setLabel(o[4].(*widget.Label), r.Subject, bold)
+	setLabel(o[5].(*widget.Label), shortDate(r.Date, time.Now()), false)
 	clip := o[6].(*widget.Icon)
 	if has := clip.Resource != nil; has != (r.Attachments > 0) {
 		if r.Attachments > 0 {
@@ -257,6 +255,16 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 			clip.SetResource(nil)
 		}
 	}
+}
+
+// setLabel changes a label only when its text or weight changes: a label
+// refresh re-shapes its text, the dearest part of a row.
+func setLabel(l *widget.Label, text string, bold bool) {
+	if l.Text == text && l.TextStyle.Bold == bold {
+		return
+	}
+	l.TextStyle.Bold = bold
+	l.SetText(text)
 }
 
 // setIcon shows a mark's icon, touching the icon only when the mark changes.

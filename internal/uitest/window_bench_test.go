@@ -137,8 +137,10 @@ func TestWindowWithFiftyThousandMessages(t *testing.T) {
 	}()
 	var win string
 	for win == "" {
-		win = strings.Fields(xdo("search", "--onlyvisible", "--name", "^SecureMail$") + " ")[0]
-		if time.Since(started) > 30*time.Second {
+		if ids := strings.Fields(xdo("search", "--onlyvisible", "--name", "^SecureMail$")); len(ids) > 0 {
+			win = ids[0]
+		}
+		if time.Since(started) > 120*time.Second {
 			t.Fatal("no window")
 		}
 		if win == "" {
