@@ -104,7 +104,8 @@ func TestWindowWithFiftyThousandMessages(t *testing.T) {
 	}
 	go x.Wait()
 	t.Cleanup(func() { testenv.StopPID(x.Process.Pid, 3*time.Second) })
-	env := append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "SECUREMAIL_TRACE=1", "SECUREMAIL_KEY_PASSPHRASE=window benchmark")
+	env := append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "SECUREMAIL_TRACE=1", "SECUREMAIL_KEY_PASSPHRASE=window benchmark",
+		"XDG_CONFIG_HOME="+t.TempDir())
 	xdo := func(args ...string) string {
 		c := exec.Command("xdotool", args...)
 		c.Env = env

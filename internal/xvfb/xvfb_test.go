@@ -55,7 +55,8 @@ func TestRealWindowScreenshots(t *testing.T) {
 	w := &world{t: t, netDir: t.TempDir()}
 	w.build()
 	w.env = append(os.Environ(), "LANG=en_US.UTF-8", "LC_ALL=", "SECUREMAIL_KEY_PASSPHRASE=xvfb test passphrase",
-		"SECUREMAIL_TESTNET="+w.netDir)
+		"SECUREMAIL_TESTNET="+w.netDir,
+		"XDG_CONFIG_HOME="+t.TempDir()) // Fyne's remembered window sizes start from the defaults
 	w.startNetwork()
 	profiles := t.TempDir()
 	pa, pm := filepath.Join(profiles, "alain"), filepath.Join(profiles, "marie")
