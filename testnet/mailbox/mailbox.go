@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Store is the root folder of all mailboxes of one server. It is safe for
@@ -28,49 +29,73 @@ type Store struct {
 
 	mu   sync.Mutex
 	seen map[string]bool // "user/uid" of keyed deliveries
-	log  *os.File        // seen.log, appended to
-	dirs map[string]*dirSyncer
+	// inflight holds the keyed deliveries being made ("user/uid"), each
+	// with a channel closed when it is done: a second delivery with the
+	// same key waits for the first.
+	inflight map[string]chan struct{}
+	log      *os.File // seen.log, appended to
+	dirs     map[string]*dirSyncer
+	// syncDir makes a folder's renames durable (fsync); tests replace it
+	// to delay or fail it.
+	syncDir func(dir string) error
 }
 
 // dirSyncer shares directory fsyncs between concurrent deliveries to one
 // folder (group commit): a delivery whose rename is done waits for an
 // fsync of the folder that started after its rename; one fsync covers
-// every rename made before it started.
+// every rename made before it started — and when it fails, it fails for
+// every one of them, not only for the delivery that ran it (a second
+// fsync would report success without making them durable).
 type dirSyncer struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
-	renamed uint64 // renames so far
-	synced  uint64 // renames made durable
+	renamed uint64     // renames so far
+	synced  uint64     // renames made durable
+	lost    []lostSpan // renames whose fsync failed
 	syncing bool
+}
+
+// lostSpan is the renames (from, to] covered by a failed fsync.
+type lostSpan struct {
+	from, to uint64
+	err      error
 }
 
 // renamedAndSync records a rename just made in dir and returns once it is
 // durable.
-func (d *dirSyncer) renamedAndSync(dir string) error {
+func (d *dirSyncer) renamedAndSync(dir string, syncDir func(string) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.renamed++
 	mine := d.renamed
-	for d.synced < mine {
+	for {
+		for _, l := range d.lost {
+			if mine > l.from && mine <= l.to {
+				return l.err
+			}
+		}
+		if d.synced >= mine {
+			return nil
+		}
 		if d.syncing {
 			d.cond.Wait()
 			continue
 		}
 		d.syncing = true
-		target := d.renamed
+		from, target := d.synced, d.renamed
 		d.mu.Unlock()
 		err := syncDir(dir)
 		d.mu.Lock()
 		d.syncing = false
 		d.cond.Broadcast()
 		if err != nil {
-			return err
+			d.lost = append(d.lost, lostSpan{from, target, err})
+			continue
 		}
 		if target > d.synced {
 			d.synced = target
 		}
 	}
-	return nil
 }
 
 func (s *Store) syncer(dir string) *dirSyncer {
@@ -90,12 +115,20 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
-	s := &Store{dir: dir, seen: map[string]bool{}, dirs: map[string]*dirSyncer{}}
+	s := &Store{dir: dir, seen: map[string]bool{}, inflight: map[string]chan struct{}{}, dirs: map[string]*dirSyncer{}, syncDir: syncDir}
 	p := filepath.Join(dir, "seen.log")
 	if b, err := os.ReadFile(p); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
+		whole := bytes.LastIndexByte(b, '\n') + 1
+		for _, l := range strings.Split(string(b[:whole]), "\n") {
 			if l != "" {
 				s.seen[l] = true
+			}
+		}
+		if whole < len(b) {
+			// A line cut short by a crash: drop it, or the next record
+			// appended would be glued to it and lost.
+			if err := os.Truncate(p, int64(whole)); err != nil {
+				return nil, fmt.Errorf("mailbox: %w", err)
 			}
 		}
 	}
@@ -145,22 +178,30 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 	if err != nil {
 		return false, err
 	}
-	for _, d := range []string{"tmp", "new"} {
-		if err := os.MkdirAll(filepath.Join(ud, d), 0o700); err != nil {
-			return false, fmt.Errorf("mailbox: %w", err)
+	newDir := filepath.Join(ud, "new")
+	if _, err := os.Stat(newDir); err != nil {
+		if err := s.makeMailbox(ud); err != nil {
+			return false, err
 		}
 	}
 	var uid string
 	if key != "" {
 		sum := sha256.Sum256([]byte(key + "\x00" + strings.ToLower(user)))
 		uid = hex.EncodeToString(sum[:16])
-		s.mu.Lock()
-		dup := s.seen[filepath.Base(ud)+"/"+uid]
-		s.mu.Unlock()
+		k := filepath.Base(ud) + "/" + uid
+		done, dup := s.begin(k)
 		if dup {
 			return true, nil
 		}
-		if _, err := os.Stat(filepath.Join(ud, "new", uid)); err == nil {
+		defer done()
+		if _, err := os.Stat(filepath.Join(newDir, uid)); err == nil {
+			// Left by a delivery whose record was lost (a crash before
+			// seen.log was written): a duplicate once the folder is
+			// known durable.
+			if err := s.syncer(newDir).renamedAndSync(newDir, s.syncDir); err != nil {
+				return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
+			}
+			s.record(k)
 			return true, nil
 		}
 	} else {
@@ -181,31 +222,93 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 		err = bw.Flush()
 	}
 	if err == nil {
+		// List orders by modification time: a nanosecond one, as the
+		// file system's own may be as coarse as a clock tick.
+		now := time.Now()
+		err = os.Chtimes(tmp, now, now)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	renamed := false
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(ud, "new", uid))
+		err = os.Rename(tmp, filepath.Join(newDir, uid))
+		renamed = err == nil
 	}
 	if err == nil {
-		err = s.syncer(filepath.Join(ud, "new")).renamedAndSync(filepath.Join(ud, "new"))
+		err = s.syncer(newDir).renamedAndSync(newDir, s.syncDir)
 	}
 	if err != nil {
 		os.Remove(tmp)
+		if renamed {
+			// Not known durable: take it back, so that the sender's
+			// retry stores it once (an unkeyed retry gets a new name).
+			os.Remove(filepath.Join(newDir, uid))
+		}
 		return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
 	}
 	if key != "" {
-		// The record needs no fsync: until it is on disk the message file
-		// itself, under the same name, marks the delivery.
-		k := filepath.Base(ud) + "/" + uid
-		s.mu.Lock()
-		s.seen[k] = true
-		s.log.WriteString(k + "\n")
-		s.mu.Unlock()
+		s.record(filepath.Base(ud) + "/" + uid)
 	}
 	return false, nil
+}
+
+// record notes the keyed delivery k ("user/uid") in seen.log. The record
+// needs no fsync: until it is on disk the message file itself, under the
+// same name, marks the delivery.
+func (s *Store) record(k string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen[k] = true
+	s.log.WriteString(k + "\n")
+}
+
+// makeMailbox creates a user's folders, durably: the folders' own entries
+// are fsynced in their parents, so that a message made durable in new/
+// cannot be lost with its folder.
+func (s *Store) makeMailbox(ud string) error {
+	for _, d := range []string{"tmp", "new"} {
+		if err := os.MkdirAll(filepath.Join(ud, d), 0o700); err != nil {
+			return fmt.Errorf("mailbox: %w", err)
+		}
+	}
+	for _, d := range []string{ud, s.dir} {
+		if err := syncDir(d); err != nil {
+			return fmt.Errorf("mailbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// begin starts the keyed delivery k ("user/uid"): it waits for one with
+// the same key in flight, and reports dup when k was delivered. Otherwise
+// the caller calls done when finished.
+func (s *Store) begin(k string) (done func(), dup bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		if s.seen[k] {
+			return nil, true
+		}
+		ch := s.inflight[k]
+		if ch == nil {
+			break
+		}
+		s.mu.Unlock()
+		<-ch
+		s.mu.Lock()
+	}
+	ch := make(chan struct{})
+	s.inflight[k] = ch
+	return func() {
+		s.mu.Lock()
+		delete(s.inflight, k)
+		close(ch)
+		s.mu.Unlock()
+	}, false
 }
 
 // copyCRLF copies r to w turning bare LF into CR LF.
