@@ -265,6 +265,9 @@ func (q *Queue) load() error {
 			return err
 		}
 	}
+	if err := dropTornLine(donePath); err != nil {
+		return err
+	}
 	q.done, err = os.OpenFile(donePath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("queue: %w", err)

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -202,6 +203,26 @@ func ReadDir(dir string) ([]Meta, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// dropTornLine cuts a line-per-record log after its last complete line:
+// a line torn by a crash would otherwise swallow the next record appended.
+func dropTornLine(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return fmt.Errorf("queue: %w", err)
+	}
+	whole := bytes.LastIndexByte(b, '\n') + 1
+	if whole == len(b) {
+		return nil
+	}
+	if err := os.Truncate(path, int64(whole)); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	return nil
 }
 
 // readTombstones reads done.log, skipping damaged lines (a line torn by a
