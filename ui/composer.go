@@ -185,12 +185,13 @@ func (c *Composer) refreshChips() {
 	}
 	c.Chips.RemoveAll()
 	for _, r := range c.Recipients() {
-		m, _ := c.recipientMark(r)
-		word := "key"
+		// Fyne has no tooltips: the reason a key is struck is written beside it.
+		m, why := c.recipientMark(r)
+		text := r + " (key: can be encrypted for)"
 		if m == MarkNoKey {
-			word = "no key"
+			text = r + " (no key: " + strings.TrimSuffix(why, ".") + ")"
 		}
-		l := widget.NewLabel(r + " (" + word + ")")
+		l := widget.NewLabel(text)
 		if _, err := address.Parse(r); err != nil {
 			l.SetText(r + " — " + errorSentence(err))
 			m = MarkInvalid
