@@ -49,6 +49,9 @@ func openPair(dir string) (up, down *Queue, err error) {
 
 // TestMain lets the crash test run this binary as the process it kills.
 func TestMain(m *testing.M) {
+	if dir := os.Getenv("QUEUE_HOSTILE_CHILD"); dir != "" {
+		hostileChild(dir)
+	}
 	if dir := os.Getenv("QUEUE_CRASH_CHILD"); dir != "" {
 		up, _, err := openPair(dir)
 		if err != nil {
