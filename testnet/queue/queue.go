@@ -239,38 +239,17 @@ func (q *Queue) load() error {
 	if err != nil {
 		return err
 	}
-	var keep []tombstone
+	// Expired tombstones still say which messages are finished until the
+	// journal has been read: a finished message's record can outlive its
+	// tombstone's lifetime in a segment kept by another message.
+	expired := map[string]bool{}
 	for _, ts := range stones {
+		q.stones[ts.ID] = ts.At
 		if now.Sub(ts.At) > q.o.Lifetime+24*time.Hour {
+			expired[ts.ID] = true
 			continue
 		}
-		keep = append(keep, ts)
-		q.stones[ts.ID] = ts.At
 		q.markSeen(ts.EnvID, ts.Rcpts)
-	}
-	if len(keep) < len(stones) {
-		// Compact: drop expired tombstones.
-		if _, err := writeDurable(q.o.Dir, doneLog, func(w io.Writer) (int64, error) {
-			var n int64
-			for _, ts := range keep {
-				b, _ := json.Marshal(ts)
-				k, err := w.Write(append(b, '\n'))
-				n += int64(k)
-				if err != nil {
-					return n, err
-				}
-			}
-			return n, nil
-		}); err != nil {
-			return err
-		}
-	}
-	if err := dropTornLine(donePath); err != nil {
-		return err
-	}
-	q.done, err = os.OpenFile(donePath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("queue: %w", err)
 	}
 	entries, err := os.ReadDir(q.o.Dir)
 	if err != nil {
@@ -327,10 +306,16 @@ func (q *Queue) load() error {
 		return err
 	}
 	live, last := map[int]int{}, 0
+	recorded := map[string]bool{} // finished messages with a record in a kept segment
 	for _, seg := range segs {
 		last = seg
+		var finished []string
 		err := readSegment(filepath.Join(q.o.Dir, segName(seg)), seg, func(m Meta, loc jloc) {
-			if _, finished := q.stones[m.ID]; finished || q.msgs[m.ID] != nil {
+			if _, done := q.stones[m.ID]; done {
+				finished = append(finished, m.ID)
+				return
+			}
+			if q.msgs[m.ID] != nil {
 				return
 			}
 			q.markSeen(m.EnvID, rcptAddrs(m.Rcpts))
@@ -342,7 +327,14 @@ func (q *Queue) load() error {
 		}
 		if live[seg] == 0 {
 			os.Remove(filepath.Join(q.o.Dir, segName(seg)))
+			continue
 		}
+		for _, id := range finished {
+			recorded[id] = true
+		}
+	}
+	if err := q.compactTombstones(stones, expired, recorded); err != nil {
+		return err
 	}
 	if q.j, err = openJournal(q.o.Dir, live, last); err != nil {
 		return err
@@ -354,6 +346,45 @@ func (q *Queue) load() error {
 		q.scheduleAll(now)
 		q.mu.Unlock()
 	}
+	return nil
+}
+
+// compactTombstones drops from done.log the expired tombstones of messages
+// with no record left in the journal, and opens it for appending.
+func (q *Queue) compactTombstones(stones []tombstone, expired, recorded map[string]bool) error {
+	donePath := filepath.Join(q.o.Dir, doneLog)
+	var keep []tombstone
+	for _, ts := range stones {
+		if expired[ts.ID] && !recorded[ts.ID] {
+			delete(q.stones, ts.ID)
+			continue
+		}
+		keep = append(keep, ts)
+	}
+	if len(keep) < len(stones) {
+		if _, err := writeDurable(q.o.Dir, doneLog, func(w io.Writer) (int64, error) {
+			var n int64
+			for _, ts := range keep {
+				b, _ := json.Marshal(ts)
+				k, err := w.Write(append(b, '\n'))
+				n += int64(k)
+				if err != nil {
+					return n, err
+				}
+			}
+			return n, nil
+		}); err != nil {
+			return err
+		}
+	}
+	if err := dropTornLine(donePath); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(donePath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	q.done = f
 	return nil
 }
 
