@@ -55,3 +55,8 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.62.0 // indirect
 )
+
+// localefix must initialise before Fyne's lang package; see localefix/localefix.go.
+require env.securemail.invalid/localefix v0.0.0
+
+replace env.securemail.invalid/localefix => ./localefix

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	_ "env.securemail.invalid/localefix" // before Fyne reads the locale
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"securemail/app"

@@ -1,0 +1,3 @@
+module env.securemail.invalid/localefix
+
+go 1.26.0
