@@ -36,9 +36,13 @@ bench: deps build
 # The Linux package (SecureMail.tar.xz: binary, icon, .desktop file) made by
 # `fyne package` from fyne.io/tools v1.7.4, with FyneApp.toml's metadata.
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# (fyne package bumps Build in FyneApp.toml; the file is put back so a package
+# build never leaves the checkout changed.)
 package: deps
-	$(GO) run $(FYNE_TOOL) package --os linux --release --icon assets/Icon.png
-	@mkdir -p bin && mv -f SecureMail.tar.xz bin/ && echo "package: bin/SecureMail.tar.xz"
+	@mkdir -p bin && cp FyneApp.toml bin/.FyneApp.toml.orig
+	$(GO) run $(FYNE_TOOL) package --os linux --release --icon assets/Icon.png; rc=$$?; \
+	  mv -f bin/.FyneApp.toml.orig FyneApp.toml; exit $$rc
+	@mv -f SecureMail.tar.xz bin/ && echo "package: bin/SecureMail.tar.xz"
 
 # The Windows build, cross-compiled with Debian's mingw-w64 (installed here
 # when missing). Slow the first time (~5 min); not part of `make test`.
