@@ -4,10 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime="${1:-60s}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for pkg in $(go list ./...); do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "fuzz: $pkg $target for $fuzztime"
-    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 1s "$pkg" >/tmp/securemail-fuzz.log 2>&1 || {
-      cat /tmp/securemail-fuzz.log; echo "fuzz: $target found a failure (input saved under testdata/fuzz)"; exit 1; }
+    if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 1s "$pkg" >"$log" 2>&1; then
+      continue
+    fi
+    # Go 1.26's fuzz coordinator can report "context deadline exceeded" when
+    # -fuzztime ends while a worker is mid-input (go.dev/issue/75804, fixed in
+    # Go 1.27): no input failed and none was written. Only that exact case is
+    # let through; a written reproducer, a crash or a build error fails.
+    if ! grep -q 'Failing input written to' "$log" && grep -q '^    context deadline exceeded$' "$log" \
+       && [ "$(grep -c -- '--- FAIL' "$log")" = 1 ]; then
+      echo "fuzz: $target ended on Go's fuzztime race (go.dev/issue/75804), not on an input; counted as passed"
+      continue
+    fi
+    cat "$log"
+    echo "fuzz: $target failed (a failing input, if any, is saved under testdata/fuzz)"
+    exit 1
   done
 done
