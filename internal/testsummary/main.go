@@ -104,10 +104,18 @@ func (s *summary) packageDone(w io.Writer, e event) {
 	}
 }
 
+// lastLine is the last line of a test's output that is not go test's own
+// "--- SKIP" or "=== RUN" marker: the reason the test gave.
 func lastLine(b *strings.Builder) string {
 	if b == nil {
 		return "\n"
 	}
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	return strings.TrimSpace(lines[len(lines)-1]) + "\n"
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l != "" && !strings.HasPrefix(l, "--- ") && !strings.HasPrefix(l, "=== ") {
+			return l + "\n"
+		}
+	}
+	return "\n"
 }

@@ -14,6 +14,7 @@ func TestSummaryCountsAndShowsFailures(t *testing.T) {
 		`{"Action":"output","Package":"p","Test":"TestB","Output":"    b_test.go:9: want 2, got 3\n"}`,
 		`{"Action":"fail","Package":"p","Test":"TestB","Elapsed":0.2}`,
 		`{"Action":"output","Package":"p","Test":"TestC","Output":"    c_test.go:3: dovecot not installed\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestC","Output":"--- SKIP: TestC (0.00s)\n"}`,
 		`{"Action":"skip","Package":"p","Test":"TestC"}`,
 		`{"Action":"fail","Package":"p","Elapsed":0.5}`,
 		`# q`, `q/x.go:1: syntax error`,
