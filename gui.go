@@ -4,8 +4,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	_ "env.securemail.invalid/localefix" // before Fyne reads the locale
@@ -21,6 +23,9 @@ import (
 // runGUI opens the profile, starts the bundled network when the account
 // uses it (or no account exists yet), and runs the window until it closes.
 func runGUI(profileDir string) error {
+	if err := checkDisplay(runtime.GOOS, os.Getenv); err != nil {
+		return err
+	}
 	ctx := context.Background()
 	if profileDir == "" {
 		d, err := profile.DefaultDir()
@@ -74,5 +79,19 @@ func runGUI(profileDir string) error {
 	// Fyne's driver quits on SIGINT / SIGTERM; the main window then saves
 	// its sizes (ui's OnStopped) and the deferred Close closes the store.
 	a.Run()
+	return nil
+}
+
+// checkDisplay refuses, in one sentence, to open the window where there is
+// no screen to open it on (a terminal over SSH, a container), instead of the
+// graphics library's panic.
+func checkDisplay(goos string, getenv func(string) string) error {
+	switch goos {
+	case "windows", "darwin", "android", "ios", "js":
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("securemail: there is no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); start it in a desktop session, or use the command line: securemail --help")
+	}
 	return nil
 }
