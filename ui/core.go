@@ -64,7 +64,7 @@ type Linker interface {
 type Setupper interface {
 	SetupAccount(ctx context.Context, s app.Setup) error
 	SetupFromHandout(ctx context.Context, dir string, trustRoot bool) error
-	TestConnection(ctx context.Context, s app.Setup) error
+	ConnectionTester
 }
 
 // Preferences are the settings window's data: account, defaults, trust and

@@ -38,6 +38,9 @@ type fakeCore struct {
 	sendErr   error
 	requested [][]string
 	replied   []string
+	tested    []app.Setup
+	connSteps []ConnStep
+	connBlock bool
 	setups    []app.Setup
 	handouts  []string
 	setupErr  error
@@ -211,9 +214,29 @@ func (f *fakeCore) SetupFromHandout(_ context.Context, dir string, trust bool) e
 	f.account = true
 	return nil
 }
-func (f *fakeCore) TestConnection(context.Context, app.Setup) error { return nil }
-func (f *fakeCore) MyIDs() ([]digitalid.MyID, error)                { return f.myIDs, nil }
-func (f *fakeCore) ExportP7B() ([]byte, error)                      { return []byte("p7b"), nil }
+
+// TestConnection reports connSteps in order and returns the first failure;
+// with connBlock it then waits for ctx to end. The setups are recorded.
+func (f *fakeCore) TestConnection(ctx context.Context, s app.Setup, report func(ConnStep)) error {
+	f.mu.Lock()
+	f.tested = append(f.tested, s)
+	steps, block := f.connSteps, f.connBlock
+	f.mu.Unlock()
+	var first error
+	for _, st := range steps {
+		report(st)
+		if first == nil {
+			first = st.Err
+		}
+	}
+	if block {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return first
+}
+func (f *fakeCore) MyIDs() ([]digitalid.MyID, error) { return f.myIDs, nil }
+func (f *fakeCore) ExportP7B() ([]byte, error)       { return []byte("p7b"), nil }
 func (f *fakeCore) ImportPFX([]byte, string) (*digitalid.MyID, error) {
 	return nil, fmt.Errorf("ui: not in this test")
 }

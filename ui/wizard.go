@@ -75,6 +75,9 @@ type Wizard struct {
 	User, Password     *widget.Entry
 	TestConn           *widget.Button
 	TestResult         *widget.Label
+	OpenServerCA       *widget.Button
+	ClearServerCA      *widget.Button
+	ServerCAInfo       *widget.Label
 	ownServers         *fyne.Container
 
 	RootInfo, ChainInfo, IDInfo *widget.Label
@@ -99,6 +102,9 @@ type Wizard struct {
 	problemBox *fyne.Container
 	settingUp  bool
 	setupDone  bool
+	serverCA   []byte
+	testCancel context.CancelFunc
+	testRun    int
 
 	do func(func())
 
@@ -286,11 +292,16 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 	w.TestResult = widget.NewLabel("")
 	w.TestResult.Wrapping = fyne.TextWrapWord
 	w.TestConn = widget.NewButton("Test connection", w.testConnection)
+	w.ServerCAInfo = para(systemRootsText)
+	w.OpenServerCA = widget.NewButtonWithIcon("Open the servers' CA file…", theme.FolderOpenIcon(), func() { w.openFile(w.LoadServerCA) })
+	w.ClearServerCA = widget.NewButton("Use the system's authorities", w.clearServerCA)
+	w.ClearServerCA.Disable()
 	w.ownServers = container.NewVBox(widget.NewForm(
 		widget.NewFormItem("POP3 (incoming)", container.NewBorder(nil, nil, nil, container.NewHBox(w.POP3Port, w.POP3Sec), w.POP3Host)),
 		widget.NewFormItem("SMTP (outgoing)", container.NewBorder(nil, nil, nil, container.NewHBox(w.SMTPPort, w.SMTPSec), w.SMTPHost)),
 		widget.NewFormItem("User name", w.User), widget.NewFormItem("Password", w.Password),
-	), container.NewHBox(w.TestConn), w.TestResult)
+	), para("If your organisation's servers use certificates of a private authority, open its CA file (PEM or DER):"),
+		container.NewHBox(w.OpenServerCA, w.ClearServerCA), w.ServerCAInfo, container.NewHBox(w.TestConn), w.TestResult)
 	opts := []string{serversBundled, serversOwn}
 	if w.net == nil {
 		opts = opts[1:]
@@ -456,6 +467,9 @@ func (w *Wizard) stepProblem(step int) stepCheck {
 				return stepCheck{true, fmt.Sprintf("The bundled network has no tester %s. Go Back and pick one of its testers, or choose your organisation's servers.", addr)}
 			}
 			return stepCheck{}
+		}
+		if w.problems[StepServers] != "" {
+			return stepCheck{true, w.problems[StepServers]}
 		}
 		for _, e := range []*widget.Entry{w.POP3Host, w.SMTPHost, w.User, w.Password} {
 			if strings.TrimSpace(e.Text) == "" {
@@ -633,26 +647,100 @@ func (w *Wizard) openFile(load func([]byte)) {
 	}, w.Win)
 }
 
+// testTimeout bounds the whole Test connection.
+const testTimeout = 45 * time.Second
+
+// testConnection runs the diag checks off the UI goroutine, one line per
+// step; while they run the button cancels them.
 func (w *Wizard) testConnection() {
+	if w.testCancel != nil {
+		w.testCancel()
+		return
+	}
 	s, err := w.setup()
 	if err != nil {
 		w.TestResult.SetText(errorSentence(err))
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	w.testRun++
+	run := w.testRun
+	w.testCancel = cancel
+	w.TestConn.SetText("Cancel")
+	var lines []string
 	w.TestResult.SetText("Testing…")
-	w.TestConn.Disable()
 	go func() {
-		err := w.core.TestConnection(context.Background(), s)
+		defer cancel()
+		err := w.core.TestConnection(ctx, s, func(st ConnStep) {
+			w.do(func() {
+				if run != w.testRun {
+					return
+				}
+				lines = append(lines, connLine(st))
+				w.TestResult.SetText(strings.Join(lines, "\n") + "\nTesting…")
+			})
+		})
 		w.do(func() {
-			w.TestConn.Enable()
-			if err != nil {
-				w.TestResult.SetText(errorSentence(err))
-			} else {
-				w.TestResult.SetText("Both servers answer.")
+			if run != w.testRun {
+				return
 			}
+			w.testCancel = nil
+			w.TestConn.SetText("Test connection")
+			switch {
+			case errors.Is(ctx.Err(), context.Canceled):
+				lines = append(lines, "Test cancelled.")
+			case errors.Is(ctx.Err(), context.DeadlineExceeded):
+				lines = append(lines, fmt.Sprintf("The servers did not finish the checks within %d seconds; check the host names and ports, then try again.", int(testTimeout.Seconds())))
+			case err != nil && len(lines) == 0:
+				lines = append(lines, errorSentence(err))
+			case err != nil:
+				lines = append(lines, "A check failed: see the step marked ✗.")
+			default:
+				lines = append(lines, "All checks passed: SecureMail can fetch and send your mail.")
+			}
+			w.TestResult.SetText(strings.Join(lines, "\n"))
 		})
 	}()
 }
+
+// connLine is one step of Test connection as shown.
+func connLine(st ConnStep) string {
+	if st.Err == nil {
+		return "✓ " + st.Server + " " + st.Step
+	}
+	return "✗ " + st.Server + " " + st.Step + ": " + errorSentence(st.Err)
+}
+
+// LoadServerCA reads the private CA (PEM or DER) that issued the mail
+// servers' certificates; Test connection and the account verify against it.
+func (w *Wizard) LoadServerCA(data []byte) {
+	w.serverCA, w.problems[StepServers] = nil, ""
+	certs, err := identity.ParseCertificates(data)
+	if err != nil {
+		w.problems[StepServers] = "This file holds no CA certificate (" + strings.TrimSuffix(errorSentence(err), ".") +
+			"). Open the PEM or DER file of the authority that issued your mail servers' certificates, or use the system's authorities."
+		w.ServerCAInfo.SetText("")
+	} else {
+		w.serverCA = data
+		var names []string
+		for _, c := range certs {
+			names = append(names, fmt.Sprintf("%s (valid until %s)", orText(c.Subject.CommonName, c.Subject.String()), c.NotAfter.UTC().Format("2 January 2006")))
+		}
+		w.ServerCAInfo.SetText("The servers' certificates are verified against: " + strings.Join(names, ", "))
+		w.ClearServerCA.Enable()
+	}
+	w.validate()
+}
+
+// clearServerCA goes back to the system's authorities.
+func (w *Wizard) clearServerCA() {
+	w.serverCA, w.problems[StepServers] = nil, ""
+	w.ServerCAInfo.SetText(systemRootsText)
+	w.ClearServerCA.Disable()
+	w.validate()
+}
+
+const systemRootsText = "The servers' certificates are verified against the system's authorities."
 
 // setup collects everything for app.SetupAccount.
 func (w *Wizard) setup() (app.Setup, error) {
@@ -668,7 +756,7 @@ func (w *Wizard) setup() (app.Setup, error) {
 		SMTP:         profile.Server{Address: hp(w.SMTPHost.Text, w.SMTPPort.Text), TLS: w.SMTPSec.Selected, Username: strings.TrimSpace(w.User.Text)},
 		POP3Password: w.Password.Text,
 		RootCA:       w.rootData, ECCA: w.ecData, PFX: w.pfxData, PFXPassword: w.IDPassword.Text,
-		TrustRoot: w.Trust.Checked,
+		TrustRoot: w.Trust.Checked, ServerCA: w.serverCA,
 	}, nil
 }
 
