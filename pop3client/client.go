@@ -23,6 +23,8 @@ import (
 	"net"
 	"sort"
 	"strings"
+
+	"securemail/internal/mailnet"
 )
 
 // Capabilities are the server's CAPA reply: upper-case tag → arguments.
@@ -58,7 +60,7 @@ func (c Capabilities) String() string {
 // single conversation, so calls are made one after another.
 type Client struct {
 	opts   Options
-	raw    *deadlineConn // TCP, under TLS if any
+	raw    *mailnet.Conn // TCP, under TLS if any
 	conn   net.Conn      // raw or the TLS connection over it
 	br     *bufio.Reader
 	bw     *bufio.Writer
@@ -85,7 +87,7 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, &ConnError{Step: "connect", Addr: o.Address, Host: o.ServerName, Err: err}
 	}
-	c := &Client{opts: o, raw: &deadlineConn{Conn: tcp, idle: o.IdleTimeout}}
+	c := &Client{opts: o, raw: mailnet.NewConn(tcp, o.IdleTimeout)}
 	c.conn = c.raw
 	if o.TLS == TLSImplicit {
 		if err := c.handshake(dctx); err != nil {
@@ -119,9 +121,9 @@ func (c *Client) setBuffers() {
 // handshake runs the TLS client handshake over the current connection.
 func (c *Client) handshake(ctx context.Context) error {
 	tc := tls.Client(c.raw, c.opts.tlsConfig())
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	err := tc.HandshakeContext(ctx)
-	if cerr := c.raw.disarm(); cerr != nil && err != nil {
+	if cerr := c.raw.Disarm(); cerr != nil && err != nil {
 		err = cerr
 	}
 	if err != nil {
@@ -134,9 +136,9 @@ func (c *Client) handshake(ctx context.Context) error {
 }
 
 func (c *Client) greeting(ctx context.Context) error {
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	line, err := readLine(c.br)
-	if cerr := c.raw.disarm(); cerr != nil && err != nil {
+	if cerr := c.raw.Disarm(); cerr != nil && err != nil {
 		err = cerr
 	}
 	if err != nil {
@@ -257,14 +259,14 @@ func (c *Client) begin(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	return nil
 }
 
 // end unties the connection from ctx; if ctx ended, the conversation is in
 // an unknown state and the client is broken.
 func (c *Client) end(step string, err error) error {
-	if cerr := c.raw.disarm(); cerr != nil {
+	if cerr := c.raw.Disarm(); cerr != nil {
 		return c.connErr(step, cerr)
 	}
 	return err

@@ -2,14 +2,12 @@ package pop3client
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"syscall"
+
+	"securemail/internal/mailnet"
 )
 
 // Response codes (RFC 2449 §8, RFC 3206) a server may put in brackets after
@@ -76,33 +74,21 @@ type ConnError struct {
 
 // Error says in one sentence what happened and what to do.
 func (e *ConnError) Error() string {
-	var (
-		unknownCA  x509.UnknownAuthorityError
-		hostname   x509.HostnameError
-		invalid    x509.CertificateInvalidError
-		verifyErr  *tls.CertificateVerificationError
-		recordErr  tls.RecordHeaderError
-		netTimeout net.Error
-	)
 	switch {
 	case errors.Is(e.Err, context.Canceled):
 		return fmt.Sprintf("pop3client: %s with %s was cancelled", e.Step, e.Addr)
-	case errors.Is(e.Err, context.DeadlineExceeded), errors.Is(e.Err, os.ErrDeadlineExceeded),
-		errors.As(e.Err, &netTimeout) && netTimeout.Timeout():
+	case e.Timeout():
 		return fmt.Sprintf("pop3client: timeout: %s did not answer in time during %s; check that the address and port are those of a POP3 server", e.Addr, e.Step)
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("pop3client: connection refused by %s: no server is listening there; check the address and port", e.Addr)
-	case errors.As(e.Err, &hostname):
-		return fmt.Sprintf("pop3client: the server's certificate is not valid for %s (%v); connect using a name the certificate lists", e.Host, hostname.Error())
-	case errors.As(e.Err, &unknownCA):
-		return fmt.Sprintf("pop3client: the server's certificate is not trusted for %s: it was issued by %q, which is not among the trusted CAs; give the CA certificate that issued it", e.Host, issuerName(unknownCA.Cert))
-	case errors.As(e.Err, &invalid):
-		return fmt.Sprintf("pop3client: the server's certificate is not trusted for %s: %v", e.Host, invalid.Error())
-	case errors.As(e.Err, &verifyErr):
-		return fmt.Sprintf("pop3client: the server's certificate is not trusted for %s: %v", e.Host, verifyErr.Err)
-	case errors.As(e.Err, &recordErr):
-		return fmt.Sprintf("pop3client: %s did not answer with TLS during %s; is it a plain POP3 port (use starttls) rather than an implicit-TLS one?", e.Addr, e.Step)
-	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF), errors.Is(e.Err, syscall.ECONNRESET):
+	}
+	if s, ok := mailnet.CertificateProblem(e.Err, e.Host); ok {
+		return "pop3client: " + s
+	}
+	if s, ok := mailnet.NotTLSProblem(e.Err, e.Addr, e.Step, "POP3"); ok {
+		return "pop3client: " + s
+	}
+	if errors.Is(e.Err, io.EOF) || errors.Is(e.Err, io.ErrUnexpectedEOF) || errors.Is(e.Err, syscall.ECONNRESET) {
 		return fmt.Sprintf("pop3client: %s closed the connection during %s", e.Addr, e.Step)
 	}
 	return fmt.Sprintf("pop3client: %s with %s failed: %v", e.Step, e.Addr, e.Err)
@@ -112,27 +98,8 @@ func (e *ConnError) Error() string {
 func (e *ConnError) Unwrap() error { return e.Err }
 
 // Timeout reports whether the failure was a timeout or deadline.
-func (e *ConnError) Timeout() bool {
-	var ne net.Error
-	return errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
-		(errors.As(e.Err, &ne) && ne.Timeout())
-}
+func (e *ConnError) Timeout() bool { return mailnet.IsTimeout(e.Err) }
 
 // IsCertificateError reports whether err is a failed verification of the
 // server's certificate.
-func IsCertificateError(err error) bool {
-	var (
-		unknownCA x509.UnknownAuthorityError
-		hostname  x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		verifyErr *tls.CertificateVerificationError
-	)
-	return errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verifyErr)
-}
-
-func issuerName(c *x509.Certificate) string {
-	if c == nil {
-		return "an unknown issuer"
-	}
-	return c.Issuer.String()
-}
+func IsCertificateError(err error) bool { return mailnet.IsCertificateError(err) }

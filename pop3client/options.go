@@ -5,8 +5,9 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
-	"strings"
 	"time"
+
+	"securemail/internal/mailnet"
 )
 
 // TLSMode says how a connection is protected.
@@ -21,9 +22,8 @@ const (
 
 // ParseTLSMode reads "none", "starttls" or "implicit" (case-insensitive).
 func ParseTLSMode(s string) (TLSMode, error) {
-	switch m := TLSMode(strings.ToLower(strings.TrimSpace(s))); m {
-	case TLSNone, TLSStartTLS, TLSImplicit:
-		return m, nil
+	if m, ok := mailnet.NormalizeTLSMode(s); ok {
+		return TLSMode(m), nil
 	}
 	return "", fmt.Errorf("pop3client: TLS mode %q is not one of none, starttls, implicit", s)
 }
@@ -100,17 +100,5 @@ func (o Options) withDefaults() (Options, error) {
 
 // tlsConfig builds the configuration for the handshake.
 func (o Options) tlsConfig() *tls.Config {
-	var cfg *tls.Config
-	if o.TLSConfig != nil {
-		cfg = o.TLSConfig.Clone()
-	} else {
-		cfg = &tls.Config{RootCAs: o.RootCAs}
-	}
-	if cfg.ServerName == "" {
-		cfg.ServerName = o.ServerName
-	}
-	if cfg.MinVersion == 0 {
-		cfg.MinVersion = tls.VersionTLS12
-	}
-	return cfg
+	return mailnet.TLSConfig(o.TLSConfig, o.RootCAs, o.ServerName)
 }

@@ -38,7 +38,7 @@ import (
 // connection. It is not safe for concurrent use.
 type Client struct {
 	opts   Options
-	raw    *guardConn
+	raw    guardConn
 	c      *smtp.Client
 	banner Reply
 	caps   []string
@@ -81,7 +81,7 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, &ConnError{Step: "connect", Addr: o.Address, Host: o.ServerName, Err: err}
 	}
-	c := &Client{opts: o, raw: &guardConn{Conn: tcp, idle: o.IdleTimeout}}
+	c := &Client{opts: o, raw: newGuardConn(tcp, o.IdleTimeout)}
 	if err := c.open(dctx); err != nil {
 		_ = tcp.Close()
 		return nil, err
@@ -97,9 +97,9 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 
 // open runs the greeting, EHLO and TLS set-up.
 func (c *Client) open(ctx context.Context) (err error) {
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	defer func() {
-		if cerr := c.raw.disarm(); cerr != nil && err != nil {
+		if cerr := c.raw.Disarm(); cerr != nil && err != nil {
 			var ce *ConnError
 			if errors.As(err, &ce) {
 				ce.Err = cerr
@@ -121,9 +121,9 @@ func (c *Client) open(ctx context.Context) (err error) {
 		// QUIRK: go-smtp offers STARTTLS only inside NewClientStartTLS,
 		// which greets and says EHLO as "localhost" before STARTTLS.
 		// The plain part of the conversation is read below TLS.
-		c.raw.setTap(log)
+		c.raw.SetTap(log)
 		sc, err := smtp.NewClientStartTLS(c.raw, o.tlsConfig())
-		c.raw.setTap(nil)
+		c.raw.SetTap(nil)
 		if err != nil {
 			return c.startTLSErr(log, err)
 		}
@@ -275,7 +275,7 @@ func (c *Client) Auth(ctx context.Context, username, password string) (err error
 		}
 		return detailf(ErrAuthNotOffered, "%s offers no AUTH PLAIN or LOGIN after TLS (it offers: %s), so the password cannot be sent", c.opts.Address, offered)
 	}
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	defer func() { err = c.end("AUTH", err) }()
 	if err := c.c.Auth(mech); err != nil {
 		return c.classify("AUTH", "", err)
@@ -312,7 +312,7 @@ func (c *Client) Send(ctx context.Context, env Envelope, msg io.Reader) (res *Re
 		UTF8:     info.eightHeader || env.needsUTF8(),
 	}
 
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	defer func() { err = c.end("the transaction", err) }()
 
 	// The checks use the EHLO reply read in Dial (go-smtp's Extension
@@ -401,9 +401,9 @@ func (c *Client) Quit(ctx context.Context) (err error) {
 		c.Close()
 		return err
 	}
-	c.raw.arm(ctx)
+	c.raw.Arm(ctx)
 	err = c.c.Quit()
-	if derr := c.raw.disarm(); derr != nil && err != nil {
+	if derr := c.raw.Disarm(); derr != nil && err != nil {
 		err = derr
 	}
 	c.Close()
@@ -440,7 +440,7 @@ func (c *Client) usable() error {
 // end disarms the context and, if the call ended with a failure of the
 // connection, closes the client.
 func (c *Client) end(step string, err error) error {
-	if cerr := c.raw.disarm(); cerr != nil && err != nil {
+	if cerr := c.raw.Disarm(); cerr != nil && err != nil {
 		var ce *ConnError
 		if errors.As(err, &ce) {
 			ce.Err = cerr

@@ -1,136 +1,31 @@
 package smtpclient
 
 import (
-	"context"
-	"io"
 	"net"
-	"sync"
 	"time"
+
+	"securemail/internal/mailnet"
 )
 
 // guardConn wraps the TCP connection (below TLS). go-smtp sets its own
 // deadlines per command and clears them while the message body is written;
-// guardConn replaces them: every Read and Write waits at most the idle
-// timeout and never past the deadline of the call in progress, and
-// cancelling that call's context interrupts a blocked Read or Write at once.
+// guardConn replaces them: mailnet.Conn bounds every Read and Write by the
+// idle timeout and the deadline of the call in progress, and cancelling
+// that call's context interrupts a blocked Read or Write at once.
 type guardConn struct {
-	net.Conn
-	idle time.Duration
-
-	mu        sync.Mutex
-	ctx       context.Context // the call in progress; nil between calls
-	hard      time.Time       // ctx's deadline, zero if none
-	cancelled bool            // ctx ended while armed
-	stop      func() bool     // stops the context.AfterFunc
-	tap       io.Writer       // receives the bytes read, while set
+	*mailnet.Conn
 }
 
-// arm ties the connection to ctx until disarm is called.
-func (c *guardConn) arm(ctx context.Context) {
-	c.mu.Lock()
-	c.ctx = ctx
-	c.hard, _ = ctx.Deadline()
-	c.cancelled = false
-	c.mu.Unlock()
-	c.stop = context.AfterFunc(ctx, func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.ctx == ctx {
-			c.cancelled = true
-			// A deadline in the past wakes any blocked Read or Write.
-			_ = c.Conn.SetDeadline(time.Unix(1, 0))
-		}
-	})
-}
-
-// disarm ends the tie to the context and returns the context's error if it
-// ended while armed.
-func (c *guardConn) disarm() error {
-	if c.stop != nil {
-		c.stop()
-		c.stop = nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var err error
-	if c.cancelled && c.ctx != nil {
-		err = c.ctx.Err()
-	}
-	c.ctx, c.hard, c.cancelled = nil, time.Time{}, false
-	return err
-}
-
-// setTap starts (w != nil) or stops copying the bytes read to w.
-func (c *guardConn) setTap(w io.Writer) {
-	c.mu.Lock()
-	c.tap = w
-	c.mu.Unlock()
-}
-
-// before sets the deadline for the next read or write; it fails at once if
-// the call's context has ended.
-func (c *guardConn) before(set func(time.Time) error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cancelled {
-		return c.ctx.Err()
-	}
-	if c.ctx != nil && c.ctx.Err() != nil {
-		return c.ctx.Err()
-	}
-	d := time.Now().Add(c.idle)
-	if !c.hard.IsZero() && c.hard.Before(d) {
-		d = c.hard
-	}
-	return set(d)
-}
-
-// after replaces a network error by the context's error when the context
-// is the reason the I/O stopped.
-func (c *guardConn) after(err error) error {
-	if err == nil {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ctx != nil && (c.cancelled || c.ctx.Err() != nil) {
-		return c.ctx.Err()
-	}
-	return err
-}
-
-// Read reads with the idle and call deadlines applied.
-func (c *guardConn) Read(p []byte) (int, error) {
-	if err := c.before(c.Conn.SetReadDeadline); err != nil {
-		return 0, err
-	}
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		c.mu.Lock()
-		tap := c.tap
-		c.mu.Unlock()
-		if tap != nil {
-			_, _ = tap.Write(p[:n])
-		}
-	}
-	return n, c.after(err)
-}
-
-// Write writes with the idle and call deadlines applied.
-func (c *guardConn) Write(p []byte) (int, error) {
-	if err := c.before(c.Conn.SetWriteDeadline); err != nil {
-		return 0, err
-	}
-	n, err := c.Conn.Write(p)
-	return n, c.after(err)
+func newGuardConn(tcp net.Conn, idle time.Duration) guardConn {
+	return guardConn{mailnet.NewConn(tcp, idle)}
 }
 
 // SetDeadline ignores go-smtp's per-command deadlines: Read and Write set
 // their own from the idle timeout and the call's context.
-func (c *guardConn) SetDeadline(time.Time) error { return nil }
+func (guardConn) SetDeadline(time.Time) error { return nil }
 
 // SetReadDeadline is ignored for the same reason as SetDeadline.
-func (c *guardConn) SetReadDeadline(time.Time) error { return nil }
+func (guardConn) SetReadDeadline(time.Time) error { return nil }
 
 // SetWriteDeadline is ignored for the same reason as SetDeadline.
-func (c *guardConn) SetWriteDeadline(time.Time) error { return nil }
+func (guardConn) SetWriteDeadline(time.Time) error { return nil }

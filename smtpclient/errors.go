@@ -3,15 +3,14 @@ package smtpclient
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"securemail/internal/mailnet"
 )
 
 // EnhancedCode is an RFC 3463 status code such as 5.1.1; all zero when the
@@ -163,14 +162,6 @@ type ConnError struct {
 
 // Error says in one sentence what happened and what to do.
 func (e *ConnError) Error() string {
-	var (
-		unknownCA x509.UnknownAuthorityError
-		hostname  x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		verifyErr *tls.CertificateVerificationError
-		recordErr tls.RecordHeaderError
-		alert     tls.AlertError
-	)
 	switch {
 	case errors.Is(e.Err, context.Canceled):
 		return fmt.Sprintf("smtpclient: %s with %s was cancelled", e.Step, e.Addr)
@@ -178,16 +169,15 @@ func (e *ConnError) Error() string {
 		return fmt.Sprintf("smtpclient: timeout: %s did not answer in time during %s; check that the address and port are those of an SMTP server and that it is not overloaded", e.Addr, e.Step)
 	case errors.Is(e.Err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("smtpclient: connection refused by %s: no server is listening there; check the address and port", e.Addr)
-	case errors.As(e.Err, &hostname):
-		return fmt.Sprintf("smtpclient: the server's certificate is not valid for %s (%v); connect using a name the certificate lists", e.Host, hostname.Error())
-	case errors.As(e.Err, &unknownCA):
-		return fmt.Sprintf("smtpclient: the server's certificate is not trusted for %s: it was issued by %q, which is not among the trusted CAs; give the CA certificate that issued it", e.Host, issuerOf(unknownCA.Cert))
-	case errors.As(e.Err, &invalid):
-		return fmt.Sprintf("smtpclient: the server's certificate is not trusted for %s: %v", e.Host, invalid.Error())
-	case errors.As(e.Err, &verifyErr):
-		return fmt.Sprintf("smtpclient: the server's certificate is not trusted for %s: %v", e.Host, verifyErr.Err)
-	case errors.As(e.Err, &recordErr):
-		return fmt.Sprintf("smtpclient: %s did not answer with TLS during %s; is it a plain SMTP port (use starttls) rather than an implicit-TLS one?", e.Addr, e.Step)
+	}
+	if s, ok := mailnet.CertificateProblem(e.Err, e.Host); ok {
+		return "smtpclient: " + s
+	}
+	if s, ok := mailnet.NotTLSProblem(e.Err, e.Addr, e.Step, "SMTP"); ok {
+		return "smtpclient: " + s
+	}
+	var alert tls.AlertError
+	switch {
 	case errors.As(e.Err, &alert):
 		return fmt.Sprintf("smtpclient: the TLS handshake with %s failed: the server sent the alert %q", e.Addr, alert.Error())
 	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF), errors.Is(e.Err, syscall.ECONNRESET), errors.Is(e.Err, syscall.EPIPE):
@@ -200,30 +190,11 @@ func (e *ConnError) Error() string {
 func (e *ConnError) Unwrap() error { return e.Err }
 
 // Timeout reports whether the failure was a timeout or a deadline.
-func (e *ConnError) Timeout() bool {
-	var ne net.Error
-	return errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
-		(errors.As(e.Err, &ne) && ne.Timeout())
-}
+func (e *ConnError) Timeout() bool { return mailnet.IsTimeout(e.Err) }
 
 // IsCertificateError reports whether err is a failed verification of the
 // server's certificate.
-func IsCertificateError(err error) bool {
-	var (
-		unknownCA x509.UnknownAuthorityError
-		hostname  x509.HostnameError
-		invalid   x509.CertificateInvalidError
-		verifyErr *tls.CertificateVerificationError
-	)
-	return errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &verifyErr)
-}
-
-func issuerOf(c *x509.Certificate) string {
-	if c == nil {
-		return "an unknown issuer"
-	}
-	return c.Issuer.String()
-}
+func IsCertificateError(err error) bool { return mailnet.IsCertificateError(err) }
 
 // checkArg refuses a value that would break or extend an SMTP command line.
 func checkArg(what, s string) error {
