@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -67,15 +68,8 @@ func runDiagPOP3(ctx context.Context, env *Env, args []string) int {
 		DialTimeout:         *timeout,
 		IdleTimeout:         *timeout,
 	}
-	if *caFile != "" {
-		pem, err := os.ReadFile(*caFile)
-		if err != nil {
-			return Fail(env, ExitError, "diag pop3: cannot read the CA file: %v", err)
-		}
-		opts.RootCAs = x509.NewCertPool()
-		if !opts.RootCAs.AppendCertsFromPEM(pem) {
-			return Fail(env, ExitError, "diag pop3: %s holds no PEM certificate", *caFile)
-		}
+	if opts.RootCAs, err = diagRootCAs(*caFile); err != nil {
+		return Fail(env, ExitError, "diag pop3: %v", err)
 	}
 
 	out := env.Stdout
@@ -87,17 +81,8 @@ func runDiagPOP3(ctx context.Context, env *Env, args []string) int {
 	defer c.Close()
 	fmt.Fprintf(out, "banner:       +OK %s\n", c.Banner())
 	fmt.Fprintf(out, "capabilities: %s\n", orNone(c.Capabilities().String()))
-	if st, ok := c.TLSState(); ok {
-		fmt.Fprintf(out, "TLS:          %s, %s\n", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-		if len(st.PeerCertificates) > 0 {
-			leaf := st.PeerCertificates[0]
-			fmt.Fprintf(out, "certificate:  %s\n", leaf.Subject)
-			fmt.Fprintf(out, "issuer:       %s\n", leaf.Issuer)
-			fmt.Fprintf(out, "valid until:  %s (verified for %s)\n", leaf.NotAfter.UTC().Format(time.RFC3339), certName(*server, *serverName))
-		}
-	} else {
-		fmt.Fprintln(out, "TLS:          none (the connection is not encrypted)")
-	}
+	st, ok := c.TLSState()
+	diagPrintTLS(out, st, ok, certName(*server, *serverName))
 	if *user == "" {
 		fmt.Fprintln(out, "login:        skipped (no --user)")
 		_ = c.Quit(ctx)
@@ -161,7 +146,42 @@ func orNone(s string) string {
 	return s
 }
 
-// certName is the name the certificate was verified for.
+// diagRootCAs reads the CA certificates of a diag command's --ca file; ""
+// means the system's (nil).
+func diagRootCAs(file string) (*x509.CertPool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the CA file: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
+// diagPrintTLS prints the TLS lines of a diag report: version and cipher,
+// and the server certificate verified for name; ok is false on a
+// connection without TLS.
+func diagPrintTLS(out io.Writer, st tls.ConnectionState, ok bool, name string) {
+	if !ok {
+		fmt.Fprintln(out, "TLS:          none (the connection is not encrypted)")
+		return
+	}
+	fmt.Fprintf(out, "TLS:          %s, %s\n", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	if len(st.PeerCertificates) > 0 {
+		leaf := st.PeerCertificates[0]
+		fmt.Fprintf(out, "certificate:  %s\n", leaf.Subject)
+		fmt.Fprintf(out, "issuer:       %s\n", leaf.Issuer)
+		fmt.Fprintf(out, "valid until:  %s (verified for %s)\n", leaf.NotAfter.UTC().Format(time.RFC3339), name)
+	}
+}
+
+// certName is the name the certificate was verified for (diag pop3 and
+// diag smtp).
 func certName(server, serverName string) string {
 	if serverName != "" {
 		return serverName

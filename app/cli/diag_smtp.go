@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -91,15 +87,8 @@ func runDiagSMTP(ctx context.Context, env *Env, args []string) int {
 		DialTimeout: *timeout,
 		IdleTimeout: *timeout,
 	}
-	if *caFile != "" {
-		pem, err := os.ReadFile(*caFile)
-		if err != nil {
-			return Fail(env, ExitError, "diag smtp: cannot read the CA file: %v", err)
-		}
-		opts.RootCAs = x509.NewCertPool()
-		if !opts.RootCAs.AppendCertsFromPEM(pem) {
-			return Fail(env, ExitError, "diag smtp: %s holds no PEM certificate", *caFile)
-		}
+	if opts.RootCAs, err = diagRootCAs(*caFile); err != nil {
+		return Fail(env, ExitError, "diag smtp: %v", err)
 	}
 	var testMsg []byte
 	envelope := smtpclient.Envelope{From: *from, To: to}
@@ -126,17 +115,8 @@ func runDiagSMTP(ctx context.Context, env *Env, args []string) int {
 		}
 		fmt.Fprintf(out, "%-13s %s\n", label, line)
 	}
-	if st, ok := c.TLSState(); ok {
-		fmt.Fprintf(out, "TLS:          %s, %s\n", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-		if len(st.PeerCertificates) > 0 {
-			leaf := st.PeerCertificates[0]
-			fmt.Fprintf(out, "certificate:  %s\n", leaf.Subject)
-			fmt.Fprintf(out, "issuer:       %s\n", leaf.Issuer)
-			fmt.Fprintf(out, "valid until:  %s (verified for %s)\n", leaf.NotAfter.UTC().Format(time.RFC3339), diagSMTPCertName(*server, *serverName))
-		}
-	} else {
-		fmt.Fprintln(out, "TLS:          none (the connection is not encrypted)")
-	}
+	st, ok := c.TLSState()
+	diagPrintTLS(out, st, ok, certName(*server, *serverName))
 	if max, ok := c.MaxSize(); ok && max > 0 {
 		fmt.Fprintf(out, "size limit:   %d octets\n", max)
 	}
@@ -220,17 +200,6 @@ func diagSMTPFailed(env *Env, step string, err error) int {
 		return Fail(env, ExitNegative, "diag smtp: %s", msg)
 	}
 	return Fail(env, ExitNegative, "diag smtp: %s failed: %s", step, msg)
-}
-
-// diagSMTPCertName is the name the certificate was verified for.
-func diagSMTPCertName(server, serverName string) string {
-	if serverName != "" {
-		return serverName
-	}
-	if host, _, err := net.SplitHostPort(server); err == nil {
-		return host
-	}
-	return server
 }
 
 // diagSMTPMessage is the short test message: plain ASCII, with the header
