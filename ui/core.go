@@ -77,6 +77,7 @@ type Preferences interface {
 	ImportPFX(data []byte, password string) (*digitalid.MyID, error)
 	Roots() ([]*x509.Certificate, error)
 	RemoveRoot(cert *x509.Certificate) error
+	SetPasswords(pop3, smtp string) error
 	Now() time.Time
 }
 

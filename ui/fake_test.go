@@ -48,6 +48,7 @@ type fakeCore struct {
 	removed   []string
 	defaults  []string
 	fetches   int
+	passwords [][2]string
 	listCalls int
 }
 
@@ -243,6 +244,12 @@ func (f *fakeCore) ImportPFX([]byte, string) (*digitalid.MyID, error) {
 func (f *fakeCore) Roots() ([]*x509.Certificate, error)  { return f.roots, nil }
 func (f *fakeCore) RemoveRoot(c *x509.Certificate) error { return nil }
 func (f *fakeCore) Now() time.Time                       { return f.now }
+func (f *fakeCore) SetPasswords(pop3, smtp string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.passwords = append(f.passwords, [2]string{pop3, smtp})
+	return nil
+}
 
 // serial stands in for the UI goroutine in tests: the test driver runs
 // fyne.Do on the calling goroutine, so views' background results and the

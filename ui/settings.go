@@ -38,6 +38,8 @@ type SettingsWindow struct {
 	POP3, SMTP             *widget.Entry
 	POP3TLS, SMTPTLS       *widget.Select
 	User                   *widget.Entry
+	ChangePassword         *widget.Button
+	Passwords              *PasswordChange // the open "Change password…" form
 	SignAll, EncryptAll    *widget.Check
 	CheckEvery, LeaveOnSrv *widget.Select
 	Roots                  *widget.List
@@ -69,6 +71,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.POP3.SetText(s.Account.POP3.Address)
 	w.SMTP.SetText(s.Account.SMTP.Address)
 	w.User.SetText(s.Account.POP3.Username)
+	w.ChangePassword = widget.NewButton("Change password…", w.changePasswordWithDialog)
 	tls := []string{"starttls", "implicit", "none"}
 	w.POP3TLS, w.SMTPTLS = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
 	w.POP3TLS.SetSelected(s.Account.POP3.TLS)
@@ -119,7 +122,8 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 			widget.NewFormItem("Address", w.Address), widget.NewFormItem("Your name", w.Name),
 			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.POP3TLS, w.POP3)),
 			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.SMTPTLS, w.SMTP)),
-			widget.NewFormItem("User name", w.User))),
+			widget.NewFormItem("User name", w.User),
+			widget.NewFormItem("Password", container.NewHBox(w.ChangePassword)))),
 		container.NewTabItem("Security", container.NewVBox(w.SignAll, w.EncryptAll)),
 		container.NewTabItem("Trusted authorities", container.NewBorder(nil, w.RemoveRoot, nil, nil, w.Roots)),
 		container.NewTabItem("My Digital ID", container.NewVBox(w.MyID, w.Export, widget.NewSeparator(), w.PFXPassword, w.ImportPFX)),

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// PasswordChange is the "Change password…" form of the settings window:
+// the new POP3 password twice and, optionally, a different SMTP password
+// twice (empty means the same as POP3).
+type PasswordChange struct {
+	POP3, POP3Again *widget.Entry
+	SMTP, SMTPAgain *widget.Entry
+}
+
+func newPasswordChange() *PasswordChange {
+	p := &PasswordChange{POP3: widget.NewPasswordEntry(), POP3Again: widget.NewPasswordEntry(),
+		SMTP: widget.NewPasswordEntry(), SMTPAgain: widget.NewPasswordEntry()}
+	p.SMTP.SetPlaceHolder("leave empty to use the POP3 password")
+	return p
+}
+
+// items are the form's rows.
+func (p *PasswordChange) items() []*widget.FormItem {
+	return []*widget.FormItem{
+		widget.NewFormItem("New POP3 password", p.POP3), widget.NewFormItem("Type it again", p.POP3Again),
+		widget.NewFormItem("New SMTP password", p.SMTP), widget.NewFormItem("Type it again", p.SMTPAgain),
+	}
+}
+
+// passwords checks the form and returns the two passwords, or one sentence.
+func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
+	switch {
+	case p.POP3.Text == "":
+		return "", "", errors.New("ui: type the new POP3 password of your mailbox")
+	case p.POP3.Text != p.POP3Again.Text:
+		return "", "", errors.New("ui: the two POP3 passwords you typed differ; type the same new password twice")
+	case p.SMTP.Text != p.SMTPAgain.Text:
+		return "", "", errors.New("ui: the two SMTP passwords you typed differ; type the same new password twice, or leave both empty")
+	}
+	return p.POP3.Text, p.SMTP.Text, nil
+}
+
+// changePasswordWithDialog asks for the new passwords and stores them on
+// confirmation.
+func (w *SettingsWindow) changePasswordWithDialog() {
+	w.Passwords = newPasswordChange()
+	d := dialog.NewForm("Change the mail passwords", "Change", "Cancel", w.Passwords.items(), func(ok bool) {
+		if ok {
+			w.ChangePasswords()
+		}
+	}, w.Win)
+	d.Resize(fyne.NewSize(460, 0))
+	d.Show()
+}
+
+// ChangePasswords stores the passwords typed in w.Passwords (the confirmed
+// dialog) and reports the outcome in one sentence.
+func (w *SettingsWindow) ChangePasswords() {
+	if w.Passwords == nil {
+		return
+	}
+	pop3, smtp, err := w.Passwords.passwords()
+	if err == nil {
+		err = w.core.SetPasswords(pop3, smtp)
+	}
+	if err != nil {
+		w.Message.SetText(errorSentence(err))
+		return
+	}
+	w.Message.SetText("The new passwords are saved; the next Send/Receive logs in with them.")
+}

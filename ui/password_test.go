@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"errors"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// overlayButton finds the button labelled text in the window's top dialog.
+func overlayButton(t *testing.T, win fyne.Window, text string) *widget.Button {
+	t.Helper()
+	top := win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog is open (looking for %q)", text)
+	}
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Button:
+			if v.Text == text {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.TempWidgetRenderer(t, v)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	if found == nil {
+		t.Fatalf("the dialog has no %q button", text)
+	}
+	return found
+}
+
+func TestSettingsChangePassword(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	w := NewSettingsWindow(a, f)
+	w.Win.Resize(fyne.NewSize(680, 440))
+
+	// Typed differently twice: refused with one sentence, nothing stored.
+	test.Tap(w.ChangePassword)
+	test.Type(w.Passwords.POP3, "new secret")
+	test.Type(w.Passwords.POP3Again, "new secrte")
+	test.Tap(overlayButton(t, w.Win, "Change"))
+	if len(f.passwords) != 0 {
+		t.Fatalf("mismatched passwords were stored: %v", f.passwords)
+	}
+	if w.Message.Text != "The two POP3 passwords you typed differ; type the same new password twice." {
+		t.Errorf("mismatch message %q", w.Message.Text)
+	}
+
+	// Cancel stores nothing.
+	test.Tap(w.ChangePassword)
+	test.Type(w.Passwords.POP3, "new secret")
+	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Tap(overlayButton(t, w.Win, "Cancel"))
+	if len(f.passwords) != 0 {
+		t.Fatalf("a cancelled change was stored: %v", f.passwords)
+	}
+
+	// Typed the same twice, SMTP left empty: stored.
+	test.Tap(w.ChangePassword)
+	test.Type(w.Passwords.POP3, "new secret")
+	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Tap(overlayButton(t, w.Win, "Change"))
+	if len(f.passwords) != 1 || f.passwords[0] != [2]string{"new secret", ""} {
+		t.Fatalf("stored %v; want the new POP3 password and an empty SMTP one", f.passwords)
+	}
+	if w.Message.Text != "The new passwords are saved; the next Send/Receive logs in with them." {
+		t.Errorf("success message %q", w.Message.Text)
+	}
+
+	// A different SMTP password, mistyped once, then right.
+	test.Tap(w.ChangePassword)
+	test.Type(w.Passwords.POP3, "p1 secret")
+	test.Type(w.Passwords.POP3Again, "p1 secret")
+	test.Type(w.Passwords.SMTP, "s1 secret")
+	test.Tap(overlayButton(t, w.Win, "Change"))
+	if len(f.passwords) != 1 || w.Message.Text != "The two SMTP passwords you typed differ; type the same new password twice, or leave both empty." {
+		t.Fatalf("mistyped SMTP: stored %v, message %q", f.passwords, w.Message.Text)
+	}
+	test.Tap(w.ChangePassword)
+	for e, s := range map[*widget.Entry]string{w.Passwords.POP3: "p1 secret", w.Passwords.POP3Again: "p1 secret",
+		w.Passwords.SMTP: "s1 secret", w.Passwords.SMTPAgain: "s1 secret"} {
+		test.Type(e, s)
+	}
+	test.Tap(overlayButton(t, w.Win, "Change"))
+	if len(f.passwords) != 2 || f.passwords[1] != [2]string{"p1 secret", "s1 secret"} {
+		t.Fatalf("stored %v", f.passwords)
+	}
+}
+
+func TestSettingsChangePasswordCoreRefusal(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := &refusingPasswords{fakeCore: newFakeCore(), err: errors.New("app: no OS keyring is available; start your desktop's keyring")}
+	w := NewSettingsWindow(a, f)
+	test.Tap(w.ChangePassword)
+	test.Type(w.Passwords.POP3, "new secret")
+	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Tap(overlayButton(t, w.Win, "Change"))
+	if w.Message.Text != "No OS keyring is available; start your desktop's keyring." {
+		t.Errorf("refusal message %q", w.Message.Text)
+	}
+}
+
+type refusingPasswords struct {
+	*fakeCore
+	err error
+}
+
+func (r *refusingPasswords) SetPasswords(string, string) error { return r.err }
