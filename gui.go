@@ -38,35 +38,6 @@ func runGUI(profileDir string) error {
 	if err != nil {
 		return err
 	}
-	var keys keystore.Store
-	if pass := os.Getenv("SECUREMAIL_KEY_PASSPHRASE"); pass != "" {
-		if keys, err = keystore.NewSealedFiles(p.Path("keys"), []byte(pass)); err != nil {
-			return err
-		}
-	}
-	core, err := app.Open(ctx, p.Dir, app.Options{Keys: keys})
-	if err != nil {
-		return err
-	}
-	defer core.Close()
-
-	var network ui.Network
-	s, serr := core.Settings()
-	if serr != nil || s.Bundled {
-		dir := os.Getenv("SECUREMAIL_TESTNET")
-		if dir == "" {
-			if dir, err = bundled.DefaultDir(); err != nil {
-				return err
-			}
-		}
-		n, err := bundled.Open(ctx, dir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err) // the window still opens, for real servers
-		} else {
-			defer n.Close()
-			network = n
-		}
-	}
 	var trace ui.Trace
 	if os.Getenv("SECUREMAIL_TRACE") == "1" {
 		start := time.Now()
@@ -75,7 +46,59 @@ func runGUI(profileDir string) error {
 		}
 	}
 	a := fyneapp.NewWithID("eu.tachonet.securemail")
-	ui.Start(a, ui.AppCore(core), network, trace)
+	// open opens the core with the keystore chosen (at once, or after the
+	// passphrase prompt) and shows the wizard or the main window.
+	var core *app.App
+	var network *bundled.Net
+	defer func() {
+		if network != nil {
+			network.Close()
+		}
+		if core != nil {
+			core.Close()
+		}
+	}()
+	open := func(keys keystore.Store) error {
+		if core != nil { // a retry after a refusal in the passphrase prompt
+			core.Close()
+			core = nil
+		}
+		c, err := app.Open(ctx, p.Dir, app.Options{Keys: keys})
+		if err != nil {
+			return err
+		}
+		core = c
+		var un ui.Network
+		if network != nil {
+			un = network
+		} else if s, serr := core.Settings(); serr != nil || s.Bundled {
+			dir := os.Getenv("SECUREMAIL_TESTNET")
+			if dir == "" {
+				if dir, err = bundled.DefaultDir(); err != nil {
+					return err
+				}
+			}
+			n, err := bundled.Open(ctx, dir)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err) // the window still opens, for real servers
+			} else {
+				network, un = n, n
+			}
+		}
+		ui.Start(a, ui.AppCore(core), un, trace)
+		return nil
+	}
+	if pass := os.Getenv("SECUREMAIL_KEY_PASSPHRASE"); pass != "" {
+		keys, err := keystore.NewSealedFiles(p.Path("keys"), []byte(pass))
+		if err != nil {
+			return err
+		}
+		if err := open(keys); err != nil {
+			return err
+		}
+	} else if _, err := ui.OpenKeys(a, ui.ProfileKeys(p), open); err != nil {
+		return err
+	}
 	// Fyne's driver quits on SIGINT / SIGTERM; the main window then saves
 	// its sizes (ui's OnStopped) and the deferred Close closes the store.
 	a.Run()

@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"fmt"
+
+	"securemail/app/keystore"
 )
 
 // SetPasswords replaces the POP3 and SMTP passwords in the keystore, under
@@ -26,4 +28,16 @@ func (a *App) SetPasswords(pop3, smtp string) error {
 		return fmt.Errorf("app: the SMTP password could not be put in the keyring: %w", err)
 	}
 	return nil
+}
+
+// CheckPassphrase tells whether keys — a passphrase-protected key file —
+// opens with the passphrase it was given, by reading the stored POP3
+// password: keystore.ErrWrongPassphrase when it does not. A store that
+// holds no password yet (no account set up) passes.
+func CheckPassphrase(keys keystore.Store) error {
+	_, err := keys.Get(secretPOP3)
+	if err == nil || errors.Is(err, keystore.ErrNotFound) {
+		return nil
+	}
+	return err
 }
