@@ -7,6 +7,7 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/digitalid"
+	"securemail/app/profile"
 	"securemail/mailstore"
 )
 
@@ -67,3 +68,7 @@ func (c *appCore) ImportPFX(data []byte, password string) (*digitalid.MyID, erro
 	}
 	return c.Wallet.ImportPFX(data, password, s.Account.Address, c.Now())
 }
+
+func (c *appCore) LoadLayout() profile.Layout { return c.Profile.LoadLayout() }
+
+func (c *appCore) SaveLayout(l profile.Layout) error { return c.Profile.SaveLayout(l) }

@@ -128,13 +128,13 @@ func (m *MainWindow) build() {
 	m.Cancel.Hide()
 	status := container.NewBorder(nil, nil, nil, container.NewHBox(m.Progress, m.Cancel), m.Status)
 
-	prefs := m.App.Preferences()
+	l := m.loadLayout()
 	m.readerSplit = container.NewVSplit(m.list.list, m.Reader.content)
-	m.readerSplit.SetOffset(prefs.FloatWithFallback("split.reader", 0.34))
+	m.readerSplit.SetOffset(l.SplitReader)
 	m.split = container.NewHSplit(left, m.readerSplit)
-	m.split.SetOffset(prefs.FloatWithFallback("split.folders", 0.16))
+	m.split.SetOffset(l.SplitFolders)
 	m.Win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))
-	m.Win.Resize(fyne.NewSize(float32(prefs.FloatWithFallback("window.width", 1100)), float32(prefs.FloatWithFallback("window.height", 720))))
+	m.Win.Resize(fyne.NewSize(float32(l.Width), float32(l.Height)))
 	m.shortcuts()
 }
 
@@ -426,14 +426,7 @@ func (m *MainWindow) close() {
 	if m.ctx.Err() != nil {
 		return // already closed
 	}
-	prefs := m.App.Preferences()
-	size := m.Win.Canvas().Size()
-	if size.Width > 100 {
-		prefs.SetFloat("window.width", float64(size.Width))
-		prefs.SetFloat("window.height", float64(size.Height))
-	}
-	prefs.SetFloat("split.folders", m.split.Offset)
-	prefs.SetFloat("split.reader", m.readerSplit.Offset)
+	m.saveLayout()
 	m.trace.summary()
 	m.stop()
 }

@@ -1,0 +1,58 @@
+package ui
+
+import "securemail/app/profile"
+
+// LayoutKeeper remembers the main window's layout per profile. A core that
+// is not one keeps it in the Fyne app's preferences (per app).
+type LayoutKeeper interface {
+	LoadLayout() profile.Layout
+	SaveLayout(l profile.Layout) error
+}
+
+// defaultLayout is the first-run layout.
+var defaultLayout = profile.Layout{Width: 1100, Height: 720, SplitFolders: 0.16, SplitReader: 0.34}
+
+// loadLayout returns the remembered layout, defaults filling what is not.
+func (m *MainWindow) loadLayout() profile.Layout {
+	var l profile.Layout
+	if k, ok := m.core.(LayoutKeeper); ok {
+		l = k.LoadLayout()
+	} else {
+		prefs := m.App.Preferences()
+		l = profile.Layout{Width: prefs.Float("window.width"), Height: prefs.Float("window.height"),
+			SplitFolders: prefs.Float("split.folders"), SplitReader: prefs.Float("split.reader")}
+	}
+	if l.Width < 100 || l.Height < 100 {
+		l.Width, l.Height = defaultLayout.Width, defaultLayout.Height
+	}
+	if l.SplitFolders <= 0 || l.SplitFolders >= 1 {
+		l.SplitFolders = defaultLayout.SplitFolders
+	}
+	if l.SplitReader <= 0 || l.SplitReader >= 1 {
+		l.SplitReader = defaultLayout.SplitReader
+	}
+	return l
+}
+
+// saveLayout remembers the window's size and split positions.
+func (m *MainWindow) saveLayout() {
+	l := profile.Layout{SplitFolders: m.split.Offset, SplitReader: m.readerSplit.Offset}
+	if size := m.Win.Canvas().Size(); size.Width > 100 {
+		l.Width, l.Height = float64(size.Width), float64(size.Height)
+	}
+	if k, ok := m.core.(LayoutKeeper); ok {
+		if l.Width == 0 {
+			old := k.LoadLayout()
+			l.Width, l.Height = old.Width, old.Height
+		}
+		k.SaveLayout(l) // best effort: a lost layout only costs the default size
+		return
+	}
+	prefs := m.App.Preferences()
+	if l.Width > 0 {
+		prefs.SetFloat("window.width", l.Width)
+		prefs.SetFloat("window.height", l.Height)
+	}
+	prefs.SetFloat("split.folders", l.SplitFolders)
+	prefs.SetFloat("split.reader", l.SplitReader)
+}
