@@ -11,8 +11,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -194,6 +196,7 @@ func (c *Config) Validate() error {
 func (c *Config) complete() (bool, error) {
 	changed := false
 	next := c.BasePort
+	taken := map[int]bool{}
 	port := func(p *int) error {
 		if *p != 0 {
 			return nil
@@ -204,12 +207,12 @@ func (c *Config) complete() (bool, error) {
 			next++
 			return nil
 		}
-		l, err := net.Listen("tcp", net.JoinHostPort(c.Host, "0"))
+		free, err := freeListenPort(c.Host, taken)
 		if err != nil {
-			return fmt.Errorf("testnet: no free port on %s: %w", c.Host, err)
+			return err
 		}
-		defer l.Close()
-		*p = l.Addr().(*net.TCPAddr).Port
+		*p = free
+		taken[free] = true
 		return nil
 	}
 	for i := range c.Relays {
@@ -246,3 +249,31 @@ func (co Country) NodeName() string { return strings.ToLower(co.Code) + "-server
 
 // Address returns a tester's mail address.
 func (co Country) Address(t Tester) string { return t.Name + "@" + co.Domain() }
+
+// Ports for a network without a base_port are drawn from this range, below
+// Linux's ephemeral range (32768-60999): a port the kernel hands out for
+// ":0" is also one it may give the next outgoing connection, so between the
+// first run choosing it and the network binding it, any busy client on the
+// machine (a test suite, the network's own relays) could take it.
+const (
+	portRangeLow  = 20000
+	portRangeHigh = 32000
+)
+
+// freeListenPort returns a port of the range that host can listen on now
+// and that this configuration does not use yet.
+func freeListenPort(host string, taken map[int]bool) (int, error) {
+	for range 200 {
+		p := portRangeLow + mrand.IntN(portRangeHigh-portRangeLow)
+		if taken[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return p, nil
+	}
+	return 0, fmt.Errorf("testnet: no free port between %d and %d on %s; set base_port in testnet.toml", portRangeLow, portRangeHigh, host)
+}
