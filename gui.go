@@ -14,10 +14,10 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"securemail/app"
+	"securemail/app/bundled"
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/ui"
-	"securemail/ui/bundled"
 )
 
 // runGUI opens the profile, starts the bundled network when the account

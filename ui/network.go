@@ -1,6 +1,10 @@
 package ui
 
-import "time"
+import (
+	"time"
+
+	"securemail/app/bundled"
+)
 
 // Network is the bundled offline TESTA network, as the wizard and the
 // offline network panel see it. Nil when the account uses real servers.
@@ -18,18 +22,8 @@ type Network interface {
 	Outage(node string, d time.Duration) error
 }
 
-// Handout is one tester's set of files on the bundled network.
-type Handout struct {
-	Address string
-	Dir     string
-}
+// Handout is one tester's handout folder of the bundled network.
+type Handout = bundled.Handout
 
 // QueueRow is one message waiting in a node's queue.
-type QueueRow struct {
-	Node        string
-	ID          string
-	From        string
-	To          string
-	Attempts    int
-	NextAttempt time.Time
-}
+type QueueRow = bundled.QueueRow

@@ -1,8 +1,10 @@
 // Package bundled runs the bundled offline TESTA network for the GUI: it
 // prepares the network folder (configuration, test CA, one handout per
 // tester), starts the network in this process — or, when another SecureMail
-// or `securemail testnet` already serves that folder, watches it — and shows
-// it to the views through ui.Network.
+// or `securemail testnet` already serves that folder, watches it — and
+// describes it (handouts, queues, evidence log, outages) for the window's
+// offline network panel. It lives in app so that the window reaches the
+// network through the core, as DESIGN.md's dependency order has it.
 package bundled
 
 import (
@@ -19,8 +21,23 @@ import (
 	"securemail/testnet"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
-	"securemail/ui"
 )
+
+// Handout is one tester's handout folder.
+type Handout struct {
+	Address string
+	Dir     string
+}
+
+// QueueRow is one message waiting in a node's queue.
+type QueueRow struct {
+	Node        string
+	ID          string
+	From        string
+	To          string
+	Attempts    int
+	NextAttempt time.Time
+}
 
 // Net is a prepared bundled network, served here or elsewhere.
 type Net struct {
@@ -84,25 +101,25 @@ func (b *Net) Close() error {
 	return b.n.Shutdown(ctx)
 }
 
-// Dir implements ui.Network.
+// Dir implements the window's network panel (ui.Network).
 func (b *Net) Dir() string { return b.dir }
 
-// Running implements ui.Network.
+// Running implements the window's network panel (ui.Network).
 func (b *Net) Running() bool { return b.n != nil }
 
-// Handouts implements ui.Network: every tester's handout folder.
-func (b *Net) Handouts() ([]ui.Handout, error) {
-	var out []ui.Handout
+// Handouts implements the window's network panel (ui.Network): every tester's handout folder.
+func (b *Net) Handouts() ([]Handout, error) {
+	var out []Handout
 	for _, co := range b.cfg.Countries {
 		for _, t := range co.Testers {
 			a := co.Address(t)
-			out = append(out, ui.Handout{Address: a, Dir: testnet.HandoutDir(b.dir, a)})
+			out = append(out, Handout{Address: a, Dir: testnet.HandoutDir(b.dir, a)})
 		}
 	}
 	return out, nil
 }
 
-// Nodes implements ui.Network: national servers, then relays.
+// Nodes implements the window's network panel (ui.Network): national servers, then relays.
 func (b *Net) Nodes() []string {
 	var out []string
 	for _, co := range b.cfg.Countries {
@@ -114,13 +131,13 @@ func (b *Net) Nodes() []string {
 	return out
 }
 
-// Queues implements ui.Network from the nodes' queue folders.
-func (b *Net) Queues() ([]ui.QueueRow, error) {
+// Queues implements the window's network panel (ui.Network) from the nodes' queue folders.
+func (b *Net) Queues() ([]QueueRow, error) {
 	nodes, err := os.ReadDir(filepath.Join(b.dir, "nodes"))
 	if err != nil {
 		return nil, nil // nothing has run yet
 	}
-	var rows []ui.QueueRow
+	var rows []QueueRow
 	for _, nd := range nodes {
 		ms, err := queue.ReadDir(filepath.Join(b.dir, "nodes", nd.Name(), "queue"))
 		if err != nil {
@@ -135,14 +152,14 @@ func (b *Net) Queues() ([]ui.QueueRow, error) {
 				}
 				to = append(to, s+")")
 			}
-			rows = append(rows, ui.QueueRow{Node: nd.Name(), ID: m.ID, From: m.From, To: strings.Join(to, ", "), Attempts: m.Attempts, NextAttempt: m.NextAttempt})
+			rows = append(rows, QueueRow{Node: nd.Name(), ID: m.ID, From: m.From, To: strings.Join(to, ", "), Attempts: m.Attempts, NextAttempt: m.NextAttempt})
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].NextAttempt.Before(rows[j].NextAttempt) })
 	return rows, nil
 }
 
-// Events implements ui.Network: the last max lines of the evidence log.
+// Events implements the window's network panel (ui.Network): the last max lines of the evidence log.
 func (b *Net) Events(max int) ([]string, error) {
 	f, err := os.Open(filepath.Join(b.dir, testnet.EventsFile))
 	if err != nil {
@@ -166,7 +183,7 @@ func (b *Net) Events(max int) ([]string, error) {
 	return lines, nil
 }
 
-// Outage implements ui.Network through the network's control folder, which
+// Outage implements the window's network panel (ui.Network) through the network's control folder, which
 // works whichever process serves it.
 func (b *Net) Outage(node string, d time.Duration) error {
 	if b.n != nil {
