@@ -1,17 +1,14 @@
 package queue
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -109,36 +106,7 @@ func hostileChild(dir string) {
 // is downstream exactly once after the restart.
 func TestSIGKILLDuringMoveOutsAndRotations(t *testing.T) {
 	dir := t.TempDir()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "QUEUE_HOSTILE_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	killAfter := 100 + rand.IntN(700)
-	acked := map[string]bool{}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 2 && f[0] == "ack" {
-			acked[f[1]] = true
-		} else {
-			t.Fatalf("child: %s", sc.Text())
-		}
-		if len(acked) == killAfter {
-			cmd.Process.Signal(syscall.SIGKILL)
-			break
-		}
-	}
-	cmd.Wait()
+	acked := runAndKillChild(t, "QUEUE_HOSTILE_CHILD="+dir, 100+rand.IntN(700))
 
 	up, down, err := openHostilePair(dir)
 	if err != nil {
@@ -165,5 +133,5 @@ func TestSIGKILLDuringMoveOutsAndRotations(t *testing.T) {
 			t.Errorf("%s arrived %d times", k, n)
 		}
 	}
-	t.Logf("killed after %d acknowledgements; %d deliveries downstream", killAfter, len(count))
+	t.Logf("killed after %d acknowledgements; %d deliveries downstream", len(acked), len(count))
 }

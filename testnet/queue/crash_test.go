@@ -72,36 +72,7 @@ func TestMain(m *testing.M) {
 
 func TestSIGKILLLosesNothingAndDuplicatesNothing(t *testing.T) {
 	dir := t.TempDir()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "QUEUE_CRASH_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	killAfter := 100 + rand.IntN(400)
-	acked := map[string]bool{}
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 2 && f[0] == "ack" {
-			acked[f[1]] = true
-		} else {
-			t.Fatalf("child: %s", sc.Text())
-		}
-		if len(acked) == killAfter {
-			cmd.Process.Signal(syscall.SIGKILL)
-			break
-		}
-	}
-	cmd.Wait()
+	acked := runAndKillChild(t, "QUEUE_CRASH_CHILD="+dir, 100+rand.IntN(400))
 
 	up, down, err := openPair(dir)
 	if err != nil {
@@ -134,5 +105,42 @@ func TestSIGKILLLosesNothingAndDuplicatesNothing(t *testing.T) {
 			t.Errorf("%s arrived %d times", k, n)
 		}
 	}
-	t.Logf("killed after %d acknowledgements; %d deliveries downstream", killAfter, len(count))
+	t.Logf("killed after %d acknowledgements; %d deliveries downstream", len(acked), len(count))
+}
+
+// runAndKillChild re-runs this test binary as a child with env set, reads
+// its "ack ID" lines, SIGKILLs it after killAfter acknowledgements, and
+// returns the acknowledged IDs.
+func runAndKillChild(t *testing.T, env string, killAfter int) map[string]bool {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	acked := map[string]bool{}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && f[0] == "ack" {
+			acked[f[1]] = true
+		} else {
+			t.Fatalf("child: %s", sc.Text())
+		}
+		if len(acked) == killAfter {
+			cmd.Process.Signal(syscall.SIGKILL)
+			break
+		}
+	}
+	cmd.Wait()
+	return acked
 }
