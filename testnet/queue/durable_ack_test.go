@@ -16,22 +16,8 @@ import (
 // write fails, the retransmission is queued itself.
 func TestRetransmissionWaitsForTheOriginal(t *testing.T) {
 	dir := t.TempDir()
-	q, err := Open(Options{Dir: dir, Target: holdTarget{}, RetryInterval: time.Hour, Held: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, entered, proceed := queueWithFailingFirstSync(t, dir)
 	defer q.Close()
-	entered, proceed := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	q.j.mu.Lock()
-	q.j.sync = func(f *os.File) error {
-		if calls.Add(1) == 1 {
-			close(entered)
-			<-proceed
-			return errors.New("injected I/O error")
-		}
-		return fdatasync(f)
-	}
 	q.j.mu.Unlock()
 	env := Envelope{From: "a@x", To: []string{"r@y"}, EnvID: "E1"}
 	first, second := make(chan error, 1), make(chan error, 1)
@@ -70,4 +56,29 @@ func TestRetransmissionWaitsForTheOriginal(t *testing.T) {
 	if ms := q2.List(); len(ms) != 1 || ms[0].EnvID != "E1" {
 		t.Fatalf("after a restart the queue holds %+v, want the acknowledged retransmission E1", ms)
 	}
+}
+
+// queueWithFailingFirstSync opens a held queue in dir whose first journal
+// fdatasync blocks, signalling entered, until proceed is closed, and then
+// fails with an injected I/O error; later fdatasyncs are real. It returns
+// with the journal's lock held, so the caller can look at it before
+// unlocking.
+func queueWithFailingFirstSync(t *testing.T, dir string) (q *Queue, entered, proceed chan struct{}) {
+	t.Helper()
+	q, err := Open(Options{Dir: dir, Target: holdTarget{}, RetryInterval: time.Hour, Held: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered, proceed = make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	q.j.mu.Lock()
+	q.j.sync = func(f *os.File) error {
+		if calls.Add(1) == 1 {
+			close(entered)
+			<-proceed
+			return errors.New("injected I/O error")
+		}
+		return fdatasync(f)
+	}
+	return q, entered, proceed
 }

@@ -2,10 +2,7 @@ package queue
 
 import (
 	"context"
-	"errors"
-	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -16,22 +13,8 @@ import (
 // then reports nothing) meanwhile; records in the next segment are.
 func TestFailedSyncAcknowledgesNothingOfItsSegment(t *testing.T) {
 	dir := t.TempDir()
-	q, err := Open(Options{Dir: dir, Target: holdTarget{}, RetryInterval: time.Hour, Held: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, entered, proceed := queueWithFailingFirstSync(t, dir)
 	defer q.Close()
-	entered, proceed := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	q.j.mu.Lock()
-	q.j.sync = func(f *os.File) error {
-		if calls.Add(1) == 1 {
-			close(entered)
-			<-proceed
-			return errors.New("injected I/O error")
-		}
-		return fdatasync(f)
-	}
 	firstSeg := q.j.seg
 	q.j.mu.Unlock()
 	enq := func(env string) chan error {
