@@ -102,10 +102,13 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		if err != nil {
 			return err
 		}
+		// The moment it reached us, by our clock: its signature is judged then, for ever (docs/SECURITY.md §3).
+		arrived := a.now()
 		if len(raw) > maxFetchedMessage {
 			return fmt.Errorf("app: message %d on the server is larger than %d MB; it was left there", n, maxFetchedMessage>>20)
 		}
-		id, err := a.Store.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{Source: &mailstore.Source{Account: account, UIDL: uidOf[n]}})
+		id, err := a.Store.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{Source: &mailstore.Source{Account: account, UIDL: uidOf[n]},
+			Arrived: arrived})
 		var dup *mailstore.DuplicateError
 		switch {
 		case errors.As(err, &dup):
@@ -114,7 +117,7 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 			return err
 		default:
 			res.New++
-			if err := a.process(ctx, id, raw, set, opts, res); err != nil {
+			if err := a.process(ctx, id, raw, arrived, set, opts, res); err != nil {
 				return err
 			}
 		}
@@ -157,7 +160,7 @@ func (a *App) shouldDelete(ctx context.Context, set profile.Settings, id string,
 		return false, fmt.Errorf("app: %w", err)
 	}
 	if !m.Verified {
-		if err := a.process(ctx, id, m.Raw, set, opts, res); err != nil {
+		if err := a.process(ctx, id, m.Raw, m.Arrived, set, opts, res); err != nil {
 			return false, err
 		}
 	}
@@ -171,7 +174,8 @@ func (a *App) shouldDelete(ctx context.Context, set profile.Settings, id string,
 // its security status, the signer's Digital ID (when harvesting is on and
 // the signature is valid), the secure-link state, and for a delivery
 // report the message it is about. Decrypted content is never written.
-func (a *App) process(ctx context.Context, id string, raw []byte, set profile.Settings, opts *smime.OpenOptions, res *FetchResult) error {
+// Signatures are judged at arrived, when the message reached us.
+func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.Time, set profile.Settings, opts *smime.OpenOptions, res *FetchResult) error {
 	if dr, err := parseDSN(raw); err == nil {
 		res.Reports++
 		if about := a.reportAbout(ctx, dr); about != "" {
@@ -181,7 +185,9 @@ func (a *App) process(ctx context.Context, id string, raw []byte, set profile.Se
 		}
 		return a.Store.SetSecurity(ctx, id, mailstore.Security{Signature: mailstore.SigNone})
 	}
-	rep, _ := smime.Open(raw, *opts)
+	o := *opts
+	o.Arrived = arrived
+	rep, _ := smime.Open(raw, o)
 	if rep == nil {
 		return nil
 	}

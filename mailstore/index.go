@@ -38,16 +38,23 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 		}
 	}
 	var account, uidl any
+	arrived := int64(0)
+	if !sc.Arrived.IsZero() {
+		arrived = sc.Arrived.UnixMilli()
+	}
 	if sc.Source != nil {
 		account, uidl = sc.Source.Account, sc.Source.UIDL
+		if arrived == 0 {
+			arrived = sc.Received.UnixMilli() // a sidecar older than Arrived: see sidecar
+		}
 	}
 	res, err := q.ExecContext(ctx, `INSERT INTO messages(id, folder, from_text, from_addr, to_text, cc_text, subject,
 		date, received, size, message_id, in_reply_to, refs, seen, answered, flagged, signed, signature, encrypted,
-		signer, sec_known, dsn_about, dsn_explicit, dsn_msgid, attachments, note, src_account, src_uidl, gen)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		signer, sec_known, dsn_about, dsn_explicit, dsn_msgid, attachments, note, src_account, src_uidl, gen, arrived)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		id, sc.Folder, e.From, e.FromAddr, e.To, e.Cc, e.Subject, date.UnixMilli(), sc.Received.UnixMilli(), e.Size,
 		e.MessageID, e.InReplyTo, e.References, sc.Seen, sc.Answered, sc.Flagged, signed, signature, encrypted,
-		signer, known, dsnAbout, sc.DSN != "", e.DSNOriginalMsgID, e.Attachments, strings.Join(notes, "; "), account, uidl, sc.Gen)
+		signer, known, dsnAbout, sc.DSN != "", e.DSNOriginalMsgID, e.Attachments, strings.Join(notes, "; "), account, uidl, sc.Gen, arrived)
 	if err != nil {
 		return err
 	}
@@ -97,16 +104,16 @@ func deleteRow(ctx context.Context, q querier, id string) error {
 // rowSidecar rebuilds the .json content of a message from its index row.
 func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 	var sc sidecar
-	var received int64
+	var received, arrived int64
 	var known bool
 	var sec Security
 	var account, uidl sql.NullString
 	var explicitDSN string
 	err := q.QueryRowContext(ctx, `SELECT folder, received, seen, answered, flagged, signed, signature, encrypted,
-		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text
+		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text, arrived
 		FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
 		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen,
-		&sc.Text)
+		&sc.Text, &arrived)
 	if err == sql.ErrNoRows {
 		return sc, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -114,6 +121,9 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 		return sc, err
 	}
 	sc.Received = msToTime(received).UTC()
+	if arrived != 0 {
+		sc.Arrived = msToTime(arrived).UTC()
+	}
 	if known {
 		sc.Security = &sec
 	}

@@ -18,6 +18,10 @@ type AddOptions struct {
 	Flags Flags
 	// Received is when the message arrived; zero means now.
 	Received time.Time
+	// Arrived is when a message fetched from a server first reached us, read from our own clock by the caller
+	// at fetch time (never a time the message states); zero for messages that did not come from a server. It
+	// is kept for ever, through moves and index rebuilds: signatures are judged at that moment.
+	Arrived time.Time
 }
 
 // Add stores raw — kept byte for byte — in folder and indexes it. When Add returns nil the message is on disk
@@ -43,7 +47,8 @@ func (s *Store) Add(ctx context.Context, folder string, raw []byte, opts AddOpti
 		received = now
 	}
 	id := newID(now)
-	sc := sidecar{Folder: fid, Received: received.UTC().Truncate(time.Millisecond), Seen: opts.Flags&Seen != 0,
+	sc := sidecar{Folder: fid, Received: received.UTC().Truncate(time.Millisecond),
+		Arrived: opts.Arrived.UTC().Truncate(time.Millisecond), Seen: opts.Flags&Seen != 0,
 		Answered: opts.Flags&Answered != 0, Flagged: opts.Flags&Flagged != 0, Source: opts.Source, Gen: 1}
 
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -127,13 +132,13 @@ func (s *Store) Get(ctx context.Context, id string) (*Message, error) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	m := &Message{}
-	var received int64
+	var received, arrived int64
 	var account, uidl sql.NullString
 	row, err := scanRow(s.db.QueryRowContext(ctx, `SELECT `+rowColumns+`, m.from_addr, m.cc_text, m.message_id,
-		m.in_reply_to, m.refs, m.signer, m.sec_known, m.received, m.src_account, m.src_uidl, m.note
+		m.in_reply_to, m.refs, m.signer, m.sec_known, m.received, m.arrived, m.src_account, m.src_uidl, m.note
 		FROM messages m JOIN folders f ON f.id = m.folder WHERE m.id = ?`, id),
 		&m.FromAddr, &m.Cc, &m.MessageID, &m.InReplyTo, &m.References, &m.Signer, &m.Verified, &received,
-		&account, &uidl, &m.Note)
+		&arrived, &account, &uidl, &m.Note)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -141,6 +146,9 @@ func (s *Store) Get(ctx context.Context, id string) (*Message, error) {
 		return nil, fmt.Errorf("mailstore: read message %s: %w", id, err)
 	}
 	m.Row, m.Received = row, msToTime(received)
+	if arrived != 0 {
+		m.Arrived = msToTime(arrived)
+	}
 	if account.Valid {
 		m.Source = &Source{Account: account.String, UIDL: uidl.String}
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // schemaVersion is the index schema this code writes. migrations[i] brings an index from version i to i+1.
-const schemaVersion = 3
+const schemaVersion = 4
 
 var migrations = [schemaVersion]string{
 	// 0 -> 1: the first schema.
@@ -73,6 +73,13 @@ CREATE INDEX messages_listing ON messages(folder, date DESC, id DESC, ` + listRe
 CREATE INDEX messages_encrypted ON messages(date DESC, id DESC) WHERE encrypted = 1;
 CREATE INDEX messages_folder_encrypted ON messages(folder, date DESC, id DESC) WHERE encrypted = 1;
 ALTER TABLE messages ADD COLUMN text TEXT NOT NULL DEFAULT '';
+`,
+	// 3 -> 4: arrived, when a fetched message first reached us by our own clock (Unix ms; 0 for messages that did
+	// not come from a server): signatures are judged at that moment (docs/SECURITY.md §3). Until now the received
+	// time of a fetched message was that moment.
+	`
+ALTER TABLE messages ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET arrived = received WHERE src_account IS NOT NULL;
 `,
 }
 

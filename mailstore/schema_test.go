@@ -93,7 +93,7 @@ func TestMigrationFromSchema2(t *testing.T) {
 	}
 	// Turn the index back into schema 2.
 	for _, q := range []string{`DROP INDEX messages_listing`, `DROP INDEX messages_encrypted`,
-		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`,
+		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`, `ALTER TABLE messages DROP COLUMN arrived`,
 		`UPDATE meta SET value = '2' WHERE key = 'schema'`} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -123,5 +123,45 @@ func TestMigrationFromSchema2(t *testing.T) {
 	if plan := queryPlan(t, s, `SELECT `+listRecord+` FROM messages m WHERE m.folder = ? ORDER BY `+
 		ByDateDesc.orderBy(), "inbox"); !strings.Contains(plan, "COVERING INDEX messages_listing") {
 		t.Errorf("the migrated index must cover the listing; plan:\n%s", plan)
+	}
+}
+
+// An index of schema 3 gains the arrival time on open: a message fetched before it existed arrived when the
+// store received it (that was the fetch, by our clock); a message composed here has none.
+func TestMigrationFromSchema3(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("From: Marie.Curie@tcn.f.eu-admin.net\r\nSubject: old\r\n\r\nold index\r\n")
+	fetched, err := s.Add(ctx, Inbox, raw, AddOptions{Source: &Source{Account: "m", UIDL: "1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := s.Add(ctx, Sent, raw, AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE messages DROP COLUMN arrived`, `UPDATE meta SET value = '3' WHERE key = 'schema'`} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m, err := s.Get(ctx, fetched)
+	if err != nil || m.Arrived.IsZero() || !m.Arrived.Equal(m.Received) {
+		t.Fatalf("fetched before the migration: arrived %v, received %v (%v)", m.Arrived, m.Received, err)
+	}
+	if l, err := s.Get(ctx, local); err != nil || !l.Arrived.IsZero() {
+		t.Fatalf("composed here: arrived %v (%v)", l.Arrived, err)
 	}
 }

@@ -70,6 +70,7 @@ type Message struct {
 	Signer     string    // from the recorded security status
 	Verified   bool      // the caller recorded a security status with SetSecurity
 	Received   time.Time // when the store got it
+	Arrived    time.Time // when it first reached us from a server, by our clock; zero for local messages
 	Source     *Source   // nil for local messages
 	Note       string    // what could not be read in it, for the user; "" when all went well
 	Raw        []byte    // the exact bytes stored

@@ -26,8 +26,13 @@ type OpenOptions struct {
 	// Roots are the trusted authorities; Intermediates are authority
 	// certificates known besides those the message carries.
 	Roots, Intermediates []*x509.Certificate
-	// Now is the moment of judgement; zero means time.Now().
+	// Now is the current time; zero means time.Now(). Without Arrived,
+	// signatures are judged at Now.
 	Now time.Time
+	// Arrived is when the message first reached us, by our own clock (the
+	// store's arrival time); when set and before Now, signatures are judged
+	// at that moment (docs/SECURITY.md §3).
+	Arrived time.Time
 }
 
 // Errors Open returns (wrapped) with a partial report; the report's Error
@@ -47,6 +52,7 @@ type sigLayer struct {
 	content []byte  // the signed bytes
 	math    []error // per signer: Verify's verdict
 	broken  string  // non-empty when the layer could not even be parsed
+	problem string  // the Report's Problem for a broken layer; "" means ProblemDamaged
 }
 
 // walker removes layers from the outside in.
@@ -96,7 +102,6 @@ func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 		return w.fail(ErrNotMessage, "This is not an e-mail message.")
 	}
 	r.From = fromAddress(top.get("From"))
-	date, _ := mail.ParseDate(top.get("Date"))
 	inner, err := w.walk(msg)
 	if inner != nil {
 		r.Entity = inner
@@ -104,7 +109,7 @@ func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 		collectContent(inner, 0, &c)
 		r.Text, r.Attachments = c.text, c.attachments
 	}
-	w.judge(date)
+	w.judge()
 	if err != nil {
 		return r, err
 	}

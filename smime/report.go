@@ -19,6 +19,22 @@ const (
 	StatusNone            = "none"
 )
 
+// Problems of a Report: what decided a signature's status, more finely
+// than the status itself. Besides these, Problem takes the values of
+// package trust's Problem ("expired", "not-yet-valid", "untrusted",
+// "wrong-usage", "revoked", "address-mismatch", "ca-certificate",
+// "weak-key", "unsupported-curve", "unsupported-key").
+const (
+	ProblemDamaged           = "damaged"             // the signature could not be parsed
+	ProblemTooLarge          = "too-large"           // the signature exceeds a limit of docs/SECURITY.md §4
+	ProblemContentType       = "content-type"        // the signed content is not id-data (a MIME entity)
+	ProblemSignerMissing     = "signer-missing"      // the signer's Digital ID is not in the message
+	ProblemAlgorithm         = "algorithm"           // an algorithm SecureMail does not accept
+	ProblemChanged           = "changed"             // the digest or the signature does not verify
+	ProblemSHA1              = "sha1"                // a SHA-1 digest or signature
+	ProblemFutureSigningTime = "future-signing-time" // signed, it claims, after the moment of judgement
+)
+
 // Layer names of a Report, outermost first (DESIGN.md §3).
 const (
 	LayerEnveloped      = "enveloped"
@@ -42,6 +58,15 @@ type Report struct {
 	Text              string   `json:"text"`         // first text/plain part, decoded to UTF-8
 	Error             string   `json:"error"`        // why the message could not be opened, or ""
 	Reason            string   `json:"reason"`       // the banner sentence(s) for a person
+	// Problem is what decided a signature status other than valid (one of
+	// the Problem constants); "" when valid or unsigned.
+	Problem string `json:"problem"`
+	// ClaimedSigningTime is the signing time the signer claims (RFC 3339,
+	// UTC), "" when none: shown, never used to judge (docs/SECURITY.md §3).
+	ClaimedSigningTime string `json:"signing_time"`
+	// JudgedAt is the moment the signature was judged at (RFC 3339, UTC):
+	// when the message reached us if known, else now or --at.
+	JudgedAt string `json:"judged_at"`
 
 	// From is the address in the message's From field.
 	From string `json:"-"`

@@ -32,7 +32,7 @@ type Properties struct {
 }
 
 // NewProperties describes an opened message's security: the signer's
-// Digital ID (certificate) and its chain, validity at signing and now, and
+// Digital ID (certificate) and its chain, validity on arrival and now, and
 // the encryption algorithm.
 func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Properties {
 	p := &Properties{Result: widget.NewLabel(""), do: fyne.Do}
@@ -58,8 +58,11 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 		add("Serial number", fmt.Sprintf("%X", c.SerialNumber))
 		add("Valid", c.NotBefore.UTC().Format("2 January 2006")+" to "+c.NotAfter.UTC().Format("2 January 2006"))
 		if !r.SigningTime.IsZero() {
-			add("Signed at", r.SigningTime.Local().Format("2 January 2006 15:04"))
-			add("Valid when signed", yesNo(within(c, r.SigningTime)))
+			add("Signed at (as the signer claims)", r.SigningTime.Local().Format("2 January 2006 15:04"))
+		}
+		if v.Message != nil && !v.Message.Arrived.IsZero() {
+			add("Arrived", v.Message.Arrived.Local().Format("2 January 2006 15:04"))
+			add("Valid when it arrived", yesNo(within(c, v.Message.Arrived)))
 		}
 		add("Valid now", yesNo(within(c, now)))
 		add("Signature algorithm", c.SignatureAlgorithm.String())

@@ -183,11 +183,12 @@ func TestPropertiesShowSignerAndAdd(t *testing.T) {
 	v := f.views["m1"]
 	v.Report.SignerCertificate = is.Certificate
 	v.Report.SigningTime = time.Now()
+	v.Message.Arrived = time.Now()
 	p := NewProperties(f, v, time.Now())
 	s := &serial{}
 	p.do = s.do
 	joined := strings.Join(p.Lines, "\n")
-	for _, want := range []string{"Encryption: AES-256-GCM", "Signer: " + marie, "Valid when signed: yes", "Valid now: yes", "Chain: ", "SHA-256 fingerprint: "} {
+	for _, want := range []string{"Encryption: AES-256-GCM", "Signer: " + marie, "Signed at (as the signer claims): ", "Valid when it arrived: yes", "Valid now: yes", "Chain: ", "SHA-256 fingerprint: "} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("properties lack %q:\n%s", want, joined)
 		}

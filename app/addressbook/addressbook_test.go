@@ -1,6 +1,11 @@
 package addressbook
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"strings"
@@ -42,6 +47,24 @@ func issue(t *testing.T, ca *testca.CA, o testca.IssueOptions) *testca.Issued {
 	return is
 }
 
+func weakRSA(t *testing.T) crypto.Signer {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func p224(t *testing.T) crypto.Signer {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestNoDigitalIDThenValid(t *testing.T) {
 	b, ca, tr := setup(t)
 	c, _ := b.GetOrNew(marie)
@@ -80,6 +103,12 @@ func TestRedXReasons(t *testing.T) {
 		{"expired", issue(t, ca, testca.IssueOptions{Email: "Exp.Ired@tcn.b.eu-admin.net", NotBefore: time.Now().AddDate(0, -2, 0), Days: 30}), trust.Expired, "expired"},
 		{"untrusted", issue(t, other, testca.IssueOptions{Email: "Un.Trusted@tcn.b.eu-admin.net"}), trust.Untrusted, "not trusted"},
 		{"wrong usage", issue(t, ca, testca.IssueOptions{Email: "Sign.Only@tcn.b.eu-admin.net", KeyUsage: x509.KeyUsageDigitalSignature}), trust.WrongUsage, ""},
+		{"an authority's certificate", issue(t, ca, testca.IssueOptions{Email: "Ca.Leaf@tcn.b.eu-admin.net", Key: testca.P256, CA: true}),
+			trust.NotEndEntity, "an authority's certificate (ca)"},
+		{"RSA-1024", issue(t, ca, testca.IssueOptions{Email: "Rsa.Short@tcn.b.eu-admin.net", PrivateKey: weakRSA(t)}),
+			trust.WeakKey, "1024-bit rsa key"},
+		{"P-224", issue(t, ca, testca.IssueOptions{Email: "Curve.Odd@tcn.b.eu-admin.net", PrivateKey: p224(t)}),
+			trust.UnsupportedCurve, "curve p-224"},
 	} {
 		addr := tc.issued.Certificate.EmailAddresses[0]
 		if _, err := b.AddDigitalID("", tc.issued.Certificate, tc.issued.Chain, nil); err != nil {

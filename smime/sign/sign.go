@@ -26,6 +26,10 @@ type Options struct {
 	Detached    bool                // no eContent (for multipart/signed)
 	SigningTime time.Time           // zero: time.Now()
 	Chain       []*x509.Certificate // extra certificates to include (intermediates; leave out the root)
+	// ContentType is the eContentType; nil means id-data, the only type
+	// S/MIME mail uses (others exist for tests of readers that must refuse
+	// them, and for CMS uses beyond mail).
+	ContentType asn1.ObjectIdentifier
 }
 
 // capabilities are the content encryption algorithms advertised in every
@@ -92,7 +96,14 @@ func signPieces(content [][]byte, key crypto.Signer, cert *x509.Certificate, opt
 	for _, c := range content {
 		h.Write(c)
 	}
-	attrs, err := signedAttributes(h.Sum(nil), signingTime)
+	ctype := opts.ContentType
+	if ctype == nil {
+		ctype = cms.OIDData
+	}
+	if _, err := asn1.Marshal(ctype); err != nil {
+		return nil, fmt.Errorf("sign: content type %s cannot be encoded: %w", ctype, err)
+	}
+	attrs, err := signedAttributes(h.Sum(nil), signingTime, ctype)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +145,7 @@ func signPieces(content [][]byte, key crypto.Signer, cert *x509.Certificate, opt
 		return nil, fmt.Errorf("sign: encoding: %w", err)
 	}
 
-	encap := pieces{mustOID(cms.OIDData)}
+	encap := pieces{mustOID(ctype)}
 	if !opts.Detached {
 		encap = append(encap, wrap(0xa0, wrap(0x04, content...)...)...)
 	}
@@ -144,7 +155,7 @@ func signPieces(content [][]byte, key crypto.Signer, cert *x509.Certificate, opt
 
 // signedAttributes returns the DER SET OF the signed attributes, sorted as
 // DER requires.
-func signedAttributes(digest []byte, t time.Time) ([]byte, error) {
+func signedAttributes(digest []byte, t time.Time, ctype asn1.ObjectIdentifier) ([]byte, error) {
 	t = t.UTC().Truncate(time.Second)
 	attr := func(oid asn1.ObjectIdentifier, value func(*cryptobyte.Builder)) []byte {
 		b := cryptobyte.NewBuilder(nil)
@@ -159,7 +170,7 @@ func signedAttributes(digest []byte, t time.Time) ([]byte, error) {
 		return out
 	}
 	list := [][]byte{
-		attr(cms.OIDAttrContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(cms.OIDData) }),
+		attr(cms.OIDAttrContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(ctype) }),
 		attr(cms.OIDAttrSigningTime, func(b *cryptobyte.Builder) {
 			// RFC 5652 §11.3: UTCTime up to 2049, GeneralizedTime after.
 			if t.Year() >= 1950 && t.Year() < 2050 {

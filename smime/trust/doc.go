@@ -4,21 +4,22 @@
 // matters, not revoked, meant for e-mail and this use, and for the address
 // in question? Evaluate answers with one Problem and a sentence for the UI.
 //
-// Validity-time policy:
-//   - A signature is judged at its signing time when the message states one
-//     that is not after Now. A Digital ID that was valid then but has expired
-//     since still gives OK; Result.NotAfter (the earliest end of validity
-//     along the chain) lets the UI say that it has expired since. The
-//     signing time is the signer's own claim, which is what Thunderbird and
-//     Outlook rely on as well.
-//   - A signature without a signing time, or with one in the future, is
-//     judged at Now. (Whether a future signing time makes the signature
-//     suspect is the MIME layer's call; Thunderbird says it does.)
-//   - Encryption and the address book are judged at Now.
+// Validity-time policy: everything is judged at Policy.Now, the moment of
+// judgement the caller chooses. For a signature that is when the message
+// first reached us, recorded by our own clock when it was fetched (see
+// docs/SECURITY.md §3), so mail that was valid when it arrived stays valid
+// after the Digital ID expires. The signing time a message claims is never
+// used: it is written by whoever holds the key, and a leaked or expired key
+// could otherwise back-date forever. Encryption and the address book are
+// judged now.
 //
-// Problems are reported in this order, the first that applies: untrusted
-// issuer, revoked, expired or not yet valid (the Digital ID or an authority
-// above it), wrong usage (extended key usage without emailProtection, or a
+// Whoever issued it, a Digital ID is refused (LeafProblem) when it is an
+// authority's certificate (basicConstraints CA:TRUE), has an RSA key under
+// 2048 bits, or an EC key on a curve other than P-256, P-384 and P-521.
+//
+// Problems are reported in this order, the first that applies: the rules
+// of LeafProblem, untrusted issuer, revoked, expired or not yet valid (the
+// Digital ID or an authority above it), wrong usage (extended key usage without emailProtection, or a
 // key usage that forbids the purpose), address mismatch. The chain is built
 // at a moment inside the Digital ID's own validity, so an expired Digital ID
 // from an unknown authority is reported as untrusted, not as expired, and an

@@ -31,6 +31,11 @@ const (
 	AddressMismatch Problem = "address-mismatch"
 	WrongUsage      Problem = "wrong-usage"
 	Revoked         Problem = "revoked"
+	// The rules of LeafProblem.
+	NotEndEntity     Problem = "ca-certificate"
+	WeakKey          Problem = "weak-key"
+	UnsupportedCurve Problem = "unsupported-curve"
+	UnsupportedKey   Problem = "unsupported-key"
 )
 
 // Policy is what a Digital ID is evaluated against.
@@ -38,10 +43,12 @@ type Policy struct {
 	Roots         []*x509.Certificate // explicitly trusted roots (no system roots, ever)
 	Intermediates []*x509.Certificate // from the store; the message's certificates go to Evaluate
 	Purpose       Purpose
-	Now           time.Time // zero: time.Now()
-	SigningTime   time.Time // for signatures: when non-zero and not after Now, judge the chain then
-	Address       string    // expected address (the From or the recipient); "" skips the check
-	CRLs          []*x509.RevocationList
+	// Now is the moment of judgement; zero: time.Now(). For a signature it
+	// is when the message first reached us (see the package documentation),
+	// never the signing time the message claims.
+	Now     time.Time
+	Address string // expected address (the From or the recipient); "" skips the check
+	CRLs    []*x509.RevocationList
 }
 
 // Result is the verdict on a Digital ID.
@@ -67,14 +74,15 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 	if now.IsZero() {
 		now = time.Now()
 	}
-	at, atSigning := now, false
-	if p.Purpose == Signing && !p.SigningTime.IsZero() && !p.SigningTime.After(now) {
-		at, atSigning = p.SigningTime, true
-	}
+	at := now
 	name := displayName(cert)
 	res := Result{NotAfter: cert.NotAfter}
 	fail := func(problem Problem, format string, a ...any) Result {
 		res.Problem, res.Reason = problem, fmt.Sprintf(format, a...)
+		return res
+	}
+	if problem, reason := LeafProblem(cert); problem != OK {
+		res.Problem, res.Reason = problem, reason
 		return res
 	}
 
@@ -132,11 +140,7 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 	}
 
 	res.Problem = OK
-	if atSigning && now.After(res.NotAfter) {
-		res.Reason = fmt.Sprintf("The Digital ID of %s was valid when the message was signed; it expired on %s.", name, date(res.NotAfter))
-	} else {
-		res.Reason = fmt.Sprintf("The Digital ID of %s is valid until %s.", name, date(res.NotAfter))
-	}
+	res.Reason = fmt.Sprintf("The Digital ID of %s is valid until %s.", name, date(res.NotAfter))
 	return res
 }
 

@@ -2,7 +2,11 @@ package trust
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -62,6 +66,12 @@ func TestEvaluate(t *testing.T) {
 	revoked := issue(ca, testca.IssueOptions{})
 
 	rsaValid := issue(ca, testca.IssueOptions{Key: testca.RSA2048})
+	caLeaf := issue(ca, testca.IssueOptions{CA: true})
+	rsa1024 := issue(ca, testca.IssueOptions{PrivateKey: mustKey(rsa.GenerateKey(rand.Reader, 1024))})
+	rsa4096 := issue(ca, testca.IssueOptions{Key: testca.RSA4096})
+	p224 := issue(ca, testca.IssueOptions{PrivateKey: mustKey(ecdsa.GenerateKey(elliptic.P224(), rand.Reader))})
+	p384 := issue(ca, testca.IssueOptions{Key: testca.P384})
+	p521 := issue(ca, testca.IssueOptions{PrivateKey: mustKey(ecdsa.GenerateKey(elliptic.P521(), rand.Reader))})
 	orphan := issue(lapsed, testca.IssueOptions{NotBefore: now.AddDate(0, 0, -30), Days: 60})
 	revokedAt := now.Add(-30 * time.Minute)
 	crl := func(signer *testca.CA, serials ...*big.Int) *x509.RevocationList {
@@ -136,15 +146,23 @@ func TestEvaluate(t *testing.T) {
 			OK, "valid until"},
 		{"another authority's CRL ignored", revoked, nil,
 			with(func(p *Policy) { p.CRLs = []*x509.RevocationList{crl(other, revoked.SerialNumber)} }), OK, "valid until"},
-		{"signed while valid, expired since", expired, nil, with(func(p *Policy) { p.SigningTime = now.AddDate(0, 0, -45) }), OK,
-			"The Digital ID of " + marie + " was valid when the message was signed; it expired on " + day(expired.NotAfter) + "."},
-		{"signed after it expired", expired, nil, with(func(p *Policy) { p.SigningTime = now.AddDate(0, 0, -10) }), Expired, "expired on"},
-		{"signed before it was issued", expired, nil, with(func(p *Policy) { p.SigningTime = now.AddDate(0, 0, -90) }), NotYetValid,
+		{"judged at arrival, before it expired", expired, nil, with(func(p *Policy) { p.Now = now.AddDate(0, 0, -45) }), OK,
+			"The Digital ID of " + marie + " is valid until " + day(expired.NotAfter) + "."},
+		{"judged at arrival, after it expired", expired, nil, with(func(p *Policy) { p.Now = now.AddDate(0, 0, -10) }), Expired, "expired on"},
+		{"judged at arrival, before it was issued", expired, nil, with(func(p *Policy) { p.Now = now.AddDate(0, 0, -90) }), NotYetValid,
 			"not valid before"},
-		{"signing time in the future is judged now", expired, nil, with(func(p *Policy) { p.SigningTime = now.AddDate(0, 0, 1) }),
-			Expired, "expired on"},
-		{"signing time does not matter for encryption", expired, nil,
-			with(func(p *Policy) { p.Purpose, p.SigningTime = Encryption, now.AddDate(0, 0, -45) }), Expired, "expired on"},
+		{"leaf that is an authority", caLeaf, nil, base, NotEndEntity,
+			"The Digital ID of " + marie + " is an authority's certificate (CA), not a person's, so it cannot vouch for a sender or a recipient."},
+		{"leaf that is an authority, encryption", caLeaf, nil, with(func(p *Policy) { p.Purpose = Encryption }), NotEndEntity, "(CA)"},
+		{"RSA-1024", rsa1024, nil, base, WeakKey,
+			"The Digital ID of " + marie + " has a 1024-bit RSA key, too weak to be relied on (SecureMail needs at least 2048 bits)."},
+		{"RSA-1024, encryption", rsa1024, nil, with(func(p *Policy) { p.Purpose = Encryption }), WeakKey, "1024-bit"},
+		{"P-224", p224, nil, base, UnsupportedCurve,
+			"The Digital ID of " + marie + " has a key on the curve P-224, which SecureMail does not accept (only P-256, P-384 and P-521)."},
+		{"P-224, encryption", p224, nil, with(func(p *Policy) { p.Purpose = Encryption }), UnsupportedCurve, "P-224"},
+		{"P-384", p384, nil, base, OK, "valid until"},
+		{"P-521", p521, nil, base, OK, "valid until"},
+		{"RSA-4096", rsa4096, nil, base, OK, "valid until"},
 	}
 	t.Run("addresses", func(t *testing.T) {
 		for _, c := range []*x509.Certificate{valid, noSAN} {
@@ -176,7 +194,7 @@ func TestEvaluate(t *testing.T) {
 }
 
 // TestThunderbirdIdentity evaluates Alice's corpus Digital ID, taken from
-// an NSS-signed message, against the corpus root at its signing time.
+// an NSS-signed message, against the corpus root at the time it was signed.
 func TestThunderbirdIdentity(t *testing.T) {
 	const dir = "../testdata/thunderbird/smime/"
 	roots := readPEM(t, dir+"TestCA.pem")
@@ -206,7 +224,7 @@ func TestThunderbirdIdentity(t *testing.T) {
 	if when.IsZero() {
 		when = s.Certificate.NotBefore.AddDate(0, 1, 0)
 	}
-	p := Policy{Roots: roots, Now: when.AddDate(10, 0, 0), SigningTime: when, Address: "alice@EXAMPLE.com"}
+	p := Policy{Roots: roots, Now: when, Address: "alice@EXAMPLE.com"}
 	if r := Evaluate(s.Certificate, sd.Certificates, p); r.Problem != OK {
 		t.Fatalf("%s: %s", r.Problem, r.Reason)
 	}
@@ -214,6 +232,14 @@ func TestThunderbirdIdentity(t *testing.T) {
 	if r := Evaluate(s.Certificate, sd.Certificates, p); r.Problem != AddressMismatch {
 		t.Fatalf("Bob's address on Alice's Digital ID: %s", r.Problem)
 	}
+}
+
+// mustKey returns a freshly generated key or panics; for the table above.
+func mustKey[K crypto.Signer](k K, err error) crypto.Signer {
+	if err != nil {
+		panic(err)
+	}
+	return k
 }
 
 func mustRead(t *testing.T, path string) []byte {

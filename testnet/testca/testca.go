@@ -124,6 +124,8 @@ type IssueOptions struct {
 	EKU         []x509.ExtKeyUsage // nil means emailProtection
 	KeyUsage    x509.KeyUsage      // 0 means the usual usage for the key type
 	SignedByKey crypto.Signer      // sign with another key (a forged issuer)
+	PrivateKey  crypto.Signer      // use this key (a weak or unusual one) instead of generating one of type Key
+	CA          bool               // basicConstraints CA:TRUE on the Digital ID itself
 }
 
 // oidEmailAddress is PKCS #9 emailAddress, kept in the subject for clients
@@ -147,9 +149,12 @@ func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
 	if o.Name == "" {
 		o.Name = o.Email
 	}
-	key, err := generate(o.Key)
-	if err != nil {
-		return nil, err
+	key := o.PrivateKey
+	if key == nil {
+		var err error
+		if key, err = generate(o.Key); err != nil {
+			return nil, err
+		}
 	}
 	usage := o.KeyUsage
 	if usage == 0 {
@@ -183,6 +188,7 @@ func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
 		KeyUsage:              usage,
 		ExtKeyUsage:           eku,
 		BasicConstraintsValid: true,
+		IsCA:                  o.CA,
 		SubjectKeyId:          keyID(key.Public()),
 	}
 	if !o.NoSAN {
