@@ -59,7 +59,7 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 	if err != nil {
 		return nil, err
 	}
-	opts.Arrived = m.Arrived // judged when it reached us, not now (docs/SECURITY.md §3)
+	opts.Arrived = m.Arrived           // judged when it reached us, not now (docs/SECURITY.md §3)
 	rep, _ := smime.Open(m.Raw, *opts) // the report carries the sentence of any failure
 	if rep != nil && !m.Verified {
 		sec := securityOf(rep)

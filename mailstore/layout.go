@@ -62,7 +62,7 @@ type sidecar struct {
 	Received time.Time `json:"received"`
 	// Arrived is when a fetched message first reached us, by our clock; zero for local messages. Sidecars
 	// written before it existed hold only Received, which was that moment for a message with a Source.
-	Arrived time.Time `json:"arrived,omitzero"`
+	Arrived  time.Time `json:"arrived,omitzero"`
 	Seen     bool      `json:"seen,omitempty"`
 	Answered bool      `json:"answered,omitempty"`
 	Flagged  bool      `json:"flagged,omitempty"`
