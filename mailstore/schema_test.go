@@ -92,21 +92,9 @@ func TestMigrationFromSchema2(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Turn the index back into schema 2.
-	for _, q := range []string{`DROP INDEX messages_listing`, `DROP INDEX messages_encrypted`,
+	s = reopenAfter(t, s, dir, `DROP INDEX messages_listing`, `DROP INDEX messages_encrypted`,
 		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`, `ALTER TABLE messages DROP COLUMN arrived`,
-		`UPDATE meta SET value = '2' WHERE key = 'schema'`} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+		`UPDATE meta SET value = '2' WHERE key = 'schema'`)
 	if v, err := schemaOf(ctx, s.db); err != nil || v != schemaVersion {
 		t.Errorf("schema %d after open (%v), want %d", v, err, schemaVersion)
 	}
@@ -144,19 +132,7 @@ func TestMigrationFromSchema3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{`ALTER TABLE messages DROP COLUMN arrived`, `UPDATE meta SET value = '3' WHERE key = 'schema'`} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopenAfter(t, s, dir, `ALTER TABLE messages DROP COLUMN arrived`, `UPDATE meta SET value = '3' WHERE key = 'schema'`)
 	m, err := s.Get(ctx, fetched)
 	if err != nil || m.Arrived.IsZero() || !m.Arrived.Equal(m.Received) {
 		t.Fatalf("fetched before the migration: arrived %v, received %v (%v)", m.Arrived, m.Received, err)
@@ -164,4 +140,25 @@ func TestMigrationFromSchema3(t *testing.T) {
 	if l, err := s.Get(ctx, local); err != nil || !l.Arrived.IsZero() {
 		t.Fatalf("composed here: arrived %v (%v)", l.Arrived, err)
 	}
+}
+
+// reopenAfter runs queries on the index (turning it into an older schema), closes the store and opens it again,
+// which migrates it; the store is closed when the test ends.
+func reopenAfter(t *testing.T, s *Store, dir string, queries ...string) *Store {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range queries {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
