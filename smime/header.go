@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"mime"
 	"strings"
+
+	"github.com/emersion/go-message/charset"
 )
 
 // field is one header field exactly as it appears in the message, folded
@@ -154,15 +156,30 @@ func (e *entity) transferEncoding() string {
 }
 
 // filename returns the name a sender gave the part, from
-// Content-Disposition's filename or Content-Type's name.
+// Content-Disposition's filename or Content-Type's name, decoded: RFC 2231
+// parameters (by mime.ParseMediaType) and the RFC 2047 encoded words that
+// Outlook and others write inside quoted names. It is the sender's text:
+// internal/safefile makes a file name of it.
 func (e *entity) filename() string {
+	name := ""
 	if v := e.get("Content-Disposition"); v != "" {
-		if _, p, err := mime.ParseMediaType(v); err == nil && p["filename"] != "" {
-			return p["filename"]
+		if _, p, err := mime.ParseMediaType(v); err == nil {
+			name = p["filename"]
 		}
 	}
-	_, p := e.mediaType()
-	return p["name"]
+	if name == "" {
+		_, p := e.mediaType()
+		name = p["name"]
+	}
+	if strings.Contains(name, "=?") {
+		// QUIRK: RFC 2047 §5 forbids encoded words in quoted strings, but
+		// Outlook and Thunderbird write them there; a word in an unknown
+		// charset is kept as written.
+		if d, err := (&mime.WordDecoder{CharsetReader: charset.Reader}).DecodeHeader(name); err == nil {
+			name = d
+		}
+	}
+	return name
 }
 
 // isAttachment reports whether the sender marked the part as an attachment.

@@ -15,6 +15,7 @@ import (
 	"securemail/address"
 	"securemail/app"
 	"securemail/app/addressbook"
+	"securemail/internal/displaytext"
 )
 
 // AddressBookWindow lists the contacts with V / red X and the reason in
@@ -98,8 +99,8 @@ func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject)
 	if cv.Contact.Name != "" {
 		label = cv.Contact.Name + " <" + cv.Contact.Address + ">"
 	}
-	grid.Objects[0].(*widget.Label).SetText(label)
-	grid.Objects[1].(*widget.Label).SetText(cv.Verdict.Reason)
+	grid.Objects[0].(*widget.Label).SetText(displaytext.Line(label))
+	grid.Objects[1].(*widget.Label).SetText(displaytext.Line(cv.Verdict.Reason))
 	row.onDouble = func() { w.List.Select(id); w.ShowContact(cv) }
 }
 
@@ -142,7 +143,7 @@ func (w *AddressBookWindow) ImportData(data []byte) {
 		w.Message.SetText(errorSentence(err))
 		return
 	}
-	w.Message.SetText("Digital ID added for " + strings.Join(addrs, ", ") + ".")
+	w.Message.SetText("Digital ID added for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
 	w.Reload()
 }
 
@@ -256,7 +257,7 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 			if v.Reason != "" {
 				text += " · " + v.Reason
 			}
-			c.Objects[0].(*widget.Label).SetText(text)
+			c.Objects[0].(*widget.Label).SetText(displaytext.Line(text))
 		})
 	p.IDs.OnSelected = func(id widget.ListItemID) {
 		p.selected = id
@@ -273,9 +274,9 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 	}
 	m, word := ContactMark(cv.Verdict)
 	general := widget.NewForm(
-		widget.NewFormItem("Address", widget.NewLabel(cv.Contact.Address)),
-		widget.NewFormItem("Name", widget.NewLabel(cv.Contact.Name)),
-		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(word+" — "+cv.Verdict.Reason))),
+		widget.NewFormItem("Address", widget.NewLabel(displaytext.Line(cv.Contact.Address))),
+		widget.NewFormItem("Name", widget.NewLabel(displaytext.Line(cv.Contact.Name))),
+		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
 		widget.NewFormItem("Secure link", widget.NewLabel(LinkStateText(cv.Contact.Link))),
 	)
 	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.View, p.SetDefault, p.Remove, p.Import), p.Details, p.Message), nil, nil, p.IDs)
@@ -298,8 +299,8 @@ func (p *ContactProperties) view() {
 	}
 	c := v.ID.Certificate()
 	p.Details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
-		c.Subject, c.Issuer, c.NotBefore.UTC().Format("2 January 2006"), c.NotAfter.UTC().Format("2 January 2006"),
-		v.ID.Fingerprint(), orText(v.Reason, "Usable to encrypt mail.")))
+		displaytext.Line(c.Subject.String()), displaytext.Line(c.Issuer.String()), c.NotBefore.UTC().Format("2 January 2006"),
+		c.NotAfter.UTC().Format("2 January 2006"), v.ID.Fingerprint(), displaytext.Line(orText(v.Reason, "Usable to encrypt mail."))))
 }
 
 func (p *ContactProperties) remove() {

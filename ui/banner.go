@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"securemail/app"
+	"securemail/internal/displaytext"
 	"securemail/smime"
 )
 
@@ -26,14 +27,15 @@ func Banner(v *app.MessageView) []BannerLine {
 		if r.Encrypted || hasLayer(r, smime.LayerEnveloped, smime.LayerAuthEnveloped) {
 			m = MarkEncrypted
 		}
-		return []BannerLine{{Mark: m, Text: r.Error}}
+		return []BannerLine{{Mark: m, Text: displaytext.Line(r.Error)}}
 	}
 	var lines []BannerLine
 	enc := ""
 	if r.Encrypted {
 		enc = "Encrypted for you (" + cipherName(r.Encryption) + ")."
 	}
-	sig := strings.TrimSpace(r.Reason)
+	// The reason quotes the signer's certificate and the message's From.
+	sig := displaytext.Line(strings.TrimSpace(r.Reason))
 	if enc != "" {
 		sig = strings.TrimSpace(strings.TrimSuffix(sig, enc))
 	}

@@ -18,6 +18,7 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
+	"securemail/internal/safefile"
 )
 
 // Composer is the window in which a message is written.
@@ -233,7 +234,7 @@ func (c *Composer) refreshFiles() {
 
 // AddAttachment attaches a file's bytes.
 func (c *Composer) AddAttachment(name string, data []byte) {
-	c.attachments = append(c.attachments, compose.Attachment{Name: SafeFileName(name), Data: data})
+	c.attachments = append(c.attachments, compose.Attachment{Name: safefile.Name(name), Data: data})
 	c.refreshFiles()
 }
 

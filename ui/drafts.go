@@ -6,6 +6,7 @@ import (
 	"securemail/app"
 	"securemail/app/compose"
 	"securemail/assets"
+	"securemail/internal/safefile"
 
 	"fyne.io/fyne/v2"
 )
@@ -56,7 +57,7 @@ func ForwardDraft(v *app.MessageView) *compose.Draft {
 			if a.Name == "" {
 				continue
 			}
-			d.Attachments = append(d.Attachments, compose.Attachment{Name: SafeFileName(a.Name), ContentType: a.ContentType, Data: a.Content})
+			d.Attachments = append(d.Attachments, compose.Attachment{Name: safefile.Name(a.Name), ContentType: a.ContentType, Data: a.Content})
 		}
 	}
 	return d

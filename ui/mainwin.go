@@ -15,6 +15,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/compose"
+	"securemail/internal/displaytext"
 	"securemail/mailstore"
 )
 
@@ -102,9 +103,9 @@ func (m *MainWindow) build() {
 			l := o.(*widget.Label)
 			l.TextStyle.Bold = f.Unseen > 0
 			if f.Unseen > 0 {
-				l.SetText(fmt.Sprintf("%s (%d)", f.Name, f.Unseen))
+				l.SetText(fmt.Sprintf("%s (%d)", displaytext.Line(f.Name), f.Unseen))
 			} else {
-				l.SetText(f.Name)
+				l.SetText(displaytext.Line(f.Name))
 			}
 		})
 	m.folders.OnSelected = func(id widget.ListItemID) {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
+	"securemail/internal/displaytext"
 )
 
 // digitalIDAdder is "Add Digital ID to Address Book".
@@ -39,6 +40,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 	r := v.Report
 	form := widget.NewForm()
 	add := func(k, val string) {
+		val = displaytext.Line(val) // names from the certificates and the message
 		p.Lines = append(p.Lines, k+": "+val)
 		l := widget.NewLabel(val)
 		l.Wrapping = fyne.TextWrapWord
@@ -85,7 +87,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 						p.Add.Enable()
 						return
 					}
-					p.Result.SetText("Added to the address book for " + strings.Join(addrs, ", ") + ".")
+					p.Result.SetText("Added to the address book for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
 				})
 			}()
 		}

@@ -1,9 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"html"
-	"io"
+	"io/fs"
 	"regexp"
 	"strings"
 
@@ -11,9 +12,12 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
+	"securemail/internal/displaytext"
+	"securemail/internal/safefile"
 	"securemail/smime"
 )
 
@@ -39,8 +43,11 @@ type Reader struct {
 	OnDetails func(*app.MessageView)
 	// OnShowMessage opens another message (the one a delivery report is about).
 	OnShowMessage func(id string)
-	// save writes an attachment; the default asks where with a file dialog.
-	save func(a smime.Attachment)
+	// saved says where the last attachment was saved, under which name.
+	saved *widget.Label
+	// pickFolder asks in which folder to save an attachment; the default
+	// is a folder dialog. done is not called when the user cancels.
+	pickFolder func(done func(dir string))
 }
 
 func newReader(win fyne.Window) *Reader {
@@ -54,19 +61,22 @@ func newReader(win fyne.Window) *Reader {
 		body:    widget.NewLabel("Select a message to read it."),
 		note:    widget.NewLabel(""),
 		files:   container.NewHBox(),
+		saved:   widget.NewLabel(""),
 	}
 	r.subject.TextStyle.Bold = true
 	r.to.Truncation = fyne.TextTruncateEllipsis
 	r.body.Wrapping = fyne.TextWrapWord
 	r.body.Selectable = true
 	r.note.Hide()
+	r.saved.Wrapping = fyne.TextWrapWord
+	r.saved.Hide()
 	r.details = widget.NewButton("Details", func() {
 		if r.OnDetails != nil && r.view != nil {
 			r.OnDetails(r.view)
 		}
 	})
 	r.details.Hide()
-	r.save = r.saveWithDialog
+	r.pickFolder = r.pickFolderWithDialog
 	head := widget.NewForm(
 		widget.NewFormItem("From", r.from),
 		widget.NewFormItem("To", r.to),
@@ -74,7 +84,7 @@ func newReader(win fyne.Window) *Reader {
 		widget.NewFormItem("Subject", r.subject),
 	)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.banner), head, widget.NewSeparator())
-	r.content = container.NewBorder(top, r.files, nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
+	r.content = container.NewBorder(top, container.NewVBox(r.files, r.saved), nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
 	return r
 }
 
@@ -105,13 +115,13 @@ func (r *Reader) Show(v *app.MessageView) {
 	}
 	msg := v.Message
 	if msg != nil {
-		r.from.SetText(msg.From)
-		r.to.SetText(msg.To)
+		r.from.SetText(displaytext.Line(msg.From))
+		r.to.SetText(displaytext.Line(msg.To))
 		r.date.SetText(msg.Date.Local().Format("Mon 2 January 2006 15:04"))
-		r.subject.SetText(msg.Subject)
+		r.subject.SetText(displaytext.Line(msg.Subject))
 	}
 	text, note := readableText(v)
-	r.body.SetText(text)
+	r.body.SetText(displaytext.Text(text))
 	if note != "" {
 		r.note.SetText(note)
 		r.note.Show()
@@ -119,6 +129,7 @@ func (r *Reader) Show(v *app.MessageView) {
 		r.note.Hide()
 	}
 	r.files.RemoveAll()
+	r.saved.Hide()
 	if v.Report != nil && len(v.Report.Attachments) > 0 {
 		r.files.Add(widget.NewLabel("Attachments:"))
 		for _, a := range v.Report.Attachments {
@@ -126,8 +137,8 @@ func (r *Reader) Show(v *app.MessageView) {
 				continue // an alternative body part, not a file
 			}
 			a := a
-			r.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", SafeFileName(a.Name), humanSize(a.Size))))
-			r.files.Add(widget.NewButton("Save", func() { r.save(a) }))
+			r.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", safefile.Name(a.Name), humanSize(a.Size))))
+			r.files.Add(widget.NewButton("Save", func() { r.pickFolder(func(dir string) { r.SaveAttachment(dir, a) }) }))
 		}
 	}
 	r.files.Refresh()
@@ -139,7 +150,7 @@ func DeliveryText(raw []byte) string {
 	until := ""
 	if i := strings.Index(s, "will-retry-until:"); i >= 0 {
 		line := strings.TrimSpace(strings.SplitN(string(raw[i+len("will-retry-until:"):]), "\n", 2)[0])
-		until = " until " + line
+		until = " until " + displaytext.Line(line)
 	}
 	switch {
 	case strings.Contains(s, "action: failed"):
@@ -164,6 +175,7 @@ func (r *Reader) Clear() {
 	r.body.SetText("Select a message to read it.")
 	r.note.Hide()
 	r.files.RemoveAll()
+	r.saved.Hide()
 }
 
 // ShowError shows why a message could not be opened.
@@ -228,29 +240,49 @@ func HTMLToText(s string) string {
 	return strings.TrimSpace(blankRuns.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
 }
 
-func (r *Reader) saveWithDialog(a smime.Attachment) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
+func (r *Reader) pickFolderWithDialog(done func(dir string)) {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
 			return
 		}
-		if err := writeAttachment(w, a); err != nil {
-			dialog.ShowError(err, r.win)
-		}
+		done(l.Path())
 	}, r.win)
-	d.SetFileName(SafeFileName(a.Name))
+	if l, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
+		d.SetLocation(l)
+	}
 	d.Show()
 }
 
-// writeAttachment saves an attachment's bytes; it is never opened or run.
-func writeAttachment(w io.WriteCloser, a smime.Attachment) error {
-	if _, err := w.Write(a.Content); err != nil {
-		w.Close()
-		return fmt.Errorf("ui: the attachment could not be saved: %w", err)
+// SaveAttachment saves an attachment in dir under its name made safe for
+// every operating system, with " (2)" when the name is taken, and says
+// under which name it was saved. The file is never opened or run.
+func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
+	name, err := safefile.Save(dir, a.Name, a.Content)
+	if err != nil {
+		r.saved.SetText(saveErrorSentence(dir, err))
+	} else {
+		r.saved.SetText(fmt.Sprintf("Saved as “%s” in %s.", name, displaytext.Line(dir)))
 	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("ui: the attachment could not be saved: %w", err)
+	r.saved.Show()
+}
+
+// saveErrorSentence says why an attachment could not be saved and what to
+// do.
+func saveErrorSentence(dir string, err error) string {
+	var tooLong *safefile.FolderTooLongError
+	var full *safefile.FolderFullError
+	dir = displaytext.Line(dir)
+	switch {
+	case errors.As(err, &tooLong):
+		return fmt.Sprintf("Not saved: the path of %s is too long for Windows (%d characters in all); choose a folder with a shorter path.", dir, safefile.MaxPath)
+	case errors.As(err, &full):
+		return fmt.Sprintf("Not saved: %s already holds too many files of that name; choose another folder.", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("Not saved: you may not write in %s; choose another folder.", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("Not saved: the folder %s no longer exists; choose another folder.", dir)
 	}
-	return nil
+	return fmt.Sprintf("Not saved: %s could not be written to (the disk may be full or removed); choose another folder.", dir)
 }
 
 func humanSize(n int) string {

@@ -9,6 +9,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/addressbook"
+	"securemail/internal/displaytext"
 )
 
 // LinkStateText is a secure-link state in UX.md's words.
@@ -92,7 +93,7 @@ func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject
 	b.Hide()
 	switch id.Col {
 	case 0:
-		l.SetText(r.Address)
+		l.SetText(displaytext.Line(r.Address))
 	case 1:
 		l.SetText(LinkStateText(r.State))
 	case 2:

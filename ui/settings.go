@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app/profile"
+	"securemail/internal/displaytext"
 )
 
 // checkChoices are the check intervals offered.
@@ -101,7 +102,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.Roots = widget.NewList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.rootCerts[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s · valid until %s", c.Subject.CommonName, c.NotAfter.UTC().Format("2 January 2006")))
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · valid until %s", displaytext.Line(c.Subject.CommonName), c.NotAfter.UTC().Format("2 January 2006")))
 		})
 	w.Roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.RemoveRoot.Enable() }
 	w.RemoveRoot = widget.NewButton("Stop trusting…", w.removeRoot)
@@ -157,7 +158,7 @@ func (w *SettingsWindow) reloadTrust() {
 		left = "expired"
 	}
 	w.MyID.SetText(fmt.Sprintf("%s\nAddress: %s\nIssued by: %s\nValid until: %s (%s)\nSHA-256: %s",
-		id.Certificate.Subject.CommonName, id.Address, id.Certificate.Issuer.CommonName,
+		displaytext.Line(id.Certificate.Subject.CommonName), displaytext.Line(id.Address), displaytext.Line(id.Certificate.Issuer.CommonName),
 		id.Certificate.NotAfter.UTC().Format("2 January 2006"), left, id.Fingerprint))
 }
 
@@ -196,7 +197,7 @@ func (w *SettingsWindow) removeRoot() {
 	}
 	c := w.rootCerts[w.rootSel]
 	dialog.ShowConfirm("Stop trusting this authority?",
-		"Mail signed with Digital IDs from "+c.Subject.CommonName+" will no longer show as valid.", func(ok bool) {
+		"Mail signed with Digital IDs from "+displaytext.Line(c.Subject.CommonName)+" will no longer show as valid.", func(ok bool) {
 			if !ok {
 				return
 			}

@@ -2,35 +2,6 @@ package ui
 
 import "testing"
 
-func TestSafeFileName(t *testing.T) {
-	for in, want := range map[string]string{
-		"../../etc/passwd":          "passwd",
-		`C:\Windows\system32\a.exe`: "a.exe",
-		".bashrc":                   "bashrc",
-		"":                          "attachment",
-		"..":                        "attachment",
-		"CON.txt":                   "_CON.txt",
-		"card\x00.bin":              "card_.bin",
-		"rapport: <final>?.pdf":     "rapport_ _final__.pdf",
-	} {
-		if got := SafeFileName(in); got != want {
-			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
-	long := SafeFileName(string(make([]byte, 0)) + "a" + string(repeat('b', 300)) + ".pdf")
-	if len([]rune(long)) != 120 || long[len(long)-4:] != ".pdf" {
-		t.Errorf("long name %q (%d)", long, len(long))
-	}
-}
-
-func repeat(r rune, n int) []rune {
-	out := make([]rune, n)
-	for i := range out {
-		out[i] = r
-	}
-	return out
-}
-
 func TestHTMLToTextLoadsNothing(t *testing.T) {
 	in := `<html><head><style>p{}</style><script>fetch("http://x")</script></head><body><p>Dear Marie,</p>` +
 		`<img src="http://tracker.example/p.gif"><p>Card &amp; dossier 42<br>blocked.</p></body></html>`

@@ -24,6 +24,7 @@ import (
 	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/app/profile"
+	"securemail/internal/displaytext"
 	"securemail/smime/identity"
 )
 
@@ -528,7 +529,7 @@ func (w *Wizard) LoadRoot(data []byte) {
 		w.problems[StepRoot] = errorSentence(err)
 		w.RootInfo.SetText("")
 	case !a.SelfSigned:
-		w.problems[StepRoot] = fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", a.Certificate.Issuer.CommonName)
+		w.problems[StepRoot] = fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", displaytext.Line(a.Certificate.Issuer.CommonName))
 		w.RootInfo.SetText(describeAuthority(a, w.now()))
 	case w.now().After(a.NotAfter):
 		w.problems[StepRoot] = fmt.Sprintf("This authority expired on %s, so nothing it issued can be trusted; ask for a current Root_CA.cer.", a.NotAfter.UTC().Format("2 January 2006"))
@@ -556,7 +557,7 @@ func (w *Wizard) LoadChain(data []byte) {
 		w.ChainInfo.SetText(describeAuthority(a, w.now()))
 	case a.Certificate.CheckSignatureFrom(w.root.Certificate) != nil:
 		w.problems[StepChain] = fmt.Sprintf("This authority was not issued by the one you trust (%s) but by %s. Open the EC_CA.cer that came with your Root_CA.cer.",
-			w.root.Name, a.Certificate.Issuer.CommonName)
+			displaytext.Line(w.root.Name), displaytext.Line(a.Certificate.Issuer.CommonName))
 		w.ChainInfo.SetText(describeAuthority(a, w.now()))
 	default:
 		w.ec = a
@@ -601,7 +602,7 @@ func (w *Wizard) checkID() {
 	idAddr := identity.Address(c)
 	days := int(math.Floor(c.NotAfter.Sub(w.now()).Hours() / 24))
 	w.IDInfo.SetText(fmt.Sprintf("Name: %s\nAddress: %s\nIssued by: %s\nValid until: %s (%d days left)",
-		c.Subject.CommonName, idAddr, c.Issuer.CommonName, c.NotAfter.UTC().Format("2 January 2006"), days))
+		displaytext.Line(c.Subject.CommonName), displaytext.Line(idAddr), displaytext.Line(c.Issuer.CommonName), c.NotAfter.UTC().Format("2 January 2006"), days))
 	switch {
 	case !address.Equal(idAddr, addr):
 		w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID is for %s, but your address is %s, so you could not sign or encrypt with it. Open the Mail.pfx issued for %s, or go Back and correct your address.",
@@ -616,7 +617,7 @@ func (w *Wizard) checkID() {
 		inter.AddCert(w.ec.Certificate)
 		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: w.now(),
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-			w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID was not issued under the authority you trust (%s), so it could not identify you to others. Open the Mail.pfx of the same handout as the two authority files.", w.root.Name)
+			w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID was not issued under the authority you trust (%s), so it could not identify you to others. Open the Mail.pfx of the same handout as the two authority files.", displaytext.Line(w.root.Name))
 			return
 		}
 		w.pfx = id
@@ -628,7 +629,7 @@ func describeAuthority(a *digitalid.Authority, now time.Time) string {
 	if now.After(a.NotAfter) {
 		state = "EXPIRED"
 	}
-	return fmt.Sprintf("Name: %s\nSHA-256 fingerprint: %s\nValid from %s until %s (%s)", a.Name, a.Fingerprint,
+	return fmt.Sprintf("Name: %s\nSHA-256 fingerprint: %s\nValid from %s until %s (%s)", displaytext.Line(a.Name), a.Fingerprint,
 		a.NotBefore.UTC().Format("2 January 2006"), a.NotAfter.UTC().Format("2 January 2006"), state)
 }
 
@@ -724,7 +725,7 @@ func (w *Wizard) LoadServerCA(data []byte) {
 		w.serverCA = data
 		var names []string
 		for _, c := range certs {
-			names = append(names, fmt.Sprintf("%s (valid until %s)", orText(c.Subject.CommonName, c.Subject.String()), c.NotAfter.UTC().Format("2 January 2006")))
+			names = append(names, fmt.Sprintf("%s (valid until %s)", displaytext.Line(orText(c.Subject.CommonName, c.Subject.String())), c.NotAfter.UTC().Format("2 January 2006")))
 		}
 		w.ServerCAInfo.SetText("The servers' certificates are verified against: " + strings.Join(names, ", "))
 		w.ClearServerCA.Enable()

@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"securemail/internal/displaytext"
 )
 
 // Exit statuses shared by every command (DESIGN.md §3).
@@ -113,7 +115,8 @@ func Usage(w io.Writer) {
 // Fail prints one sentence on stderr, prefixed by the program name, and
 // returns code, so that commands can write `return Fail(env, ExitError, …)`.
 func Fail(env *Env, code int, format string, args ...any) int {
-	msg := strings.TrimSpace(fmt.Sprintf(format, args...))
+	// An error may quote a message or a certificate: hidden characters show as <U+XXXX>.
+	msg := displaytext.Text(strings.TrimSpace(fmt.Sprintf(format, args...)))
 	fmt.Fprintf(env.Stderr, "securemail: %s\n", msg)
 	return code
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"securemail/app/addressbook"
+	"securemail/internal/displaytext"
 )
 
 // runContacts dispatches `securemail contacts list|import|export|remove`.
@@ -76,7 +77,7 @@ func runContactsList(ctx context.Context, env *Env, args []string) int {
 	fmt.Fprintln(w, "\tADDRESS\tSTATUS")
 	for _, v := range views {
 		mark := map[string]string{string(addressbook.Valid): "V", string(addressbook.Invalid): "X", string(addressbook.None): "-"}[v.Status]
-		fmt.Fprintf(w, "%s\t%s\t%s\n", mark, v.Address, v.Reason)
+		fmt.Fprintf(w, "%s\t%s\t%s\n", mark, displaytext.Line(v.Address), displaytext.Line(v.Reason))
 	}
 	w.Flush()
 	return ExitOK
@@ -104,7 +105,7 @@ func runContactsImport(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return failErr(env, err)
 	}
-	fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", strings.Join(addrs, ", "))
+	fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", displaytext.Line(strings.Join(addrs, ", ")))
 	return ExitOK
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"securemail/internal/displaytext"
 )
 
 func runFetch(ctx context.Context, env *Env, args []string) int {
@@ -36,7 +38,7 @@ func runFetch(ctx context.Context, env *Env, args []string) int {
 		}
 		fmt.Fprintln(env.Stdout, ".")
 		if len(res.Harvested) > 0 {
-			fmt.Fprintf(env.Stdout, "Digital IDs added to the address book: %s.\n", strings.Join(res.Harvested, ", "))
+			fmt.Fprintf(env.Stdout, "Digital IDs added to the address book: %s.\n", displaytext.Line(strings.Join(res.Harvested, ", ")))
 		}
 	}
 	if flushErr != nil {

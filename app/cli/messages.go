@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"securemail/internal/displaytext"
+	"securemail/internal/safefile"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -44,13 +46,15 @@ func runMessagesList(ctx context.Context, env *Env, args []string) int {
 		return printJSON(env, rows)
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "%s is empty.\n", *folder)
+		fmt.Fprintf(env.Stdout, "%s is empty.\n", displaytext.Line(*folder))
 		return ExitOK
 	}
 	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tSECURITY\tFROM\tSUBJECT\tDATE")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, securityWords(r), trim(r.From, 40), trim(r.Subject, 50), r.Date.Local().Format("2006-01-02 15:04"))
+		// From and Subject are the sender's text: hidden characters are shown as <U+XXXX>.
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, securityWords(r), trim(displaytext.Line(r.From), 40),
+			trim(displaytext.Line(r.Subject), 50), r.Date.Local().Format("2006-01-02 15:04"))
 	}
 	w.Flush()
 	return ExitOK
@@ -88,6 +92,8 @@ type attachmentView struct {
 	Name        string `json:"name"`
 	Size        int    `json:"size"`
 	ContentType string `json:"content_type"`
+	// SavedAs is the file name it was saved under with --save-attachments.
+	SavedAs string `json:"saved_as,omitempty"`
 }
 
 // messageView is `messages show --json`: the open report of DESIGN.md §3
@@ -106,8 +112,9 @@ type messageView struct {
 }
 
 func runMessagesShow(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "messages show", "messages show ID [--json]\n\nExit status: 0 readable and unsigned or validly signed, 1 a signature problem, 2 cannot be opened.")
+	fs := NewFlagSet(env, "messages show", "messages show ID [--json] [--save-attachments DIR]\n\nExit status: 0 readable and unsigned or validly signed, 1 a signature problem, 2 cannot be opened.")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	saveDir := fs.String("save-attachments", "", "save the attachments in folder `DIR` under names safe on every system (never overwriting)")
 	passFile := keyFileFlag(fs)
 	// Accept the id before or after the flags.
 	var id string
@@ -136,7 +143,13 @@ func runMessagesShow(ctx context.Context, env *Env, args []string) int {
 	out := messageView{Report: r, ID: m.ID, Folder: m.Folder, From: m.From, To: m.To, Cc: m.Cc, Subject: m.Subject,
 		Date: m.Date, DSN: m.DSN, Attachments: []attachmentView{}}
 	for _, at := range r.Attachments {
-		out.Attachments = append(out.Attachments, attachmentView{Name: at.Name, Size: at.Size, ContentType: at.ContentType})
+		v := attachmentView{Name: at.Name, Size: at.Size, ContentType: at.ContentType}
+		if *saveDir != "" && (at.Name != "" || !strings.HasPrefix(at.ContentType, "text/")) {
+			if v.SavedAs, err = safefile.Save(*saveDir, at.Name, at.Content); err != nil {
+				return failErr(env, err)
+			}
+		}
+		out.Attachments = append(out.Attachments, v)
 	}
 	if *asJSON {
 		if code := printJSON(env, out); code != ExitOK {
@@ -144,18 +157,23 @@ func runMessagesShow(ctx context.Context, env *Env, args []string) int {
 		}
 	} else {
 		w := tabwriter.NewWriter(env.Stdout, 0, 0, 1, ' ', 0)
-		fmt.Fprintf(w, "From:\t%s\nTo:\t%s\n", out.From, out.To)
+		// Everything from the message is shown with its hidden characters as <U+XXXX>.
+		fmt.Fprintf(w, "From:\t%s\nTo:\t%s\n", displaytext.Line(out.From), displaytext.Line(out.To))
 		if out.Cc != "" {
-			fmt.Fprintf(w, "Cc:\t%s\n", out.Cc)
+			fmt.Fprintf(w, "Cc:\t%s\n", displaytext.Line(out.Cc))
 		}
-		fmt.Fprintf(w, "Date:\t%s\nSubject:\t%s\n", out.Date.Local().Format(time.RFC1123Z), out.Subject)
+		fmt.Fprintf(w, "Date:\t%s\nSubject:\t%s\n", out.Date.Local().Format(time.RFC1123Z), displaytext.Line(out.Subject))
 		w.Flush()
 		if r.Reason != "" {
-			fmt.Fprintf(env.Stdout, "Security: %s\n", r.Reason)
+			fmt.Fprintf(env.Stdout, "Security: %s\n", displaytext.Line(r.Reason))
 		}
-		fmt.Fprintf(env.Stdout, "\n%s\n", strings.TrimRight(r.Text, "\r\n"))
+		fmt.Fprintf(env.Stdout, "\n%s\n", displaytext.Text(strings.TrimRight(r.Text, "\r\n")))
 		for _, at := range out.Attachments {
-			fmt.Fprintf(env.Stdout, "Attachment: %s (%d bytes, %s)\n", at.Name, at.Size, at.ContentType)
+			fmt.Fprintf(env.Stdout, "Attachment: %s (%d bytes, %s)", displaytext.Line(at.Name), at.Size, displaytext.Line(at.ContentType))
+			if at.SavedAs != "" {
+				fmt.Fprintf(env.Stdout, ", saved as %s", at.SavedAs)
+			}
+			fmt.Fprintln(env.Stdout)
 		}
 	}
 	switch {

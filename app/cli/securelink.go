@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"securemail/app/addressbook"
+	"securemail/internal/displaytext"
 )
 
 // runSecureLink dispatches `securemail securelink request|reply|status`.
@@ -93,7 +94,7 @@ func runSecureLinkStatus(ctx context.Context, env *Env, args []string) int {
 	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ADDRESS\tSECURE LINK")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\n", r.Address, linkWords[r.State])
+		fmt.Fprintf(w, "%s\t%s\n", displaytext.Line(r.Address), linkWords[r.State])
 	}
 	w.Flush()
 	return ExitOK

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/mailstore"
+	"securemail/smime"
+)
+
+// shownTexts returns the text of every label and button drawn in c.
+func shownTexts(c fyne.CanvasObject) []string {
+	var out []string
+	for _, o := range test.LaidOutObjects(c) {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, w.Text)
+		}
+	}
+	return out
+}
+
+func hasText(texts []string, want string) bool {
+	for _, s := range texts {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHiddenCharactersShowAsMarkers: a right-to-left override in the sender
+// and subject of a message shows as <U+202E> in the list and in the reader,
+// nowhere on screen as the invisible character itself, and the attachment
+// named "CON<U+202E>.txt" is offered and saved as "_CON.txt", then
+// "_CON (2).txt", the name shown to the user.
+func TestHiddenCharactersShowAsMarkers(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	hostile := msg("h1", "Jan Peeters \u202e<ten.nimda-ue.b.ncv@eve>", "Invoice \u202efdp.exe")
+	f.rows[mailstore.Inbox] = []mailstore.Row{hostile.Row}
+	att := smime.Attachment{Name: "CON\u202e.txt", ContentType: "text/plain", Size: 5, Content: []byte("hello")}
+	f.views["h1"] = &app.MessageView{Message: hostile, Report: &smime.Report{
+		Text: "Pay \u202e0001\u202c EUR.\r\nThanks\x1b[2J", Attachments: []smime.Attachment{att}}}
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(func() {
+		m.Show()
+		m.Win.Resize(fyne.NewSize(1100, 700))
+	})
+	const (
+		from    = "Jan Peeters <U+202E><ten.nimda-ue.b.ncv@eve>"
+		subject = "Invoice <U+202E>fdp.exe"
+	)
+	eventually(t, s, "the list row drawn with the markers", func() bool {
+		texts := shownTexts(m.Win.Content())
+		return hasText(texts, from) && hasText(texts, subject)
+	})
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "the message open", func() bool { return m.Reader.subject.Text != "" })
+	s.do(func() {
+		if m.Reader.from.Text != from || m.Reader.subject.Text != subject {
+			t.Errorf("reader shows From %q, Subject %q; want %q, %q", m.Reader.from.Text, m.Reader.subject.Text, from, subject)
+		}
+		if want := "Pay <U+202E>0001<U+202C> EUR.\nThanks<U+001B>[2J"; m.Reader.body.Text != want {
+			t.Errorf("reader shows the text %q, want %q", m.Reader.body.Text, want)
+		}
+	})
+	s.do(func() {
+		texts := shownTexts(m.Win.Content())
+		for _, s := range texts {
+			if strings.ContainsAny(s, "\u202e\u202c\x1b") {
+				t.Errorf("the window draws %q with the invisible character itself", s)
+			}
+		}
+		if !hasText(texts, "_CON.txt (5 bytes)") {
+			t.Errorf("the attachment is not offered as _CON.txt (5 bytes); the window shows %q", texts)
+		}
+	})
+
+	dir := t.TempDir()
+	var save *widget.Button
+	s.do(func() {
+		m.Reader.pickFolder = func(done func(string)) { done(dir) }
+		for _, o := range m.Reader.files.Objects {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Save" {
+				save = b
+			}
+		}
+	})
+	if save == nil {
+		t.Fatal("no Save button beside the attachment")
+	}
+	for _, want := range []string{"_CON.txt", "_CON (2).txt"} {
+		s.do(func() { test.Tap(save) })
+		s.do(func() {
+			if got, say := m.Reader.saved.Text, "Saved as “"+want+"” in "+dir+"."; got != say || !m.Reader.saved.Visible() {
+				t.Errorf("after Save the reader says %q, want %q", got, say)
+			}
+		})
+		if b, err := os.ReadFile(filepath.Join(dir, want)); err != nil || string(b) != "hello" {
+			t.Errorf("%s holds %q, %v", want, b, err)
+		}
+	}
+	s.do(func() { m.Reader.SaveAttachment(filepath.Join(dir, "gone"), att) })
+	s.do(func() {
+		if want := "Not saved: the folder " + filepath.Join(dir, "gone") + " no longer exists; choose another folder."; m.Reader.saved.Text != want {
+			t.Errorf("saving into a missing folder says %q, want %q", m.Reader.saved.Text, want)
+		}
+	})
+}
