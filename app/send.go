@@ -17,6 +17,7 @@ import (
 	"securemail/app/addressbook"
 	"securemail/app/compose"
 	"securemail/app/profile"
+	"securemail/internal/durable"
 	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/smtpclient"
@@ -234,7 +235,7 @@ func (a *App) writeEnvelope(msgID string, env envelopeFile) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	b, _ := json.Marshal(env)
-	if err := profile.WriteFileAtomic(a.envelopePath(msgID), b, 0o600); err != nil {
+	if err := durable.WriteFile(a.envelopePath(msgID), b, 0o600); err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"securemail/app/digitalid"
 	"securemail/app/keystore"
 	"securemail/app/profile"
+	"securemail/internal/durable"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
 )
@@ -133,7 +134,7 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 		set.Account.DisplayName = addr.FirstName + " " + addr.Surname
 	}
 	if serverCA != nil {
-		if err := profile.WriteFileAtomic(a.Profile.Path(serverCAFile), serverCA, 0o644); err != nil {
+		if err := durable.WriteFile(a.Profile.Path(serverCAFile), serverCA, 0o644); err != nil {
 			return fmt.Errorf("app: %w", err)
 		}
 		set.Account.ServerCA = serverCAFile

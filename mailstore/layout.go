@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 const (
@@ -17,7 +19,7 @@ const (
 	openMarker  = ".open"
 	emlExt      = ".eml"
 	jsonExt     = ".json"
-	tmpPrefix   = ".tmp-"
+	tmpPrefix   = durable.TempPrefix
 	idLen       = 28 // 12 hex digits of milliseconds + 16 random hex digits
 )
 

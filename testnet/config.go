@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"securemail/address"
+	"securemail/internal/durable"
 )
 
 // Duration is a time.Duration written as "2m", "4h" or "120h" in the
@@ -141,11 +142,7 @@ func (c Config) Save(path string) error {
 	if err := toml.NewEncoder(&b).Encode(c); err != nil {
 		return fmt.Errorf("testnet: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b.Bytes(), 0o600); err != nil {
-		return fmt.Errorf("testnet: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := durable.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("testnet: %w", err)
 	}
 	return nil

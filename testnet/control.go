@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/internal/durable"
 	"securemail/testnet/evlog"
 )
 
@@ -29,17 +30,8 @@ func RequestOutage(dir, node string, d time.Duration) error {
 	if _, err := os.Stat(cd); err != nil {
 		return fmt.Errorf("testnet: %s is not a network folder (no control folder); start 'securemail testnet --dir %s' first", dir, dir)
 	}
-	f, err := os.CreateTemp(cd, "tmp-*")
-	if err != nil {
-		return fmt.Errorf("testnet: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("testnet: %w", err)
-	}
-	f.Close()
 	name := filepath.Join(cd, fmt.Sprintf("outage-%d.json", time.Now().UnixNano()))
-	if err := os.Rename(f.Name(), name); err != nil {
+	if err := durable.WriteFile(name, b, 0o600); err != nil {
 		return fmt.Errorf("testnet: %w", err)
 	}
 	return nil

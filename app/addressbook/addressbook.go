@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"securemail/app/profile"
+	"securemail/internal/durable"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
 )
@@ -140,7 +141,7 @@ func (b *Book) Put(c *Contact) error {
 	if err != nil {
 		return fmt.Errorf("addressbook: %w", err)
 	}
-	if err := profile.WriteFileAtomic(b.path(c.Address), data, 0o600); err != nil {
+	if err := durable.WriteFile(b.path(c.Address), data, 0o600); err != nil {
 		return fmt.Errorf("addressbook: %w", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"securemail/address"
 	"securemail/app/keystore"
 	"securemail/app/profile"
+	"securemail/internal/durable"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
@@ -166,10 +167,10 @@ func (w *Wallet) ImportPFX(data []byte, password, account string, now time.Time)
 	for _, c := range append([]*x509.Certificate{id.Certificate}, id.Chain...) {
 		pemData = append(pemData, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
 	}
-	if err := profile.WriteFileAtomic(w.prof.Path("ids", fp+".pem"), pemData, 0o600); err != nil {
+	if err := durable.WriteFile(w.prof.Path("ids", fp+".pem"), pemData, 0o600); err != nil {
 		return nil, fmt.Errorf("digitalid: %w", err)
 	}
-	if err := profile.WriteFileAtomic(w.prof.Path("ids", "current"), []byte(fp+"\n"), 0o600); err != nil {
+	if err := durable.WriteFile(w.prof.Path("ids", "current"), []byte(fp+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("digitalid: %w", err)
 	}
 	return &MyID{Certificate: id.Certificate, Chain: id.Chain, Fingerprint: identity.Fingerprint(id.Certificate),
@@ -294,7 +295,7 @@ func (w *Wallet) privateKey(cert *x509.Certificate) (any, error) {
 
 func (w *Wallet) writeCert(rel string, c *x509.Certificate) error {
 	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
-	if err := profile.WriteFileAtomic(w.prof.Path(rel), data, 0o644); err != nil {
+	if err := durable.WriteFile(w.prof.Path(rel), data, 0o644); err != nil {
 		return fmt.Errorf("digitalid: %w", err)
 	}
 	return nil

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/crypto/scrypt"
+
+	"securemail/internal/durable"
 )
 
 // Scrypt cost parameters for sealed files (RFC 7914 recommends N=2^15 for
@@ -82,7 +84,10 @@ func (s *SealedFiles) Set(name string, secret []byte) error {
 	if err != nil {
 		return fmt.Errorf("keystore: %w", err)
 	}
-	return writeAtomic(s.path(name), data)
+	if err := durable.WriteFile(s.path(name), data, 0o600); err != nil {
+		return fmt.Errorf("keystore: %w", err)
+	}
+	return nil
 }
 
 // Get opens the secret stored under name.
@@ -140,42 +145,4 @@ func (s *SealedFiles) aead(f *sealedFile) (cipher.AEAD, error) {
 		return nil, fmt.Errorf("keystore: %w", err)
 	}
 	return cipher.NewGCM(block)
-}
-
-// writeAtomic writes data to path through a temporary file in the same
-// folder: write, fsync, rename, fsync the folder.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("keystore: cannot write in %s: %w", dir, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("keystore: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("keystore: writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("keystore: writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("keystore: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("keystore: %w", err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("keystore: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("keystore: syncing %s: %w", dir, err)
-	}
-	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"securemail/internal/durable"
 )
 
 // layoutFile holds the window layout beside settings.json.
@@ -35,7 +37,7 @@ func (p *Profile) SaveLayout(l Layout) error {
 	if err != nil {
 		return fmt.Errorf("profile: %w", err)
 	}
-	if err := WriteFileAtomic(p.Path(layoutFile), append(b, '\n'), 0o600); err != nil {
+	if err := durable.WriteFile(p.Path(layoutFile), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("profile: cannot save the window layout: %w", err)
 	}
 	return nil

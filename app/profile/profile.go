@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 // Settings are what the user chooses; they are stored as settings.json.
@@ -165,42 +167,8 @@ func (p *Profile) Save(s Settings) error {
 	if err != nil {
 		return fmt.Errorf("profile: %w", err)
 	}
-	return WriteFileAtomic(p.Path("settings.json"), append(b, '\n'), 0o600)
-}
-
-// WriteFileAtomic writes data to path so that a crash leaves either the old
-// or the new file, never a mix: temp file, fsync, rename, fsync the folder.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("profile: cannot write in %s: %w", dir, err)
-	}
-	name := tmp.Name()
-	defer os.Remove(name)
-	err = tmp.Chmod(perm)
-	if err == nil {
-		_, err = tmp.Write(data)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("profile: writing %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
+	if err := durable.WriteFile(p.Path("settings.json"), append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("profile: %w", err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("profile: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("profile: syncing %s: %w", dir, err)
 	}
 	return nil
 }

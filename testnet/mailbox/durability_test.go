@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 // scriptedSync replaces a store's folder fsync: call i (from 1) blocks
@@ -35,7 +37,7 @@ func (s *scriptedSync) sync(dir string) error {
 	if s.fail[n] {
 		return errors.New("injected I/O error")
 	}
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }
 
 // pendingRenames is how many renames into user's new/ were counted by

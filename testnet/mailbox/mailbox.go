@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 // Store is the root folder of all mailboxes of one server. It is safe for
@@ -115,7 +117,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}
-	s := &Store{dir: dir, seen: map[string]bool{}, inflight: map[string]chan struct{}{}, dirs: map[string]*dirSyncer{}, syncDir: syncDir}
+	s := &Store{dir: dir, seen: map[string]bool{}, inflight: map[string]chan struct{}{}, dirs: map[string]*dirSyncer{}, syncDir: durable.SyncDir}
 	p := filepath.Join(dir, "seen.log")
 	if b, err := os.ReadFile(p); err == nil {
 		whole := bytes.LastIndexByte(b, '\n') + 1
@@ -211,43 +213,27 @@ func (s *Store) Deliver(user, key string, body io.Reader) (dup bool, err error) 
 		}
 		uid = hex.EncodeToString(b[:])
 	}
-	f, err := os.CreateTemp(filepath.Join(ud, "tmp"), uid+".*")
-	if err != nil {
-		return false, fmt.Errorf("mailbox: %w", err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 64*1024)
-	err = copyCRLF(bw, body)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
+	dst := filepath.Join(newDir, uid)
+	err = durable.Write(dst, durable.Options{TempDir: filepath.Join(ud, "tmp"), DeferDirSync: true}, func(f durable.File) error {
+		bw := bufio.NewWriterSize(f, 64*1024)
+		if err := copyCRLF(bw, body); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
 		// List orders by modification time: a nanosecond one, as the
 		// file system's own may be as coarse as a clock tick.
 		now := time.Now()
-		err = os.Chtimes(tmp, now, now)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	renamed := false
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(newDir, uid))
-		renamed = err == nil
-	}
-	if err == nil {
-		err = s.syncer(newDir).renamedAndSync(newDir, s.syncDir)
-	}
+		return os.Chtimes(f.Name(), now, now)
+	})
 	if err != nil {
-		os.Remove(tmp)
-		if renamed {
-			// Not known durable: take it back, so that the sender's
-			// retry stores it once (an unkeyed retry gets a new name).
-			os.Remove(filepath.Join(newDir, uid))
-		}
+		return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
+	}
+	if err := s.syncer(newDir).renamedAndSync(newDir, s.syncDir); err != nil {
+		// Not known durable: take it back, so that the sender's retry
+		// stores it once (an unkeyed retry gets a new name).
+		os.Remove(dst)
 		return false, fmt.Errorf("mailbox: delivering to %s: %w", user, err)
 	}
 	if key != "" {
@@ -276,7 +262,7 @@ func (s *Store) makeMailbox(ud string) error {
 		}
 	}
 	for _, d := range []string{ud, s.dir} {
-		if err := syncDir(d); err != nil {
+		if err := durable.SyncDir(d); err != nil {
 			return fmt.Errorf("mailbox: %w", err)
 		}
 	}
@@ -338,15 +324,6 @@ func copyCRLF(w *bufio.Writer, r io.Reader) error {
 			return err
 		}
 	}
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // List returns user's messages, oldest first.
@@ -421,7 +398,7 @@ func (s *Store) Delete(user string, uids []string) error {
 			errs = append(errs, err)
 		}
 	}
-	if err := syncDir(filepath.Join(ud, "new")); err != nil {
+	if err := durable.SyncDir(filepath.Join(ud, "new")); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {

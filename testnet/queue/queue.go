@@ -258,7 +258,7 @@ func (q *Queue) load() error {
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(q.o.Dir, name)
-		if strings.HasPrefix(name, tmpPrefix) {
+		if strings.HasPrefix(name, tmpPrefix) || strings.HasPrefix(name, oldTmpPrefix) {
 			os.Remove(p)
 			continue
 		}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 // File layout of a queue directory:
@@ -27,7 +29,8 @@ import (
 //	                recipient delivered or failed and notified); kept for
 //	                Lifetime so that a retransmission of the same envelope
 //	                is recognised; compacted when the queue opens
-//	tmp-*           files being written; removed when the queue opens
+//	.tmp-*, tmp-*   files being written (tmp-* by older versions); removed
+//	                when the queue opens
 //
 // A new message is appended to the journal and fdatasynced (one
 // fdatasync for every Enqueue waiting at that moment) before the queue
@@ -40,7 +43,9 @@ const (
 	msgExt    = ".msg"
 	metaExt   = ".json"
 	doneLog   = "done.log"
-	tmpPrefix = "tmp-"
+	tmpPrefix = durable.TempPrefix
+	// oldTmpPrefix began temporary files before package durable wrote them.
+	oldTmpPrefix = "tmp-"
 )
 
 // newID returns a queue id that sorts by creation time.
@@ -92,28 +97,14 @@ func createDurable(dir, name string, fill func(io.Writer) (int64, error)) (int64
 // writeDurable writes data produced by fill to dir/name through a temporary
 // file that is fsynced and renamed. The caller fsyncs dir.
 func writeDurable(dir, name string, fill func(io.Writer) (int64, error)) (int64, error) {
-	return writeFile(dir, name, true, fill)
-}
-
-func writeFile(dir, name string, sync bool, fill func(io.Writer) (int64, error)) (int64, error) {
-	f, err := os.CreateTemp(dir, tmpPrefix+"*")
+	var n int64
+	err := durable.Write(filepath.Join(dir, name), durable.Options{DeferDirSync: true}, func(f durable.File) error {
+		var err error
+		n, err = fill(f)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("queue: %w", err)
-	}
-	tmp := f.Name()
-	n, err := fill(f)
-	if err == nil && sync {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return 0, fmt.Errorf("queue: writing %s: %w", name, err)
 	}
 	return n, nil
 }
@@ -132,13 +123,8 @@ func writeJSON(dir, name string, v any) error {
 
 // syncDir makes renames and removals in dir durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		return fmt.Errorf("queue: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("queue: syncing %s: %w", dir, err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"securemail/internal/durable"
 	"securemail/smime/identity"
 )
 
@@ -95,8 +96,8 @@ func WriteHandout(dir string, h *Handout) error {
 		{PasswordFile, []byte(h.Password + "\n"), 0o600},
 	}
 	for _, f := range files {
-		if err := writeFileAtomic(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
-			return err
+		if err := durable.WriteFile(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
+			return fmt.Errorf("testca: %w", err)
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package testca
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"securemail/internal/durable"
 )
 
 // Files of a CA folder. The certificates are PEM; the private keys are
@@ -100,8 +101,8 @@ func createIn(dir string, opts []Option) (*CA, error) {
 	}
 	for _, f := range files {
 		data := pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der})
-		if err := writeFileAtomic(filepath.Join(dir, f.name), data, f.perm); err != nil {
-			return nil, err
+		if err := durable.WriteFile(filepath.Join(dir, f.name), data, f.perm); err != nil {
+			return nil, fmt.Errorf("testca: %w", err)
 		}
 	}
 	return ca, nil
@@ -180,36 +181,4 @@ func readKey(path string) (crypto.Signer, error) {
 func samePublic(k crypto.Signer, c *x509.Certificate) bool {
 	pub, ok := k.Public().(interface{ Equal(crypto.PublicKey) bool })
 	return ok && pub.Equal(c.PublicKey)
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so readers see the old file or the whole new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	var suffix [6]byte
-	if _, err := rand.Read(suffix[:]); err != nil {
-		return fmt.Errorf("testca: %w", err)
-	}
-	tmp := fmt.Sprintf("%s.tmp-%x", path, suffix)
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
-	if err != nil {
-		return fmt.Errorf("testca: cannot write %s: %w", filepath.Base(path), err)
-	}
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, perm) // exactly perm, whatever the umask
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("testca: cannot write %s: %w", filepath.Base(path), werr)
-	}
-	return nil
 }
