@@ -25,9 +25,13 @@
 // from an unknown authority is reported as untrusted, not as expired, and an
 // authority that has expired is reported as such.
 //
-// A revocation counts whatever its date: a CRL entry says the key must not
-// be relied on, and the signing time cannot prove that a signature was made
-// before the key was compromised. Only CRLs signed by the certificate's
-// issuer are used; the CRL's own update times are not checked, since an
-// older CRL still lists what it revoked.
+// A revocation counts when it was recorded at or before the judged moment,
+// or, whatever its date, when its reason is a key compromise
+// (keyCompromise, cACompromise, aACompromise): the date of a compromise is
+// not known, so nothing signed with that key can be relied on. Any other
+// revocation after the judged moment (superseded, affiliationChanged…)
+// leaves the verdict as it was and is reported in Result.Revocation. Only
+// CRLs signed by the certificate's issuer are used; the CRL's own update
+// times are not checked here, since an older CRL still lists what it
+// revoked (the application fetches newer ones).
 package trust

@@ -1,23 +1,27 @@
 package trust
 
 import (
-	"bytes"
 	"crypto/x509"
 	"time"
+
+	"securemail/smime/crl"
 )
 
-// revokedBy looks cert up in the CRLs issued and signed by issuer, and
-// returns the revocation time of its entry.
-func revokedBy(cert, issuer *x509.Certificate, crls []*x509.RevocationList) (time.Time, bool) {
-	for _, crl := range crls {
-		if crl == nil || !bytes.Equal(crl.RawIssuer, cert.RawIssuer) || crl.CheckSignatureFrom(issuer) != nil {
-			continue
-		}
-		for _, e := range crl.RevokedCertificateEntries {
-			if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-				return e.RevocationTime, true
-			}
+// revocation looks cert up in the CRLs issued and signed by issuer, and
+// returns its entry.
+func revocation(cert, issuer *x509.Certificate, crls []*x509.RevocationList) (crl.Entry, bool) {
+	for _, l := range crls {
+		e, listed := crl.Lookup(l, cert)
+		if listed && l.CheckSignatureFrom(issuer) == nil {
+			return e, true
 		}
 	}
-	return time.Time{}, false
+	return crl.Entry{}, false
+}
+
+// counts reports whether a revocation makes a Digital ID unusable at the
+// judged moment: it was revoked by then, or for a key compromise, whose
+// date nobody knows, so it counts whenever it was recorded.
+func counts(e crl.Entry, at time.Time) bool {
+	return e.Reason.Compromise() || !e.At.After(at)
 }

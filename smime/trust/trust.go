@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"securemail/smime/crl"
 )
 
 // Purpose is what a Digital ID is evaluated for.
@@ -57,6 +59,11 @@ type Result struct {
 	Reason   string              // one sentence for the user
 	Chain    []*x509.Certificate // the Digital ID up to a trusted root; nil when untrusted
 	NotAfter time.Time           // the earliest end of validity along the chain
+	// Revocation is the CRL entry of the Digital ID (or, when Problem is
+	// Revoked, of the authority that was revoked); nil when none is known.
+	// It is set with Problem OK for a revocation after the judged moment
+	// that is not a key compromise.
+	Revocation *crl.Entry
 }
 
 // dateLayout is how dates read in reasons: "2 November 2026" (UTC).
@@ -102,12 +109,25 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 		if i+1 < len(chain) {
 			issuer = chain[i+1]
 		}
-		if when, revoked := revokedBy(c, issuer, p.CRLs); revoked {
-			if i == 0 {
-				return fail(Revoked, "The Digital ID of %s was revoked by its authority on %s.", name, date(when))
-			}
-			return fail(Revoked, "The authority that issued the Digital ID of %s was revoked on %s.", name, date(when))
+		e, revoked := revocation(c, issuer, p.CRLs)
+		if !revoked {
+			continue
 		}
+		if i == 0 {
+			res.Revocation = &e
+		}
+		if !counts(e, at) {
+			continue
+		}
+		why := ""
+		if e.Reason != crl.Unspecified {
+			why = ": " + e.Reason.Words()
+		}
+		if i == 0 {
+			return fail(Revoked, "The Digital ID of %s was revoked by its authority on %s%s.", name, date(e.At), why)
+		}
+		res.Revocation = &e
+		return fail(Revoked, "The authority that issued the Digital ID of %s was revoked on %s%s.", name, date(e.At), why)
 	}
 
 	for i, c := range chain {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"securemail/internal/durable"
@@ -39,31 +40,45 @@ func Open(dir string, opts ...Option) (*CA, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("testca: cannot create the CA folder: %w", err)
 	}
-	lockPath := filepath.Join(dir, lockFile)
+	if ca, err := load(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return ca, err
+	}
+	release, err := acquire(filepath.Join(dir, lockFile), dir)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := createIn(dir, opts)
+	if rmErr := release(); err == nil && rmErr != nil {
+		err = rmErr
+	}
+	return ca, err
+}
+
+// acquire takes the lock file path, waiting while another program holds
+// it; a lock older than staleLock was left by a process that died. The
+// returned function releases it.
+func acquire(path, dir string) (release func() error, err error) {
 	deadline := time.Now().Add(lockWait)
 	for {
-		ca, err := load(dir)
-		if err == nil || !errors.Is(err, fs.ErrNotExist) {
-			return ca, err
-		}
-		lock, err := os.OpenFile(lockPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		lock, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
-			ca, err := createIn(dir, opts)
 			lock.Close()
-			if rmErr := os.Remove(lockPath); err == nil && rmErr != nil {
-				err = fmt.Errorf("testca: removing the lock file: %w", rmErr)
-			}
-			return ca, err
+			return func() error {
+				if err := os.Remove(path); err != nil {
+					return fmt.Errorf("testca: removing the lock file: %w", err)
+				}
+				return nil
+			}, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("testca: cannot lock the CA folder: %w", err)
 		}
-		if st, err := os.Stat(lockPath); err == nil && time.Since(st.ModTime()) > staleLock {
-			_ = os.Remove(lockPath) // left by a process that died while creating the CA
+		if st, err := os.Stat(path); err == nil && time.Since(st.ModTime()) > staleLock {
+			_ = os.Remove(path) // left by a process that died holding it
 			continue
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("testca: another program has been creating the CA in %s for over %v; if none is running, delete %s", dir, lockWait, lockPath)
+			return nil, fmt.Errorf("testca: another program has been changing the CA in %s for over %v; if none is running, delete %s", dir, lockWait, path)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -79,6 +94,7 @@ func createIn(dir string, opts []Option) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
+	ca.dir = dir
 	rootKey, err := x509.MarshalPKCS8PrivateKey(ca.RootKey)
 	if err != nil {
 		return nil, fmt.Errorf("testca: encoding the root key: %w", err)
@@ -135,7 +151,11 @@ func load(dir string) (*CA, error) {
 	if !samePublic(rootKey, root) || !samePublic(interKey, inter) || inter.CheckSignatureFrom(root) != nil {
 		return nil, fmt.Errorf("testca: the CA files in %s do not belong together; delete the folder to start a new CA", dir)
 	}
-	return &CA{Root: root, RootKey: rootKey, Intermediate: inter, InterKey: interKey}, nil
+	ca := &CA{Root: root, RootKey: rootKey, Intermediate: inter, InterKey: interKey, dir: dir}
+	if b, err := os.ReadFile(filepath.Join(dir, crlURLFile)); err == nil {
+		ca.CRLURL = strings.TrimSpace(string(b))
+	}
+	return ca, nil
 }
 
 func readPEM(path, typ string) ([]byte, error) {

@@ -36,6 +36,11 @@ type CA struct {
 	RootKey      crypto.Signer
 	Intermediate *x509.Certificate
 	InterKey     crypto.Signer
+	// CRLURL is the CRL distribution point written into the Digital IDs
+	// it issues; "" for none (see SetCRLURL).
+	CRLURL string
+
+	dir string // the CA folder (Open); "" for a CA only in memory
 }
 
 // Issued is an end-entity certificate with its key and its chain
@@ -132,7 +137,8 @@ type IssueOptions struct {
 // (such as Outlook Express) that look there.
 var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 
-// Issue makes an end-entity certificate under the intermediate.
+// Issue makes an end-entity certificate under the intermediate. A CA with a
+// folder records it there (IssuedDir), so that it can be revoked later.
 func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
 	if o.Email == "" {
 		return nil, fmt.Errorf("testca: an e-mail address is required")
@@ -194,12 +200,18 @@ func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
 	if !o.NoSAN {
 		tmpl.EmailAddresses = []string{o.Email}
 	}
+	if ca.CRLURL != "" {
+		tmpl.CRLDistributionPoints = []string{ca.CRLURL}
+	}
 	signer := ca.InterKey
 	if o.SignedByKey != nil {
 		signer = o.SignedByKey
 	}
 	cert, err := create(tmpl, ca.Intermediate, key.Public(), signer)
 	if err != nil {
+		return nil, err
+	}
+	if err := ca.record(cert); err != nil {
 		return nil, err
 	}
 	return &Issued{Certificate: cert, PrivateKey: key, Chain: []*x509.Certificate{ca.Intermediate, ca.Root}}, nil
