@@ -33,6 +33,9 @@ type OpenOptions struct {
 	// store's arrival time); when set and before Now, signatures are judged
 	// at that moment (docs/SECURITY.md §3).
 	Arrived time.Time
+	// CRLs are the revocation lists known (docs/SECURITY.md, revocation);
+	// only those signed by a certificate's issuer are used.
+	CRLs []*x509.RevocationList
 }
 
 // Errors Open returns (wrapped) with a partial report; the report's Error

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"securemail/smime/cms"
+	"securemail/smime/crl"
 	"securemail/smime/sign"
 	"securemail/smime/trust"
 )
@@ -150,6 +151,7 @@ func (w *walker) judgeSigner(s *sign.Signer, mathErr error, certs []*x509.Certif
 		Intermediates: w.opts.Intermediates,
 		Purpose:       trust.Signing,
 		Now:           at,
+		CRLs:          w.opts.CRLs,
 	})
 	v.notAfter = res.NotAfter
 	switch res.Problem {
@@ -161,7 +163,7 @@ func (w *walker) judgeSigner(s *sign.Signer, mathErr error, certs []*x509.Certif
 	case trust.WrongUsage:
 		return fail(StatusUntrusted, string(res.Problem), "Signed by %s, but their Digital ID is not meant for signing e-mail.", who)
 	case trust.Revoked:
-		return fail(StatusInvalid, string(res.Problem), "Signature INVALID: %s's Digital ID has been revoked by the authority that issued it.", who)
+		return fail(StatusInvalid, string(res.Problem), "%s", revokedSentence(who, res.Revocation))
 	case trust.Untrusted:
 		return fail(StatusUntrusted, string(res.Problem), "Signed by %s, but their Digital ID was issued by an authority you have not trusted.", who)
 	default:
@@ -242,4 +244,24 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// revokedSentence says that a signer's Digital ID (or its authority) was
+// revoked, with the date and the reason when the CRL gives one.
+func revokedSentence(who string, e *crl.Entry) string {
+	if e == nil {
+		return fmt.Sprintf("Signature INVALID: %s's Digital ID has been revoked by the authority that issued it.", who)
+	}
+	why := "."
+	if e.Reason != crl.Unspecified {
+		why = " (" + e.Reason.Words() + ")."
+	}
+	return fmt.Sprintf("Signature INVALID: %s's Digital ID was revoked on %s%s", who, timeLabel(e.At), why)
 }

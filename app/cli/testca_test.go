@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +136,75 @@ func TestTestCAIssueUsage(t *testing.T) {
 	code, stdout, _ = runTestCACmd(t, "--help")
 	if code != ExitOK || !strings.Contains(stdout, "issue") {
 		t.Errorf("testca --help: exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestTestCARevoke: `testca revoke --email` revokes the tester's Digital ID
+// and writes a CRL listing it with the reason; usage errors and an
+// address the CA never issued for exit 2 and change nothing.
+func TestTestCARevoke(t *testing.T) {
+	base := t.TempDir()
+	caDir := filepath.Join(base, "ca")
+	const jan = "Jan.Peeters@tcn.b.eu-admin.net"
+	if code, _, stderr := runTestCACmd(t, "issue", "--ca", caDir, "--out", filepath.Join(base, "jan"), "--email", jan, "--key", "p256"); code != ExitOK {
+		t.Fatalf("issue: exit %d: %s", code, stderr)
+	}
+	pfx, _ := os.ReadFile(filepath.Join(base, "jan", "Mail.pfx"))
+	pw, _ := os.ReadFile(filepath.Join(base, "jan", "password.txt"))
+	id, err := identity.ParsePFX(pfx, strings.TrimSpace(string(pw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, bad := range [][]string{
+		{"revoke", "--email", jan},
+		{"revoke", "--ca", caDir},
+		{"revoke", "--ca", caDir, "--email", jan, "--serial", "01"},
+		{"revoke", "--ca", caDir, "--email", jan, "--reason", "boredom"},
+		{"revoke", "--ca", caDir, "--serial", "xyz"},
+		{"revoke", "--ca", caDir, "--email", "Nobody.Else@tcn.b.eu-admin.net"},
+		{"revoke", "--ca", filepath.Join(base, "none"), "--email", jan},
+	} {
+		code, _, stderr := runTestCACmd(t, bad...)
+		if code != ExitError || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one sentence", bad, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(caDir, "EC_CA.crl")); err == nil {
+		t.Fatal("a refused revocation wrote a CRL")
+	}
+
+	code, stdout, stderr := runTestCACmd(t, "revoke", "--ca", caDir, "--email", strings.ToLower(jan), "--reason", "keyCompromise")
+	if code != ExitOK {
+		t.Fatalf("revoke: exit %d: %s", code, stderr)
+	}
+	serial := strings.ToUpper(fmt.Sprintf("%02x", id.Certificate.SerialNumber.Bytes()))
+	for _, want := range []string{"Revoked " + jan, serial, "keyCompromise", filepath.Join(caDir, "EC_CA.crl")} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	der, err := os.ReadFile(filepath.Join(caDir, "EC_CA.crl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := x509.ParseRevocationList(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.RevokedCertificateEntries) != 1 || l.RevokedCertificateEntries[0].SerialNumber.Cmp(id.Certificate.SerialNumber) != 0 ||
+		l.RevokedCertificateEntries[0].ReasonCode != 1 {
+		t.Fatalf("CRL entries %+v, want Jan's serial with reason keyCompromise (1)", l.RevokedCertificateEntries)
+	}
+	if err := l.CheckSignatureFrom(id.Chain[0]); err != nil {
+		t.Fatalf("the CRL is not signed by the EC CA: %v", err)
+	}
+	// By serial, as OpenSSL prints it (colon-separated hex).
+	var colon []string
+	for i := 0; i < len(serial); i += 2 {
+		colon = append(colon, serial[i:min(i+2, len(serial))])
+	}
+	if code, stdout, stderr := runTestCACmd(t, "revoke", "--ca", caDir, "--serial", strings.Join(colon, ":")); code != ExitOK || !strings.Contains(stdout, "Already revoked") {
+		t.Fatalf("revoke by serial again: exit %d: %s%s", code, stdout, stderr)
 	}
 }

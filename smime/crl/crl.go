@@ -33,15 +33,16 @@ var (
 	ErrBadSignature = errors.New("crl: the revocation list's signature does not verify")
 )
 
-// Parse reads one CRL, DER or PEM (the first "X509 CRL" block).
+// Parse reads one CRL, DER or PEM (the first "X509 CRL" block; text
+// around it, as `openssl crl -text` writes, is ignored).
 func Parse(data []byte) (*x509.RevocationList, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%w (%d bytes; at most %d)", ErrTooLarge, len(data), MaxSize)
 	}
 	der := data
-	if t := bytes.TrimSpace(data); bytes.HasPrefix(t, []byte("-----BEGIN")) {
+	if bytes.Contains(data, []byte("-----BEGIN")) {
 		der = nil
-		for rest := t; ; {
+		for rest := data; ; {
 			var b *pem.Block
 			b, rest = pem.Decode(rest)
 			if b == nil {

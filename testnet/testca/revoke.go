@@ -53,8 +53,15 @@ type Revocation struct {
 	Reason crl.Reason `json:"reason"`
 }
 
-// serialHex is a serial number as file names and Revocation write it.
-func serialHex(n *big.Int) string { return strings.ToUpper(n.Text(16)) }
+// serialHex is a serial number as file names and Revocation write it:
+// upper-case hex of an even length, as OpenSSL prints it.
+func serialHex(n *big.Int) string {
+	h := strings.ToUpper(n.Text(16))
+	if len(h)%2 == 1 {
+		h = "0" + h
+	}
+	return h
+}
 
 // SetCRLURL records the CRL distribution point that Digital IDs issued from
 // now on carry (the bundled network's CRL server); "" issues them without

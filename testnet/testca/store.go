@@ -54,6 +54,15 @@ func Open(dir string, opts ...Option) (*CA, error) {
 	return ca, err
 }
 
+// OpenExisting returns the CA kept in dir without creating one.
+func OpenExisting(dir string) (*CA, error) {
+	ca, err := load(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("testca: there is no test CA in %s (testca issue creates one): %w", dir, err)
+	}
+	return ca, err
+}
+
 // acquire takes the lock file path, waiting while another program holds
 // it; a lock older than staleLock was left by a process that died. The
 // returned function releases it.
