@@ -92,62 +92,66 @@ func (ca *CA) record(cert *x509.Certificate) error {
 	return writeFileAtomic(filepath.Join(dir, serialHex(cert.SerialNumber)+".pem"), data, 0o644)
 }
 
-// Issued lists the Digital IDs this CA's folder records, oldest first.
-func (ca *CA) Issued() ([]*x509.Certificate, error) {
+// eachRecord calls fn with the name and contents of every file of the CA
+// folder's sub-folder sub ending in suffix; a missing sub-folder has none.
+func (ca *CA) eachRecord(sub, suffix string, fn func(name string, data []byte) error) error {
 	if ca.dir == "" {
-		return nil, ErrNoFolder
+		return ErrNoFolder
 	}
-	entries, err := os.ReadDir(filepath.Join(ca.dir, IssuedDir))
+	entries, err := os.ReadDir(filepath.Join(ca.dir, sub))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("testca: %w", err)
+		return fmt.Errorf("testca: %w", err)
 	}
-	var out []*x509.Certificate
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".pem") {
+		if !strings.HasSuffix(e.Name(), suffix) {
 			continue
 		}
-		c, err := readCert(filepath.Join(ca.dir, IssuedDir, e.Name()))
+		b, err := os.ReadFile(filepath.Join(ca.dir, sub, e.Name()))
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("testca: %w", err)
 		}
-		out = append(out, c)
+		if err := fn(e.Name(), b); err != nil {
+			return err
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].NotBefore.Before(out[j].NotBefore) })
-	return out, nil
+	return nil
 }
 
-// Revocations lists what this CA's folder records as revoked.
-func (ca *CA) Revocations() ([]Revocation, error) {
-	if ca.dir == "" {
-		return nil, ErrNoFolder
-	}
-	entries, err := os.ReadDir(filepath.Join(ca.dir, RevokedDir))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("testca: %w", err)
-	}
-	var out []Revocation
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
+// Issued lists the Digital IDs this CA's folder records, oldest first.
+func (ca *CA) Issued() ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	err := ca.eachRecord(IssuedDir, ".pem", func(name string, data []byte) error {
+		block, _ := pem.Decode(data)
+		if block == nil || block.Type != "CERTIFICATE" {
+			return fmt.Errorf("testca: the record %s of an issued Digital ID is damaged", name)
 		}
-		b, err := os.ReadFile(filepath.Join(ca.dir, RevokedDir, e.Name()))
+		c, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("testca: %w", err)
+			return fmt.Errorf("testca: the record %s of an issued Digital ID is damaged: %w", name, err)
 		}
+		out = append(out, c)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].NotBefore.Before(out[j].NotBefore) })
+	return out, err
+}
+
+// Revocations lists what this CA's folder records as revoked, oldest first.
+func (ca *CA) Revocations() ([]Revocation, error) {
+	var out []Revocation
+	err := ca.eachRecord(RevokedDir, ".json", func(name string, data []byte) error {
 		var r Revocation
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("testca: the revocation record %s is damaged: %w", e.Name(), err)
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("testca: the revocation record %s is damaged: %w", name, err)
 		}
 		out = append(out, r)
-	}
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	return out, nil
+	return out, err
 }
 
 // Select names the Digital IDs to revoke: every one issued for Email
