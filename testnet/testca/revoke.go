@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/internal/durable"
 	"securemail/smime/crl"
 )
 
@@ -76,7 +77,7 @@ func (ca *CA) SetCRLURL(url string) error {
 	if old, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(old)) == url {
 		return nil
 	}
-	return writeFileAtomic(path, []byte(url+"\n"), 0o644)
+	return durable.WriteFile(path, []byte(url+"\n"), 0o644)
 }
 
 // record keeps an issued certificate in the CA folder, when there is one.
@@ -89,7 +90,7 @@ func (ca *CA) record(cert *x509.Certificate) error {
 		return fmt.Errorf("testca: cannot record the issued Digital ID: %w", err)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
-	return writeFileAtomic(filepath.Join(dir, serialHex(cert.SerialNumber)+".pem"), data, 0o644)
+	return durable.WriteFile(filepath.Join(dir, serialHex(cert.SerialNumber)+".pem"), data, 0o644)
 }
 
 // eachRecord calls fn with the name and contents of every file of the CA
@@ -202,7 +203,7 @@ func (ca *CA) Revoke(sel Select, reason crl.Reason, now time.Time) ([]Revocation
 		if err := os.MkdirAll(filepath.Join(ca.dir, RevokedDir), 0o700); err != nil {
 			return nil, fmt.Errorf("testca: %w", err)
 		}
-		if err := writeFileAtomic(filepath.Join(ca.dir, RevokedDir, r.Serial+".json"), append(b, '\n'), 0o644); err != nil {
+		if err := durable.WriteFile(filepath.Join(ca.dir, RevokedDir, r.Serial+".json"), append(b, '\n'), 0o644); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -280,7 +281,7 @@ func (ca *CA) WriteCRL(now time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(ca.dir, CRLFile), der, 0o644); err != nil {
+	if err := durable.WriteFile(filepath.Join(ca.dir, CRLFile), der, 0o644); err != nil {
 		return nil, err
 	}
 	return der, nil
