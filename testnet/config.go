@@ -80,6 +80,7 @@ type Config struct {
 	IdleTimeout       Duration  `toml:"idle_timeout"`
 	AuthFailureDelay  Duration  `toml:"auth_failure_delay"`
 	ClamdSocket       string    `toml:"clamd_socket"` // unix socket path or host:port; "" = built-in EICAR check only
+	CRLPort           int       `toml:"crl_port"`     // HTTP: the test CA's CRL (the distribution point in its Digital IDs)
 	Countries         []Country `toml:"country"`
 	Relays            []Relay   `toml:"relay"`
 }
@@ -194,6 +195,14 @@ func (c *Config) complete() (bool, error) {
 	changed := false
 	next := c.BasePort
 	taken := map[int]bool{}
+	// A configuration from before a port was added keeps its ports; the
+	// new one comes after the highest.
+	for _, p := range c.ports() {
+		taken[*p] = *p != 0
+		if c.BasePort > 0 && *p >= next {
+			next = *p + 1
+		}
+	}
 	port := func(p *int) error {
 		if *p != 0 {
 			return nil
@@ -212,18 +221,13 @@ func (c *Config) complete() (bool, error) {
 		taken[free] = true
 		return nil
 	}
-	for i := range c.Relays {
-		if err := port(&c.Relays[i].Port); err != nil {
+	for _, p := range c.ports() {
+		if err := port(p); err != nil {
 			return changed, err
 		}
 	}
 	for i := range c.Countries {
 		co := &c.Countries[i]
-		for _, p := range []*int{&co.SubmitPort, &co.SubmitsPort, &co.InboundPort, &co.POP3Port, &co.POP3sPort} {
-			if err := port(p); err != nil {
-				return changed, err
-			}
-		}
 		for j := range co.Testers {
 			if co.Testers[j].Password == "" {
 				var b [12]byte
@@ -236,6 +240,20 @@ func (c *Config) complete() (bool, error) {
 		}
 	}
 	return changed, nil
+}
+
+// ports lists every port of the configuration, in the order complete
+// fills them in: relays, national servers, the CRL server.
+func (c *Config) ports() []*int {
+	var out []*int
+	for i := range c.Relays {
+		out = append(out, &c.Relays[i].Port)
+	}
+	for i := range c.Countries {
+		co := &c.Countries[i]
+		out = append(out, &co.SubmitPort, &co.SubmitsPort, &co.InboundPort, &co.POP3Port, &co.POP3sPort)
+	}
+	return append(out, &c.CRLPort)
 }
 
 // Domain returns a country's mail domain, e.g. tcn.b.eu-admin.net.

@@ -43,6 +43,7 @@ type Network struct {
 	nationals map[string]*node // by domain
 	relays    []*node          // by MX preference
 	nodes     map[string]*node // by name
+	crl       *crlServer       // publishes the test CA's CRL
 	done      chan struct{}
 	stopOnce  sync.Once
 	bg        sync.WaitGroup
@@ -126,6 +127,9 @@ func Start(o Options) (*Network, error) {
 		if err := nd.serveSMTP(roleRelay, cfg.Relays[i].Port, false); err != nil {
 			return fail(err)
 		}
+	}
+	if err := n.serveCRL(o.CA); err != nil {
+		return fail(err)
 	}
 	for _, nd := range n.nodes {
 		nd.queue.Release()
@@ -232,6 +236,8 @@ func (n *Network) Shutdown(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); nd.shutdown(ctx) }()
 	}
+	wg.Add(1)
+	go func() { defer wg.Done(); n.crl.shutdown(ctx) }()
 	wg.Wait()
 	n.bg.Wait()
 	n.send.Close()

@@ -69,6 +69,10 @@ func Prepare(dir, configFile string) (Config, *testca.CA, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
+	// Digital IDs issued from now on name the network's CRL server.
+	if err := ca.SetCRLURL(cfg.CRLURL()); err != nil {
+		return cfg, nil, err
+	}
 	if err := writeHandouts(dir, cfg, ca); err != nil {
 		return cfg, nil, err
 	}

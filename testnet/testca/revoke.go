@@ -289,7 +289,11 @@ func (ca *CA) WriteCRL(now time.Time) ([]byte, error) {
 
 // CurrentCRL returns the CRL to publish at now: the one in the folder, or
 // a new one when there is none or it is due (a day before its nextUpdate).
+// A CA without a folder has revoked nothing: its CRL is empty.
 func (ca *CA) CurrentCRL(now time.Time) ([]byte, error) {
+	if ca.dir == "" {
+		return ca.NewCRL(nil, 1, now)
+	}
 	l, err := ca.readCRL()
 	if err == nil && now.Before(l.NextUpdate.Add(-24*time.Hour)) {
 		return l.Raw, nil
