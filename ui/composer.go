@@ -18,6 +18,7 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
+	"securemail/internal/displaytext"
 	"securemail/internal/safefile"
 )
 
@@ -79,8 +80,9 @@ func (c *Composer) build() {
 	c.Cc.SetText(strings.Join(c.draft.Cc, ", "))
 	c.Subject = newSendEntry(c.send, false)
 	c.Subject.SetText(c.draft.Subject)
-	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(orText(s, "New message")) }
-	c.Win.SetTitle(orText(c.draft.Subject, "New message"))
+	// A reply's subject is the sender's text: the title shows hidden characters as <U+XXXX>.
+	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(displaytext.Line(orText(s, "New message"))) }
+	c.Win.SetTitle(displaytext.Line(orText(c.draft.Subject, "New message")))
 	c.Body = newSendEntry(c.send, true)
 	c.Body.SetText(c.draft.Text)
 	c.Chips = container.NewHBox()

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"securemail/internal/displaytext"
 )
 
 // NetworkWindow is the offline network panel: testers and their handouts,
@@ -82,7 +84,7 @@ func (w *NetworkWindow) Reload() {
 		b.WriteString("No messages are queued: everything was delivered.")
 	} else {
 		for _, q := range qs {
-			fmt.Fprintf(&b, "%-10s %s → %s  attempts %d, next %s\n", q.Node, orText(q.From, "<>"), q.To, q.Attempts, q.NextAttempt.Local().Format("15:04:05"))
+			fmt.Fprintf(&b, "%-10s %s → %s  attempts %d, next %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(q.To), q.Attempts, q.NextAttempt.Local().Format("15:04:05"))
 		}
 	}
 	w.Queues.SetText(b.String())
@@ -91,6 +93,9 @@ func (w *NetworkWindow) Reload() {
 	} else if len(lines) == 0 {
 		w.Log.SetText("Nothing has happened on the network yet.")
 	} else {
+		for i, l := range lines {
+			lines[i] = displaytext.Line(l) // the log quotes envelope addresses from mail
+		}
 		w.Log.SetText(strings.Join(lines, "\n"))
 	}
 }
