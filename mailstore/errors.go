@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"syscall"
+
+	"securemail/internal/durable"
 )
 
 // Errors returned by the store; test with errors.Is.
@@ -96,6 +98,12 @@ func storageErr(dir, what string, err error) error {
 	var se *StorageError
 	if errors.As(err, &se) {
 		return err
+	}
+	// A file another program holds is refused with "Access denied" on
+	// Windows: a permission error, but not a read-only folder.
+	var le *durable.LockedError
+	if errors.As(err, &le) {
+		return fmt.Errorf("mailstore: %s: %w", what, err)
 	}
 	switch {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), sqliteCode(err) == sqliteFull:

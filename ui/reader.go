@@ -295,15 +295,21 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// errorSentence strips the package prefix a core error carries.
+// errorSentence words a core error for the window: a failed file write
+// from its typed error ([app.WriteProblem]: a file held by another program,
+// a read-only folder, a full disk); otherwise the error's text without the
+// package prefix it carries.
 func errorSentence(err error) string {
-	s := err.Error()
-	for {
-		i := strings.Index(s, ": ")
-		if i < 0 || i > 12 || strings.ContainsAny(s[:i], " .") {
-			break
+	s, ok := app.WriteProblem(err)
+	if !ok {
+		s = err.Error()
+		for {
+			i := strings.Index(s, ": ")
+			if i < 0 || i > 12 || strings.ContainsAny(s[:i], " .") {
+				break
+			}
+			s = s[i+2:]
 		}
-		s = s[i+2:]
 	}
 	if s != "" {
 		s = strings.ToUpper(s[:1]) + s[1:]

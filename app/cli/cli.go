@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 )
 
@@ -114,7 +115,18 @@ func Usage(w io.Writer) {
 
 // Fail prints one sentence on stderr, prefixed by the program name, and
 // returns code, so that commands can write `return Fail(env, ExitError, …)`.
+// An error among args that is a failed file write is worded by
+// [app.WriteProblem] (a file another program holds, a read-only folder, a
+// full disk).
 func Fail(env *Env, code int, format string, args ...any) int {
+	args = append([]any(nil), args...)
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			if s, ok := app.WriteProblem(err); ok {
+				args[i] = s
+			}
+		}
+	}
 	// An error may quote a message or a certificate: hidden characters show as <U+XXXX>.
 	msg := displaytext.Text(strings.TrimSpace(fmt.Sprintf(format, args...)))
 	fmt.Fprintf(env.Stderr, "securemail: %s\n", msg)

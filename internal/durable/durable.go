@@ -17,6 +17,7 @@
 package durable
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -105,9 +106,9 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 // the temporary file: create the temporary file, fill it, fsync, close,
 // rename it over path ([Rename]), fsync the folder ([SyncDir]) unless
 // o.DeferDirSync. On any error the temporary file is removed and path is
-// left as it was; the error wraps the cause (errors.Is works, for instance
-// with syscall.ENOSPC) and is a [*LockedError] when another program held
-// the file for too long.
+// left as it was; the error is a [*WriteError] wrapping the cause
+// (errors.Is works, for instance with syscall.ENOSPC) — a [*LockedError]
+// when another program held the file for too long.
 func Write(path string, o Options, fill func(f File) error) (err error) {
 	fsys := o.FS
 	if fsys == nil {
@@ -120,7 +121,7 @@ func Write(path string, o Options, fill func(f File) error) (err error) {
 	}
 	f, err := fsys.CreateTemp(tmpDir, TempPrefix+"*")
 	if err != nil {
-		return fmt.Errorf("durable: cannot create a file in %s: %w", tmpDir, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	tmp := f.Name()
 	closed := false
@@ -135,35 +136,35 @@ func Write(path string, o Options, fill func(f File) error) (err error) {
 	if o.Perm != 0 && o.Perm != 0o600 {
 		c, ok := f.(interface{ Chmod(fs.FileMode) error })
 		if !ok {
-			return fmt.Errorf("durable: writing %s: the file system cannot set mode %v", path, o.Perm)
+			return &WriteError{Path: path, Err: fmt.Errorf("the file system cannot set mode %v: %w", o.Perm, errors.ErrUnsupported)}
 		}
 		if err := c.Chmod(o.Perm); err != nil {
-			return fmt.Errorf("durable: writing %s: %w", path, err)
+			return &WriteError{Path: path, Err: err}
 		}
 	}
 	if err := fill(f); err != nil {
-		return fmt.Errorf("durable: writing %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("durable: writing %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	closed = true
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("durable: writing %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if o.BeforeRename != nil {
 		if err := o.BeforeRename(tmp); err != nil {
-			return fmt.Errorf("durable: writing %s: %w", path, err)
+			return &WriteError{Path: path, Err: err}
 		}
 	}
 	if err := fsys.Rename(tmp, path); err != nil {
-		return fmt.Errorf("durable: writing %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	if o.DeferDirSync {
 		return nil
 	}
 	if err := fsys.SyncDir(dir); err != nil {
-		return fmt.Errorf("durable: writing %s: %w", path, err)
+		return &WriteError{Path: path, Err: err}
 	}
 	return nil
 }
@@ -173,10 +174,10 @@ func Write(path string, o Options, fill func(f File) error) (err error) {
 // than [Write] (a file created in place and fsynced, a folder made). On Unix
 // systems it fsyncs the folder; on Windows, where a folder cannot be
 // fsynced, it does nothing (files created there are made durable by their
-// own fsync, renames by [Rename]).
+// own fsync, renames by [Rename]). The error is a [*WriteError].
 func SyncDir(dir string) error {
 	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("durable: syncing the folder %s: %w", dir, err)
+		return &WriteError{Path: dir, Folder: true, Err: err}
 	}
 	return nil
 }

@@ -33,3 +33,11 @@ func syncDir(dir string) error {
 	}
 	return err
 }
+
+// isDiskFull reports whether err is a full disk or an exceeded quota.
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// isReadOnlyFS reports whether err is a write to a read-only file system.
+func isReadOnlyFS(err error) bool { return errors.Is(err, syscall.EROFS) }

@@ -58,3 +58,12 @@ func isLocked(err error) bool {
 // "Access denied"). Files are made durable by their own fsync, renames by
 // MOVEFILE_WRITE_THROUGH.
 func syncDir(string) error { return nil }
+
+// isDiskFull reports whether err is a full disk or an exceeded quota.
+func isDiskFull(err error) bool {
+	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL) ||
+		errors.Is(err, windows.ERROR_DISK_QUOTA_EXCEEDED)
+}
+
+// isReadOnlyFS reports whether err is a write to write-protected media.
+func isReadOnlyFS(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }
