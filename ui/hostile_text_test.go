@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
+	"securemail/app/addressbook"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -118,4 +119,25 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 			t.Errorf("saving into a missing folder says %q, want %q", m.Reader.saved.Text, want)
 		}
 	})
+}
+
+// TestContactNamesShowMarkers: a contact whose name hides a right-to-left
+// override shows <U+202E> in the address book row and in its properties.
+func TestContactNamesShowMarkers(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	cv := app.ContactView{Contact: &addressbook.Contact{Address: "Ada.Lovelace@tcn.gb.eu-admin.net", Name: "Ada \u202eeve"},
+		Verdict: addressbook.ContactVerdict{Status: addressbook.None, Reason: "No Digital ID yet."}}
+	f.contacts = []app.ContactView{cv}
+	w := NewAddressBookWindow(a, f)
+	row := newContactRow()
+	w.updateRow(0, row)
+	label := row.(*tapRow).content.(*fyneContainer).Objects[0].(*fyneContainer).Objects[0].(*widget.Label).Text
+	if want := "Ada <U+202E>eve <Ada.Lovelace@tcn.gb.eu-admin.net>"; label != want {
+		t.Errorf("address book row %q, want %q", label, want)
+	}
+	p := NewContactProperties(f, cv, f.now)
+	if texts := shownTexts(p.Content); !hasText(texts, "Ada <U+202E>eve") {
+		t.Errorf("contact properties show %q, want the name with its marker", texts)
+	}
 }
