@@ -17,6 +17,7 @@ import (
 	"securemail/app/digitalid"
 	"securemail/app/keystore"
 	"securemail/app/profile"
+	"securemail/app/revocation"
 	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/smime/envelope"
@@ -37,7 +38,9 @@ type App struct {
 	Wallet  *digitalid.Wallet
 	Book    *addressbook.Book
 	Store   *mailstore.Store
-	now     func() time.Time
+	// Revocation keeps the certificate revocation lists (profile's crls/).
+	Revocation *revocation.Store
+	now        func() time.Time
 
 	// keyMu guards keys: the private keys of the user's Digital IDs, read
 	// from the keyring once per App (a keyring round trip, or a scrypt
@@ -72,7 +75,8 @@ func Open(ctx context.Context, dir string, opts Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &App{Profile: p, Keys: keys, Wallet: digitalid.Open(p, keys), Book: book, Store: store, now: now}, nil
+	return &App{Profile: p, Keys: keys, Wallet: digitalid.Open(p, keys), Book: book, Store: store, now: now,
+		Revocation: revocation.Open(p.Path("crls"), now, nil)}, nil
 }
 
 // Close closes the mail store.

@@ -17,7 +17,11 @@ func (a *App) evaluation() (addressbook.Trust, error) {
 	if err != nil {
 		return addressbook.Trust{}, err
 	}
-	return addressbook.Trust{Roots: roots, Intermediates: inters, Now: a.now()}, nil
+	crls, err := a.revocationLists()
+	if err != nil {
+		return addressbook.Trust{}, err
+	}
+	return addressbook.Trust{Roots: roots, Intermediates: inters, Now: a.now(), CRLs: crls}, nil
 }
 
 // Contacts lists the address book with V / red X per contact.

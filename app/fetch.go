@@ -187,7 +187,7 @@ func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.T
 	}
 	o := *opts
 	o.Arrived = arrived
-	rep, _ := smime.Open(raw, o)
+	rep, _ := a.openChecked(ctx, raw, o)
 	if rep == nil {
 		return nil
 	}

@@ -19,7 +19,11 @@ func (a *App) newOpener() (*smime.OpenOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now()}, nil
+	crls, err := a.revocationLists()
+	if err != nil {
+		return nil, err
+	}
+	return &smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now(), CRLs: crls}, nil
 }
 
 // decryptionKeys returns the private keys of every Digital ID of the user,
@@ -59,9 +63,10 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 	if err != nil {
 		return nil, err
 	}
-	opts.Arrived = m.Arrived           // judged when it reached us, not now (docs/SECURITY.md §3)
-	rep, _ := smime.Open(m.Raw, *opts) // the report carries the sentence of any failure
-	if rep != nil && !m.Verified {
+	opts.Arrived = m.Arrived                   // judged when it reached us, not now (docs/SECURITY.md §3)
+	rep, _ := a.openChecked(ctx, m.Raw, *opts) // the report carries the sentence of any failure
+	if rep != nil && (!m.Verified || rep.Signed && rep.Signature != m.Signature) {
+		// First opened, or judged otherwise now that a revocation is known.
 		sec := securityOf(rep)
 		if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
 			return nil, fmt.Errorf("app: %w", err)

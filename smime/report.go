@@ -67,6 +67,10 @@ type Report struct {
 	// JudgedAt is the moment the signature was judged at (RFC 3339, UTC):
 	// when the message reached us if known, else now or --at.
 	JudgedAt string `json:"judged_at"`
+	// Notes are remarks that do not change the status, such as "revocation
+	// not checked: …" when a CRL could not be fetched (the application
+	// adds them; docs/SECURITY.md, revocation).
+	Notes []string `json:"notes,omitempty"`
 
 	// From is the address in the message's From field.
 	From string `json:"-"`

@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"fetch":      {"send the Outbox and fetch new mail over POP3", runFetch},
 		"messages":   {"list folders and open messages (decrypt, verify)", runMessages},
 		"contacts":   {"the address book: Digital IDs with V / red X", runContacts},
+		"crl":        {"import and list certificate revocation lists", runCRL},
 		"securelink": {"exchange Digital IDs with signed mails (secure link)", runSecureLink},
 	}
 }

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"securemail/app/revocation"
+	"securemail/internal/displaytext"
+	"securemail/smime/crl"
+)
+
+// runCRL dispatches `securemail crl import|list`.
+func runCRL(ctx context.Context, env *Env, args []string) int {
+	return subcommands(ctx, env, "crl", args, map[string]command{
+		"import": {"keep a certificate revocation list file (DER or PEM) signed by a known authority", runCRLImport},
+		"list":   {"list the revocation lists kept, with their authority and next update", runCRLList},
+	})
+}
+
+func runCRLImport(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "crl import", "crl import FILE   (.crl, DER or PEM)\n\nKeeps the revocation list in the profile after checking that a trusted\nauthority, or an authority of the chain you installed, signed it. Digital\nIDs it lists are revoked from then on (docs/SECURITY.md, revocation).")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return Fail(env, ExitError, "crl import needs one file: 'securemail crl import FILE'")
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return Fail(env, ExitError, "cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	k, err := a.ImportCRL(data)
+	switch {
+	case errors.Is(err, crl.ErrNotCRL), errors.Is(err, crl.ErrTooLarge):
+		return Fail(env, ExitError, "%s is not a certificate revocation list (.crl, DER or PEM); nothing was imported", fs.Arg(0))
+	case errors.Is(err, crl.ErrUnknownIssuer):
+		return Fail(env, ExitError, "the revocation list was issued by an authority this profile does not know; trust its Root CA or install its chain first")
+	case errors.Is(err, crl.ErrBadSignature):
+		return Fail(env, ExitError, "the revocation list names a known authority but its signature does not verify: it may be forged; nothing was imported")
+	case errors.Is(err, revocation.ErrOlder):
+		return Fail(env, ExitError, "a newer revocation list from %s is already kept (issued %s); nothing was imported",
+			displaytext.Line(k.Authority.Subject.CommonName), k.List.ThisUpdate.UTC().Format("2006-01-02 15:04 MST"))
+	case err != nil:
+		return failErr(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "Revocation list of %s imported: %d revoked, issued %s, next update %s.\n",
+		displaytext.Line(k.Authority.Subject.CommonName), len(k.List.RevokedCertificateEntries),
+		k.List.ThisUpdate.UTC().Format("2006-01-02 15:04 MST"), k.List.NextUpdate.UTC().Format("2006-01-02 15:04 MST"))
+	return ExitOK
+}
+
+type crlView struct {
+	Authority  string    `json:"authority"`
+	Number     string    `json:"number"`
+	ThisUpdate time.Time `json:"this_update"`
+	NextUpdate time.Time `json:"next_update"`
+	Revoked    int       `json:"revoked"`
+}
+
+func runCRLList(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, "crl list", "crl list [--json]")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	passFile := keyFileFlag(fs)
+	if code, done := ParseFlags(env, fs, args); done {
+		return code
+	}
+	a, code := openApp(ctx, env, *passFile, false)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	kept, err := a.CRLs()
+	if err != nil {
+		return failErr(env, err)
+	}
+	views := make([]crlView, 0, len(kept))
+	for _, k := range kept {
+		v := crlView{Authority: k.Authority.Subject.CommonName, ThisUpdate: k.List.ThisUpdate.UTC(), NextUpdate: k.List.NextUpdate.UTC(),
+			Revoked: len(k.List.RevokedCertificateEntries)}
+		if k.List.Number != nil {
+			v.Number = k.List.Number.String()
+		}
+		views = append(views, v)
+	}
+	if *asJSON {
+		return printJSON(env, views)
+	}
+	if len(views) == 0 {
+		fmt.Fprintln(env.Stdout, "No revocation list is kept yet; they are fetched when a signed message needs one, or imported with 'securemail crl import'.")
+		return ExitOK
+	}
+	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "AUTHORITY\tNUMBER\tREVOKED\tNEXT UPDATE")
+	for _, v := range views {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", displaytext.Line(v.Authority), v.Number, v.Revoked, v.NextUpdate.Format("2006-01-02 15:04 MST"))
+	}
+	w.Flush()
+	return ExitOK
+}
