@@ -246,13 +246,6 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func absDuration(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}
-
 // revokedSentence says that a signer's Digital ID (or its authority) was
 // revoked, with the date and the reason when the CRL gives one.
 func revokedSentence(who string, e *crl.Entry) string {
