@@ -38,6 +38,13 @@ func runGUI(profileDir string) error {
 	if err != nil {
 		return err
 	}
+	// One window per profile: a second would share the mail store and fetch
+	// the same mail.
+	unlock, err := p.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var trace ui.Trace
 	if os.Getenv("SECUREMAIL_TRACE") == "1" {
 		start := time.Now()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"securemail/internal/durable"
+	"securemail/internal/filelock"
 )
 
 // Settings are what the user chooses; they are stored as settings.json.
@@ -129,6 +130,34 @@ func Open(dir string) (*Profile, error) {
 		}
 	}
 	return &Profile{Dir: abs}, nil
+}
+
+// lockFile is held (locked, not merely present) by the running SecureMail
+// that owns the profile.
+const lockFile = ".lock"
+
+// InUseError means another running SecureMail holds the profile.
+type InUseError struct {
+	Dir string
+}
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("The profile folder %s is already open in another SecureMail window; use that window, or close it and start SecureMail again", e.Dir)
+}
+
+// Lock makes this process the one running SecureMail of the profile until
+// unlock is called or the process ends (even by a crash: the operating
+// system drops the lock). A second holder gets an [*InUseError].
+func (p *Profile) Lock() (unlock func() error, err error) {
+	l, err := filelock.TryLock(p.Path(lockFile))
+	var held *filelock.HeldError
+	if errors.As(err, &held) {
+		return nil, &InUseError{Dir: p.Dir}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return l.Unlock, nil
 }
 
 // Path returns the path of a file or folder inside the profile.
