@@ -1,8 +1,12 @@
+//go:build !windows
+
+// These tests start Dovecot, a Linux daemon: not part of the Windows build of
+// the tests.
+
 package pop3client_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
@@ -53,12 +57,6 @@ func startDovecot(t testing.TB, host string) *testenv.Dovecot {
 		Users: map[string]string{"marie": "Curie-1867", "alan": "Turing-1912"},
 		Host:  host,
 	})
-}
-
-func testCtx(t testing.TB, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 // TestDovecotRoundTripIsByteIdentical delivers the test messages into a

@@ -1,3 +1,8 @@
+//go:build !windows
+
+// The interoperability matrix runs OpenSSL and gpgsm, Linux peers: not part of
+// the Windows build of the tests.
+
 package smime
 
 import (

@@ -1,3 +1,8 @@
+//go:build !windows
+
+// The throughput comparison starts Postfix, a Linux daemon: not part of the
+// Windows build of the tests.
+
 package testnet
 
 import (

@@ -1,3 +1,10 @@
+//go:build !windows
+
+// The SIGKILL test stops its child with SIGTERM and watches it through /proc:
+// POSIX process control, not part of the Windows build of the tests. (The
+// queue's own crash tests, whose SIGKILL Go turns into TerminateProcess, run on
+// Windows.)
+
 package testnet
 
 import (

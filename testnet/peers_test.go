@@ -1,3 +1,8 @@
+//go:build !windows
+
+// Drives the network with Python's smtplib and poplib, Linux peers: not part of
+// the Windows build of the tests.
+
 package testnet
 
 import (

@@ -1,3 +1,7 @@
+//go:build !windows
+
+// Postfix is a Linux daemon: not part of the Windows build of the tests.
+
 package testenv_test
 
 import (

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/asn1"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
@@ -59,45 +57,6 @@ func TestToDERRejectsMalformed(t *testing.T) {
 	deep := bytes.Repeat([]byte{0x30, 0x80}, 100)
 	if _, err := ToDER(deep); err == nil {
 		t.Error("accepted 100 levels of nesting")
-	}
-}
-
-// TestToDERMatchesOpenSSL converts the BER PKCS#12 files that NSS exports and
-// checks that OpenSSL, an independent parser, reads the same structure.
-func TestToDERMatchesOpenSSL(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/thunderbird/smime/*.p12")
-	if len(files) == 0 {
-		t.Fatal("corpus .p12 files missing")
-	}
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl is required in CI")
-		}
-		t.Skip("openssl not installed")
-	}
-	for _, f := range files {
-		in, _ := os.ReadFile(f)
-		der, err := ToDER(in)
-		if err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
-		dump := func(b []byte) string {
-			cmd := exec.Command(openssl, "asn1parse", "-inform", "DER", "-i")
-			cmd.Stdin = bytes.NewReader(b)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("%s: openssl asn1parse: %v", f, err)
-			}
-			return string(out)
-		}
-		if !bytes.Contains([]byte(dump(der)), []byte("pkcs7-data")) {
-			t.Errorf("%s: converted file lost its structure", f)
-		}
-		if bytes.Contains([]byte(dump(der)), []byte("l=inf")) {
-			t.Errorf("%s: converted file still has indefinite lengths", f)
-		}
 	}
 }
 

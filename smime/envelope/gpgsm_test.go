@@ -1,3 +1,8 @@
+//go:build !windows
+
+// gpgsm and gpg-agent (with openssl to make the PKCS#12) are Linux peers: not
+// part of the Windows build of the tests.
+
 package envelope
 
 import (

@@ -1,12 +1,16 @@
 package envelope
 
 import (
+	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"securemail/internal/testenv"
 	"securemail/testnet/testca"
 )
 
@@ -65,4 +69,27 @@ func writePEM(t testing.TB, path, typ string, der []byte) {
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// runOpenSSL runs openssl with a deadline and fails the test on error.
+func runOpenSSL(t testing.TB, openssl string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := testenv.Run(ctx, nil, openssl, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// testMessage is a MIME entity with binary-unsafe bytes (CR, LF, NUL, 8-bit),
+// 1,000 bytes long so that it spans many blocks and no padding is trivial.
+func testMessage() []byte {
+	var b bytes.Buffer
+	b.WriteString("Content-Type: application/octet-stream\r\n\r\n")
+	for i := 0; b.Len() < 1000; i++ {
+		b.WriteByte(byte(i * 7))
+	}
+	return b.Bytes()
 }

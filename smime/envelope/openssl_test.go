@@ -1,8 +1,11 @@
+//go:build !windows
+
+// OpenSSL is a Linux peer: not part of the Windows build of the tests.
+
 package envelope
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
@@ -10,34 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"securemail/internal/testenv"
 	"securemail/testnet/testca"
 )
-
-// runOpenSSL runs openssl with a deadline and fails the test on error.
-func runOpenSSL(t testing.TB, openssl string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := testenv.Run(ctx, nil, openssl, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// testMessage is a MIME entity with binary-unsafe bytes (CR, LF, NUL, 8-bit),
-// 1,000 bytes long so that it spans many blocks and no padding is trivial.
-func testMessage() []byte {
-	var b bytes.Buffer
-	b.WriteString("Content-Type: application/octet-stream\r\n\r\n")
-	for i := 0; b.Len() < 1000; i++ {
-		b.WriteByte(byte(i * 7))
-	}
-	return b.Bytes()
-}
 
 // TestOpenSSLDecryptsOurMessages: what Encrypt writes, `openssl cms -decrypt`
 // opens to the same bytes, for every cipher and key management we write.

@@ -1,3 +1,8 @@
+//go:build !windows
+
+// These tests compare with OpenSSL, a Linux peer: not part of the Windows build
+// of the tests.
+
 package identity_test
 
 import (

@@ -1,3 +1,8 @@
+//go:build !windows
+
+// Python's poplib and fetchmail are Linux peers: not part of the Windows build
+// of the tests.
+
 package pop3server
 
 import (

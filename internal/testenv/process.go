@@ -1,0 +1,69 @@
+//go:build !windows
+
+// The process control here reads /proc and sends POSIX signals; the peers
+// it manages (Dovecot, Postfix, gpg-agent, Xvfb) are Linux daemons, so the
+// Windows build of the tests has none of it.
+
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Alive reports whether a process is running. It reads /proc/PID/stat rather
+// than signalling, because PID 1 on these machines reaps daemons late and a
+// zombie still answers kill -0.
+func Alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the parenthesised command name.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return false
+	}
+	state := b[i+2]
+	return state != 'Z' && state != 'X'
+}
+
+// StopPID sends SIGTERM to pid and, if it has not ended within the grace
+// period, SIGKILL. It waits until the process is gone.
+func StopPID(pid int, grace time.Duration) {
+	if pid <= 0 {
+		return
+	}
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	deadline := time.Now().Add(grace)
+	for Alive(pid) {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			deadline = time.Now().Add(time.Hour)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// ReadPIDFile reads a daemon's PID file, polling until it appears.
+func ReadPIDFile(ctx context.Context, path string) (int, error) {
+	for {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				return pid, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("testenv: no PID in %s: %w", path, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
