@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"syscall"
 
 	"securemail/internal/mailnet"
 )
@@ -79,7 +78,7 @@ func (e *ConnError) Error() string {
 		return fmt.Sprintf("pop3client: %s with %s was cancelled", e.Step, e.Addr)
 	case e.Timeout():
 		return fmt.Sprintf("pop3client: timeout: %s did not answer in time during %s; check that the address and port are those of a POP3 server", e.Addr, e.Step)
-	case errors.Is(e.Err, syscall.ECONNREFUSED):
+	case mailnet.IsRefused(e.Err):
 		return fmt.Sprintf("pop3client: connection refused by %s: no server is listening there; check the address and port", e.Addr)
 	}
 	if s, ok := mailnet.CertificateProblem(e.Err, e.Host); ok {
@@ -88,7 +87,7 @@ func (e *ConnError) Error() string {
 	if s, ok := mailnet.NotTLSProblem(e.Err, e.Addr, e.Step, "POP3"); ok {
 		return "pop3client: " + s
 	}
-	if errors.Is(e.Err, io.EOF) || errors.Is(e.Err, io.ErrUnexpectedEOF) || errors.Is(e.Err, syscall.ECONNRESET) {
+	if errors.Is(e.Err, io.EOF) || errors.Is(e.Err, io.ErrUnexpectedEOF) || mailnet.IsReset(e.Err) {
 		return fmt.Sprintf("pop3client: %s closed the connection during %s", e.Addr, e.Step)
 	}
 	return fmt.Sprintf("pop3client: %s with %s failed: %v", e.Step, e.Addr, e.Err)

@@ -25,9 +25,9 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"securemail/internal/mailnet"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -500,7 +500,7 @@ func isIOError(err error) bool {
 	var pe textproto.ProtocolError
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &pe) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+		mailnet.IsReset(err)
 }
 
 // hasCap reports whether the extension keyword is among the EHLO lines.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"securemail/internal/mailnet"
 )
@@ -167,7 +166,7 @@ func (e *ConnError) Error() string {
 		return fmt.Sprintf("smtpclient: %s with %s was cancelled", e.Step, e.Addr)
 	case e.Timeout():
 		return fmt.Sprintf("smtpclient: timeout: %s did not answer in time during %s; check that the address and port are those of an SMTP server and that it is not overloaded", e.Addr, e.Step)
-	case errors.Is(e.Err, syscall.ECONNREFUSED):
+	case mailnet.IsRefused(e.Err):
 		return fmt.Sprintf("smtpclient: connection refused by %s: no server is listening there; check the address and port", e.Addr)
 	}
 	if s, ok := mailnet.CertificateProblem(e.Err, e.Host); ok {
@@ -180,7 +179,7 @@ func (e *ConnError) Error() string {
 	switch {
 	case errors.As(e.Err, &alert):
 		return fmt.Sprintf("smtpclient: the TLS handshake with %s failed: the server sent the alert %q", e.Addr, alert.Error())
-	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF), errors.Is(e.Err, syscall.ECONNRESET), errors.Is(e.Err, syscall.EPIPE):
+	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF), mailnet.IsReset(e.Err):
 		return fmt.Sprintf("smtpclient: %s closed the connection during %s", e.Addr, e.Step)
 	}
 	return fmt.Sprintf("smtpclient: %s with %s failed: %v", e.Step, e.Addr, e.Err)
