@@ -21,6 +21,12 @@ deps:
 test: deps
 	@bash scripts/test.sh
 
+# The Windows tests alone: the packages' unit tests and the CLI end to end,
+# cross-compiled and run under Wine (also part of `make test`).
+.PHONY: windows-test
+windows-test: deps
+	@bash scripts/windows-test.sh
+
 lint:
 	@bash scripts/lint.sh
 

@@ -12,6 +12,8 @@ packages=(
   # Fyne's cgo headers
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev pkg-config
   gcc make
+  # the Windows tests: Wine runs the cross-built programs, mingw-w64 builds their stub DLL
+  wine wine64 gcc-mingw-w64-x86-64
 )
 
 missing=()

@@ -1,3 +1,9 @@
+//go:build !windows
+
+// The test takes the keyring away by pointing D-Bus nowhere, which only
+// works for the Secret Service: Windows' Credential Manager cannot be
+// switched off, so the test is not part of the Windows build.
+
 package cli
 
 import (
