@@ -187,6 +187,10 @@ func runUnderWine(ctx context.Context, t *testing.T, p *Prefix, goTool string, p
 			switch r.action {
 			case "pass":
 			case "skip":
+				if strings.Contains(r.output.String(), "not installed") {
+					// testenv.RequireTool says "… is not installed": a Linux peer.
+					t.Fatalf("needs a Linux peer, so its file must carry //go:build !windows (with a comment saying why) rather than skip under Wine:\n%s", r.output.String())
+				}
 				t.Skip("under Wine: " + strings.TrimSpace(r.output.String()))
 			case "fail":
 				t.Errorf("failed under Wine:\n%s", r.output.String())

@@ -1,3 +1,7 @@
+//go:build !windows
+
+// OpenSSL is a Linux peer: not part of the Windows build of the tests.
+
 package trust
 
 import (
