@@ -15,6 +15,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/bundled"
+	"securemail/app/compose"
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/ui"
@@ -22,9 +23,18 @@ import (
 
 // runGUI opens the profile, starts the bundled network when the account
 // uses it (or no account exists yet), and runs the window until it closes.
-func runGUI(profileDir string) error {
+// A mailto: link (mailto may be "") opens a composer filled from it.
+func runGUI(profileDir, mailto string) error {
 	if err := checkDisplay(runtime.GOOS, os.Getenv); err != nil {
 		return err
+	}
+	var draft *compose.Draft
+	if mailto != "" {
+		d, err := compose.ParseMailto(mailto)
+		if err != nil { // the window still opens: the link was the only thing wrong
+			fmt.Fprintln(os.Stderr, err)
+		}
+		draft = d
 	}
 	ctx := context.Background()
 	if profileDir == "" {
@@ -51,6 +61,12 @@ func runGUI(profileDir string) error {
 		trace = func(event string) {
 			fmt.Fprintf(os.Stderr, "trace: %.1f ms %s\n", float64(time.Since(start).Microseconds())/1000, event)
 		}
+	}
+	// GLFW gives each X11 window the class of its title ("New message", …)
+	// and the instance name in RESOURCE_NAME: with it every window groups
+	// under the launcher (the .desktop file's StartupWMClass=SecureMail).
+	if os.Getenv("RESOURCE_NAME") == "" {
+		os.Setenv("RESOURCE_NAME", "SecureMail")
 	}
 	a := fyneapp.NewWithID("eu.tachonet.securemail")
 	// open opens the core with the keystore chosen (at once, or after the
@@ -92,7 +108,7 @@ func runGUI(profileDir string) error {
 				network, un = n, n
 			}
 		}
-		ui.Start(a, ui.AppCore(core), un, trace)
+		ui.StartComposing(a, ui.AppCore(core), un, trace, draft)
 		return nil
 	}
 	if pass := os.Getenv("SECUREMAIL_KEY_PASSPHRASE"); pass != "" {

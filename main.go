@@ -15,8 +15,8 @@ import (
 )
 
 func main() {
-	if profileDir, gui := guiRequested(os.Args[1:], os.Getenv); gui {
-		if err := runGUI(profileDir); err != nil {
+	if profileDir, mailto, gui := guiRequested(os.Args[1:], os.Getenv); gui {
+		if err := runGUI(profileDir, mailto); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(cli.ExitError)
 		}
@@ -30,23 +30,27 @@ func main() {
 }
 
 // guiRequested reports whether the arguments hold no command (only the
-// global --profile), in which case the window opens on that profile.
-func guiRequested(args []string, getenv func(string) string) (profileDir string, gui bool) {
+// global --profile), in which case the window opens on that profile, and
+// returns the one mailto: link the desktop passes when SecureMail is the
+// default mail program (Windows: SecureMail.exe "mailto:…"; Linux: %u).
+func guiRequested(args []string, getenv func(string) string) (profileDir, mailto string, gui bool) {
 	profileDir = getenv("SECUREMAIL_PROFILE")
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--profile" || a == "-profile":
 			if i+1 >= len(args) {
-				return "", false // let the CLI explain
+				return "", "", false // let the CLI explain
 			}
 			profileDir = args[i+1]
 			i++
 		case strings.HasPrefix(a, "--profile=") || strings.HasPrefix(a, "-profile="):
 			profileDir = a[strings.Index(a, "=")+1:]
+		case mailto == "" && len(a) >= len("mailto:") && strings.EqualFold(a[:len("mailto:")], "mailto:"):
+			mailto = a
 		default:
-			return "", false
+			return "", "", false
 		}
 	}
-	return profileDir, true
+	return profileDir, mailto, true
 }

@@ -11,24 +11,29 @@ import (
 func TestGUIRequested(t *testing.T) {
 	env := func(string) string { return "" }
 	for _, c := range []struct {
-		args []string
-		dir  string
-		gui  bool
+		args   []string
+		dir    string
+		mailto string
+		gui    bool
 	}{
-		{nil, "", true},
-		{[]string{"--profile", "/p"}, "/p", true},
-		{[]string{"--profile=/q"}, "/q", true},
-		{[]string{"fetch"}, "", false},
-		{[]string{"--profile", "/p", "fetch"}, "", false},
-		{[]string{"--help"}, "", false},
-		{[]string{"--profile"}, "", false},
+		{nil, "", "", true},
+		{[]string{"--profile", "/p"}, "/p", "", true},
+		{[]string{"--profile=/q"}, "/q", "", true},
+		{[]string{"fetch"}, "", "", false},
+		{[]string{"--profile", "/p", "fetch"}, "", "", false},
+		{[]string{"--help"}, "", "", false},
+		{[]string{"--profile"}, "", "", false},
+		{[]string{"mailto:a@b.eu-admin.net?subject=x"}, "", "mailto:a@b.eu-admin.net?subject=x", true},
+		{[]string{"--profile", "/p", "MAILTO:a@b"}, "/p", "MAILTO:a@b", true},
+		{[]string{"mailto:a@b", "mailto:c@d"}, "", "", false},
+		{[]string{"mailto:a@b", "fetch"}, "", "", false},
 	} {
-		dir, gui := guiRequested(c.args, env)
-		if dir != c.dir || gui != c.gui {
-			t.Errorf("%v: %q %v, want %q %v", c.args, dir, gui, c.dir, c.gui)
+		dir, mailto, gui := guiRequested(c.args, env)
+		if dir != c.dir || mailto != c.mailto || gui != c.gui {
+			t.Errorf("%v: %q %q %v, want %q %q %v", c.args, dir, mailto, gui, c.dir, c.mailto, c.gui)
 		}
 	}
-	if dir, gui := guiRequested(nil, func(string) string { return "/env" }); dir != "/env" || !gui {
+	if dir, _, gui := guiRequested(nil, func(string) string { return "/env" }); dir != "/env" || !gui {
 		t.Errorf("SECUREMAIL_PROFILE: %q %v", dir, gui)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -177,4 +178,49 @@ func TestComposerCtrlEnterSendsFromAnyField(t *testing.T) {
 		c2.Body.TypedShortcut(ctrlEnter)
 	})
 	eventually(t, s2, "sent from the text", func() bool { return len(f.sent) == 2 })
+}
+
+// TestStartComposingOpensTheLinksDraft: a mailto: link opens the main window
+// and, over it, a composer filled from the link.
+func TestStartComposingOpensTheLinksDraft(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	f.account = true
+	d := &compose.Draft{To: []string{"Marie.Curie@tcn.f.eu-admin.net"}, Subject: "Dossier 42", Text: "Bonjour"}
+	StartComposing(a, f, nil, nil, d)
+	var titles []string
+	var composer fyne.Window
+	for _, w := range a.Driver().AllWindows() {
+		titles = append(titles, w.Title())
+		if w.Title() == "Dossier 42" {
+			composer = w
+		}
+	}
+	if !slices.Contains(titles, "SecureMail") || composer == nil {
+		t.Fatalf("windows %q; want the main window and a composer titled Dossier 42", titles)
+	}
+	var entries []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *recipientField:
+			entries = append(entries, v.Text)
+		case *sendEntry:
+			entries = append(entries, v.Text)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(composer.Content())
+	slices.Sort(entries) // the layout's order: the body first
+	want := []string{"", "Bonjour", "Dossier 42", "Marie.Curie@tcn.f.eu-admin.net"}
+	if !slices.Equal(entries, want) {
+		t.Errorf("composer fields %q, want %q", entries, want)
+	}
 }
