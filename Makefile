@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/securemail
 FUZZTIME ?= 60s
 
-.PHONY: run test build deps lint fuzz fuzz-short bench clean package windows
+.PHONY: run test build deps lint fuzz fuzz-short bench clean package windows windows-package-test deb
 
 # Opens the window (the first run starts the wizard and the bundled offline
 # TESTA network). SECUREMAIL_PROFILE=DIR picks another profile.
@@ -40,7 +40,8 @@ bench: deps build
 	@bash scripts/bench.sh
 
 # The Linux package (SecureMail.tar.xz: binary, icon, .desktop file) made by
-# `fyne package` from fyne.io/tools v1.7.4, with FyneApp.toml's metadata.
+# `fyne package` from fyne.io/tools v1.7.4, with FyneApp.toml's metadata; its
+# .desktop file is replaced by packaging/linux's (mailto: handler, keywords).
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # (fyne package bumps Build in FyneApp.toml; the file is put back so a package
 # build never leaves the checkout changed.)
@@ -48,16 +49,29 @@ package: deps
 	@mkdir -p bin && cp FyneApp.toml bin/.FyneApp.toml.orig
 	$(GO) run $(FYNE_TOOL) package --os linux --release --icon assets/Icon.png; rc=$$?; \
 	  mv -f bin/.FyneApp.toml.orig FyneApp.toml; exit $$rc
-	@mv -f SecureMail.tar.xz bin/ && echo "package: bin/SecureMail.tar.xz"
+	@d=$$(mktemp -d) && tar -xJf SecureMail.tar.xz -C $$d && rm -f SecureMail.tar.xz && \
+	  find $$d -name '*.desktop' -exec cp packaging/linux/eu.tachonet.securemail.desktop {} \; && \
+	  tar -cJf bin/SecureMail.tar.xz -C $$d . && rm -rf $$d && echo "package: bin/SecureMail.tar.xz"
 
-# The Windows build, cross-compiled with Debian's mingw-w64 (installed here
-# when missing). Slow the first time (~5 min); not part of `make test`.
+# The Windows program and installers in bin/ (scripts/windows.sh): SecureMail.exe
+# (window), securemail-cli.exe (command line), the per-user .msi and a portable
+# .zip, cross-compiled with Debian's mingw-w64 and msitools' wixl (installed here
+# when missing). Slow the first time (the cgo build of Fyne: 5 min or more).
+# `make windows SIGN_CERT=cert.pem SIGN_KEY=key.pem` also signs them (osslsigncode).
 windows:
-	@dpkg-query -W -f='$${Status}' gcc-mingw-w64-x86-64 2>/dev/null | grep -q 'install ok installed' || \
-	  { s=""; [ "$$(id -u)" = 0 ] || s=sudo; $$s apt-get update -qq; \
-	    DEBIAN_FRONTEND=noninteractive $$s apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64; }
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -o bin/securemail.exe .
-	@ls -l bin/securemail.exe
+	@FYNE_TOOL="$(FYNE_TOOL)" SIGN_CERT="$(SIGN_CERT)" SIGN_KEY="$(SIGN_KEY)" SIGN_PASS="$(SIGN_PASS)" SIGN_TIMESTAMP="$(SIGN_TIMESTAMP)" \
+	  bash scripts/windows.sh bin
+
+# Builds the Windows artefacts in a temporary folder and checks them (subsystem,
+# icon, version resource, manifest, stripped; the MSI's tables). Too slow for
+# `make test` on a cold cache; `make test` checks the manifest and the MSI's
+# authoring only.
+windows-package-test: deps
+	$(GO) test -tags windowstest -timeout 60m -run 'Windows' -v ./internal/packaging/
+
+# The Debian package bin/securemail_<version>_<arch>.deb (scripts/deb.sh).
+deb:
+	@bash scripts/deb.sh
 
 clean:
 	rm -rf bin

@@ -1,0 +1,98 @@
+//go:build windowstest
+
+// The full Windows build takes minutes on a cold cache (the cgo build of
+// Fyne with mingw-w64), too long for every `make test`: `make windows-package-test`
+// runs this file (go test -tags windowstest).
+
+package packaging
+
+import (
+	"debug/pe"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"securemail/internal/testenv"
+)
+
+// TestWindowsArtefacts builds SecureMail.exe, securemail-cli.exe, the MSI and
+// the zip with scripts/windows.sh and checks what Windows and its user see:
+// a window program (no console on double-click) with its icon, version
+// resource and manifest; a console command line; both stripped.
+func TestWindowsArtefacts(t *testing.T) {
+	testenv.RequireTool(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
+	testenv.RequireTool(t, "wixl", "wixl")
+	wrestool := testenv.RequireTool(t, "wrestool", "icoutils")
+	out := t.TempDir()
+	start := time.Now()
+	run(t, root, "bash", "scripts/windows.sh", out)
+	t.Logf("scripts/windows.sh took %s", time.Since(start).Round(time.Second))
+	v := fyneVersion(t)
+	for _, name := range []string{"SecureMail.exe", "securemail-cli.exe", "SecureMail-" + v + "-x64.msi", "SecureMail-" + v + "-windows-x64.zip"} {
+		st, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %.1f MB", name, float64(st.Size())/1e6)
+	}
+
+	gui := filepath.Join(out, "SecureMail.exe")
+	checkPE(t, gui, pe.IMAGE_SUBSYSTEM_WINDOWS_GUI)
+	checkPE(t, filepath.Join(out, "securemail-cli.exe"), pe.IMAGE_SUBSYSTEM_WINDOWS_CUI)
+
+	list := run(t, "", wrestool, "-l", gui)
+	for _, typ := range []string{"--type=14", "--type=16", "--type=24"} { // icon group, version, manifest
+		if !strings.Contains(list, typ) {
+			t.Errorf("SecureMail.exe has no %s resource:\n%s", typ, list)
+		}
+	}
+	checkManifest(t, []byte(run(t, "", wrestool, "-x", "--raw", "--type=24", gui)))
+	// VS_VERSIONINFO: each string's key and value, NUL-terminated and padded.
+	version := strings.Join(strings.FieldsFunc(utf16String([]byte(run(t, "", wrestool, "-x", "--raw", "--type=16", gui))),
+		func(r rune) bool { return r == 0 }), "\x00")
+	for _, want := range []string{"ProductName\x00SecureMail", "ProductVersion\x00" + v + ".", "FileDescription\x00SecureMail"} {
+		if !strings.Contains(version, want) {
+			t.Errorf("the version resource lacks %q: %q", want, version)
+		}
+	}
+	checkMSI(t, filepath.Join(out, "SecureMail-"+v+"-x64.msi"))
+}
+
+// checkPE asserts a Windows executable's subsystem and that it is stripped
+// (no COFF symbol table, no DWARF sections).
+func checkPE(t *testing.T, path string, subsystem uint16) {
+	t.Helper()
+	f, err := pe.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok {
+		t.Fatalf("%s is not a 64-bit program", path)
+	}
+	if oh.Subsystem != subsystem {
+		t.Errorf("%s: subsystem %d, want %d", filepath.Base(path), oh.Subsystem, subsystem)
+	}
+	if f.FileHeader.NumberOfSymbols != 0 || len(f.Symbols) != 0 {
+		t.Errorf("%s: %d symbols; want a stripped program", filepath.Base(path), len(f.Symbols))
+	}
+	for _, s := range f.Sections {
+		if strings.HasPrefix(s.Name, ".debug") || strings.HasPrefix(s.Name, ".zdebug") || s.Name == ".symtab" {
+			t.Errorf("%s: section %s; want a stripped program", filepath.Base(path), s.Name)
+		}
+	}
+}
+
+// utf16String decodes the UTF-16LE text of a resource (odd trailing byte dropped).
+func utf16String(b []byte) string {
+	b = b[:len(b)&^1]
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return string(utf16.Decode(u))
+}
