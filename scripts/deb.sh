@@ -3,7 +3,7 @@
 # /usr/bin, the .desktop file (mailto: handler) and the icon, the copyright
 # file and the changelog. `lintian bin/securemail_*.deb` reports no error
 # (internal/packaging's TestDeb checks that).
-#   scripts/deb.sh [BINARY]   package BINARY instead of building one
+#   scripts/deb.sh [OUT [BINARY]]   write to OUT (default bin); package BINARY instead of building one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -13,8 +13,9 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/applications" \
   "$root/usr/share/icons/hicolor/512x512/apps" "$root/usr/share/icons/hicolor/scalable/apps" \
   "$root/usr/share/doc/securemail"
-if [ $# -ge 1 ]; then
-  install -m 0755 "$1" "$root/usr/bin/securemail"
+out=${1:-bin}
+if [ $# -ge 2 ]; then
+  install -m 0755 "$2" "$root/usr/bin/securemail"
 else
   go build -ldflags "-s -w" -o "$root/usr/bin/securemail" .
 fi
@@ -50,7 +51,7 @@ CONTROL
 (cd "$root" && find usr -type f -printf '%P\n' | sort | sed 's|^|usr/|' | xargs md5sum >DEBIAN/md5sums)
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 find "$root" -type d -exec chmod 0755 {} +
-mkdir -p bin
-out="bin/securemail_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
-echo "deb: $out ($(du -h "$out" | cut -f1))"
+mkdir -p "$out"
+deb="$out/securemail_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+echo "deb: $deb ($(du -h "$deb" | cut -f1))"

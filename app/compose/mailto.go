@@ -27,7 +27,7 @@ func ParseMailto(link string) (*Draft, error) {
 	}
 	const scheme = "mailto:"
 	if len(link) < len(scheme) || !strings.EqualFold(link[:len(scheme)], scheme) {
-		return nil, fmt.Errorf("%w: it does not start with mailto:", ErrMailto)
+		return nil, fmt.Errorf("%w: its scheme is not mailto", ErrMailto)
 	}
 	rest := link[len(scheme):]
 	if i := strings.IndexByte(rest, '#'); i >= 0 { // a fragment means nothing to mail
