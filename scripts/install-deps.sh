@@ -12,13 +12,10 @@ packages=(
   # Fyne's cgo headers
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev pkg-config
   gcc make
-<<<<<<< HEAD
   # the Windows tests: Wine runs the cross-built programs, mingw-w64 builds their stub DLL
   wine wine64 gcc-mingw-w64-x86-64
-=======
   # the packages and their checks (internal/packaging): .deb, .desktop, the Windows MSI
-  dpkg-dev lintian desktop-file-utils wixl msitools icoutils zip
->>>>>>> 7db48c3 (Packages: make windows (fyne package exe with securemail.exe.manifest, console securemail-cli.exe, per-user wixl MSI with mailto: handler, portable zip, osslsigncode hook), make deb (dpkg-deb, lintian), the .desktop file (mailto:, keywords, StartupWMClass), internal/packaging tests, docs/MACOS.md, README Windows section (issue 11 points 4-7))
+  dpkg-dev lintian desktop-file-utils wixl msitools icoutils zip osslsigncode
 )
 
 missing=()
