@@ -18,6 +18,7 @@ import (
 	"securemail/app/compose"
 	"securemail/app/digitalid"
 	"securemail/app/profile"
+	"securemail/app/revocation"
 	"securemail/mailstore"
 )
 
@@ -77,6 +78,9 @@ type Preferences interface {
 	ImportPFX(data []byte, password string) (*digitalid.MyID, error)
 	Roots() ([]*x509.Certificate, error)
 	RemoveRoot(cert *x509.Certificate) error
+	// ImportCRL keeps a certificate revocation list file signed by a
+	// known authority.
+	ImportCRL(data []byte) (revocation.Kept, error)
 	SetPasswords(pop3, smtp string) error
 	Now() time.Time
 }

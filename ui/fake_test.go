@@ -16,7 +16,9 @@ import (
 	"securemail/app/compose"
 	"securemail/app/digitalid"
 	"securemail/app/profile"
+	"securemail/app/revocation"
 	"securemail/mailstore"
+	"securemail/smime/crl"
 )
 
 // fakeCore is an in-memory Core: rows, opened views and contacts are
@@ -290,3 +292,17 @@ type fyneContainer = fyne.Container
 type x509Certificate = x509.Certificate
 
 type composeDraft = compose.Draft
+
+// ImportCRL keeps nothing: it checks the list against the fake's roots, as
+// the real store does, so that the window's sentences can be tested.
+func (f *fakeCore) ImportCRL(data []byte) (revocation.Kept, error) {
+	l, err := crl.Parse(data)
+	if err != nil {
+		return revocation.Kept{}, err
+	}
+	a, err := crl.Verify(l, f.roots)
+	if err != nil {
+		return revocation.Kept{}, err
+	}
+	return revocation.Kept{List: l, Authority: a}, nil
+}

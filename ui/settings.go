@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app/profile"
+	"securemail/app/revocation"
 	"securemail/internal/displaytext"
 )
 
@@ -46,6 +47,7 @@ type SettingsWindow struct {
 	Roots                  *widget.List
 	rootCerts              []*x509.Certificate
 	RemoveRoot             *widget.Button
+	ImportCRL              *widget.Button // "Import CRL…": a revocation list file
 	MyID                   *widget.Label
 	Export, ImportPFX      *widget.Button
 	PFXPassword            *widget.Entry
@@ -107,6 +109,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.Roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.RemoveRoot.Enable() }
 	w.RemoveRoot = widget.NewButton("Stop trusting…", w.removeRoot)
 	w.RemoveRoot.Disable()
+	w.ImportCRL = widget.NewButton("Import CRL…", w.importCRLWithDialog)
 	w.MyID = widget.NewLabel("")
 	w.MyID.Wrapping = fyne.TextWrapWord
 	w.Export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
@@ -126,7 +129,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 			widget.NewFormItem("User name", w.User),
 			widget.NewFormItem("Password", container.NewHBox(w.ChangePassword)))),
 		container.NewTabItem("Security", container.NewVBox(w.SignAll, w.EncryptAll)),
-		container.NewTabItem("Trusted authorities", container.NewBorder(nil, w.RemoveRoot, nil, nil, w.Roots)),
+		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.RemoveRoot, w.ImportCRL), nil, nil, w.Roots)),
 		container.NewTabItem("My Digital ID", container.NewVBox(w.MyID, w.Export, widget.NewSeparator(), w.PFXPassword, w.ImportPFX)),
 		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.CheckEvery),
 			widget.NewFormItem("Leave mail on the server", w.LeaveOnSrv))),
@@ -236,6 +239,36 @@ func (w *SettingsWindow) importWithDialog() {
 			w.ImportPFXData(data)
 		}
 	}, w.Win)
+}
+
+func (w *SettingsWindow) importCRLWithDialog() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(io.LimitReader(r, revocation.MaxSize+1))
+		if err != nil {
+			w.Message.SetText("The file could not be read; nothing was imported.")
+			return
+		}
+		w.ImportCRLData(data)
+	}, w.Win)
+}
+
+// ImportCRLData imports a certificate revocation list file and says what it
+// holds, or why it was refused.
+func (w *SettingsWindow) ImportCRLData(data []byte) {
+	k, err := w.core.ImportCRL(data)
+	if sentence, ok := revocation.Sentence(err); ok {
+		w.Message.SetText(sentence)
+		return
+	}
+	if err != nil {
+		w.Message.SetText(errorSentence(err))
+		return
+	}
+	w.Message.SetText(displaytext.Line(k.Summary()))
 }
 
 // ImportPFXData imports a new Mail.pfx with the typed password.

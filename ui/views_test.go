@@ -12,6 +12,8 @@ import (
 	"securemail/app/addressbook"
 	"securemail/app/digitalid"
 	"securemail/app/profile"
+	"securemail/smime/crl"
+	"securemail/testnet/testca"
 )
 
 func TestAddressBookMarks(t *testing.T) {
@@ -195,4 +197,37 @@ func TestPropertiesShowSignerAndAdd(t *testing.T) {
 	}
 	s.do(func() { test.Tap(p.Add) })
 	eventually(t, s, "added", func() bool { return p.Result.Text == "Added to the address book for "+marie+"." })
+}
+
+// TestSettingsImportCRL: "Import CRL…" in the Trusted authorities tab says
+// what a good list holds, and why another file is refused.
+func TestSettingsImportCRL(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	ca := newCA(t)
+	other := newCA(t)
+	f.roots = []*x509Certificate{ca.Root, ca.Intermediate}
+	w := NewSettingsWindow(a, f)
+	if w.ImportCRL.Text != "Import CRL…" {
+		t.Fatalf("button %q", w.ImportCRL.Text)
+	}
+	now := time.Now()
+	good, err := ca.NewCRL([]testca.Revocation{{Serial: "0A", Email: marie, At: now, Reason: crl.KeyCompromise}}, 3, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ImportCRLData(good)
+	want := "Revocation list of TESTA Test EC CA imported: 1 Digital ID revoked; next update " + now.Add(testca.CRLValidity).UTC().Format("2 January 2006") + "."
+	if w.Message.Text != want {
+		t.Errorf("message %q, want %q", w.Message.Text, want)
+	}
+	w.ImportCRLData([]byte("not a list"))
+	if !strings.HasPrefix(w.Message.Text, "This file is not a certificate revocation list") {
+		t.Errorf("a text file: %q", w.Message.Text)
+	}
+	foreign, _ := other.NewCRL(nil, 1, now)
+	w.ImportCRLData(foreign)
+	if !strings.Contains(w.Message.Text, "signature does not verify") && !strings.Contains(w.Message.Text, "does not know") {
+		t.Errorf("another CA's list: %q", w.Message.Text)
+	}
 }

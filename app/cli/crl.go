@@ -10,7 +10,6 @@ import (
 
 	"securemail/app/revocation"
 	"securemail/internal/displaytext"
-	"securemail/smime/crl"
 )
 
 // runCRL dispatches `securemail crl import|list`.
@@ -40,22 +39,13 @@ func runCRLImport(ctx context.Context, env *Env, args []string) int {
 	}
 	defer a.Close()
 	k, err := a.ImportCRL(data)
-	switch {
-	case errors.Is(err, crl.ErrNotCRL), errors.Is(err, crl.ErrTooLarge):
-		return Fail(env, ExitError, "%s is not a certificate revocation list (.crl, DER or PEM); nothing was imported", fs.Arg(0))
-	case errors.Is(err, crl.ErrUnknownIssuer):
-		return Fail(env, ExitError, "the revocation list was issued by an authority this profile does not know; trust its Root CA or install its chain first")
-	case errors.Is(err, crl.ErrBadSignature):
-		return Fail(env, ExitError, "the revocation list names a known authority but its signature does not verify: it may be forged; nothing was imported")
-	case errors.Is(err, revocation.ErrOlder):
-		return Fail(env, ExitError, "a newer revocation list from %s is already kept (issued %s); nothing was imported",
-			displaytext.Line(k.Authority.Subject.CommonName), k.List.ThisUpdate.UTC().Format("2006-01-02 15:04 MST"))
-	case err != nil:
+	if sentence, ok := revocation.Sentence(err); ok {
+		return Fail(env, ExitError, "%s: %s", fs.Arg(0), sentence)
+	}
+	if err != nil {
 		return failErr(env, err)
 	}
-	fmt.Fprintf(env.Stdout, "Revocation list of %s imported: %d revoked, issued %s, next update %s.\n",
-		displaytext.Line(k.Authority.Subject.CommonName), len(k.List.RevokedCertificateEntries),
-		k.List.ThisUpdate.UTC().Format("2006-01-02 15:04 MST"), k.List.NextUpdate.UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintln(env.Stdout, displaytext.Line(k.Summary()))
 	return ExitOK
 }
 

@@ -25,6 +25,9 @@ import (
 	"securemail/smime/crl"
 )
 
+// MaxSize is the largest revocation list file read (smime/crl's bound).
+const MaxSize = crl.MaxSize
+
 // FetchTimeout bounds one download from a distribution point: a CRL server
 // that does not answer within it counts as unreachable.
 const FetchTimeout = 5 * time.Second
@@ -255,4 +258,36 @@ func sentence(err error) string {
 		s = strings.ReplaceAll(s, p, "")
 	}
 	return s
+}
+
+// Sentence says, for a person, why a revocation list was not imported:
+// one sentence per typed error of this package and of smime/crl; ok is
+// false for any other error.
+func Sentence(err error) (s string, ok bool) {
+	switch {
+	case errors.Is(err, crl.ErrNotCRL), errors.Is(err, crl.ErrTooLarge):
+		return "This file is not a certificate revocation list (.crl, DER or PEM); nothing was imported.", true
+	case errors.Is(err, crl.ErrUnknownIssuer):
+		return "This revocation list was issued by an authority this profile does not know; trust its Root CA or install its chain first.", true
+	case errors.Is(err, crl.ErrBadSignature):
+		return "This revocation list names a known authority, but its signature does not verify: it may be forged; nothing was imported.", true
+	case errors.Is(err, ErrOlder):
+		return "A newer revocation list from this authority is already kept; nothing was imported.", true
+	case errors.Is(err, ErrUnreachable):
+		return "The revocation list could not be fetched from its distribution point.", true
+	}
+	return "", false
+}
+
+// Summary describes a kept list in one sentence: "Revocation list of
+// TESTA Test EC CA imported: 1 Digital ID revoked; next update 11
+// December 2026."
+func (k Kept) Summary() string {
+	n := len(k.List.RevokedCertificateEntries)
+	ids := "Digital IDs"
+	if n == 1 {
+		ids = "Digital ID"
+	}
+	return fmt.Sprintf("Revocation list of %s imported: %d %s revoked; next update %s.",
+		k.Authority.Subject.CommonName, n, ids, k.List.NextUpdate.UTC().Format("2 January 2006"))
 }
