@@ -54,7 +54,7 @@ func (a *App) CRLs() ([]revocation.Kept, error) {
 // the message is judged again with it. What could not be checked is said
 // in the report's notes; it does not change the status.
 func (a *App) openChecked(ctx context.Context, raw []byte, opts smime.OpenOptions) (*smime.Report, error) {
-	rep, err := smime.Open(raw, opts)
+	rep, err := smime.OpenContext(ctx, raw, opts)
 	if rep == nil || !rep.Signed || rep.SignerCertificate == nil {
 		return rep, err
 	}
@@ -67,7 +67,7 @@ func (a *App) openChecked(ctx context.Context, raw []byte, opts smime.OpenOption
 	if changed {
 		if lists, lerr := a.Revocation.RevocationLists(auths); lerr == nil {
 			opts.CRLs = lists
-			if again, aerr := smime.Open(raw, opts); again != nil {
+			if again, aerr := smime.OpenContext(ctx, raw, opts); again != nil {
 				rep, err = again, aerr
 			}
 		}

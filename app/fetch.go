@@ -188,6 +188,9 @@ func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.T
 	o := *opts
 	o.Arrived = arrived
 	rep, _ := a.openChecked(ctx, raw, o)
+	if err := ctx.Err(); err != nil {
+		return err // stopped half-way: nothing recorded, the next fetch processes it (shouldDelete)
+	}
 	if rep == nil {
 		return nil
 	}

@@ -65,6 +65,9 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 	}
 	opts.Arrived = m.Arrived                   // judged when it reached us, not now (docs/SECURITY.md §3)
 	rep, _ := a.openChecked(ctx, m.Raw, *opts) // the report carries the sentence of any failure
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("app: %w", err) // stopped half-way: no verdict to record
+	}
 	if rep != nil && (!m.Verified || rep.Signed && rep.Signature != m.Signature) {
 		// First opened, or judged otherwise now that a revocation is known.
 		sec := securityOf(rep)

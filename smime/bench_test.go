@@ -2,6 +2,7 @@ package smime
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
@@ -119,7 +120,7 @@ func BenchmarkOpen(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				copy(buf, enc)
-				r, err := OpenInPlace(buf, opts)
+				r, err := OpenInPlace(context.Background(), buf, opts)
 				if err != nil || r.Signature != StatusValid {
 					b.Fatalf("open: %v %q", err, r.Signature)
 				}

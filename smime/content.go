@@ -1,6 +1,8 @@
 package smime
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,20 +20,48 @@ type content struct {
 	text        string
 	haveText    bool
 	attachments []Attachment
+
+	ctx   context.Context // stops the walk when done
+	parts int             // entities read so far, against maxParts
+	err   error           // why the walk stopped early: a *LimitError or the context's error
 }
 
 // collectContent walks the innermost entity for its first text/plain part
 // and its attachments. Parts that are themselves S/MIME (an encrypted part
 // inside a multipart/mixed) are listed as attachments and not opened: see
 // docs/SECURITY.md, "Encrypted parts inside other content".
+//
+// It stops, with c.err set, at the bounds of limits.go (more than maxParts
+// entities, maxDepth levels, or a header too large) and when c.ctx is done.
 func collectContent(raw []byte, depth int, c *content) {
-	if depth > maxDepth {
+	if c.err != nil {
+		return
+	}
+	c.parts++
+	switch {
+	case depth > maxDepth:
+		c.err = &LimitError{What: "levels of MIME nesting", Limit: maxDepth}
+		return
+	case c.parts > maxParts:
+		c.err = &LimitError{What: "MIME parts", Limit: maxParts}
+		return
+	}
+	if c.ctx != nil {
+		if c.err = c.ctx.Err(); c.err != nil {
+			return
+		}
+	}
+	if c.err = checkHeader(raw); c.err != nil {
 		return
 	}
 	e := parseEntity(raw)
 	mt, params := e.mediaType()
 	if strings.HasPrefix(mt, "multipart/") {
 		parts, _, err := splitMultipart(e.body, params["boundary"])
+		if le := (*LimitError)(nil); errors.As(err, &le) {
+			c.err = err
+			return
+		}
 		if err != nil || params["boundary"] == "" {
 			return
 		}

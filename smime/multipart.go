@@ -15,6 +15,7 @@ var errNoParts = errors.New("smime: the multipart body has no parts")
 // delimiter, not to the part, so a part that ends in a line break keeps that
 // line's CRLF and loses only the one before the delimiter. closed is false
 // when the closing delimiter is missing; the last part then runs to the end.
+// More than maxParts parts is a *LimitError, found without reading further.
 func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool, err error) {
 	if boundary == "" {
 		return nil, false, errNoParts // RFC 2046 §5.1.1: 1 to 70 characters
@@ -58,6 +59,9 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool, 
 			// The boundary is only a prefix of this line: not a delimiter.
 			pos = lineStart + len(delim)
 			continue
+		}
+		if len(parts) >= maxParts {
+			return nil, false, &LimitError{What: "MIME parts", Limit: maxParts}
 		}
 		if start >= 0 {
 			end := lineStart - 2 // the CRLF before the delimiter

@@ -1,6 +1,7 @@
 package smime
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -60,6 +61,7 @@ type sigLayer struct {
 
 // walker removes layers from the outside in.
 type walker struct {
+	ctx     context.Context
 	opts    OpenOptions
 	r       *Report
 	sigs    []*sigLayer
@@ -79,27 +81,38 @@ type walker struct {
 // layers cover the content the report names the outermost signer (the
 // sender) and the worst status of all of them wins.
 func Open(msg []byte, opts OpenOptions) (*Report, error) {
-	return open(msg, opts, false)
+	return open(context.Background(), msg, opts, false)
 }
 
-// OpenInPlace is Open for a caller that has no further use for msg, such
-// as a command that read it from standard input: an encrypted layer is
+// OpenContext is Open that stops when ctx is done (the user cancelled, the
+// program is asked to quit): the report says so and the error wraps
+// ctx.Err(). Opening is linear in the message's size and bounded (see
+// LimitError), so a message up to 100 MB takes at most a few seconds.
+func OpenContext(ctx context.Context, msg []byte, opts OpenOptions) (*Report, error) {
+	return open(ctx, msg, opts, false)
+}
+
+// OpenInPlace is OpenContext for a caller that has no further use for msg,
+// such as a command that read it from standard input: an encrypted layer is
 // base64-decoded and decrypted inside msg's own buffer, so opening costs
 // no second and third copy of the message. msg is overwritten; the
 // Report (its Entity, Text and Attachments included) is the one Open
 // returns.
-func OpenInPlace(msg []byte, opts OpenOptions) (*Report, error) {
-	return open(msg, opts, true)
+func OpenInPlace(ctx context.Context, msg []byte, opts OpenOptions) (*Report, error) {
+	return open(ctx, msg, opts, true)
 }
 
-// open is Open; inPlace lets it overwrite msg.
-func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
+// open is OpenContext; inPlace lets it overwrite msg.
+func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
 	r := newReport()
-	w := &walker{opts: opts, r: r, inPlace: inPlace}
+	w := &walker{ctx: ctx, opts: opts, r: r, inPlace: inPlace}
 	msg = toCRLF(msg)
+	if err := checkHeader(msg); err != nil {
+		return w.stop(err)
+	}
 	top := parseEntity(msg)
 	if len(msg) == 0 || len(top.fields) == 0 {
 		return w.fail(ErrNotMessage, "This is not an e-mail message.")
@@ -108,9 +121,12 @@ func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 	inner, err := w.walk(msg)
 	if inner != nil {
 		r.Entity = inner
-		var c content
+		c := content{ctx: ctx}
 		collectContent(inner, 0, &c)
 		r.Text, r.Attachments = c.text, c.attachments
+		if err == nil && c.err != nil {
+			_, err = w.stop(c.err)
+		}
 	}
 	w.judge()
 	if err != nil {
@@ -122,6 +138,19 @@ func open(msg []byte, opts OpenOptions, inPlace bool) (*Report, error) {
 		r.Reason += fmt.Sprintf(" Encrypted for you (%s).", cipherLabel(r.Encryption))
 	}
 	return r, nil
+}
+
+// stop ends Open on a bound of limits.go or a done context, with the
+// sentence for it.
+func (w *walker) stop(err error) (*Report, error) {
+	var le *LimitError
+	switch {
+	case errors.As(err, &le):
+		return w.fail(err, le.Sentence())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return w.fail(fmt.Errorf("smime: opening stopped: %w", err), "Opening this message was stopped before it finished.")
+	}
+	return w.fail(err, "This message cannot be opened.")
 }
 
 // fail records an error sentence in the report and returns both.
@@ -138,11 +167,23 @@ func (w *walker) walk(raw []byte) ([]byte, error) {
 			_, err := w.fail(ErrTooDeep, "This message is wrapped in too many S/MIME layers to be opened safely.")
 			return nil, err
 		}
+		if err := w.ctx.Err(); err != nil {
+			_, err = w.stop(err)
+			return nil, err
+		}
+		if err := checkHeader(raw); err != nil {
+			_, err = w.stop(err)
+			return nil, err
+		}
 		e := parseEntity(raw)
 		mt, params := e.mediaType()
 		switch {
 		case mt == "multipart/signed":
-			next, ok := w.detached(e, params)
+			next, ok, err := w.detached(e, params)
+			if err != nil {
+				_, err = w.stop(err)
+				return nil, err
+			}
 			if !ok {
 				return raw, nil
 			}
@@ -184,15 +225,19 @@ func (w *walker) decodePKCS7(e *entity) ([]byte, error) {
 // detached handles multipart/signed (RFC 1847, RFC 8551 §3.5.3). It returns
 // the first part, the signed content, exactly as it appears in the
 // message, and false when the entity is not a usable multipart/signed.
-func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool) {
+// The error is a *LimitError: too many parts to be a real one.
+func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool, error) {
 	parts, _, err := splitMultipart(e.body, params["boundary"])
+	if le := (*LimitError)(nil); errors.As(err, &le) {
+		return nil, false, err
+	}
 	if err != nil || params["boundary"] == "" || len(parts) == 0 {
-		return nil, false
+		return nil, false, nil
 	}
 	if len(parts) < 2 {
 		w.r.Layers = append(w.r.Layers, LayerSignedDetached)
 		w.sigs = append(w.sigs, &sigLayer{broken: "the signature part is missing"})
-		return parts[0], true
+		return parts[0], true, nil
 	}
 	sigPart := parseEntity(parts[1])
 	sigType, _ := sigPart.mediaType()
@@ -200,7 +245,7 @@ func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool) {
 	if !strings.HasSuffix(sigType, "pkcs7-signature") && !strings.HasSuffix(proto, "pkcs7-signature") {
 		// Not S/MIME (OpenPGP, say): the content is read, the signature
 		// is not ours to judge and does not count.
-		return parts[0], true
+		return parts[0], true, nil
 	}
 	w.r.Layers = append(w.r.Layers, LayerSignedDetached)
 	layer := &sigLayer{content: parts[0]}
@@ -208,10 +253,10 @@ func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool) {
 	der, err := decodeBody(sigPart.body, sigPart.transferEncoding())
 	if err != nil {
 		layer.broken = "the signature part is damaged"
-		return parts[0], true
+		return parts[0], true, nil
 	}
 	w.verify(layer, der, parts[0])
-	return parts[0], true
+	return parts[0], true, nil
 }
 
 // verify parses a SignedData and checks every signer's mathematics over
@@ -219,7 +264,7 @@ func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool) {
 func (w *walker) verify(layer *sigLayer, der, content []byte) {
 	sd, err := sign.Parse(der)
 	if err != nil {
-		layer.broken = "the signature is damaged"
+		layer.unreadable(err)
 		return
 	}
 	layer.sd = sd
@@ -240,6 +285,17 @@ func (w *walker) verify(layer *sigLayer, der, content []byte) {
 	}
 }
 
+// unreadable records why a layer's SignedData could not be parsed.
+func (l *sigLayer) unreadable(err error) {
+	switch {
+	case errors.Is(err, sign.ErrTooLarge), errors.Is(err, cms.ErrTooComplex):
+		l.broken = fmt.Sprintf("it holds more than SecureMail checks (at most %d certificates and %d signers), so it cannot be checked", sign.MaxCertificates, sign.MaxSigners)
+		l.problem = ProblemTooLarge
+	default:
+		l.broken = "the signature is damaged"
+	}
+}
+
 // pkcs7 handles an application/pkcs7-mime entity whose body decoded to
 // der. It returns the next entity to walk, or stop when there is none.
 func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
@@ -254,7 +310,7 @@ func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
 		layer := &sigLayer{}
 		w.sigs = append(w.sigs, layer)
 		if perr != nil {
-			layer.broken = "the signature is damaged"
+			layer.unreadable(perr)
 			return nil, true, nil
 		}
 		w.verify(layer, der, nil)

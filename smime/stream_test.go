@@ -2,6 +2,7 @@ package smime
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
@@ -125,7 +126,7 @@ func TestOpenInPlaceReportsWhatOpenReports(t *testing.T) {
 	opts := OpenOptions{Keys: []envelope.Key{alice.key()}, Roots: []*x509.Certificate{w.ca.Root}, Now: time.Now()}
 	for name, m := range cases {
 		want, wantErr := Open(bytes.Clone(m), opts)
-		got, gotErr := OpenInPlace(bytes.Clone(m), opts)
+		got, gotErr := OpenInPlace(context.Background(), bytes.Clone(m), opts)
 		if (wantErr == nil) != (gotErr == nil) || (wantErr != nil && !errors.Is(gotErr, errors.Unwrap(wantErr)) && gotErr.Error() != wantErr.Error()) {
 			t.Fatalf("%s: Open error %v, OpenInPlace %v", name, wantErr, gotErr)
 		}

@@ -29,7 +29,7 @@ func runSMIME(ctx context.Context, env *Env, args []string) int {
 	})
 }
 
-func runSMIMESign(_ context.Context, env *Env, args []string) int {
+func runSMIMESign(ctx context.Context, env *Env, args []string) int {
 	fs := NewFlagSet(env, "smime sign", "smime sign --pfx FILE --password-file FILE [--opaque] [--digest sha256|sha384|sha512] < message > signed")
 	pfx := fs.String("pfx", "", "your Digital ID (.pfx or .p12 file)")
 	pwFile := fs.String("password-file", "", "file holding the Digital ID's password")
@@ -46,7 +46,7 @@ func runSMIMESign(_ context.Context, env *Env, args []string) int {
 	if id == nil {
 		return code
 	}
-	msg, err := readMessage(env)
+	msg, err := readMessage(ctx, env)
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
@@ -57,7 +57,7 @@ func runSMIMESign(_ context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
+func runSMIMEEncrypt(ctx context.Context, env *Env, args []string) int {
 	fs := NewFlagSet(env, "smime encrypt", "smime encrypt --to CERT [--to CERT…] [--self CERT] [--cipher aes256-cbc|aes128-cbc|aes256-gcm|aes128-gcm] < message > encrypted")
 	var to StringList
 	fs.Var(&to, "to", "a recipient's Digital ID (PEM, DER or .p7b); repeat for each recipient")
@@ -85,7 +85,7 @@ func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
 		}
 		recipients = append(recipients, certs[0]) // the first is the person's own
 	}
-	msg, err := readMessage(env)
+	msg, err := readMessage(ctx, env)
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
@@ -96,7 +96,7 @@ func runSMIMEEncrypt(_ context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-func runSMIMEOpen(_ context.Context, env *Env, args []string) int {
+func runSMIMEOpen(ctx context.Context, env *Env, args []string) int {
 	fs := NewFlagSet(env, "smime open", "smime open [--pfx FILE --password-file FILE] --trust CERT [--trust CERT…] [--at RFC3339] < message > report.json")
 	var pfxs, pwFiles, trusted, inters StringList
 	fs.Var(&pfxs, "pfx", "your Digital ID (.pfx or .p12) to decrypt with; may be repeated")
@@ -147,12 +147,12 @@ func runSMIMEOpen(_ context.Context, env *Env, args []string) int {
 		}
 		opts.Intermediates = append(opts.Intermediates, certs...)
 	}
-	msg, err := readMessage(env)
+	msg, err := readMessage(ctx, env)
 	if err != nil {
 		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 	}
 	// The message is not needed afterwards: open it in its own buffer.
-	report, openErr := smime.OpenInPlace(msg, opts)
+	report, openErr := smime.OpenInPlace(ctx, msg, opts)
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -244,16 +244,35 @@ func cipherByName(name string) (envelope.Cipher, bool) {
 // headroom: S/MIME holds a few message-sized buffers at once, and the
 // default (heap may double before a collection) would make peak memory
 // several times the message size.
-func readMessage(env *Env) ([]byte, error) {
+//
+// It returns ctx's error as soon as ctx is done (SIGTERM, Ctrl-C), even
+// while a pipe keeps it waiting: the read then goes on in the background
+// until the process exits, which is what a command does next.
+func readMessage(ctx context.Context, env *Env) ([]byte, error) {
 	debug.SetGCPercent(25)
-	if f, ok := env.Stdin.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
-			buf := make([]byte, st.Size())
-			_, err := io.ReadFull(f, buf)
-			return buf, err
-		}
+	type result struct {
+		b   []byte
+		err error
 	}
-	return io.ReadAll(env.Stdin)
+	done := make(chan result, 1)
+	go func() {
+		if f, ok := env.Stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+				buf := make([]byte, st.Size())
+				_, err := io.ReadFull(f, buf)
+				done <- result{buf, err}
+				return
+			}
+		}
+		b, err := io.ReadAll(env.Stdin)
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("stopped: %w", ctx.Err())
+	}
 }
 
 // resultWriter passes the result to standard output as the smime package

@@ -9,8 +9,20 @@ import (
 // exhaust the stack.
 const maxDepth = 64
 
+// maxNodes bounds how many elements a BER input may hold before ToDER
+// refuses it: the conversion keeps a tree node (about 150 bytes) per
+// element, and 100 MB of two-byte elements would otherwise take gigabytes.
+// Real BER (NSS, streaming encoders) chunks its strings in kilobytes, so a
+// 100 MB message has some hundred thousand elements. DER input is returned
+// without building the tree, whatever its size.
+const maxNodes = 1 << 20
+
 // ErrMalformed is wrapped by errors about input that is not valid BER/DER.
 var ErrMalformed = errors.New("cms: malformed ASN.1")
+
+// ErrTooComplex is wrapped by errors about input that is well formed as
+// far as read but holds more elements than any real message (maxNodes).
+var ErrTooComplex = errors.New("cms: the ASN.1 input holds too many elements")
 
 // ToDER converts BER input to DER as far as a schema-less converter can:
 // indefinite lengths become definite, and constructed universal strings
@@ -22,7 +34,11 @@ var ErrMalformed = errors.New("cms: malformed ASN.1")
 // Input that is already DER is returned as is, without a copy. Trailing
 // bytes after the first element are an error.
 func ToDER(in []byte) ([]byte, error) {
-	n, rest, err := parseBER(in, 0)
+	if rest, ok := isDER(in, 0); ok && len(rest) == 0 {
+		return in, nil
+	}
+	budget := maxNodes
+	n, rest, err := parseBER(in, 0, &budget)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +64,12 @@ type node struct {
 	size     int     // DER content length, computed by derLen
 }
 
-func parseBER(in []byte, depth int) (*node, []byte, error) {
+func parseBER(in []byte, depth int, budget *int) (*node, []byte, error) {
 	if depth > maxDepth {
 		return nil, nil, fmt.Errorf("%w: nested more than %d levels deep", ErrMalformed, maxDepth)
+	}
+	if *budget--; *budget < 0 {
+		return nil, nil, fmt.Errorf("%w: more than %d elements", ErrTooComplex, maxNodes)
 	}
 	if len(in) < 2 {
 		return nil, nil, fmt.Errorf("%w: element truncated", ErrMalformed)
@@ -136,7 +155,7 @@ func parseBER(in []byte, depth int) (*node, []byte, error) {
 		} else if len(body) == 0 {
 			break
 		}
-		child, rest, err := parseBER(body, depth+1)
+		child, rest, err := parseBER(body, depth+1, budget)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -272,4 +291,67 @@ func (n *node) appendDER(out []byte) []byte {
 		out = c.appendDER(out)
 	}
 	return out
+}
+
+// isDER reports whether in starts with an element that is already DER as
+// far as ToDER's conversion goes (definite, minimal lengths; no constructed
+// universal strings), without allocating, and returns what follows it.
+// Anything it is unsure of answers false: parseBER then decides.
+func isDER(in []byte, depth int) (rest []byte, ok bool) {
+	if depth > maxDepth || len(in) < 2 {
+		return nil, false
+	}
+	i := 1
+	if in[0]&0x1f == 0x1f {
+		for {
+			if i >= len(in) || i > 6 {
+				return nil, false
+			}
+			b := in[i]
+			i++
+			if b&0x80 == 0 {
+				break
+			}
+		}
+	}
+	if i >= len(in) {
+		return nil, false
+	}
+	constructed := in[0]&0x20 != 0
+	if constructed && in[0]&0xc0 == 0 && isStringTag(in[0]&0x1f) {
+		return nil, false
+	}
+	lb := in[i]
+	i++
+	length := 0
+	switch {
+	case lb < 0x80:
+		length = int(lb)
+	case lb == 0x80:
+		return nil, false
+	default:
+		nb := int(lb & 0x7f)
+		if nb > 4 || i+nb > len(in) || in[i] == 0 {
+			return nil, false
+		}
+		for _, b := range in[i : i+nb] {
+			length = length<<8 | int(b)
+		}
+		i += nb
+		if length < 0x80 {
+			return nil, false
+		}
+	}
+	if length > len(in)-i {
+		return nil, false
+	}
+	body := in[i : i+length]
+	if constructed {
+		for len(body) > 0 {
+			if body, ok = isDER(body, depth+1); !ok {
+				return nil, false
+			}
+		}
+	}
+	return in[i+length:], true
 }

@@ -3,6 +3,7 @@ package cms
 import (
 	"bytes"
 	"encoding/asn1"
+	"errors"
 	"os"
 	"testing"
 )
@@ -67,6 +68,14 @@ func FuzzToDER(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
+		// The allocation-free DER check agrees with the converter's tree.
+		if rest, ok := isDER(in, 0); ok {
+			budget := maxNodes
+			n, rest2, err := parseBER(in, 0, &budget)
+			if err != nil || n.rewrite || len(rest2) != len(rest) {
+				t.Fatalf("isDER accepts what parseBER calls %v (rewrite %v)", err, n != nil && n.rewrite)
+			}
+		}
 		der, err := ToDER(in)
 		if err != nil {
 			return
@@ -77,4 +86,22 @@ func FuzzToDER(f *testing.F) {
 			t.Fatalf("ToDER not idempotent: %v", err)
 		}
 	})
+}
+
+// TestToDERBoundsElements: BER of millions of tiny elements is refused with
+// ErrTooComplex instead of a tree of gigabytes; DER of the same size is
+// returned as it is.
+func TestToDERBoundsElements(t *testing.T) {
+	const n = maxNodes + 10
+	ber := append([]byte{0x30, 0x80}, bytes.Repeat([]byte{0x05, 0x00}, n)...) // NULLs in an indefinite SEQUENCE
+	ber = append(ber, 0x00, 0x00)
+	if _, err := ToDER(ber); !errors.Is(err, ErrTooComplex) {
+		t.Fatalf("%d elements: %v, want ErrTooComplex", n, err)
+	}
+	size := 2 * n
+	der := append([]byte{0x30, 0x83, byte(size >> 16), byte(size >> 8), byte(size)}, ber[2:len(ber)-2]...)
+	out, err := ToDER(der)
+	if err != nil || &out[0] != &der[0] || len(out) != len(der) {
+		t.Fatalf("DER of %d elements: %v (copied: %v)", n, err, err == nil && &out[0] != &der[0])
+	}
 }

@@ -20,4 +20,17 @@ var (
 	ErrUnsupportedAlgorithm = errors.New("sign: unsupported algorithm")
 	// ErrMalformed means the input is not a well-formed CMS SignedData.
 	ErrMalformed = errors.New("sign: the signed message is damaged or not a CMS signature")
+	// ErrTooLarge means the SignedData holds more certificates or signers
+	// than Parse reads (MaxCertificates, MaxSigners).
+	ErrTooLarge = errors.New("sign: the signature holds more than SecureMail reads")
+)
+
+// Bounds of Parse. Real S/MIME signatures carry the signer's Digital ID
+// and its chain (two to five certificates) and one signer, sometimes two
+// (parallel RSA and ECDSA signatures); the bounds stop a message from
+// making the reader parse tens of thousands of certificates or check
+// thousands of signatures.
+const (
+	MaxCertificates = 100
+	MaxSigners      = 16
 )

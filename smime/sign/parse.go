@@ -99,6 +99,12 @@ func Parse(data []byte) (*SignedData, error) {
 		!sd.SkipOptionalASN1(tagC1) || !sd.ReadASN1(&signerSet, cbasn1.SET) || !sd.Empty() {
 		return nil, malformed("SignedData fields")
 	}
+	if n := countElements(certSet, MaxCertificates+1); n > MaxCertificates {
+		return nil, fmt.Errorf("%w: more than %d certificates", ErrTooLarge, MaxCertificates)
+	}
+	if n := countElements(signerSet, MaxSigners+1); n > MaxSigners {
+		return nil, fmt.Errorf("%w: more than %d signers", ErrTooLarge, MaxSigners)
+	}
 	for !certSet.Empty() {
 		var el cryptobyte.String
 		var tag cbasn1.Tag
@@ -127,6 +133,21 @@ func Parse(data []byte) (*SignedData, error) {
 		out.Signers = append(out.Signers, s)
 	}
 	return out, nil
+}
+
+// countElements counts the elements of a SET OF, stopping at limit (and
+// at the first that cannot be read: the parse that follows reports it).
+func countElements(set cryptobyte.String, limit int) int {
+	n := 0
+	for n < limit && !set.Empty() {
+		var el cryptobyte.String
+		var tag cbasn1.Tag
+		if !set.ReadAnyASN1Element(&el, &tag) {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // parseSignerInfo reads one SignerInfo (RFC 5652 §5.3).

@@ -1,0 +1,81 @@
+package smime
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Bounds on what Open reads (docs/SECURITY.md §4). Each is far above what
+// real mail has and keeps the work for any message linear in its size:
+// every part, header and certificate beyond them would cost memory and time
+// that no reader needs.
+const (
+	// maxParts bounds the MIME parts Open reads in a message, all levels
+	// together. Mail with hundreds of attachments exists; ten thousand
+	// parts do not.
+	maxParts = 10_000
+	// maxHeaderBytes bounds one header block (Postfix's header_size_limit
+	// is 100 KB; Dovecot refuses far less than a megabyte).
+	maxHeaderBytes = 1 << 20
+	// maxHeaderLines bounds the lines of one header block (a field and
+	// its folded continuations; a message relayed 50 times has about 100).
+	maxHeaderLines = 10_000
+)
+
+// ErrTooComplex is what every *LimitError matches with errors.Is.
+var ErrTooComplex = errors.New("smime: the message is too complex to be opened safely")
+
+// LimitError says which bound a message exceeds. Its Sentence is what the
+// report and the window show.
+type LimitError struct {
+	What  string // what was counted, plural: "MIME parts"
+	Limit int
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("smime: the message has more than %d %s", e.Limit, e.What)
+}
+
+// Unwrap lets errors.Is(err, ErrTooComplex) hold.
+func (e *LimitError) Unwrap() error { return ErrTooComplex }
+
+// Sentence is the report's sentence for the limit.
+func (e *LimitError) Sentence() string {
+	return fmt.Sprintf("This message has more than %s %s, far more than any real message; SecureMail stopped reading it so that no message can make it hang. Ask the sender to send it again in a simpler form.",
+		grouped(e.Limit), e.What)
+}
+
+// grouped writes n with thousands separators: 10,000.
+func grouped(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// checkHeader refuses an entity whose header block exceeds maxHeaderBytes
+// or maxHeaderLines, before it is cut into fields. It looks at most at
+// maxHeaderBytes+4 bytes. An entity that does not start with a field has no
+// header (parseEntity's rule) and passes.
+func checkHeader(raw []byte) error {
+	if !startsWithField(raw) {
+		return nil
+	}
+	window := raw[:min(len(raw), maxHeaderBytes+4)]
+	end := bytes.Index(window, []byte("\r\n\r\n"))
+	switch {
+	case end < 0 && len(raw) > maxHeaderBytes:
+		return &LimitError{What: "bytes of header fields", Limit: maxHeaderBytes}
+	case end < 0:
+		end = len(raw)
+	case end > maxHeaderBytes:
+		return &LimitError{What: "bytes of header fields", Limit: maxHeaderBytes}
+	}
+	if bytes.Count(window[:end], []byte("\n")) >= maxHeaderLines {
+		return &LimitError{What: "header lines", Limit: maxHeaderLines}
+	}
+	return nil
+}
