@@ -166,3 +166,23 @@ func ExampleLimitError() {
 	fmt.Println((&LimitError{What: "MIME parts", Limit: maxParts}).Sentence())
 	// Output: This message has more than 10,000 MIME parts, far more than any real message; SecureMail stopped reading it so that no message can make it hang. Ask the sender to send it again in a simpler form.
 }
+
+// TestCertificateLimitBoundary: a signature with 100 certificates is read
+// and judged; one with 101 is refused as too large, with its sentence.
+func TestCertificateLimitBoundary(t *testing.T) {
+	s, roots := hostileSigner(t)
+	for _, c := range []struct {
+		n       int
+		status  string
+		problem string
+	}{{100, StatusValid, ""}, {101, StatusInvalid, ProblemTooLarge}} {
+		msg, err := hostile.Certificates(s, c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(msg, OpenOptions{Roots: roots})
+		if err != nil || r.Signature != c.status || r.Problem != c.problem {
+			t.Errorf("%d certificates: %v %s %s (%s), want %s %q", c.n, err, r.Signature, r.Problem, r.Reason, c.status, c.problem)
+		}
+	}
+}
