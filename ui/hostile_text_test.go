@@ -115,7 +115,7 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 	}
 	s.do(func() { m.Reader.SaveAttachment(filepath.Join(dir, "gone"), att) })
 	s.do(func() {
-		if want := "Not saved: the folder " + filepath.Join(dir, "gone") + " no longer exists; choose another folder."; m.Reader.saved.Text != want {
+		if want := "Not saved: SecureMail could not write " + filepath.Join(dir, "gone", "_CON.txt") + ": the folder no longer exists; check that its disk is connected and try again."; m.Reader.saved.Text != want {
 			t.Errorf("saving into a missing folder says %q, want %q", m.Reader.saved.Text, want)
 		}
 	})

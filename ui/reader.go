@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"io/fs"
 	"regexp"
 	"strings"
 
@@ -267,7 +266,7 @@ func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 }
 
 // saveErrorSentence says why an attachment could not be saved and what to
-// do.
+// do; a failed write is worded by errorSentence ([app.WriteProblem]).
 func saveErrorSentence(dir string, err error) string {
 	var tooLong *safefile.FolderTooLongError
 	var full *safefile.FolderFullError
@@ -277,12 +276,8 @@ func saveErrorSentence(dir string, err error) string {
 		return fmt.Sprintf("Not saved: the path of %s is too long for Windows (%d characters in all); choose a folder with a shorter path.", dir, safefile.MaxPath)
 	case errors.As(err, &full):
 		return fmt.Sprintf("Not saved: %s already holds too many files of that name; choose another folder.", dir)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Sprintf("Not saved: you may not write in %s; choose another folder.", dir)
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Sprintf("Not saved: the folder %s no longer exists; choose another folder.", dir)
 	}
-	return fmt.Sprintf("Not saved: %s could not be written to (the disk may be full or removed); choose another folder.", dir)
+	return "Not saved: " + errorSentence(err)
 }
 
 func humanSize(n int) string {

@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"securemail/internal/durable"
 )
 
 // validWindowsName says why Windows (or Linux) would refuse or mangle name,
@@ -239,8 +241,13 @@ func TestSaveKeepsThePathWithinWindowsLimit(t *testing.T) {
 
 func TestSaveReportsAMissingFolder(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone")
-	if _, err := Save(missing, "a.txt", nil); err == nil || !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Save into a missing folder: %v, want an error wrapping ErrNotExist", err)
+	_, err := Save(missing, "a.txt", nil)
+	var we *durable.WriteError
+	if !errors.As(err, &we) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Save into a missing folder: %v, want a durable.WriteError wrapping ErrNotExist", err)
+	}
+	if s, _ := durable.Problem(err); !strings.Contains(s, "the folder no longer exists") {
+		t.Errorf("a missing folder is worded %q", s)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf16"
+
+	"securemail/internal/durable"
 )
 
 // MaxPath is the longest full path, in UTF-16 code units, that [Save] gives
@@ -44,7 +46,9 @@ func (e *FolderFullError) Error() string {
 // of that name compared case-insensitively (Windows and macOS would take
 // them for one). It never overwrites a file, and the file is readable by
 // its owner only. It returns the name the file was saved under, to be shown
-// to the user. On error nothing is left behind.
+// to the user. On error nothing is left behind; the error is a
+// [*FolderTooLongError], a [*FolderFullError], or a [*durable.WriteError]
+// that durable.Problem words (folder gone or not writable, disk full).
 func Save(dir, name string, data []byte) (saved string, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -52,7 +56,8 @@ func Save(dir, name string, data []byte) (saved string, err error) {
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return "", fmt.Errorf("safefile: the folder %s cannot be read: %w", abs, err)
+		// Worded like any failed write (durable.Problem): the folder is gone or not ours to write in.
+		return "", &durable.WriteError{Path: filepath.Join(abs, Name(name)), Err: err}
 	}
 	taken := make(map[string]bool, len(entries))
 	for _, e := range entries {
@@ -78,7 +83,7 @@ func Save(dir, name string, data []byte) (saved string, err error) {
 			continue // created meanwhile
 		}
 		if err != nil {
-			return "", fmt.Errorf("safefile: %s could not be saved in %s: %w", n, abs, err)
+			return "", &durable.WriteError{Path: filepath.Join(abs, n), Err: err}
 		}
 		return n, nil
 	}
