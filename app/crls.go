@@ -75,3 +75,28 @@ func (a *App) openChecked(ctx context.Context, raw []byte, opts smime.OpenOption
 	rep.Notes = append(rep.Notes, notes...)
 	return rep, err
 }
+
+// refreshContactLists fetches, when due, the revocation lists that cover
+// the contacts' Digital IDs, so that the address book's V / red X and the
+// composer see a revocation even before a signed message from them
+// arrives. Send/Receive calls it; what cannot be fetched stays unchecked
+// (the lists kept are still used).
+func (a *App) refreshContactLists(ctx context.Context) {
+	auths, err := a.authorities()
+	if err != nil {
+		return
+	}
+	cs, err := a.Book.List()
+	if err != nil {
+		return
+	}
+	var certs []*x509.Certificate
+	for _, c := range cs {
+		for _, d := range c.DigitalIDs {
+			if cert := d.Certificate(); cert != nil {
+				certs = append(certs, cert)
+			}
+		}
+	}
+	a.Revocation.Refresh(ctx, certs, auths)
+}

@@ -141,6 +141,7 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 	if err := c.Quit(ctx); err != nil {
 		return res, fmt.Errorf("app: the server did not end the session cleanly; fetched messages are stored and will be deleted next time: %w", err)
 	}
+	a.refreshContactLists(ctx)
 	return res, nil
 }
 
