@@ -7,9 +7,10 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/mail"
 	"net/textproto"
 	"strings"
+
+	"securemail/internal/mailheader"
 )
 
 // DeliveryReport is what a delivery status notification (RFC 3464) says
@@ -41,16 +42,16 @@ var errNotDSN = errors.New("app: not a delivery status notification")
 // (multipart/report; report-type=delivery-status), returns what it says.
 // Other messages give errNotDSN.
 func parseDSN(raw []byte) (*DeliveryReport, error) {
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
+	h, _, body := mailheader.Split(raw)
+	if len(h.Fields) == 0 {
 		return nil, errNotDSN
 	}
-	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	mt, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil || mt != "multipart/report" || !strings.EqualFold(params["report-type"], "delivery-status") || params["boundary"] == "" {
 		return nil, errNotDSN
 	}
 	r := &DeliveryReport{}
-	mr := multipart.NewReader(m.Body, params["boundary"])
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for i := 0; i < 16; i++ {
 		p, err := mr.NextRawPart()
 		if err != nil {
@@ -62,9 +63,7 @@ func parseDSN(raw []byte) (*DeliveryReport, error) {
 		case "message/delivery-status", "message/global-delivery-status":
 			readStatus(body, r)
 		case "text/rfc822-headers", "message/rfc822", "message/rfc822-headers", "message/global-headers":
-			if h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(body))).ReadMIMEHeader(); err == nil || len(h) > 0 {
-				r.MessageID = strings.TrimSpace(h.Get("Message-Id"))
-			}
+			r.MessageID = mailheader.Parse(body).Get("Message-Id")
 		}
 	}
 	return r, nil

@@ -75,6 +75,9 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 			return nil, fmt.Errorf("app: %w", err)
 		}
 		m.Signed, m.Signature, m.Encrypted, m.Signer, m.Verified = sec.Signed, sec.Signature, m.Encrypted || sec.Encrypted, sec.Signer, true
+		if sec.From != "" {
+			m.From = sec.From
+		}
 	}
 	return &MessageView{Message: m, Report: rep}, nil
 }
@@ -89,5 +92,9 @@ func securityOf(r *smime.Report) mailstore.Security {
 	for _, l := range r.Layers {
 		enc = enc || l == smime.LayerEnveloped || l == smime.LayerAuthEnveloped
 	}
-	return mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
+	sec := mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
+	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
+		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md §6)
+	}
+	return sec
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"os"
 	"strings"
 
@@ -18,6 +17,7 @@ import (
 	"securemail/app/compose"
 	"securemail/app/profile"
 	"securemail/internal/durable"
+	"securemail/internal/mailheader"
 	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/smtpclient"
@@ -257,14 +257,15 @@ func (a *App) removeEnvelope(msgID string) { _ = os.Remove(a.envelopePath(msgID)
 // file is lost (Bcc recipients cannot be recovered).
 func envelopeFromHeader(from string, raw []byte) envelopeFile {
 	env := envelopeFile{From: from}
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return env
-	}
+	h := mailheader.Parse(raw)
 	for _, f := range []string{"To", "Cc"} {
-		list, _ := m.Header.AddressList(f)
-		for _, a := range list {
-			env.To = append(env.To, a.Address)
+		for _, v := range h.Values(f) {
+			list, _ := mailheader.AddressList(v)
+			for _, a := range list {
+				if a.Address != "" {
+					env.To = append(env.To, a.Address)
+				}
+			}
 		}
 	}
 	return env

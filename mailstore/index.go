@@ -24,6 +24,9 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 	if sec := sc.Security; sec != nil {
 		signed, signature, signer, known = sec.Signed, sec.Signature, sec.Signer, true
 		encrypted = encrypted || sec.Encrypted
+		if sec.From != "" {
+			e.From = sec.From
+		}
 	}
 	notes := e.Notes
 	if sc.Note != "" {
@@ -110,10 +113,10 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 	var account, uidl sql.NullString
 	var explicitDSN string
 	err := q.QueryRowContext(ctx, `SELECT folder, received, seen, answered, flagged, signed, signature, encrypted,
-		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text, arrived
-		FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
+		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text, arrived,
+		from_text FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
 		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen,
-		&sc.Text, &arrived)
+		&sc.Text, &arrived, &sec.From)
 	if err == sql.ErrNoRows {
 		return sc, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -125,6 +128,9 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 		sc.Arrived = msToTime(arrived).UTC()
 	}
 	if known {
+		if sec.Signer == "" {
+			sec.From = "" // the From field as indexed: recomputed from the message
+		}
 		sc.Security = &sec
 	}
 	if account.Valid {

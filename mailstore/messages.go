@@ -262,7 +262,7 @@ func (s *Store) SetFlags(ctx context.Context, ids []string, add, remove Flags) e
 
 func validSignature(s string) bool {
 	switch s {
-	case SigValid, SigInvalid, SigUntrusted, SigExpired, SigWeakAlgorithm, SigAddressMismatch, SigNone:
+	case SigValid, SigInvalid, SigUntrusted, SigExpired, SigWeakAlgorithm, SigAddressMismatch, SigBadFrom, SigNone:
 		return true
 	}
 	return false
@@ -284,9 +284,12 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 			WHERE id = ?`, id).Scan(&n, &wasEncrypted, &subject, &from, &to, &cc); err != nil {
 			return err
 		}
+		if sec.From != "" {
+			from = sec.From
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET signed = ?, signature = ?, encrypted = encrypted OR ?,
-			signer = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
-			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, sec.Encrypted, id); err != nil {
+			signer = ?, from_text = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
+			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, sec.Encrypted, id); err != nil {
 			return err
 		}
 		if sec.Encrypted && !wasEncrypted {

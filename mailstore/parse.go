@@ -10,6 +10,8 @@ import (
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
+
+	"securemail/internal/mailheader"
 )
 
 // maxBodyText bounds the body text indexed per message; maxParts bounds the MIME parts looked at.
@@ -40,66 +42,50 @@ type entry struct {
 // described in Notes and the rest is still returned.
 func analyze(raw []byte) (e entry) {
 	e.Size = int64(len(raw))
-	fields, body, notes := splitHeader(raw)
-	e.Notes = notes
+	h, _, body := mailheader.Split(raw)
+	e.Notes = headerNotes(h)
 
-	from, ok := parseAddressList(get(fields, "From"))
-	if !ok {
-		e.Notes = append(e.Notes, "the From address could not be parsed")
+	// The one From rule (docs/SECURITY.md §6): Sender, Reply-To and Return-Path never stand in for it.
+	from := h.From()
+	switch from.Problem {
+	case mailheader.FromOK, mailheader.FromMissing:
+	default:
+		e.Notes = append(e.Notes, "the From field names no single sender: "+from.Problem.Sentence())
 	}
-	if len(from) == 0 {
-		if s, ok := parseAddressList(get(fields, "Sender")); ok && len(s) > 0 {
-			from = s
-		}
-	}
-	e.From = joinAddresses(from)
-	if len(from) > 0 {
-		e.FromAddr = strings.ToLower(from[0].Addr)
-	}
-	e.To = joinLists(fields, "To", &e.Notes)
-	e.Cc = joinLists(fields, "Cc", &e.Notes)
-	e.Subject = decodeText(get(fields, "Subject"))
-	if d := get(fields, "Date"); d != "" {
-		if t, ok := parseDate(d); ok {
+	e.From = mailheader.Shown(from, "", "")
+	e.FromAddr = mailheader.AddressKey(from.Address())
+	e.To = joinLists(h, "To", &e.Notes)
+	e.Cc = joinLists(h, "Cc", &e.Notes)
+	e.Subject = h.Subject()
+	if d := h.Get("Date"); d != "" {
+		if t, ok := mailheader.ParseDate(d); ok {
 			e.Date = t
 		} else {
 			e.Notes = append(e.Notes, "the Date field could not be read")
 		}
 	}
-	e.MessageID = firstMsgID(get(fields, "Message-ID"))
-	e.InReplyTo = strings.Join(msgIDs(get(fields, "In-Reply-To")), " ")
-	e.References = strings.Join(msgIDs(strings.Join(all(fields, "References"), " ")), " ")
+	e.MessageID = firstMsgID(h.Get("Message-ID"))
+	e.InReplyTo = strings.Join(msgIDs(h.Get("In-Reply-To")), " ")
+	e.References = strings.Join(msgIDs(strings.Join(h.Values("References"), " ")), " ")
 
-	walkBody(&e, fields, body)
+	walkBody(&e, h, body)
 	if e.Encrypted {
 		e.Body = "" // confidential: never indexed, whatever was read before the encrypted part was found
 	}
 	return e
 }
 
-func joinLists(fields []field, key string, notes *[]string) string {
-	var list []address
-	for _, v := range all(fields, key) {
-		l, ok := parseAddressList(v)
-		if !ok {
-			*notes = append(*notes, "the "+key+" addresses could not all be parsed")
-		}
-		list = append(list, l...)
-	}
-	return joinAddresses(list)
-}
-
 // walkBody reads the MIME structure through go-message: text parts become Body, attachments are counted,
 // encryption and signatures are detected, and a delivery report's original Message-ID is found.
-func walkBody(e *entry, fields []field, body []byte) {
+func walkBody(e *entry, hdr mailheader.Header, body []byte) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.Notes = append(e.Notes, fmt.Sprintf("the MIME structure could not be read (%v)", r))
 		}
 	}()
 	var h textproto.Header
-	for i := len(fields) - 1; i >= 0; i-- { // Add prepends
-		h.Add(fields[i].Key, fields[i].Value)
+	for i := len(hdr.Fields) - 1; i >= 0; i-- { // Add prepends
+		h.Add(hdr.Fields[i].Name, hdr.Fields[i].Value())
 	}
 	ent, err := message.New(message.Header{Header: h}, bytes.NewReader(body))
 	if ent == nil {
@@ -149,8 +135,7 @@ func walkBody(e *entry, fields []field, body []byte) {
 			// the signature of a multipart/signed, not an attachment
 		case dsnReport && (mt == "text/rfc822-headers" || mt == "message/rfc822" || mt == "message/rfc822-headers"):
 			b, _ := io.ReadAll(io.LimitReader(p.Body, maxHeaderBytes))
-			of, _, _ := splitHeader(b)
-			if id := firstMsgID(get(of, "Message-ID")); id != "" {
+			if id := firstMsgID(mailheader.Parse(b).Get("Message-ID")); id != "" {
 				e.DSNOriginalMsgID = id
 			}
 		case strings.HasPrefix(mt, "multipart/"):
@@ -164,7 +149,7 @@ func walkBody(e *entry, fields []field, body []byte) {
 			if rerr != nil {
 				e.Notes = append(e.Notes, "a text part could not be decoded")
 			}
-			s := toUTF8(string(b))
+			s := mailheader.ToUTF8(string(b))
 			if mt == "text/html" {
 				s = stripHTML(s)
 			}

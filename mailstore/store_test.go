@@ -78,7 +78,7 @@ func TestHeaderDecoding(t *testing.T) {
 		{raw: "From: =?iso-2022-jp?B?GyRCJUYlOSVIGyhC?= <jp@tcn.d.eu-admin.net>\r\nSubject: =?windows-1252?Q?=80_price?=\r\n\r\n",
 			subject: "€ price", from: "テスト <jp@tcn.d.eu-admin.net>"},
 		{raw: "From: broken <<not an address\r\nTo: a@b.eu-admin.net, \"unterminated <c@d.eu-admin.net>\r\nSubject: ok\r\n\r\n",
-			subject: "ok", from: "broken <<not an address", noteWanted: true},
+			subject: "ok", from: "broken <<not an address — not a readable sender address", noteWanted: true},
 		{raw: "\x00\x01\x02 binary garbage without any header", noteWanted: true},
 	}
 	for i, c := range cases {

@@ -17,7 +17,9 @@ const (
 	SigExpired         = "expired"
 	SigWeakAlgorithm   = "weak-algorithm"
 	SigAddressMismatch = "address-mismatch"
-	SigNone            = "none"
+	// SigBadFrom: the From field names no single sender (docs/SECURITY.md §6).
+	SigBadFrom = "bad-from"
+	SigNone    = "none"
 	// SigUnverified is the status of a message whose structure is signed but which has not been opened yet.
 	SigUnverified = ""
 )
@@ -28,6 +30,9 @@ type Security struct {
 	Signature string `json:"signature"` // one of the Sig* constants
 	Encrypted bool   `json:"encrypted"`
 	Signer    string `json:"signer,omitempty"` // the signer's e-mail address
+	// From is the sender as shown once the signature is known (mailheader.Shown: the signer's certified
+	// address, flagged when the From field's name holds another address); "" keeps the From field as indexed.
+	From string `json:"from,omitempty"`
 }
 
 // Flags are the user's marks on a message.

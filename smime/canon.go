@@ -137,10 +137,10 @@ func is7bitSafe(body []byte, isText bool) bool {
 func withoutCTE(fields []field, cte string) []byte {
 	var h bytes.Buffer
 	for _, f := range fields {
-		if strings.EqualFold(f.name, "Content-Transfer-Encoding") {
+		if strings.EqualFold(f.Name, "Content-Transfer-Encoding") {
 			continue
 		}
-		h.Write(f.raw)
+		h.Write(f.Raw)
 	}
 	if cte != "" {
 		h.WriteString("Content-Transfer-Encoding: " + cte + "\r\n")

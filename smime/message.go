@@ -29,14 +29,14 @@ func splitParts(msg []byte) (outer, head, body []byte) {
 	hasType := false
 	for _, f := range e.fields {
 		switch {
-		case strings.EqualFold(f.name, "MIME-Version"):
-		case f.isContent():
-			if strings.EqualFold(f.name, "Content-Type") {
+		case strings.EqualFold(f.Name, "MIME-Version"):
+		case f.IsContent():
+			if strings.EqualFold(f.Name, "Content-Type") {
 				hasType = true
 			}
-			in.Write(f.raw)
+			in.Write(f.Raw)
 		default:
-			out.Write(f.raw)
+			out.Write(f.Raw)
 		}
 	}
 	if !hasType {

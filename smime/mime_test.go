@@ -43,7 +43,8 @@ func TestSplitMultipartIgnoresLongerBoundaryAndEmptyParts(t *testing.T) {
 
 func TestToCRLF(t *testing.T) {
 	for in, want := range map[string]string{
-		"a\nb\r\nc\rd\n": "a\r\nb\r\nc\r\nd\r\n",
+		"a\nb\r\nc\rd\n": "a\r\nb\r\nc\rd\r\n", // a bare CR is not a line end
+		"\n\r\n":         "\r\n\r\n",
 		"already\r\n":    "already\r\n",
 		"":               "",
 	} {

@@ -6,10 +6,11 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"net/mail"
+	"mime"
 	"strings"
 	"time"
 
+	"securemail/internal/mailheader"
 	"securemail/smime/cms"
 	"securemail/smime/envelope"
 	"securemail/smime/sign"
@@ -65,8 +66,9 @@ type walker struct {
 	opts    OpenOptions
 	r       *Report
 	sigs    []*sigLayer
-	counted int  // sigs[counted:] cover the content; earlier ones wrap encryption
-	inPlace bool // the message's buffer may be overwritten (OpenInPlace)
+	counted int             // sigs[counted:] cover the content; earlier ones wrap encryption
+	inPlace bool            // the message's buffer may be overwritten (OpenInPlace)
+	from    mailheader.From // the From the signer is compared with (identify)
 }
 
 // Open reads a message from the outside in — multipart/signed,
@@ -117,7 +119,6 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 	if len(msg) == 0 || len(top.fields) == 0 {
 		return w.fail(ErrNotMessage, "This is not an e-mail message.")
 	}
-	r.From = fromAddress(top.get("From"))
 	inner, err := w.walk(msg)
 	if inner != nil {
 		r.Entity = inner
@@ -128,6 +129,7 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 			_, err = w.stop(c.err)
 		}
 	}
+	w.identify(top.h)
 	w.judge()
 	if err != nil {
 		return r, err
@@ -383,17 +385,33 @@ func peekContentType(der []byte) asn1.ObjectIdentifier {
 	return oid
 }
 
-// fromAddress extracts the address from a From field; "" when there is
-// none.
-func fromAddress(v string) string {
-	if v == "" {
-		return ""
+// identify applies the identity rule of docs/SECURITY.md §6: the header
+// whose From is compared with the signer is the signed content's own when
+// that content carries header fields — RFC 9788 header protection (an hp
+// parameter), or a whole message signed as openssl does (a From field
+// inside) — else the outer message's. It records the From, the problem with
+// it if any, and the Subject and Date of that header in the report.
+func (w *walker) identify(top mailheader.Header) {
+	h, src := top, FromSourceMessage
+	if w.counted < len(w.sigs) {
+		if c := w.sigs[w.counted].content; c != nil {
+			if inner := mailheader.Parse(c); carriesHeader(inner) {
+				h, src = inner, FromSourceSigned
+			}
+		}
 	}
-	if a, err := mail.ParseAddress(v); err == nil {
-		return a.Address
+	f := h.From()
+	w.from = f
+	w.r.From, w.r.FromProblem, w.r.FromSource = f.Address(), string(f.Problem), src
+	w.r.Subject = h.Subject()
+}
+
+// carriesHeader reports whether signed content carries the message's header
+// fields: a From field, or RFC 9788's hp parameter on its Content-Type.
+func carriesHeader(h mailheader.Header) bool {
+	if h.Has("From") {
+		return true
 	}
-	if l, err := mail.ParseAddressList(v); err == nil && len(l) > 0 {
-		return l[0].Address
-	}
-	return strings.Trim(strings.TrimSpace(v), "<>")
+	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	return err == nil && params["hp"] != ""
 }

@@ -16,7 +16,17 @@ const (
 	StatusExpired         = "expired"
 	StatusWeakAlgorithm   = "weak-algorithm"
 	StatusAddressMismatch = "address-mismatch"
-	StatusNone            = "none"
+	// StatusBadFrom: the From the signer is compared with names no single
+	// sender (missing, empty, several mailboxes, a group, several From
+	// fields, unreadable); Report.FromProblem says which.
+	StatusBadFrom = "bad-from"
+	StatusNone    = "none"
+)
+
+// Sources of the From a signer is compared with (Report.FromSource).
+const (
+	FromSourceMessage = "message"
+	FromSourceSigned  = "signed"
 )
 
 // Problems of a Report: what decided a signature's status, more finely
@@ -33,6 +43,9 @@ const (
 	ProblemChanged           = "changed"             // the digest or the signature does not verify
 	ProblemSHA1              = "sha1"                // a SHA-1 digest or signature
 	ProblemFutureSigningTime = "future-signing-time" // signed, it claims, after the moment of judgement
+	// ProblemFromPrefix + a mailheader.Problem ("from-missing", "from-duplicate"…): the From compared with the
+	// signer names no single sender (status bad-from, docs/SECURITY.md §6).
+	ProblemFromPrefix = "from-"
 )
 
 // Layer names of a Report, outermost first (DESIGN.md §3).
@@ -71,9 +84,23 @@ type Report struct {
 	// not checked: …" when a CRL could not be fetched (the application
 	// adds them; docs/SECURITY.md, revocation).
 	Notes []string `json:"notes,omitempty"`
+	// FromProblem is why the From compared with the signer names no single
+	// sender: "" or one of "missing", "empty", "several-mailboxes",
+	// "group", "duplicate", "unparsable" (mailheader.Problem).
+	FromProblem string `json:"from_problem"`
+	// FromSource says whose From that is: "message" (the outer header) or
+	// "signed" (the signed content's own header fields, docs/SECURITY.md §6).
+	FromSource string `json:"from_source"`
 
-	// From is the address in the message's From field.
+	// From is the one address of the From field compared with the signer
+	// (see FromSource); "" when FromProblem is not "".
 	From string `json:"-"`
+	// Subject is the Subject of the same header, decoded.
+	Subject string `json:"-"`
+	// Sender is the sender as SecureMail shows it (mailheader.Shown): for
+	// a signed message the signer's certified address, flagged when the
+	// From field's name holds another address.
+	Sender string `json:"-"`
 	// Entity is the innermost MIME entity (headers and body) after every
 	// layer was removed: what the reader shows.
 	Entity []byte `json:"-"`
@@ -122,14 +149,16 @@ func severity(status string) int {
 		return 1
 	case StatusAddressMismatch:
 		return 2
-	case StatusExpired:
+	case StatusBadFrom:
 		return 3
-	case StatusUntrusted:
+	case StatusExpired:
 		return 4
-	case StatusWeakAlgorithm:
+	case StatusUntrusted:
 		return 5
-	case StatusInvalid:
+	case StatusWeakAlgorithm:
 		return 6
+	case StatusInvalid:
+		return 7
 	}
 	return 0
 }

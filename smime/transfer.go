@@ -7,48 +7,40 @@ import (
 	"mime/quotedprintable"
 )
 
-// toCRLF returns b with every line ending as CRLF (a bare LF or a bare CR
-// becomes CRLF). It returns b itself when nothing needs to change, so a
-// large message already in canonical form is not copied.
+// toCRLF returns b with every line ending as CRLF: a bare LF becomes CRLF.
+// A bare CR (not followed by LF) is not a line end (internal/mailheader's
+// rule, docs/SECURITY.md §6) and is kept as it is. It returns b itself when
+// nothing needs to change, so a large message already in canonical form is
+// not copied.
 func toCRLF(b []byte) []byte {
-	if !hasBareEOL(b) {
+	if !hasBareLF(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+len(b)/32+2)
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '\r':
+		if c := b[i]; c == '\n' && (i == 0 || b[i-1] != '\r') {
 			out = append(out, '\r', '\n')
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-		case c == '\n':
-			out = append(out, '\r', '\n')
-		default:
+		} else {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// hasBareEOL reports whether b has an LF not preceded by CR, or a CR not
-// followed by LF. It scans with the bytes package's vectorised search.
-func hasBareEOL(b []byte) bool {
-	lf := 0
+// hasBareLF reports whether b has an LF not preceded by CR. It scans with
+// the bytes package's vectorised search.
+func hasBareLF(b []byte) bool {
 	for i := 0; ; {
 		j := bytes.IndexByte(b[i:], '\n')
 		if j < 0 {
-			break
+			return false
 		}
 		j += i
 		if j == 0 || b[j-1] != '\r' {
 			return true
 		}
-		lf++
 		i = j + 1
 	}
-	// Every LF has its CR; any other CR is bare.
-	return bytes.Count(b, []byte{'\r'}) != lf
 }
 
 // base64Lines encodes data as base64 in lines of 76 characters, each ending

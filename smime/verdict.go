@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/internal/mailheader"
 	"securemail/smime/cms"
 	"securemail/smime/crl"
 	"securemail/smime/sign"
@@ -38,6 +39,7 @@ func (w *walker) judge() {
 	r := w.r
 	r.JudgedAt = w.judgedAt().UTC().Format(time.RFC3339)
 	r.IgnoredSignatures = w.counted
+	r.Sender = mailheader.Shown(w.from, "", "")
 	counted := w.sigs[w.counted:]
 	if len(counted) == 0 {
 		return
@@ -49,7 +51,7 @@ func (w *walker) judge() {
 		if i == 0 {
 			r.Signer, r.SignerCertificate = v.address, v.cert
 			if v.cert != nil {
-				r.SignerMatchesFrom = addressMatches(v.cert, r.From)
+				r.SignerMatchesFrom = w.from.Problem == mailheader.FromOK && addressMatches(v.cert, r.From)
 			}
 			if v.signer != nil {
 				r.Capabilities, r.SigningTime = v.signer.Capabilities, v.signer.SigningTime
@@ -65,6 +67,9 @@ func (w *walker) judge() {
 		}
 	}
 	r.Signature, r.Reason, r.Problem = worst.status, worst.reason, worst.problem
+	if c := r.SignerCertificate; c != nil && r.Signer != "" {
+		r.Sender = mailheader.Shown(w.from, r.Signer, c.Subject.CommonName)
+	}
 }
 
 // judgedAt is the moment signatures are judged at: when the message first
@@ -169,11 +174,14 @@ func (w *walker) judgeSigner(s *sign.Signer, mathErr error, certs []*x509.Certif
 	default:
 		return fail(StatusUntrusted, string(res.Problem), "Signed by %s, but their Digital ID cannot be trusted: %s", who, orDefault(res.Reason, "it did not pass the checks."))
 	}
-	if outermost && w.r.From != "" && !addressMatches(s.Certificate, w.r.From) {
+	if outermost && w.from.Problem != mailheader.FromOK {
+		return fail(StatusBadFrom, ProblemFromPrefix+string(w.from.Problem), "Signed by %s, but %s.", who, w.from.Problem.Sentence())
+	}
+	if outermost && !addressMatches(s.Certificate, w.r.From) {
 		return fail(StatusAddressMismatch, string(trust.AddressMismatch), "The signer's Digital ID is for %s, but the message says it is from %s.", who, w.r.From)
 	}
 	v.status = StatusValid
-	if name := s.Certificate.Subject.CommonName; name != "" && !strings.EqualFold(name, v.address) {
+	if name := s.Certificate.Subject.CommonName; name != "" && !mailheader.EqualAddress(name, v.address) {
 		v.reason = fmt.Sprintf("Signed by %s <%s> — valid.", name, v.address)
 	} else {
 		v.reason = fmt.Sprintf("Signed by %s — valid.", who)
@@ -210,14 +218,15 @@ func rsaBits(c *x509.Certificate) int {
 	return 0
 }
 
-// addressMatches reports whether a certificate is for addr
-// (case-insensitive, RFC 8551 §3.1.4 / the TESTA rules).
+// addressMatches reports whether a certificate is for addr (RFC 8551
+// §3.1.4), by the one address comparison, mailheader.EqualAddress: ASCII
+// case-insensitive, anything else exactly after NFC.
 func addressMatches(cert *x509.Certificate, addr string) bool {
 	if addr == "" {
 		return false
 	}
 	for _, a := range trust.Addresses(cert) {
-		if strings.EqualFold(a, addr) {
+		if mailheader.EqualAddress(a, addr) {
 			return true
 		}
 	}
@@ -229,7 +238,7 @@ func addressMatches(cert *x509.Certificate, addr string) bool {
 func signerAddress(cert *x509.Certificate, from string) string {
 	addrs := trust.Addresses(cert)
 	for _, a := range addrs {
-		if strings.EqualFold(a, from) {
+		if mailheader.EqualAddress(a, from) {
 			return a
 		}
 	}

@@ -1,7 +1,6 @@
 package testnet
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"securemail/address"
+	"securemail/internal/mailheader"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
 )
@@ -45,7 +44,28 @@ var (
 		Message: "This server accepts mail only for its own domain"}
 	errStorage = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
 		Message: "The message could not be stored; please try again later"}
+	// errBareNewline is Postfix's smtpd_forbid_bare_newline reply: a CR or LF alone makes programs disagree on
+	// where a header line ends, which hides header fields from some and shows them to others (SMTP smuggling,
+	// and docs/SECURITY.md §6).
+	errBareNewline = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 5, 2},
+		Message: "bare CR or LF in message text; use CRLF line endings"}
 )
+
+// hasBareNewline reports whether msg holds a CR not followed by LF or an LF not preceded by CR.
+func hasBareNewline(msg []byte) bool {
+	for i := 0; i < len(msg); {
+		j := bytes.IndexAny(msg[i:], "\r\n")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if msg[j] == '\n' || j+1 >= len(msg) || msg[j+1] != '\n' {
+			return true
+		}
+		i = j + 2
+	}
+	return false
+}
 
 // session is one SMTP connection to a node.
 type session struct {
@@ -145,11 +165,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // messageID returns the Message-ID field of a message, or "".
 func messageID(msg []byte) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(msg)))
-	if err != nil {
-		return ""
-	}
-	return h.Get("Message-Id")
+	return mailheader.Parse(msg).Get("Message-Id")
 }
 
 func (s *session) Data(r io.Reader) error {
@@ -160,6 +176,10 @@ func (s *session) Data(r io.Reader) error {
 	n := s.node
 	mid := messageID(msg)
 	ev := evlog.Event{MessageID: mid, From: s.from, To: s.to, Peer: s.peer()}
+	if hasBareNewline(msg) {
+		n.log(with(ev, evlog.Rejected, "bare CR or LF in the message text"))
+		return errBareNewline
+	}
 	n.log(with(ev, evlog.Received, fmt.Sprintf("%d bytes", len(msg))))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -87,7 +87,7 @@ func signatureMark(status string, signed bool) Mark {
 		return MarkValid
 	case smime.StatusInvalid:
 		return MarkInvalid
-	case smime.StatusUntrusted, smime.StatusExpired, smime.StatusWeakAlgorithm, smime.StatusAddressMismatch:
+	case smime.StatusUntrusted, smime.StatusExpired, smime.StatusWeakAlgorithm, smime.StatusAddressMismatch, smime.StatusBadFrom:
 		return MarkWarning
 	}
 	if signed {
@@ -115,6 +115,8 @@ func rowWord(r mailstore.Row) string {
 		w = append(w, "Weak")
 	case smime.StatusAddressMismatch:
 		w = append(w, "Mismatch")
+	case smime.StatusBadFrom:
+		w = append(w, "No single sender")
 	default:
 		if r.Signed {
 			w = append(w, "Signed?")

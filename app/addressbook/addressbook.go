@@ -20,6 +20,7 @@ import (
 
 	"securemail/app/profile"
 	"securemail/internal/durable"
+	"securemail/internal/mailheader"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
 )
@@ -99,7 +100,7 @@ func Open(p *profile.Profile) (*Book, error) {
 var ErrNoContact = errors.New("addressbook: no such contact")
 
 func (b *Book) path(addr string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(addr))))
+	sum := sha256.Sum256([]byte(mailheader.AddressKey(addr)))
 	return filepath.Join(b.dir, hex.EncodeToString(sum[:12])+".json")
 }
 

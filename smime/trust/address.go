@@ -4,13 +4,16 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"slices"
-	"strings"
+
+	"securemail/internal/mailheader"
 )
 
 // oidEmailAddress is PKCS #9 emailAddress in a subject name.
 var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 
-// Addresses returns the e-mail addresses a Digital ID is for, lower-cased:
+// Addresses returns the e-mail addresses a Digital ID is for, in the form
+// addresses are compared in (mailheader.AddressKey: ASCII lower case, NFC;
+// never Unicode case folding, which would turn a Kelvin sign into k):
 // its subjectAltName rfc822Names, or when it has none the subject's
 // emailAddress attributes (as older CAs and Outlook Express made them).
 func Addresses(cert *x509.Certificate) []string {
@@ -19,7 +22,7 @@ func Addresses(cert *x509.Certificate) []string {
 	}
 	var out []string
 	add := func(a string) {
-		a = strings.ToLower(strings.TrimSpace(a))
+		a = mailheader.AddressKey(a)
 		if a != "" && !slices.Contains(out, a) {
 			out = append(out, a)
 		}

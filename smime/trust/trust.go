@@ -6,9 +6,9 @@ import (
 	"crypto/x509"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
+	"securemail/internal/mailheader"
 	"securemail/smime/crl"
 )
 
@@ -152,7 +152,7 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 		return fail(WrongUsage, reason, name)
 	}
 
-	if p.Address != "" && !slices.Contains(Addresses(cert), strings.ToLower(strings.TrimSpace(p.Address))) {
+	if p.Address != "" && !slices.Contains(Addresses(cert), mailheader.AddressKey(p.Address)) {
 		if p.Purpose == Signing {
 			return fail(AddressMismatch, "The Digital ID is for %s, but the message says it is from %s.", name, p.Address)
 		}
