@@ -91,9 +91,15 @@ name = "Marie.Curie"
 // node on 127.0.0.1; it is stopped when the test ends.
 func startNetwork(t *testing.T) *network {
 	t.Helper()
+	return startNetworkWith(t, networkConfig)
+}
+
+// startNetworkWith is startNetwork with another configuration.
+func startNetworkWith(t *testing.T, config string) *network {
+	t.Helper()
 	dir := t.TempDir()
 	cfgFile := filepath.Join(t.TempDir(), "testnet.toml")
-	if err := os.WriteFile(cfgFile, []byte(networkConfig), 0o600); err != nil {
+	if err := os.WriteFile(cfgFile, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, ca, err := testnet.Prepare(dir, cfgFile)
@@ -182,6 +188,42 @@ func fetchUntil(t *testing.T, profile, subject string) listRow {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%q did not arrive in the Inbox of %s within 30 s", subject, profile)
+		}
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-t.Context().Done():
+			t.Fatal(t.Context().Err())
+		}
+	}
+}
+
+// jsonOutCode is jsonOut for a command that may also exit 1 (a negative verdict, as `messages show` gives for a
+// signature that is not valid).
+func jsonOutCode(t *testing.T, profile string, v any, args ...string) int {
+	t.Helper()
+	r := run(t, profile, "", append(args, "--json")...)
+	if r.code != cli.ExitOK && r.code != cli.ExitNegative {
+		t.Fatalf("securemail %s --json: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
+		t.Fatalf("securemail %s --json printed something that is not the JSON expected (%v):\n%s", strings.Join(args, " "), err, r.stdout)
+	}
+	return r.code
+}
+
+// fetchAll fetches as profile until the Inbox holds at least n messages, polling until a deadline.
+func fetchAll(t *testing.T, profile string, n int) []listRow {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mustRun(t, profile, "", "fetch", "--quiet")
+		var rows []listRow
+		jsonOut(t, profile, &rows, "messages", "list", "--folder", "Inbox")
+		if len(rows) >= n {
+			return rows
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d messages arrived in the Inbox of %s within 30 s", len(rows), n, profile)
 		}
 		select {
 		case <-time.After(100 * time.Millisecond):
