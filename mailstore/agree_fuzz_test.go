@@ -35,14 +35,7 @@ func FuzzFromAgrees(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		r, _ := smime.Open(raw, smime.OpenOptions{})
-		id, err := s.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{})
-		if err != nil {
-			t.Fatalf("every input must be stored: %v", err)
-		}
-		m, err := s.Get(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := addAndGet(t, s, raw)
 		rows, err := s.ByMessageID(ctx, m.MessageID)
 		if err != nil {
 			t.Fatal(err)
@@ -60,7 +53,7 @@ func FuzzFromAgrees(f *testing.F) {
 			}
 		}
 		for _, row := range rows {
-			if row.ID == id && (row.From != m.From || row.Subject != m.Subject) {
+			if row.ID == m.ID && (row.From != m.From || row.Subject != m.Subject) {
 				t.Fatalf("the list shows %q / %q, the reader %q / %q", row.From, row.Subject, m.From, m.Subject)
 			}
 		}

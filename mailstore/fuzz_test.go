@@ -34,19 +34,26 @@ func FuzzAdd(f *testing.F) {
 	f.Add([]byte(" continuation first\r\nno colon here\r\n\r\n"))
 	f.Add([]byte{})
 	s, _ := open(f, f.TempDir(), &mailstore.Options{FS: noSyncFS{}})
-	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		mailstore.Analyze(raw)
-		id, err := s.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{})
-		if err != nil {
-			t.Fatalf("every input must be stored: %v", err)
-		}
-		m, err := s.Get(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := addAndGet(t, s, raw)
 		if !bytes.Equal(m.Raw, raw) {
 			t.Fatal("the stored bytes differ")
 		}
 	})
+}
+
+// addAndGet stores raw in the Inbox, as every input must be, and reads it back.
+func addAndGet(t *testing.T, s *mailstore.Store, raw []byte) *mailstore.Message {
+	t.Helper()
+	ctx := context.Background()
+	id, err := s.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{})
+	if err != nil {
+		t.Fatalf("every input must be stored: %v", err)
+	}
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

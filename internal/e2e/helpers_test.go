@@ -176,18 +176,39 @@ type listRow struct {
 // and a relay).
 func fetchUntil(t *testing.T, profile, subject string) listRow {
 	t.Helper()
+	var found listRow
+	fetchRows(t, profile, fmt.Sprintf("%q", subject), func(rows []listRow) bool {
+		for _, r := range rows {
+			if r.Subject == subject {
+				found = r
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// fetchAll fetches as profile until the Inbox holds at least n messages.
+func fetchAll(t *testing.T, profile string, n int) []listRow {
+	t.Helper()
+	return fetchRows(t, profile, fmt.Sprintf("%d messages", n), func(rows []listRow) bool { return len(rows) >= n })
+}
+
+// fetchRows fetches as profile and lists the Inbox until done says it holds what is awaited (what, for the
+// failure), polling until a deadline.
+func fetchRows(t *testing.T, profile, what string, done func([]listRow) bool) []listRow {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		mustRun(t, profile, "", "fetch", "--quiet")
 		var rows []listRow
 		jsonOut(t, profile, &rows, "messages", "list", "--folder", "Inbox")
-		for _, r := range rows {
-			if r.Subject == subject {
-				return r
-			}
+		if done(rows) {
+			return rows
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%q did not arrive in the Inbox of %s within 30 s", subject, profile)
+			t.Fatalf("%s did not arrive in the Inbox of %s within 30 s", what, profile)
 		}
 		select {
 		case <-time.After(100 * time.Millisecond):
@@ -209,26 +230,4 @@ func jsonOutCode(t *testing.T, profile string, v any, args ...string) int {
 		t.Fatalf("securemail %s --json printed something that is not the JSON expected (%v):\n%s", strings.Join(args, " "), err, r.stdout)
 	}
 	return r.code
-}
-
-// fetchAll fetches as profile until the Inbox holds at least n messages, polling until a deadline.
-func fetchAll(t *testing.T, profile string, n int) []listRow {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		mustRun(t, profile, "", "fetch", "--quiet")
-		var rows []listRow
-		jsonOut(t, profile, &rows, "messages", "list", "--folder", "Inbox")
-		if len(rows) >= n {
-			return rows
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d messages arrived in the Inbox of %s within 30 s", len(rows), n, profile)
-		}
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-t.Context().Done():
-			t.Fatal(t.Context().Err())
-		}
-	}
 }
