@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"securemail/internal/mailheader"
 )
 
 // Bounds on what Open reads (docs/SECURITY.md §4). Each is far above what
@@ -61,7 +63,7 @@ func grouped(n int) string {
 // maxHeaderBytes+4 bytes. An entity that does not start with a field has no
 // header (parseEntity's rule) and passes.
 func checkHeader(raw []byte) error {
-	if !startsWithField(raw) {
+	if !mailheader.StartsWithField(raw) {
 		return nil
 	}
 	window := raw[:min(len(raw), maxHeaderBytes+4)]

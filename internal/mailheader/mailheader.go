@@ -87,7 +87,7 @@ type Header struct {
 // header bytes (fields only, without the empty line) and the body. header
 // and body are slices of raw, as are the fields' Raw.
 func Split(raw []byte) (h Header, header, body []byte) {
-	if !startsWithField(raw) {
+	if !StartsWithField(raw) {
 		if bytes.HasPrefix(raw, []byte("\r\n")) {
 			return h, raw[:0], raw[2:]
 		}
@@ -154,8 +154,9 @@ func fieldName(line []byte) (string, bool) {
 	return string(name), true
 }
 
-// startsWithField reports whether raw begins with a header field line.
-func startsWithField(raw []byte) bool {
+// StartsWithField reports whether raw begins with a header field line, that
+// is whether it has a header at all (Split's rule).
+func StartsWithField(raw []byte) bool {
 	end := bytes.IndexByte(raw, '\n')
 	if end < 0 {
 		end = len(raw)
