@@ -94,7 +94,7 @@ func securityOf(r *smime.Report) mailstore.Security {
 	}
 	sec := mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
 	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
-		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md §6)
+		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")
 	}
 	return sec
 }

@@ -9,7 +9,7 @@ import (
 	"securemail/smime"
 )
 
-// FuzzFromAgrees is the differential proof of docs/SECURITY.md §6: on any bytes, the From address the signature
+// FuzzFromAgrees is the differential proof of docs/SECURITY.md, "Who sent it": on any bytes, the From address the signature
 // verdict compares with the signer (smime.Open, outer header) is the one the store indexes, and the Subject and
 // the sender the store's row, its listing and the reader (Get) show are the same. They share internal/mailheader;
 // this target catches any layer (smime's line-end normalisation, the store's own steps) that would make them differ.

@@ -45,7 +45,7 @@ func analyze(raw []byte) (e entry) {
 	h, _, body := mailheader.Split(raw)
 	e.Notes = headerNotes(h)
 
-	// The one From rule (docs/SECURITY.md §6): Sender, Reply-To and Return-Path never stand in for it.
+	// The one From rule (docs/SECURITY.md, "Who sent it"): Sender, Reply-To and Return-Path never stand in for it.
 	from := h.From()
 	switch from.Problem {
 	case mailheader.FromOK, mailheader.FromMissing:

@@ -17,7 +17,7 @@ const (
 	SigExpired         = "expired"
 	SigWeakAlgorithm   = "weak-algorithm"
 	SigAddressMismatch = "address-mismatch"
-	// SigBadFrom: the From field names no single sender (docs/SECURITY.md §6).
+	// SigBadFrom: the From field names no single sender (docs/SECURITY.md, "Who sent it").
 	SigBadFrom = "bad-from"
 	SigNone    = "none"
 	// SigUnverified is the status of a message whose structure is signed but which has not been opened yet.

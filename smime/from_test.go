@@ -27,7 +27,7 @@ type hostileCase struct {
 	flagged bool // the sender shown carries FlagOtherAddress: a From field names someone else
 }
 
-// hostileCases are the classes of docs/SECURITY.md §6: none may read as a
+// hostileCases are the classes of docs/SECURITY.md, "Who sent it": none may read as a
 // valid message from the victim, and the sender shown is always Eve's
 // certified address.
 func hostileCases() []hostileCase {

@@ -385,7 +385,7 @@ func peekContentType(der []byte) asn1.ObjectIdentifier {
 	return oid
 }
 
-// identify applies the identity rule of docs/SECURITY.md §6: the header
+// identify applies the identity rule of docs/SECURITY.md, "Who sent it": the header
 // whose From is compared with the signer is the signed content's own when
 // that content carries header fields — RFC 9788 header protection (an hp
 // parameter), or a whole message signed as openssl does (a From field

@@ -44,7 +44,7 @@ const (
 	ProblemSHA1              = "sha1"                // a SHA-1 digest or signature
 	ProblemFutureSigningTime = "future-signing-time" // signed, it claims, after the moment of judgement
 	// ProblemFromPrefix + a mailheader.Problem ("from-missing", "from-duplicate"…): the From compared with the
-	// signer names no single sender (status bad-from, docs/SECURITY.md §6).
+	// signer names no single sender (status bad-from, docs/SECURITY.md, "Who sent it").
 	ProblemFromPrefix = "from-"
 )
 
@@ -89,7 +89,7 @@ type Report struct {
 	// "group", "duplicate", "unparsable" (mailheader.Problem).
 	FromProblem string `json:"from_problem"`
 	// FromSource says whose From that is: "message" (the outer header) or
-	// "signed" (the signed content's own header fields, docs/SECURITY.md §6).
+	// "signed" (the signed content's own header fields, docs/SECURITY.md, "Who sent it").
 	FromSource string `json:"from_source"`
 
 	// From is the one address of the From field compared with the signer

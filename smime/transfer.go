@@ -9,7 +9,7 @@ import (
 
 // toCRLF returns b with every line ending as CRLF: a bare LF becomes CRLF.
 // A bare CR (not followed by LF) is not a line end (internal/mailheader's
-// rule, docs/SECURITY.md §6) and is kept as it is. It returns b itself when
+// rule, docs/SECURITY.md, "Who sent it") and is kept as it is. It returns b itself when
 // nothing needs to change, so a large message already in canonical form is
 // not copied.
 func toCRLF(b []byte) []byte {

@@ -46,7 +46,7 @@ var (
 		Message: "The message could not be stored; please try again later"}
 	// errBareNewline is Postfix's smtpd_forbid_bare_newline reply: a CR or LF alone makes programs disagree on
 	// where a header line ends, which hides header fields from some and shows them to others (SMTP smuggling,
-	// and docs/SECURITY.md §6).
+	// and docs/SECURITY.md, "Who sent it").
 	errBareNewline = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 5, 2},
 		Message: "bare CR or LF in message text; use CRLF line endings"}
 )

@@ -84,7 +84,7 @@ func handoutIdentity(t *testing.T, handout string) *identity.Identity {
 }
 
 // TestHostileSenderOnTheNetwork: Eve signs, with her own Digital ID, messages presented as coming from Alain —
-// every class of docs/SECURITY.md §6 — and sends them to Marie through the bundled network (the ones with a bare
+// every class of docs/SECURITY.md, "Who sent it" — and sends them to Marie through the bundled network (the ones with a bare
 // CR, which the network refuses, and the UTF-8 one, which needs SMTPUTF8, are put in Marie's mailbox directly, as a
 // server that lets them through would).
 // After Marie's fetch, neither the store's list (`messages list --json`) nor the reader's view (`messages show

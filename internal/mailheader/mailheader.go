@@ -2,7 +2,7 @@
 // The signature verdict (smime), the store's index and listing (mailstore),
 // the reader and the command line all take a message's fields, its From
 // mailbox and its Subject from here, so that they can never disagree on
-// which From or Subject a message has (docs/SECURITY.md §6).
+// which From or Subject a message has (docs/SECURITY.md, "Who sent it").
 //
 // The rule, the same for every caller and every entity:
 //   - A line ends at LF, with or without a CR before it. A CR not followed by

@@ -5,7 +5,7 @@ package mailheader
 const FlagOtherAddress = "the name shown contains another address"
 
 // Shown is the sender as the message list, the reader and the command line
-// show it (docs/SECURITY.md §6).
+// show it (docs/SECURITY.md, "Who sent it").
 //
 // For a signed message, certified is the address from the signer's Digital
 // ID and certName its common name: the sender shown is that, never the From
