@@ -96,3 +96,35 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestSMIMEOpenWithCRL: `smime open --crl` judges with the list given: a
+// message signed by a Digital ID that `testca revoke` revoked for a key
+// compromise exits 1 with problem "revoked"; without the list it is valid.
+func TestSMIMEOpenWithCRL(t *testing.T) {
+	dir := t.TempDir()
+	caDir, out := filepath.Join(dir, "ca"), filepath.Join(dir, "jan")
+	const jan = "Jan.Peeters@tcn.b.eu-admin.net"
+	if code, _, stderr := runCLI(t, nil, "testca", "issue", "--ca", caDir, "--out", out, "--email", jan, "--key", "p256"); code != ExitOK {
+		t.Fatalf("issue: %s", stderr)
+	}
+	msg := "From: " + jan + "\r\nTo: Marie.Curie@tcn.f.eu-admin.net\r\nSubject: Revoked\r\nDate: " + time.Now().Format(time.RFC1123Z) +
+		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello\r\n"
+	code, signed, stderr := runCLI(t, []byte(msg), "smime", "sign", "--pfx", filepath.Join(out, testca.MailPFXFile), "--password-file", filepath.Join(out, testca.PasswordFile))
+	if code != ExitOK {
+		t.Fatalf("sign: %s", stderr)
+	}
+	if code, _, stderr := runCLI(t, nil, "testca", "revoke", "--ca", caDir, "--email", jan, "--reason", "keyCompromise"); code != ExitOK {
+		t.Fatalf("revoke: %s", stderr)
+	}
+	root := filepath.Join(out, testca.RootCAFile)
+	if code, rep, stderr := runCLI(t, signed, "smime", "open", "--trust", root); code != ExitOK || !strings.Contains(string(rep), `"signature": "valid"`) {
+		t.Fatalf("without the CRL: exit %d %s %s", code, rep, stderr)
+	}
+	code, rep, stderr := runCLI(t, signed, "smime", "open", "--trust", root, "--crl", filepath.Join(caDir, testca.CRLFile))
+	if code != ExitNegative || !strings.Contains(string(rep), `"problem": "revoked"`) || !strings.Contains(string(rep), "its key was compromised") {
+		t.Fatalf("with the CRL: exit %d, want 1 and problem revoked\n%s%s", code, rep, stderr)
+	}
+	if code, _, stderr := runCLI(t, signed, "smime", "open", "--trust", root, "--crl", root); code != ExitError || !strings.Contains(stderr, "is not a certificate revocation list") {
+		t.Fatalf("a certificate given as --crl: exit %d %q", code, stderr)
+	}
+}

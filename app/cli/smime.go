@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"securemail/smime"
+	"securemail/smime/crl"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 )
@@ -97,17 +98,29 @@ func runSMIMEEncrypt(ctx context.Context, env *Env, args []string) int {
 }
 
 func runSMIMEOpen(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "smime open", "smime open [--pfx FILE --password-file FILE] --trust CERT [--trust CERT…] [--at RFC3339] < message > report.json")
-	var pfxs, pwFiles, trusted, inters StringList
+	fs := NewFlagSet(env, "smime open", "smime open [--pfx FILE --password-file FILE] --trust CERT [--trust CERT…] [--at RFC3339] [--crl FILE…] < message > report.json")
+	var pfxs, pwFiles, trusted, inters, crls StringList
 	fs.Var(&pfxs, "pfx", "your Digital ID (.pfx or .p12) to decrypt with; may be repeated")
 	fs.Var(&pwFiles, "password-file", "file holding the password of each --pfx (one for all, or one per --pfx)")
 	fs.Var(&trusted, "trust", "a trusted authority's certificate (PEM, DER or .p7b); may be repeated")
 	fs.Var(&inters, "intermediate", "an intermediate authority's certificate not carried by the message; may be repeated")
+	fs.Var(&crls, "crl", "a certificate revocation list (DER or PEM) to judge with; may be repeated (nothing is fetched)")
 	at := fs.String("at", "", "judge the signature at this moment (RFC 3339) instead of now")
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
 	opts := smime.OpenOptions{}
+	for _, f := range crls {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return Fail(env, ExitError, "cannot read the revocation list %s: %v", f, errors.Unwrap(err))
+		}
+		l, err := crl.Parse(b)
+		if err != nil {
+			return Fail(env, ExitError, "%s is not a certificate revocation list (DER or PEM)", f)
+		}
+		opts.CRLs = append(opts.CRLs, l)
+	}
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
