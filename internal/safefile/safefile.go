@@ -58,9 +58,21 @@ func Name(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	stem, ext := splitExt(strings.Trim(b.String(), " ."))
-	n, _ := fit(stem, "", ext, func(n string) bool { return len(n) <= MaxNameBytes })
-	return n
+	// Trimming and cutting can expose another extension or another trailing
+	// space ("a .tar .gz", a long stem cut just after a space), so the
+	// finishing rules are applied until the name no longer changes: a saved
+	// name given to Name again comes back as it is. Each round only
+	// shortens the name (the "_" before a device name is added once), so
+	// this ends within a few rounds.
+	n := b.String()
+	for {
+		stem, ext := splitExt(strings.Trim(n, " ."))
+		next, _ := fit(stem, "", ext, func(n string) bool { return len(n) <= MaxNameBytes })
+		if next == n {
+			return n
+		}
+		n = next
+	}
 }
 
 // lastElement returns what follows the last / or \ of name.
@@ -90,7 +102,10 @@ func splitExt(name string) (stem, ext string) {
 	if i <= 0 || utf8.RuneCountInString(name[i:]) > 16 || strings.ContainsRune(name[i:], ' ') {
 		return name, ""
 	}
-	stem, ext = name[:i], name[i:]
+	// The stem loses its trailing dots and spaces here, as finish would
+	// trim them, so that a ".tar" they hid is seen now and not only when
+	// the finished name is split again (Name must be idempotent).
+	stem, ext = strings.TrimRight(name[:i], " ."), name[i:]
 	if j := strings.LastIndexByte(stem, '.'); j > 0 && strings.EqualFold(stem[j:], ".tar") {
 		stem, ext = stem[:j], stem[j:]+ext
 	}
