@@ -18,7 +18,7 @@ out=$(cd "$out" && pwd)
 version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 
 need=()
-for p in gcc-mingw-w64-x86-64 wixl zip; do
+for p in gcc-mingw-w64-x86-64 wixl icoutils zip; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 [ -n "${SIGN_CERT:-}" ] && ! command -v osslsigncode >/dev/null && need+=(osslsigncode)
@@ -60,9 +60,12 @@ sign() {
 sign "$out/SecureMail.exe"
 sign "$out/securemail-cli.exe"
 
+# The icon Add/Remove Programs shows, from the program itself.
+wrestool -x --type=14 -o "$out/SecureMail.ico" "$out/SecureMail.exe"
 msi="$out/SecureMail-$version-x64.msi"
 wxs="$PWD/packaging/windows/SecureMail.wxs"
 (cd "$out" && wixl -a x64 -D Version="$version" -D SourceDir=. -o "$msi" "$wxs") # Source paths: relative only
+rm -f "$out/SecureMail.ico"
 sign "$msi"
 
 zipfile="$out/SecureMail-$version-windows-x64.zip"

@@ -34,6 +34,19 @@ func msiTable(t *testing.T, msi, table string) []map[string]string {
 	return rows
 }
 
+// standIns returns a folder with stand-ins for the files scripts/windows.sh
+// gives wixl: the two programs and the icon.
+func standIns(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"SecureMail.exe", "securemail-cli.exe", "SecureMail.ico"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("stand-in for "+name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // buildMSI runs wixl on packaging/windows/SecureMail.wxs with the .exe files
 // found in dir.
 func buildMSI(t *testing.T, dir string) string {
@@ -49,17 +62,11 @@ func buildMSI(t *testing.T, dir string) string {
 	return msi
 }
 
-// TestMSIAuthoring builds the installer around two stand-in files (the real
+// TestMSIAuthoring builds the installer around stand-in files (the real
 // program takes minutes to cross-compile; make windows-package-test builds that)
 // and checks what Windows Installer will do with it.
 func TestMSIAuthoring(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"SecureMail.exe", "securemail-cli.exe"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("MZ stand-in for "+name), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	checkMSI(t, buildMSI(t, dir))
+	checkMSI(t, buildMSI(t, standIns(t)))
 }
 
 // checkMSI asserts the installer's behaviour as a user and an administrator
