@@ -99,7 +99,7 @@ func checkPE(t *testing.T, path string, subsystem uint16) {
 	}
 	for _, s := range f.Sections {
 		// (Go's linker keeps a .symtab of 4 bytes: the empty COFF string table.)
-		if strings.HasPrefix(s.Name, ".debug") || strings.HasPrefix(s.Name, ".zdebug") || s.Name == ".symtab" && s.Size > 4 {
+		if strings.HasPrefix(s.Name, ".debug") || strings.HasPrefix(s.Name, ".zdebug") || s.Name == ".symtab" && s.VirtualSize > 4 {
 			t.Errorf("%s: section %s; want a stripped program", filepath.Base(path), s.Name)
 		}
 	}
