@@ -67,7 +67,7 @@ func Open(ctx context.Context, dir string, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := mailstore.Open(ctx, p.Path("mail"), nil)
+	store, err := mailstore.Open(ctx, p.MailDir, nil)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

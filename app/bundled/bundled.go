@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/app/profile"
 	"securemail/testnet"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
@@ -49,11 +50,11 @@ type Net struct {
 // DefaultDir is the network folder shared by every profile of this user,
 // so that two testers on one machine exchange mail (the CLI's default too).
 func DefaultDir() (string, error) {
-	base, err := os.UserConfigDir()
+	d, err := profile.DefaultDirs()
 	if err != nil {
-		return "", fmt.Errorf("bundled: no configuration folder: %w", err)
+		return "", fmt.Errorf("bundled: %w", err)
 	}
-	return filepath.Join(base, "securemail", "testnet"), nil
+	return d.Network, nil
 }
 
 // Open prepares dir and starts the network, unless it already answers.

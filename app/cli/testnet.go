@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"securemail/app/profile"
 	"securemail/testnet"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
@@ -74,11 +75,11 @@ func testnetDir(dir string) (string, error) {
 	if dir != "" {
 		return dir, nil
 	}
-	base, err := os.UserConfigDir()
+	d, err := profile.DefaultDirs()
 	if err != nil {
 		return "", fmt.Errorf("testnet: no default folder (%v); give one with --dir", err)
 	}
-	return filepath.Join(base, "securemail", "testnet"), nil
+	return d.Network, nil
 }
 
 func printNetwork(env *Env, dir string, cfg testnet.Config, speed float64) {

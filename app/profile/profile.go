@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"securemail/internal/durable"
@@ -95,6 +97,9 @@ func DefaultSettings() Settings {
 // Profile is an opened data folder.
 type Profile struct {
 	Dir string
+	// MailDir is the mail store's folder: Dir/mail, except for the default
+	// profile on Windows, whose mail is kept apart (see [Defaults]).
+	MailDir string
 }
 
 // ErrNoAccount means the profile has no account yet (the first-run wizard or
@@ -102,13 +107,13 @@ type Profile struct {
 var ErrNoAccount = errors.New("profile: no account is set up yet; run the first-run wizard or 'securemail account setup'")
 
 // DefaultDir is the profile folder used when none is given: SecureMail
-// under the OS configuration folder.
+// under the OS configuration folder ([DefaultDirs]).
 func DefaultDir() (string, error) {
-	base, err := os.UserConfigDir()
+	d, err := DefaultDirs()
 	if err != nil {
-		return "", fmt.Errorf("profile: no configuration folder on this system; give one with --profile: %w", err)
+		return "", err
 	}
-	return filepath.Join(base, "SecureMail"), nil
+	return d.Profile, nil
 }
 
 // Open opens (creating if needed, mode 0700) the profile folder dir.
@@ -129,7 +134,32 @@ func Open(dir string) (*Profile, error) {
 			return nil, fmt.Errorf("profile: cannot create the profile folder %s: %w", abs, err)
 		}
 	}
-	return &Profile{Dir: abs}, nil
+	return &Profile{Dir: abs, MailDir: mailDir(abs)}, nil
+}
+
+// mailDir is the mail store's folder for the profile in dir: dir/mail when
+// it exists or dir is not the default profile, else the default mail
+// folder ([Dirs.Mail]).
+func mailDir(dir string) string {
+	inside := filepath.Join(dir, "mail")
+	if _, err := os.Stat(inside); err == nil {
+		return inside
+	}
+	d, err := DefaultDirs()
+	if err != nil || !sameDir(dir, d.Profile) {
+		return inside
+	}
+	return filepath.FromSlash(d.Mail)
+}
+
+// sameDir reports whether a and b name one folder, comparing names
+// case-insensitively where the system does (Windows, macOS).
+func sameDir(a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // lockFile is held (locked, not merely present) by the running SecureMail
