@@ -183,7 +183,7 @@ func isGroup(v string) bool {
 // address other than addr. Look-alike at signs (full-width ＠, small ﹫)
 // count as @.
 func ContainsOtherAddress(text, addr string) bool {
-	t := atSigns.Replace(text)
+	t := atSigns(text)
 	if !strings.Contains(t, "@") {
 		return false
 	}
@@ -197,9 +197,10 @@ func ContainsOtherAddress(text, addr string) bool {
 	return false
 }
 
-// atSigns maps the look-alikes of @ (full-width, small, and the
-// compatibility forms NFKC folds) to @.
-var atSigns = strings.NewReplacer("\uff20", "@", "\ufe6b", "@")
+// atSigns maps the look-alikes of @ (full-width ＠, small ﹫) to @.
+func atSigns(s string) string {
+	return strings.NewReplacer("\uff20", "@", "\ufe6b", "@").Replace(s)
+}
 
 // wordDecoder decodes RFC 2047 encoded words in any charset go-message knows.
 func wordDecoder() *mime.WordDecoder {
