@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
 )
@@ -84,13 +85,26 @@ func runContactsList(ctx context.Context, env *Env, args []string) int {
 }
 
 func runContactsImport(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)")
+	return importFile(ctx, env, args, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)", func(a *app.App, data []byte, _ string) int {
+		addrs, err := a.ImportContacts(data)
+		if err != nil {
+			return failErr(env, err)
+		}
+		fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", displaytext.Line(strings.Join(addrs, ", ")))
+		return ExitOK
+	})
+}
+
+// importFile is the shape of `… import FILE`: it parses the flags, reads
+// the one file named, opens the profile and hands both to do.
+func importFile(ctx context.Context, env *Env, args []string, name, synopsis string, do func(a *app.App, data []byte, path string) int) int {
+	fs := NewFlagSet(env, name, synopsis)
 	passFile := keyFileFlag(fs)
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return Fail(env, ExitError, "contacts import needs one file: 'securemail contacts import FILE'")
+		return Fail(env, ExitError, "%s needs one file: 'securemail %s FILE'", name, name)
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
@@ -101,12 +115,7 @@ func runContactsImport(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	defer a.Close()
-	addrs, err := a.ImportContacts(data)
-	if err != nil {
-		return failErr(env, err)
-	}
-	fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", displaytext.Line(strings.Join(addrs, ", ")))
-	return ExitOK
+	return do(a, data, fs.Arg(0))
 }
 
 func runContactsExport(ctx context.Context, env *Env, args []string) int {

@@ -2,12 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
+	"securemail/app"
 	"securemail/app/revocation"
 	"securemail/internal/displaytext"
 )
@@ -21,32 +20,18 @@ func runCRL(ctx context.Context, env *Env, args []string) int {
 }
 
 func runCRLImport(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "crl import", "crl import FILE   (.crl, DER or PEM)\n\nKeeps the revocation list in the profile after checking that a trusted\nauthority, or an authority of the chain you installed, signed it. Digital\nIDs it lists are revoked from then on (docs/SECURITY.md, revocation).")
-	passFile := keyFileFlag(fs)
-	if code, done := ParseFlags(env, fs, args); done {
-		return code
-	}
-	if fs.NArg() != 1 {
-		return Fail(env, ExitError, "crl import needs one file: 'securemail crl import FILE'")
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return Fail(env, ExitError, "cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))
-	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	k, err := a.ImportCRL(data)
-	if sentence, ok := revocation.Sentence(err); ok {
-		return Fail(env, ExitError, "%s: %s", fs.Arg(0), sentence)
-	}
-	if err != nil {
-		return failErr(env, err)
-	}
-	fmt.Fprintln(env.Stdout, displaytext.Line(k.Summary()))
-	return ExitOK
+	synopsis := "crl import FILE   (.crl, DER or PEM)\n\nKeeps the revocation list in the profile after checking that a trusted\nauthority, or an authority of the chain you installed, signed it. Digital\nIDs it lists are revoked from then on (docs/SECURITY.md, revocation)."
+	return importFile(ctx, env, args, "crl import", synopsis, func(a *app.App, data []byte, path string) int {
+		k, err := a.ImportCRL(data)
+		if sentence, ok := revocation.Sentence(err); ok {
+			return Fail(env, ExitError, "%s: %s", path, sentence)
+		}
+		if err != nil {
+			return failErr(env, err)
+		}
+		fmt.Fprintln(env.Stdout, displaytext.Line(k.Summary()))
+		return ExitOK
+	})
 }
 
 type crlView struct {
