@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -20,8 +21,9 @@ func TestNewProfileHasNoAccountAndDefaults(t *testing.T) {
 	if !s.Security.SignAll || !s.Security.EncryptAll || time.Duration(s.CheckEvery) != 5*time.Minute {
 		t.Fatalf("defaults are not the seed's: %+v", s)
 	}
-	fi, _ := os.Stat(p.Dir)
-	if fi.Mode().Perm() != 0o700 {
+	// Windows file modes carry no permission bits (only read-only); there
+	// the profile lives in the user's own %APPDATA%.
+	if fi, _ := os.Stat(p.Dir); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
 		t.Errorf("profile folder mode %v, want 0700", fi.Mode().Perm())
 	}
 }
@@ -43,8 +45,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if got.Account != s.Account || got.Security != s.Security || got.LeaveOnServerDays != 7 || got.CheckEvery != s.CheckEvery {
 		t.Fatalf("round trip: got %+v, want %+v", got, s)
 	}
-	fi, _ := os.Stat(p.Path("settings.json"))
-	if fi.Mode().Perm() != 0o600 {
+	// Windows file modes carry no permission bits (only read-only).
+	if fi, _ := os.Stat(p.Path("settings.json")); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf("settings.json mode %v", fi.Mode().Perm())
 	}
 }

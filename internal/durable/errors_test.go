@@ -32,7 +32,7 @@ func TestProblemSentences(t *testing.T) {
 			[]string{dir, "read-only", "make it writable"}, "another program", false},
 		{"read-only file system", &WriteError{Path: file, Err: syscall.EROFS},
 			[]string{dir, "read-only"}, "another program", false},
-		{"disk full", &WriteError{Path: file, Err: syscall.ENOSPC},
+		{"disk full", &WriteError{Path: file, Err: errDiskFull},
 			[]string{dir, "full", "free some space"}, "read-only", false},
 		{"folder gone", &WriteError{Path: file, Err: &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOENT}},
 			[]string{file, "no longer exists"}, "read-only", false},

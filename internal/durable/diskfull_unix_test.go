@@ -1,0 +1,8 @@
+//go:build !windows
+
+package durable
+
+import "syscall"
+
+// errDiskFull is how this system reports a full disk.
+var errDiskFull error = syscall.ENOSPC
