@@ -84,7 +84,13 @@ func (s *SealedFiles) Set(name string, secret []byte) error {
 	if err != nil {
 		return fmt.Errorf("keystore: %w", err)
 	}
-	if err := durable.WriteFile(s.path(name), data, 0o600); err != nil {
+	// The file is restricted to its owner before it takes its name, so that
+	// it never exists readable by others (on Windows by an ACL).
+	err = durable.Write(s.path(name), durable.Options{Perm: 0o600, BeforeRename: ownerOnly}, func(f durable.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("keystore: %w", err)
 	}
 	return nil
