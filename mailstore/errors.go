@@ -106,7 +106,7 @@ func storageErr(dir, what string, err error) error {
 		return fmt.Errorf("mailstore: %s: %w", what, err)
 	}
 	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), sqliteCode(err) == sqliteFull:
+	case durable.DiskFull(err), sqliteCode(err) == sqliteFull:
 		return &StorageError{Dir: dir, Err: err}
 	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission), sqliteCode(err) == sqliteReadOnly:
 		return &StorageError{Dir: dir, ReadOnly: true, Err: err}

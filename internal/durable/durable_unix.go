@@ -34,8 +34,8 @@ func syncDir(dir string) error {
 	return err
 }
 
-// isDiskFull reports whether err is a full disk or an exceeded quota.
-func isDiskFull(err error) bool {
+// diskFull reports whether err is a full disk or an exceeded quota.
+func diskFull(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 

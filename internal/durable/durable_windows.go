@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/windows"
 )
@@ -59,10 +60,11 @@ func isLocked(err error) bool {
 // MOVEFILE_WRITE_THROUGH.
 func syncDir(string) error { return nil }
 
-// isDiskFull reports whether err is a full disk or an exceeded quota.
-func isDiskFull(err error) bool {
+// diskFull reports whether err is a full disk or an exceeded quota (or
+// Go's own syscall.ENOSPC, which fault-injecting tests use on every system).
+func diskFull(err error) bool {
 	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL) ||
-		errors.Is(err, windows.ERROR_DISK_QUOTA_EXCEEDED)
+		errors.Is(err, windows.ERROR_DISK_QUOTA_EXCEEDED) || errors.Is(err, syscall.ENOSPC)
 }
 
 // isReadOnlyFS reports whether err is a write to write-protected media.

@@ -29,6 +29,12 @@ func (e *WriteError) Error() string {
 // Unwrap returns the cause.
 func (e *WriteError) Unwrap() error { return e.Err }
 
+// DiskFull reports whether err is the system saying the disk is full (or
+// the user's quota exceeded): ENOSPC or EDQUOT on Unix systems,
+// ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL or ERROR_DISK_QUOTA_EXCEEDED on
+// Windows.
+func DiskFull(err error) bool { return diskFull(err) }
+
 // Problem words a failed write as one sentence for the user, without a
 // package prefix, saying what happened and what to do; ok is false if err
 // holds neither a [*LockedError] nor a [*WriteError]. It says "read-only"
@@ -48,7 +54,7 @@ func Problem(err error) (sentence string, ok bool) {
 		dir = filepath.Dir(we.Path)
 	}
 	switch {
-	case isDiskFull(we.Err):
+	case DiskFull(we.Err):
 		return fmt.Sprintf("The disk holding %s is full; free some space and try again", dir), true
 	case errors.Is(we.Err, fs.ErrPermission), isReadOnlyFS(we.Err):
 		return fmt.Sprintf("SecureMail may not write in the folder %s (it is read-only, or you lack permission); make it writable and try again", dir), true
