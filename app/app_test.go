@@ -216,7 +216,11 @@ func TestLeaveOnServerDays(t *testing.T) {
 	set, _ := m.Settings()
 	set.LeaveOnServerDays = 3
 	m.SaveSettings(set)
-	boxes, _ := mailbox.Open(filepath.Join(netDir, "nodes", "f-server", "mail"))
+	boxes, err := mailbox.Open(filepath.Join(netDir, "nodes", "f-server", "mail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { boxes.Close() }) // Windows does not delete an open file (seen.log)
 	user := strings.ToLower(marie)
 	for i := range 3 {
 		boxes.Deliver(user, "", strings.NewReader(fmt.Sprintf("From: %s\r\nSubject: keep %d\r\n\r\nbody\r\n", alain, i)))

@@ -47,6 +47,7 @@ func TestSignatureJudgedWhenItArrived(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { boxes.Close() }) // Windows does not delete an open file (seen.log)
 	deliver := func() {
 		t.Helper()
 		if _, err := boxes.Deliver(strings.ToLower(marie), "", strings.NewReader(string(signed))); err != nil {

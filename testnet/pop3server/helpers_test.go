@@ -92,6 +92,9 @@ func start(t testing.TB, tune func(*Server), msgs ...string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed before the folder is removed: Windows does not delete an open
+	// file (seen.log).
+	t.Cleanup(func() { st.Close() })
 	for _, m := range msgs {
 		if _, err := st.Deliver(user, "", strings.NewReader(m)); err != nil {
 			t.Fatal(err)
