@@ -21,8 +21,9 @@ deps:
 test: deps
 	@bash scripts/test.sh
 
-# The Windows tests alone: the packages' unit tests and the CLI end to end,
-# cross-compiled and run under Wine (also part of `make test`).
+# The Windows tests alone, in full: every package's unit tests and the CLI
+# end to end, cross-compiled and run under Wine (`make test` runs a shorter
+# form: the packages where Windows differs, and the CLI end to end).
 .PHONY: windows-test
 windows-test: deps
 	@bash scripts/windows-test.sh
