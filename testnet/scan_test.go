@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -33,12 +34,16 @@ func TestFindEICAR(t *testing.T) {
 	}
 }
 
-// fakeClamd speaks clamd's INSTREAM protocol on a unix socket.
+// fakeClamd speaks clamd's INSTREAM protocol on a unix socket, or on
+// Windows on TCP (as ClamAV for Windows does; Wine 8 has no unix sockets).
 func fakeClamd(t *testing.T) string {
-	p := filepath.Join(t.TempDir(), "clamd.sock")
-	l, err := net.Listen("unix", p)
+	network, addr := "unix", filepath.Join(t.TempDir(), "clamd.sock")
+	if runtime.GOOS == "windows" {
+		network, addr = "tcp", "127.0.0.1:0"
+	}
+	l, err := net.Listen(network, addr)
 	if err != nil {
-		t.Fatalf("no unix socket for the fake clamd: %v", err)
+		t.Fatalf("no %s socket for the fake clamd: %v", network, err)
 	}
 	t.Cleanup(func() { l.Close() })
 	go func() {
@@ -71,7 +76,7 @@ func fakeClamd(t *testing.T) string {
 			c.Close()
 		}
 	}()
-	return p
+	return l.Addr().String()
 }
 
 func TestClamdInstream(t *testing.T) {

@@ -12,6 +12,7 @@ func TestDeliverListDedupDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close() // Windows does not delete an open file (seen.log)
 	const u = "Jan.Peeters@tcn.b.eu-admin.net"
 	if dup, err := s.Deliver(u, "env-1", strings.NewReader("Subject: a\r\n\r\nx\r\n")); dup || err != nil {
 		t.Fatal(dup, err)
@@ -45,7 +46,11 @@ func TestDeliverListDedupDelete(t *testing.T) {
 }
 
 func TestCopyCRLFAcrossBufferEdge(t *testing.T) {
-	s, _ := Open(t.TempDir())
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	long := strings.Repeat("a", 64*1024-1) + "\r\n" + "end\n"
 	s.Deliver("u", "", strings.NewReader(long))
 	ms, _ := s.List("u")
