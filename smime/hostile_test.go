@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -82,15 +81,6 @@ func hostileSigner(t testing.TB) (hostile.Signer, []*x509.Certificate) {
 	p := w.issue(t, testca.IssueOptions{Email: "Eve.Hostile@tcn.b.eu-admin.net", Key: testca.P256})
 	return hostile.Signer{Key: p.id.PrivateKey.(crypto.Signer), Certificate: p.id.Certificate, Chain: p.id.Chain[:1]},
 		[]*x509.Certificate{w.ca.Root}
-}
-
-// cpuTime is the CPU time this process has used, all threads together.
-func cpuTime(t testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestHostileShapesBounded opens every hostile shape of issue 12 at full

@@ -9,7 +9,8 @@ import (
 )
 
 // TestSealedFileIsOwnerOnly: the sealed key file is readable by its owner
-// only (mode 0600).
+// only (mode 0600; on Windows, where modes mean nothing, acl_windows_test.go
+// checks the ACL).
 func TestSealedFileIsOwnerOnly(t *testing.T) {
 	dir := t.TempDir()
 	s, err := NewSealedFiles(dir, []byte("correct horse battery"))
