@@ -79,6 +79,11 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 			m.From = sec.From
 		}
 	}
+	if rep != nil && rep.Signed && rep.ProtectedSubject != "" {
+		// What was signed, not what a relay may have rewritten (RFC 9788); for an encrypted message
+		// in memory only, the store keeps its outer Subject.
+		m.Subject = rep.ProtectedSubject
+	}
 	return &MessageView{Message: m, Report: rep}, nil
 }
 
@@ -93,6 +98,9 @@ func securityOf(r *smime.Report) mailstore.Security {
 		enc = enc || l == smime.LayerEnveloped || l == smime.LayerAuthEnveloped
 	}
 	sec := mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
+	if r.Signed {
+		sec.Subject = r.ProtectedSubject // ignored by the store for an encrypted message
+	}
 	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
 		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")
 	}

@@ -90,7 +90,13 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 			return nil, err
 		}
 		if opts.Sign {
-			if raw, err = smime.SignMessage(raw, me, smime.SignOptions{Now: a.now()}); err != nil {
+			// The header travels inside the signature too (RFC 9788): the
+			// reader sees what was signed, not what a relay rewrote.
+			so := smime.SignOptions{Now: a.now(), Protect: smime.ProtectClear}
+			if opts.Encrypt {
+				so.Protect, so.ObscureSubject = smime.ProtectCipher, !set.Security.ShowSubjectOutside
+			}
+			if raw, err = smime.SignMessage(raw, me, so); err != nil {
 				return nil, fmt.Errorf("app: %w", err)
 			}
 		}

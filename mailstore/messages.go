@@ -287,9 +287,13 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 		if sec.From != "" {
 			from = sec.From
 		}
+		if sec.Subject != "" && !sec.Encrypted && !wasEncrypted {
+			// Confidential at rest: an encrypted message's protected Subject is never written.
+			subject = sec.Subject
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET signed = ?, signature = ?, encrypted = encrypted OR ?,
-			signer = ?, from_text = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
-			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, sec.Encrypted, id); err != nil {
+			signer = ?, from_text = ?, subject = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
+			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, subject, sec.Encrypted, id); err != nil {
 			return err
 		}
 		if sec.Encrypted && !wasEncrypted {

@@ -33,6 +33,11 @@ type Security struct {
 	// From is the sender as shown once the signature is known (mailheader.Shown: the signer's certified
 	// address, flagged when the From field's name holds another address); "" keeps the From field as indexed.
 	From string `json:"from,omitempty"`
+	// Subject is the Subject the signed content protects (RFC 9788 header protection), what the list shows
+	// instead of the outer one; "" keeps the Subject as indexed. It is ignored for an encrypted message, whose
+	// protected Subject is decrypted content (confidential at rest: the list shows its outer Subject, often
+	// "[...]"). The full-text index keeps the outer Subject's words.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Flags are the user's marks on a message.

@@ -134,6 +134,9 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 	if err != nil {
 		return r, err
 	}
+	for _, d := range r.HeaderDifferences {
+		r.Reason += " " + d.Warning()
+	}
 	if r.Encrypted && r.Reason == "" {
 		r.Reason = fmt.Sprintf("Encrypted for you (%s).", cipherLabel(r.Encryption))
 	} else if r.Encrypted {
@@ -397,6 +400,7 @@ func (w *walker) identify(top mailheader.Header) {
 		if c := w.sigs[w.counted].content; c != nil {
 			if inner := mailheader.Parse(c); carriesHeader(inner) {
 				h, src = inner, FromSourceSigned
+				w.r.protection(inner, top)
 			}
 		}
 	}

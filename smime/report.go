@@ -91,6 +91,17 @@ type Report struct {
 	// FromSource says whose From that is: "message" (the outer header) or
 	// "signed" (the signed content's own header fields, docs/SECURITY.md, "Who sent it").
 	FromSource string `json:"from_source"`
+	// HeaderProtection is the hp parameter of the signed content (RFC 9788):
+	// "clear", "cipher", or "" when the header is not protected.
+	HeaderProtection string `json:"header_protection,omitempty"`
+	// ProtectedSubject and ProtectedFrom are the Subject and From of the
+	// protected header (decoded), what the reader shows.
+	ProtectedSubject string `json:"protected_subject,omitempty"`
+	ProtectedFrom    string `json:"protected_from,omitempty"`
+	// HeaderDifferences lists the protected fields whose outer copy says
+	// something else (other than an encrypted message's obscured Subject):
+	// the outer one is not what was signed.
+	HeaderDifferences []HeaderDifference `json:"header_differences,omitempty"`
 
 	// From is the one address of the From field compared with the signer
 	// (see FromSource); "" when FromProblem is not "".

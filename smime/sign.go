@@ -23,6 +23,12 @@ type SignOptions struct {
 	Digest crypto.Hash
 	// Now is the signing time; zero means time.Now().
 	Now time.Time
+	// Protect puts copies of the header fields inside the signed entity
+	// (RFC 9788 header protection); ProtectCipher when the signed message
+	// will then be encrypted.
+	Protect HeaderProtection
+	// ObscureSubject, with ProtectCipher, makes the outer Subject "[...]".
+	ObscureSubject bool
 }
 
 // micalg returns the RFC 8551 §3.5.3 name of a digest.
@@ -81,7 +87,7 @@ func SignMessageTo(w io.Writer, msg []byte, id *identity.Identity, opts SignOpti
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	outer, content, err := canonicalMessage(msg)
+	outer, content, err := canonicalMessage(msg, opts.Protect, opts.ObscureSubject)
 	if err != nil {
 		return err
 	}
@@ -134,9 +140,15 @@ func SignMessageTo(w io.Writer, msg []byte, id *identity.Identity, opts SignOpti
 // canonicalMessage splits msg (any line ends) into the header fields that
 // stay outside and the canonical MIME entity to sign, given in parts: the
 // entity's header and msg's own body when the body is canonical already
-// (no copy), one rewritten entity otherwise.
-func canonicalMessage(msg []byte) (outer []byte, content [][]byte, err error) {
+// (no copy), one rewritten entity otherwise. With header protection p, the
+// entity carries the protected fields (protectHeader).
+func canonicalMessage(msg []byte, p HeaderProtection, obscure bool) (outer []byte, content [][]byte, err error) {
 	outer, head, body := splitParts(toCRLF(msg))
+	if p != ProtectNone {
+		if outer, head, err = protectHeader(outer, head, p, obscure); err != nil {
+			return nil, nil, err
+		}
+	}
 	// Parsed as canonicalEntity would parse head+body joined: head ends
 	// with the blank line, so the body is exactly body.
 	e := parseEntity(head)

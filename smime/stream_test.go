@@ -200,7 +200,7 @@ func TestSignMessageKeepsBodyWhereItLies(t *testing.T) {
 	w := newWorld(t)
 	alice := w.issue(t, testca.IssueOptions{Email: "Marie.Curie@tcn.f.eu-admin.net"})
 	for _, msg := range [][]byte{sampleMessage(alice.email), benchMessage(t, alice.email, 200<<10), []byte("Subject: no header end"), []byte("no header at all\r\n")} {
-		_, content, err := canonicalMessage(msg)
+		_, content, err := canonicalMessage(msg, ProtectNone, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestSignMessageKeepsBodyWhereItLies(t *testing.T) {
 		}
 	}
 	big := benchMessage(t, alice.email, 200<<10)
-	_, content, _ := canonicalMessage(big)
+	_, content, _ := canonicalMessage(big, ProtectNone, false)
 	if len(content) != 2 || &content[1][len(content[1])-1] != &big[len(big)-1] {
 		t.Fatal("a canonical message's body was copied")
 	}

@@ -39,9 +39,17 @@ func Banner(v *app.MessageView) []BannerLine {
 	if enc != "" {
 		sig = strings.TrimSpace(strings.TrimSuffix(sig, enc))
 	}
+	// A protected header field whose outer copy says otherwise gets a warning line of its own.
+	var warnings []BannerLine
+	for _, d := range r.HeaderDifferences {
+		w := displaytext.Line(d.Warning())
+		sig = strings.TrimSpace(strings.Replace(sig, w, "", 1))
+		warnings = append(warnings, BannerLine{Mark: MarkWarning, Text: w})
+	}
 	if r.Signed && sig != "" {
 		lines = append(lines, BannerLine{Mark: signatureMark(r.Signature, true), Text: sig})
 	}
+	lines = append(lines, warnings...)
 	if enc != "" {
 		lines = append(lines, BannerLine{Mark: MarkEncrypted, Text: enc})
 	}

@@ -60,6 +60,10 @@ type Server struct {
 type Security struct {
 	SignAll    bool `json:"sign_all"`
 	EncryptAll bool `json:"encrypt_all"`
+	// ShowSubjectOutside leaves the real Subject on the outside of encrypted
+	// mail. Off by default: an encrypted message's outer Subject is "[...]",
+	// the real one travels protected inside (RFC 9788 header protection).
+	ShowSubjectOutside bool `json:"show_subject_outside,omitempty"`
 }
 
 // Duration is a time.Duration written as text ("5m0s") in JSON.
