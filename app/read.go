@@ -80,8 +80,7 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 		}
 	}
 	if rep != nil && rep.Signed && rep.ProtectedSubject != "" {
-		// What was signed, not what a relay may have rewritten (RFC 9788); for an encrypted message
-		// in memory only, the store keeps its outer Subject.
+		// What was signed, not what a relay may have rewritten (RFC 9788).
 		m.Subject = rep.ProtectedSubject
 	}
 	return &MessageView{Message: m, Report: rep}, nil
@@ -99,7 +98,7 @@ func securityOf(r *smime.Report) mailstore.Security {
 	}
 	sec := mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
 	if r.Signed {
-		sec.Subject = r.ProtectedSubject // ignored by the store for an encrypted message
+		sec.Subject = r.ProtectedSubject // what the list shows (RFC 9788 header protection)
 	}
 	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
 		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")

@@ -30,7 +30,10 @@
 // The index runs with secure_delete on, so text removed from it (for instance when [Store.SetSecurity] marks a
 // message as encrypted after the fact) is overwritten, not merely unlinked. [Store.SetText] lets the caller
 // supply the text of a message the store cannot read but which is not encrypted (a signed-opaque message, whose
-// text is inside the CMS); it refuses an encrypted message with ErrConfidential.
+// text is inside the CMS); it refuses an encrypted message with ErrConfidential. One header field is the
+// exception to "never decrypted": the Subject an encrypted message protects inside (RFC 9788, its outer Subject
+// then "[...]"), which [Store.SetSecurity] indexes like any Subject so that the list and search show it — the
+// same Subject that mail without header protection carries in the clear, in the .eml file itself.
 //
 // # Listing
 //

@@ -287,8 +287,8 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 		if sec.From != "" {
 			from = sec.From
 		}
-		if sec.Subject != "" && !sec.Encrypted && !wasEncrypted {
-			// Confidential at rest: an encrypted message's protected Subject is never written.
+		newSubject := sec.Subject != "" && sec.Subject != subject
+		if newSubject {
 			subject = sec.Subject
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET signed = ?, signature = ?, encrypted = encrypted OR ?,
@@ -296,7 +296,9 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, subject, sec.Encrypted, id); err != nil {
 			return err
 		}
-		if sec.Encrypted && !wasEncrypted {
+		// An encrypted message's row holds its headers only, so it can be rewritten whole: with the
+		// protected Subject, and without any body text indexed before it was known to be encrypted.
+		if sec.Encrypted && !wasEncrypted || newSubject && wasEncrypted {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM fts WHERE rowid = ?`, n); err != nil {
 				return err
 			}
@@ -304,7 +306,7 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 				VALUES(?, ?, ?, ?, '')`, n, subject, from, to+" "+cc); err != nil {
 				return err
 			}
-			purged = true
+			purged = purged || sec.Encrypted && !wasEncrypted
 		}
 		return nil
 	})

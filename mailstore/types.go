@@ -34,9 +34,9 @@ type Security struct {
 	// address, flagged when the From field's name holds another address); "" keeps the From field as indexed.
 	From string `json:"from,omitempty"`
 	// Subject is the Subject the signed content protects (RFC 9788 header protection), what the list shows
-	// instead of the outer one; "" keeps the Subject as indexed. It is ignored for an encrypted message, whose
-	// protected Subject is decrypted content (confidential at rest: the list shows its outer Subject, often
-	// "[...]"). The full-text index keeps the outer Subject's words.
+	// and search finds instead of the outer one (an encrypted message's outer Subject is often "[...]"); ""
+	// keeps the Subject as indexed. For a message that is not encrypted, search still finds the outer
+	// Subject's words (its indexed body cannot be rewritten).
 	Subject string `json:"subject,omitempty"`
 }
 

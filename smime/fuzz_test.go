@@ -21,6 +21,8 @@ func FuzzOpen(f *testing.F) {
 		}
 	}
 	f.Add([]byte("From: a@b\r\nContent-Type: multipart/signed; boundary=x; protocol=\"application/pkcs7-signature\"\r\n\r\n--x\r\n\r\nhi\r\n--x\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\nMAA=\r\n--x--\r\n"))
+	// RFC 9788 header protection: the signed part carries the header, the outer Subject differs.
+	f.Add([]byte("From: a@b\r\nSubject: y\r\nContent-Type: multipart/signed; boundary=x; protocol=\"application/pkcs7-signature\"\r\n\r\n--x\r\nContent-Type: text/plain; hp=\"cipher\"\r\nFrom: a@b\r\nSubject: x\r\nHP-Outer: Subject: [...]\r\n\r\nhi\r\n--x\r\nContent-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\nMAA=\r\n--x--\r\n"))
 	f.Add([]byte("Subject: x\n\nContent-Type: multipart/mixed; boundary=\"\"\n\n--\n--"))
 	f.Add([]byte("Content-Type: application/pkcs7-mime\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAx"))
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -19,6 +19,21 @@ func hpMessage(from string) []byte {
 		"Reply-To: " + from + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe card file, protected.\r\n")
 }
 
+// sealProtected signs hpMessage with hp="cipher" and an obscured Subject,
+// then encrypts it for Eve herself.
+func sealProtected(t *testing.T, eve *party, now time.Time) (signed, enc []byte) {
+	t.Helper()
+	signed, err := SignMessage(hpMessage(eveAddr), eve.id, SignOptions{Now: now, Protect: ProtectCipher, ObscureSubject: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err = EncryptMessage(signed, []*x509.Certificate{eve.id.Certificate}, EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed, enc
+}
+
 // TestHeaderProtectionRoundTrip: signed (hp="clear") and signed then
 // encrypted (hp="cipher", outer Subject "[...]") messages carry the header
 // inside; our own Open shows the protected Subject and From, finds no
@@ -42,14 +57,7 @@ func TestHeaderProtectionRoundTrip(t *testing.T) {
 			t.Fatalf("opaque=%v: %+v", opaque, r)
 		}
 	}
-	signed, err := SignMessage(hpMessage(eveAddr), eve.id, SignOptions{Now: now, Protect: ProtectCipher, ObscureSubject: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := EncryptMessage(signed, []*x509.Certificate{eve.id.Certificate}, EncryptOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	signed, enc := sealProtected(t, eve, now)
 	outer, _ := splitMessage(toCRLF(enc))
 	if !bytes.Contains(outer, []byte("Subject: [...]\r\n")) || bytes.Contains(enc, []byte("Card file 7")) {
 		t.Fatalf("outer header of the encrypted message:\n%s", outer)
@@ -111,14 +119,7 @@ func TestHeaderProtectionOpenSSL(t *testing.T) {
 	w := newWorld(t)
 	eve := w.issue(t, testca.IssueOptions{Email: eveAddr, Name: "Eve Kask"})
 	now := time.Now().Truncate(time.Second)
-	signed, err := SignMessage(hpMessage(eveAddr), eve.id, SignOptions{Now: now, Protect: ProtectCipher, ObscureSubject: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc, err := EncryptMessage(signed, []*x509.Certificate{eve.id.Certificate}, EncryptOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, enc := sealProtected(t, eve, now)
 	inner := run(t, enc, "openssl", "cms", "-decrypt", "-inform", "SMIME", "-recip", eve.certPEM, "-inkey", eve.keyPEM, "-binary")
 	got := string(opensslVerify(t, w, inner))
 	for _, want := range []string{"hp=cipher", "From: Eve Kask <" + eveAddr + ">", "Subject: Card file 7", "HP-Outer: Subject: [...]"} {
