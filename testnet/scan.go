@@ -63,8 +63,10 @@ func findEICAR(msg []byte) string {
 // clamdScan sends msg to clamd with INSTREAM and returns the virus name it
 // reports, or "" for a clean message.
 func clamdScan(ctx context.Context, addr string, msg []byte) (string, error) {
+	// host:port with a numeric port is TCP; anything else is a socket path
+	// (a Windows path has no "/", so the separator alone cannot tell).
 	network := "unix"
-	if !strings.Contains(addr, "/") {
+	if _, port, err := net.SplitHostPort(addr); err == nil && port != "" && strings.Trim(port, "0123456789") == "" {
 		network = "tcp"
 	}
 	var d net.Dialer
