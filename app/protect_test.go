@@ -27,7 +27,7 @@ func TestHeaderProtectionBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent, err := a.Store.List(ctx, mailstore.Sent, mailstore.ByDateDesc, 0, 10)
-	if err != nil || len(sent) != 1 {
+	if err != nil || len(sent) != 1 || sent[0].Subject != "Card file 7" {
 		t.Fatalf("Sent: %v %v", sent, err)
 	}
 	raw, err := a.Store.Get(ctx, sent[0].ID)

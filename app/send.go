@@ -119,7 +119,8 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	}
 	sec := mailstore.Security{Signed: opts.Sign, Signature: mailstore.SigNone, Encrypted: opts.Encrypt}
 	if opts.Sign {
-		sec.Signature, sec.Signer = mailstore.SigValid, set.Account.Address
+		// The Subject it protects, not the "[...]" outside an encrypted one.
+		sec.Signature, sec.Signer, sec.Subject = mailstore.SigValid, set.Account.Address, draft.Subject
 	}
 	if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
