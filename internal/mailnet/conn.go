@@ -60,7 +60,9 @@ func (c *Conn) Disarm() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error
-	if c.cancelled && c.ctx != nil {
+	// The context may have ended before its AfterFunc ran (stop above then
+	// keeps it from running): it still ended while armed.
+	if c.ctx != nil && (c.cancelled || c.ctx.Err() != nil) {
 		err = c.ctx.Err()
 	}
 	c.ctx, c.hard, c.cancelled = nil, time.Time{}, false
