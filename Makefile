@@ -64,7 +64,8 @@ windows:
 	  bash scripts/windows.sh bin
 
 # Builds the Windows artefacts in a temporary folder and checks them (subsystem,
-# icon, version resource, manifest, stripped; the MSI's tables). Too slow for
+# icon, version resource, manifest, stripped; the MSI's tables), then runs
+# SecureMail.exe's first-run wizard to the end under Wine on Xvfb. Too slow for
 # `make test` on a cold cache; `make test` checks the manifest and the MSI's
 # authoring only.
 windows-package-test: deps

@@ -26,8 +26,6 @@ import (
 // hook runs with a throw-away code-signing certificate made here, and every
 // artefact must carry a signature that osslsigncode verifies against it.
 func TestWindowsArtefacts(t *testing.T) {
-	testenv.RequireTool(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
-	testenv.RequireTool(t, "wixl", "wixl")
 	wrestool := testenv.RequireTool(t, "wrestool", "icoutils")
 	osslsigncode := testenv.RequireTool(t, "osslsigncode", "osslsigncode")
 	keys := t.TempDir()
@@ -35,15 +33,7 @@ func TestWindowsArtefacts(t *testing.T) {
 	run(t, "", testenv.RequireTool(t, "openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
 		"-keyout", key, "-out", cert, "-subj", "/CN=SecureMail test code signing", "-days", "2",
 		"-addext", "extendedKeyUsage=codeSigning")
-	out := t.TempDir()
-	start := time.Now()
-	cmd := exec.Command("bash", "scripts/windows.sh", out)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "SIGN_CERT="+cert, "SIGN_KEY="+key)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("scripts/windows.sh: %v\n%s", err, b)
-	}
-	t.Logf("scripts/windows.sh took %s", time.Since(start).Round(time.Second))
+	out := buildWindows(t, "SIGN_CERT="+cert, "SIGN_KEY="+key)
 	v := fyneVersion(t)
 	for _, name := range []string{"SecureMail.exe", "securemail-cli.exe", "SecureMail-" + v + "-x64.msi", "SecureMail-" + v + "-windows-x64.zip"} {
 		st, err := os.Stat(filepath.Join(out, name))
@@ -76,6 +66,24 @@ func TestWindowsArtefacts(t *testing.T) {
 		}
 	}
 	checkMSI(t, filepath.Join(out, "SecureMail-"+v+"-x64.msi"))
+}
+
+// buildWindows builds the Windows artefacts with scripts/windows.sh (env
+// added to the caller's) into a temporary folder and returns the folder.
+func buildWindows(t *testing.T, env ...string) string {
+	t.Helper()
+	testenv.RequireTool(t, "x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")
+	testenv.RequireTool(t, "wixl", "wixl")
+	out := t.TempDir()
+	start := time.Now()
+	cmd := exec.Command("bash", "scripts/windows.sh", out)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("scripts/windows.sh: %v\n%s", err, b)
+	}
+	t.Logf("scripts/windows.sh took %s", time.Since(start).Round(time.Second))
+	return out
 }
 
 // checkPE asserts a Windows executable's subsystem and that it is stripped

@@ -1,17 +1,16 @@
-// Package xvfb is the real-window test: the built securemail binary runs
-// under Xvfb (started and stopped by the test) on prepared profiles, and the
-// test takes screenshots of the first-run wizard and of the main window with
-// a signed and encrypted message open. With SECUREMAIL_UPDATE_SCREENSHOTS=1
-// the screenshots are written to docs/screenshots/.
+// The real-window test: the built securemail binary runs under Xvfb
+// (started and stopped by the test) on prepared profiles, and the test takes
+// screenshots of the first-run wizard and of the main window with a signed
+// and encrypted message open. With SECUREMAIL_UPDATE_SCREENSHOTS=1 the
+// screenshots are written to docs/screenshots/.
+
 package xvfb
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,18 +39,16 @@ name = "Marie.Curie"
 `
 
 type world struct {
-	t       *testing.T
-	bin     string
-	netDir  string
-	display string
-	env     []string
-	guiLog  string
+	t      *testing.T
+	bin    string
+	netDir string
+	x      *Display
+	env    []string
+	guiLog string
 }
 
 func TestRealWindowScreenshots(t *testing.T) {
-	for _, tool := range [][2]string{{"Xvfb", "xvfb"}, {"xdotool", "xdotool"}, {"import", "imagemagick"}} {
-		testenv.RequireTool(t, tool[0], tool[1])
-	}
+	Require(t)
 	w := &world{t: t, netDir: t.TempDir()}
 	w.build()
 	w.env = append(os.Environ(), "LANG=en_US.UTF-8", "LC_ALL=", "SECUREMAIL_KEY_PASSPHRASE=xvfb test passphrase",
@@ -61,7 +58,8 @@ func TestRealWindowScreenshots(t *testing.T) {
 	profiles := t.TempDir()
 	pa, pm := filepath.Join(profiles, "alain"), filepath.Join(profiles, "marie")
 	w.exchange(pa, pm)
-	w.startXvfb()
+	w.x = Start(t)
+	w.env = w.x.Env(w.env)
 
 	// 1. The first-run wizard on an empty profile.
 	start := time.Now()
@@ -79,7 +77,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	w.xdotool("mousemove", "--window", win, "818", "577", "click", "1")
 	w.xdotool("mousemove", "--window", win, "818", "577", "click", "1")
 	shots["wizard-trust.png"] = w.screenshot(win, "wizard-trust.png", func(img image.Image) bool {
-		return countColour(img, 0xc6, 0x28, 0x28) > 50
+		return CountColour(img, 0xc6, 0x28, 0x28) > 50
 	})
 	testenv.StopPID(gui, 3*time.Second)
 
@@ -92,7 +90,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	// Click the first message of the list (the newest: Marie's dossier).
 	w.xdotool("mousemove", "--window", win, "420", "62", "click", "1")
 	shots["main-window.png"] = w.screenshot(win, "main-window.png", func(img image.Image) bool {
-		return hasColour(img, 0xe3, 0xf4, 0xe6) && hasColour(img, 0xe3, 0xec, 0xf7) // green (valid) and blue (encrypted) banner lines
+		return HasColour(img, 0xe3, 0xf4, 0xe6) && HasColour(img, 0xe3, 0xec, 0xf7) // green (valid) and blue (encrypted) banner lines
 	})
 
 	// 3. The composer's refusal: encrypting for someone without a Digital ID.
@@ -104,12 +102,12 @@ func TestRealWindowScreenshots(t *testing.T) {
 	w.xdotool("type", "--window", comp, "Dossier 43")
 	before := 0
 	w.screenshot(comp, "composer (before Send)", func(img image.Image) bool {
-		before = countColour(img, 0xc6, 0x28, 0x28)
+		before = CountColour(img, 0xc6, 0x28, 0x28)
 		return before > 0 // the struck key beside the recipient
 	})
 	w.xdotool("key", "--window", comp, "ctrl+Return")
 	shots["composer-refusal.png"] = w.screenshot(comp, "composer-refusal.png", func(img image.Image) bool {
-		return countColour(img, 0xc6, 0x28, 0x28) >= before*18/10 // a second struck key: the refusal
+		return CountColour(img, 0xc6, 0x28, 0x28) >= before*18/10 // a second struck key: the refusal
 	})
 	if os.Getenv("SECUREMAIL_UPDATE_SCREENSHOTS") == "1" {
 		dir := filepath.Join("..", "..", "docs", "screenshots")
@@ -207,34 +205,6 @@ func (w *world) fetchUntil(profile, subject string) {
 	}
 }
 
-func (w *world) startXvfb() {
-	for n := 91; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		w.display = fmt.Sprintf(":%d", n)
-		break
-	}
-	cmd := exec.Command("Xvfb", w.display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := cmd.Start(); err != nil {
-		w.t.Fatal(err)
-	}
-	pid := cmd.Process.Pid
-	go cmd.Wait()
-	w.t.Cleanup(func() { testenv.StopPID(pid, 3*time.Second) })
-	w.env = append(w.env, "DISPLAY="+w.display)
-	deadline := time.Now().Add(10 * time.Second)
-	for exec.Command("xdpyinfo", "-display", w.display).Run() != nil {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%s", w.display[1:])); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			w.t.Fatal("Xvfb did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func (w *world) startGUI(profile string) int {
 	cmd := exec.Command(w.bin, "--profile", profile)
 	cmd.Env = w.env
@@ -248,85 +218,14 @@ func (w *world) startGUI(profile string) int {
 	return cmd.Process.Pid
 }
 
-func (w *world) xdotool(args ...string) string {
-	cmd := exec.Command("xdotool", args...)
-	cmd.Env = w.env
-	out, _ := cmd.Output()
-	return strings.TrimSpace(string(out))
-}
+func (w *world) xdotool(args ...string) string { return w.x.Xdotool(args...) }
 
-// waitWindow finds the visible window whose title matches the pattern.
 func (w *world) waitWindow(title string) string {
 	w.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		for _, id := range strings.Fields(w.xdotool("search", "--onlyvisible", "--name", title)) {
-			return id
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(w.guiLog)
-			w.t.Fatalf("no window matching %q appeared; the program said:\n%s", title, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return w.x.WaitWindow(title, 30*time.Second, w.guiLog)
 }
 
-// screenshot takes the window's picture until it is not blank and ready
-// says it shows what it should; it returns the PNG.
 func (w *world) screenshot(win, name string, ready func(image.Image) bool) []byte {
 	w.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		cmd := exec.Command("import", "-window", win, "png:-")
-		cmd.Env = w.env
-		data, err := cmd.Output()
-		if err == nil {
-			img, err := png.Decode(bytes.NewReader(data))
-			if err == nil && variance(img) > 200 && (ready == nil || ready(img)) {
-				b := img.Bounds()
-				w.t.Logf("%s: %dx%d, luminance variance %.0f", name, b.Dx(), b.Dy(), variance(img))
-				return data
-			}
-		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("%s: the window stayed blank or incomplete (err %v)", name, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// variance is the variance of the pixels' luminance: near 0 for a blank window.
-func variance(img image.Image) float64 {
-	b := img.Bounds()
-	var sum, sq, n float64
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			l := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
-			sum += l
-			sq += l * l
-			n++
-		}
-	}
-	m := sum / n
-	return sq/n - m*m
-}
-
-// hasColour reports whether at least 200 pixels have that colour (±2).
-func hasColour(img image.Image, r, g, b uint8) bool { return countColour(img, r, g, b) >= 200 }
-
-// countColour counts the pixels of that colour (±2).
-func countColour(img image.Image, r, g, b uint8) int {
-	bd := img.Bounds()
-	count := 0
-	near := func(a uint32, v uint8) bool { d := int(a>>8) - int(v); return d >= -2 && d <= 2 }
-	for y := bd.Min.Y; y < bd.Max.Y; y++ {
-		for x := bd.Min.X; x < bd.Max.X; x++ {
-			pr, pg, pb, _ := img.At(x, y).RGBA()
-			if near(pr, r) && near(pg, g) && near(pb, b) {
-				count++
-			}
-		}
-	}
-	return count
+	return w.x.Screenshot(win, name, ready)
 }
