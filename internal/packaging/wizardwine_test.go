@@ -23,9 +23,12 @@ import (
 	"securemail/testnet"
 )
 
-// primary is the theme's primary blue: the current step's name, the
-// enabled Next button, a ticked box.
-var primary = [3]uint8{41, 111, 246}
+// The theme's colours the test looks for: primary blue (the current step's
+// name, the enabled Next button, a ticked box) and a selected row's.
+var (
+	primary  = [3]uint8{41, 111, 246}
+	selected = [3]uint8{191, 218, 255}
+)
 
 // TestWindowsWizardUnderWine runs the SecureMail.exe that scripts/windows.sh
 // builds under Wine on an Xvfb screen, in a fresh WINEPREFIX with a fresh
@@ -119,12 +122,10 @@ func TestWindowsWizardUnderWine(t *testing.T) {
 	// 3. What the user sees: the main window; and the account, for the
 	// command line, is the tester's, on the network the program serves.
 	main := x.WaitWindow("^SecureMail$", time.Minute, logFile)
-	x.Wait(main, "main window", func(img image.Image) bool {
-		// Drawn: the grey bars between the folders, the list and the
-		// reader (no frame half black any more).
+	x.Wait(main, "main window with its Inbox", func(img image.Image) bool {
+		// Drawn: the folder list with the Inbox selected at its top.
 		b := img.Bounds()
-		return b.Dx() >= 800 && b.Dy() >= 600 && xvfb.CountColour(img, 204, 204, 204) > 3000 &&
-			xvfb.CountColour(img, 0, 0, 0) < b.Dx()*b.Dy()/10
+		return b.Dx() >= 800 && b.Dy() >= 600 && countIn(img, image.Rect(4, 44, 174, 80), selected) > 2000
 	})
 	t.Logf("wizard completed, main window shown %v after start", time.Since(start).Round(time.Millisecond))
 	cli := func(args ...string) string {
@@ -165,7 +166,7 @@ func TestWindowsWizardUnderWine(t *testing.T) {
 // nextEnabled reports whether the wizard's Next (or Finish) button, at the
 // bottom right of its 860x600 window, is enabled (primary blue).
 func nextEnabled(img image.Image) bool {
-	return countIn(img, image.Rect(770, 555, 860, 600)) > 500
+	return countIn(img, image.Rect(770, 555, 860, 600), primary) > 500
 }
 
 // step is the wizard step whose name, in the row at the top, is
@@ -174,20 +175,20 @@ func step(img image.Image) int {
 	// The names' spans (x) in the 860-pixel-wide window.
 	spans := [7][2]int{{5, 95}, {100, 210}, {215, 322}, {328, 470}, {475, 600}, {605, 730}, {735, 800}}
 	for i, sp := range spans {
-		if countIn(img, image.Rect(sp[0], 10, sp[1], 34)) > 30 {
+		if countIn(img, image.Rect(sp[0], 10, sp[1], 34), primary) > 30 {
 			return i + 1
 		}
 	}
 	return 0
 }
 
-// countIn counts the primary-blue pixels of img inside r.
-func countIn(img image.Image, r image.Rectangle) int {
+// countIn counts the pixels of img inside r that have colour c.
+func countIn(img image.Image, r image.Rectangle, c [3]uint8) int {
 	sub, ok := img.(interface {
 		SubImage(image.Rectangle) image.Image
 	})
 	if !ok {
 		return 0
 	}
-	return xvfb.CountColour(sub.SubImage(r), primary[0], primary[1], primary[2])
+	return xvfb.CountColour(sub.SubImage(r), c[0], c[1], c[2])
 }
