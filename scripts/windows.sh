@@ -3,6 +3,8 @@
 #   OUT/SecureMail.exe                     the window (GUI subsystem, icon, version resource,
 #                                          securemail.exe.manifest), by `fyne package --os windows`
 #   OUT/securemail-cli.exe                 the command line (console subsystem, -tags nogui)
+# Both carry the version resource of packaging/windows/winres.json (company,
+# product, copyright...) with FyneApp.toml's Version.Build, put in by go-winres.
 #   OUT/SecureMail-<version>-x64.msi       per-user installer (msitools' wixl, packaging/windows)
 #   OUT/SecureMail-<version>-windows-x64.zip  the portable program: both .exe files
 # Usage: scripts/windows.sh [OUT]   (OUT defaults to bin)
@@ -16,9 +18,10 @@ out=${1:-bin}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+build=$(sed -n 's/^Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
 
 need=()
-for p in gcc-mingw-w64-x86-64 wixl icoutils zip; do
+for p in gcc-mingw-w64-x86-64 wixl icoutils zip jq; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 [ -n "${SIGN_CERT:-}" ] && ! command -v osslsigncode >/dev/null && need+=(osslsigncode)
@@ -47,6 +50,24 @@ mv -f SecureMail.exe "$out/SecureMail.exe"
 
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -tags nogui -trimpath -ldflags "-s -w" \
   -o "$out/securemail-cli.exe" .
+
+# The version resource (fyne package writes no CompanyName): go-winres replaces
+# it in both programs, keeping SecureMail.exe's icon and manifest.
+winres_tool=github.com/tc-hib/go-winres@v0.3.3
+winres="bin/tools/${winres_tool##*@}/go-winres"
+if [ ! -x "$winres" ]; then
+  env -u CC -u CGO_ENABLED -u GOOS -u GOARCH GOBIN="$PWD/${winres%/go-winres}" go install "$winres_tool"
+fi
+vinfo() { # EXE FileDescription InternalName
+  local json="$out/.winres-$3.json"
+  jq --arg d "$2" --arg i "$3" --arg f "$(basename "$1")" \
+    '.RT_VERSION["#1"]["0409"].info["0409"] |= (.FileDescription=$d | .InternalName=$i | .OriginalFilename=$f)' \
+    packaging/windows/winres.json >"$json"
+  "$winres" patch --in "$json" --no-backup --file-version "$version.$build" --product-version "$version.$build" "$1"
+  rm -f "$json"
+}
+vinfo "$out/SecureMail.exe" "SecureMail" "SecureMail"
+vinfo "$out/securemail-cli.exe" "SecureMail command line" "securemail-cli"
 
 sign() {
   [ -n "${SIGN_CERT:-}" ] && [ -n "${SIGN_KEY:-}" ] || return 0

@@ -8,9 +8,11 @@ package packaging
 
 import (
 	"debug/pe"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +24,8 @@ import (
 // TestWindowsArtefacts builds SecureMail.exe, securemail-cli.exe, the MSI and
 // the zip with scripts/windows.sh and checks what Windows and its user see:
 // a window program (no console on double-click) with its icon, version
-// resource and manifest; a console command line; both stripped. The signing
+// resource and manifest; a console command line; both stripped, both with a
+// full version resource (company, product, version) after go-winres patched it. The signing
 // hook runs with a throw-away code-signing certificate made here, and every
 // artefact must carry a signature that osslsigncode verifies against it.
 func TestWindowsArtefacts(t *testing.T) {
@@ -57,14 +60,8 @@ func TestWindowsArtefacts(t *testing.T) {
 		}
 	}
 	checkManifest(t, []byte(run(t, "", wrestool, "-x", "--raw", "--type=24", gui)))
-	// VS_VERSIONINFO: each string's key and value, NUL-terminated and padded.
-	version := strings.Join(strings.FieldsFunc(utf16String([]byte(run(t, "", wrestool, "-x", "--raw", "--type=16", gui))),
-		func(r rune) bool { return r == 0 }), "\x00")
-	for _, want := range []string{"ProductName\x00SecureMail", "ProductVersion\x00" + v + ".", "FileDescription\x00SecureMail"} {
-		if !strings.Contains(version, want) {
-			t.Errorf("the version resource lacks %q: %q", want, version)
-		}
-	}
+	checkVersionInfo(t, wrestool, gui, "SecureMail")
+	checkVersionInfo(t, wrestool, filepath.Join(out, "securemail-cli.exe"), "SecureMail command line")
 	checkMSI(t, filepath.Join(out, "SecureMail-"+v+"-x64.msi"))
 }
 
@@ -111,6 +108,71 @@ func checkPE(t *testing.T, path string, subsystem uint16) {
 			t.Errorf("%s: section %s; want a stripped program", filepath.Base(path), s.Name)
 		}
 	}
+}
+
+// checkVersionInfo asserts that exe has exactly one version resource and that
+// it says what Explorer's Details tab shows: the company, copyright and product
+// of packaging/windows/winres.json, the program's own description and file
+// name, and FyneApp.toml's Version.Build as file and product version.
+func checkVersionInfo(t *testing.T, wrestool, exe, description string) {
+	t.Helper()
+	name := filepath.Base(exe)
+	if n := strings.Count(run(t, "", wrestool, "-l", "--type=16", exe), "--type=16"); n != 1 {
+		t.Errorf("%s has %d version resources, want 1", name, n)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "packaging", "windows", "winres.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Version struct {
+			One struct {
+				EnUS struct {
+					Info struct {
+						EnUS map[string]string `json:"0409"`
+					} `json:"info"`
+				} `json:"0409"`
+			} `json:"#1"`
+		} `json:"RT_VERSION"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatalf("packaging/windows/winres.json: %v", err)
+	}
+	info := res.Version.One.EnUS.Info.EnUS
+	if info["CompanyName"] == "" || info["LegalCopyright"] == "" {
+		t.Fatalf("packaging/windows/winres.json names no CompanyName or LegalCopyright: %v", info)
+	}
+	v := fyneVersion(t) + "." + fyneBuild(t)
+	// VS_VERSIONINFO: each string's key and value, NUL-terminated and padded.
+	version := strings.Join(strings.FieldsFunc(utf16String([]byte(run(t, "", wrestool, "-x", "--raw", "--type=16", exe))),
+		func(r rune) bool { return r == 0 }), "\x00")
+	for key, want := range map[string]string{
+		"CompanyName":      info["CompanyName"],
+		"LegalCopyright":   info["LegalCopyright"],
+		"ProductName":      "SecureMail",
+		"FileDescription":  description,
+		"OriginalFilename": name,
+		"FileVersion":      v,
+		"ProductVersion":   v,
+	} {
+		if !strings.Contains(version, key+"\x00"+want+"\x00") {
+			t.Errorf("%s: the version resource lacks %s %q: %q", name, key, want, version)
+		}
+	}
+}
+
+// fyneBuild returns FyneApp.toml's Build number.
+func fyneBuild(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "FyneApp.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^Build\s*=\s*([0-9]+)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Build")
+	}
+	return string(m[1])
 }
 
 // utf16String decodes the UTF-16LE text of a resource (odd trailing byte dropped).
