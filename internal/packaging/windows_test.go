@@ -25,8 +25,8 @@ import (
 // the zip with scripts/windows.sh and checks what Windows and its user see:
 // a window program (no console on double-click) with its icon, version
 // resource and manifest; a console command line; both stripped, both with a
-// full version resource (company, product, version) after go-winres patched it. The signing
-// hook runs with a throw-away code-signing certificate made here, and every
+// full version resource (company, product, version: go-winres's patch). The
+// signing hook runs with a throw-away code-signing certificate made here, and every
 // artefact must carry a signature that osslsigncode verifies against it.
 func TestWindowsArtefacts(t *testing.T) {
 	wrestool := testenv.RequireTool(t, "wrestool", "icoutils")
