@@ -58,23 +58,6 @@ func TestWriteFileCreatesAndReplaces(t *testing.T) {
 	}
 }
 
-func TestWriteFileSetsModeWhateverTheUmask(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Windows file modes have only the read-only bit")
-	}
-	p := filepath.Join(t.TempDir(), "Root_CA.cer")
-	if err := WriteFile(p, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", st.Mode().Perm())
-	}
-}
-
 // faultFS is the real file system with one step failing and every call
 // recorded.
 type faultFS struct {
