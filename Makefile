@@ -69,7 +69,7 @@ windows:
 # `make test` on a cold cache; `make test` checks the manifest and the MSI's
 # authoring only.
 windows-package-test: deps
-	$(GO) test -tags windowstest -timeout 60m -run 'Windows' -v ./internal/packaging/
+	$(GO) test -tags windowstest -timeout 60m -run 'Windows' -v ./tests/packaging/
 
 # The Debian package bin/securemail_<version>_<arch>.deb (scripts/deb.sh).
 deb:

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"securemail/app/cli"
+	"securemail/cli"
 )
 
 func main() {

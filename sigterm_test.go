@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/hostile"
 	"securemail/testnet/testca"
+	"securemail/tests/hostile"
 )
 
 // stopBound is issue 12's requirement: `smime open` stops within 1 s of

@@ -2,7 +2,7 @@
 // ties together the settings, the Digital IDs (keys in the OS keyring), the
 // address book, the mail store, and the mail flows — fetch over POP3, send
 // over SMTP with Sign / Encrypt, and the secure-link exchange. The GUI (ui)
-// and the command line (app/cli) are two faces on it.
+// and the command line (cli) are two faces on it.
 package app
 
 import (

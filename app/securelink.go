@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"securemail/address"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
+	"securemail/testaaddr"
 )
 
 // SecureLinkHeader marks the seed's secure-link mails: "request" on the
@@ -70,7 +70,7 @@ func (a *App) linkMail(ctx context.Context, addrs []string, kind string) error {
 		return fmt.Errorf("app: name at least one address to send the secure-link %s to", kind)
 	}
 	for _, raw := range addrs {
-		p, err := address.Parse(strings.TrimSpace(raw))
+		p, err := testaaddr.Parse(strings.TrimSpace(raw))
 		if err != nil {
 			return fmt.Errorf("app: %w", err)
 		}

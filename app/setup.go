@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"securemail/address"
 	"securemail/app/digitalid"
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/internal/durable"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
+	"securemail/testaaddr"
 )
 
 // Names of the server passwords in the keystore.
@@ -40,7 +40,7 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	addr, err := address.Parse(strings.TrimSpace(s.Address))
+	addr, err := testaaddr.Parse(strings.TrimSpace(s.Address))
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
@@ -82,7 +82,7 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
-	if got := identity.Address(id.Certificate); !address.Equal(got, account) {
+	if got := identity.Address(id.Certificate); !testaaddr.Equal(got, account) {
 		return fmt.Errorf("app: the Digital ID in Mail.pfx is for %s, but your account is %s; you could neither sign nor encrypt with it — ask for a Mail.pfx issued for %s", got, account, account)
 	}
 	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: []*x509.Certificate{root.Certificate},

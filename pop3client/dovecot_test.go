@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/pop3client"
+	"securemail/tests/testenv"
 )
 
 // testMessages are the messages whose bytes must survive a POP3 round trip:

@@ -2,7 +2,7 @@
 # Builds bin/securemail_<version>_amd64.deb with dpkg-deb: the program in
 # /usr/bin, the .desktop file (mailto: handler) and the icon, the copyright
 # file and the changelog. `lintian bin/securemail_*.deb` reports no error
-# (internal/packaging's TestDeb checks that).
+# (tests/packaging's TestDeb checks that).
 #   scripts/deb.sh [OUT [BINARY]]   write to OUT (default bin); package BINARY instead of building one
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,7 +14,7 @@ packages=(
   gcc make
   # the Windows tests: Wine runs the cross-built programs, mingw-w64 builds their stub DLL
   wine wine64 gcc-mingw-w64-x86-64
-  # the packages and their checks (internal/packaging): .deb, .desktop, the Windows MSI
+  # the packages and their checks (tests/packaging): .deb, .desktop, the Windows MSI
   dpkg-dev lintian desktop-file-utils wixl msitools icoutils zip osslsigncode jq
 )
 

@@ -9,7 +9,7 @@ start=$(date +%s)
 bash scripts/lint.sh
 bash scripts/fuzz.sh 5s
 echo "test: go test ./... (peers start and stop inside the tests)"
-go build -o bin/testsummary ./internal/testsummary
+go build -o bin/testsummary ./tests/testsummary
 set +e
 go test -json -count=1 -timeout 20m ./... | bin/testsummary > /tmp/securemail-test.log
 status=("${PIPESTATUS[@]}")

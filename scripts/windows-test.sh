@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The Windows tests alone, in full (`make windows-test`): every package's unit
 # tests cross-compiled for Windows and run under Wine, and the end-to-end run
-# of securemail.exe (see internal/wine). `make test` runs a shorter form as
+# of securemail.exe (see tests/wine). `make test` runs a shorter form as
 # part of `go test ./...` (the packages where Windows differs, and the
 # end-to-end run). Ends with a line "N passed, N failed, N skipped".
 # SECUREMAIL_WINE_PACKAGES="./mailstore ./smime/..." narrows the unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-go build -o bin/testsummary ./internal/testsummary
+go build -o bin/testsummary ./tests/testsummary
 set +e
-SECUREMAIL_WINE_FULL=1 go test -json -count=1 -timeout 60m ./internal/wine/ | bin/testsummary > /tmp/securemail-windows-test.log
+SECUREMAIL_WINE_FULL=1 go test -json -count=1 -timeout 60m ./tests/wine/ | bin/testsummary > /tmp/securemail-windows-test.log
 status=("${PIPESTATUS[@]}")
 set -e
 head -n -1 /tmp/securemail-windows-test.log

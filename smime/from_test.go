@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"securemail/internal/mailheader"
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // The addresses of the hostile-sender tests: Eve holds a Digital ID of the

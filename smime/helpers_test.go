@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // party is a test user: a Digital ID and its files on disk for peers.

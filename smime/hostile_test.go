@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/hostile"
 	"securemail/testnet/testca"
+	"securemail/tests/hostile"
 )
 
 // Issue 12's bound: any input up to 100 MB judged in under 5 s and under

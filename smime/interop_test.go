@@ -15,10 +15,10 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestInterop is the interoperability suite of issue 2: every case runs

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestOpenSHA1SignatureIsWeak: a valid signature over a SHA-1 digest (made

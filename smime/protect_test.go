@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/smime/envelope"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // hpMessage is a message from Eve with every protected field.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // TestBareNewlineRefused: the submission server refuses, after DATA, a message with a bare CR or a bare LF, as

@@ -23,7 +23,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 var (

@@ -20,8 +20,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"securemail/address"
 	"securemail/internal/durable"
+	"securemail/testaaddr"
 )
 
 // Duration is a time.Duration written as "2m", "4h" or "120h" in the
@@ -160,7 +160,7 @@ func (c *Config) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, co := range c.Countries {
-		if _, ok := address.LookupCountry(co.Code); !ok {
+		if _, ok := testaaddr.LookupCountry(co.Code); !ok {
 			return fmt.Errorf("testnet: %q is not a country sign of Annex A", co.Code)
 		}
 		if seen[strings.ToUpper(co.Code)] {
@@ -175,7 +175,7 @@ func (c *Config) Validate() error {
 			if !ok {
 				return fmt.Errorf("testnet: tester %q must be written Firstname.Surname", t.Name)
 			}
-			if _, err := address.Make(first, sur, co.Code); err != nil {
+			if _, err := testaaddr.Make(first, sur, co.Code); err != nil {
 				return fmt.Errorf("testnet: tester %q: %w", t.Name, err)
 			}
 		}
@@ -257,7 +257,7 @@ func (c *Config) ports() []*int {
 }
 
 // Domain returns a country's mail domain, e.g. tcn.b.eu-admin.net.
-func (co Country) Domain() string { return "tcn." + strings.ToLower(co.Code) + "." + address.Domain }
+func (co Country) Domain() string { return "tcn." + strings.ToLower(co.Code) + "." + testaaddr.Domain }
 
 // NodeName returns the national server's node name, e.g. "b-server".
 func (co Country) NodeName() string { return strings.ToLower(co.Code) + "-server" }

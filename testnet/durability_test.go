@@ -26,8 +26,8 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/mailbox"
+	"securemail/tests/testenv"
 )
 
 // TestMain lets the durability test run this binary as the network process

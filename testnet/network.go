@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"securemail/address"
+	"securemail/testaaddr"
 	"securemail/testnet/dsn"
 	"securemail/testnet/evlog"
 	"securemail/testnet/mailbox"
@@ -260,7 +260,7 @@ var enhancedCode = regexp.MustCompile(`\b[245]\.\d{1,3}\.\d{1,3}\b`)
 
 func (d dsnNotifier) Notify(ctx context.Context, nt queue.Notice) error {
 	nd := d.nd
-	host := nd.name + "." + address.Domain
+	host := nd.name + "." + testaaddr.Domain
 	r := dsn.Report{ReportingMTA: host, From: "postmaster@" + host, To: nt.Meta.From, OriginalEnvID: nt.Meta.EnvID,
 		MessageID: nt.Meta.MessageID, Arrival: nt.Meta.Arrived, Date: nd.net.clock.Now()}
 	for _, rc := range nt.Rcpts {

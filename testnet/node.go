@@ -14,7 +14,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"securemail/address"
+	"securemail/testaaddr"
 	"securemail/testnet/evlog"
 	"securemail/testnet/mailbox"
 	"securemail/testnet/pop3server"
@@ -83,7 +83,7 @@ func (n *node) newSMTPServer(r role) *smtp.Server {
 		}
 		return base, nil
 	}))
-	s.Domain = n.name + "." + address.Domain
+	s.Domain = n.name + "." + testaaddr.Domain
 	s.TLSConfig = n.net.pki.serverConfig()
 	s.MaxMessageBytes = cfg.MaxMessageBytes
 	s.MaxLineLength = cfg.MaxLineLength
@@ -116,7 +116,7 @@ func (n *node) serveSMTP(r role, port int, implicit bool) error {
 // servePOP3 runs the national server's POP3 listeners.
 func (n *node) servePOP3(port, tlsPort int) error {
 	p := pop3server.NewServer(popBackend{n})
-	p.Hostname = n.name + "." + address.Domain
+	p.Hostname = n.name + "." + testaaddr.Domain
 	p.TLSConfig = n.net.pki.serverConfig()
 	p.IdleTimeout = n.net.cfg.IdleTimeout.Duration
 	p.AuthFailureDelay = n.net.cfg.AuthFailureDelay.Duration
@@ -267,7 +267,7 @@ func (n *node) deliverVia(ctx context.Context, d queue.Delivery, mid string, to 
 		ev := evlog.Event{QueueID: d.ID, MessageID: mid, From: d.From, To: to, Peer: h.name}
 		n.log(with(ev, evlog.Attempt, fmt.Sprintf("MX %d %s", h.mx, h.addr)))
 		rerrs, err := n.net.send.Send(ctx, transfer{
-			Addr: h.addr, TLS: n.net.pki.clientConfig(n.name), Helo: n.name + "." + address.Domain,
+			Addr: h.addr, TLS: n.net.pki.clientConfig(n.name), Helo: n.name + "." + testaaddr.Domain,
 			From: d.From, To: to, EnvID: d.EnvID, Body: body,
 		})
 		if err != nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/pop3client"
+	"securemail/tests/testenv"
 )
 
 // TestEndToEndPythonClients sends with Python's smtplib (STARTTLS, AUTH)

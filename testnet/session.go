@@ -11,8 +11,8 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"securemail/address"
 	"securemail/internal/mailheader"
+	"securemail/testaaddr"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
 )
@@ -111,7 +111,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		if s.user == "" {
 			return s.reject(smtp.ErrAuthRequired, from, nil)
 		}
-		if !address.Equal(from, s.user) {
+		if !testaaddr.Equal(from, s.user) {
 			return s.reject(errNotOwnSender, from, nil)
 		}
 	case roleInbound:
@@ -123,7 +123,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 			return s.reject(errOnlyNational, from, nil)
 		}
 	}
-	if from != "" && !address.IsTESTADomain(domainOf(from)) {
+	if from != "" && !testaaddr.IsTESTADomain(domainOf(from)) {
 		return s.reject(errOutsideTESTA, from, nil)
 	}
 	s.from = from
@@ -135,7 +135,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	d := domainOf(to)
-	if !address.IsTESTADomain(d) {
+	if !testaaddr.IsTESTADomain(d) {
 		return s.reject(errOutsideTESTA, s.from, []string{to})
 	}
 	n := s.node
@@ -238,7 +238,7 @@ func (s submitSession) Auth(mech string) (sasl.Server, error) {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
 	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if identity != "" && !address.Equal(identity, user) {
+		if identity != "" && !testaaddr.Equal(identity, user) {
 			return smtp.ErrAuthFailed
 		}
 		n := s.node

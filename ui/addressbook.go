@@ -12,10 +12,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/address"
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
+	"securemail/testaaddr"
 )
 
 // AddressBookWindow lists the contacts with V / red X and the reason in
@@ -179,7 +179,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 	}
 	f.Save = widget.NewButton("Save", f.save)
 	f.Address.OnChanged = func(s string) {
-		if _, err := address.Parse(strings.TrimSpace(s)); err != nil {
+		if _, err := testaaddr.Parse(strings.TrimSpace(s)); err != nil {
 			f.Check.SetText(errorSentence(err))
 			f.Save.Disable()
 		} else {
@@ -197,7 +197,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 func (f *ContactForm) save() {
 	c := f.contact
 	if c == nil {
-		a, err := address.Parse(strings.TrimSpace(f.Address.Text))
+		a, err := testaaddr.Parse(strings.TrimSpace(f.Address.Text))
 		if err != nil {
 			f.Check.SetText(errorSentence(err))
 			return

@@ -14,12 +14,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/address"
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
 	"securemail/internal/displaytext"
 	"securemail/internal/safefile"
+	"securemail/testaaddr"
 )
 
 // Composer is the window in which a message is written.
@@ -195,7 +195,7 @@ func (c *Composer) refreshChips() {
 			text = r + " (no key: " + strings.TrimSuffix(why, ".") + ")"
 		}
 		l := widget.NewLabel(text)
-		if _, err := address.Parse(r); err != nil {
+		if _, err := testaaddr.Parse(r); err != nil {
 			l.SetText(r + " — " + errorSentence(err))
 			m = MarkInvalid
 		}
@@ -287,7 +287,7 @@ func (c *Composer) send() {
 		return
 	}
 	for _, r := range rcpts {
-		if _, err := address.Parse(r); err != nil {
+		if _, err := testaaddr.Parse(r); err != nil {
 			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, errorSentence(err)))
 			return
 		}
@@ -353,7 +353,7 @@ func (c *Composer) refuse(missing []app.MissingID) {
 	c.missing = missing
 	c.RefusalText.SetText(RefusalSentence(missing))
 	first := missing[0].Address
-	if a, err := address.Parse(first); err == nil {
+	if a, err := testaaddr.Parse(first); err == nil {
 		first = a.FirstName
 	}
 	if len(missing) == 1 {

@@ -19,7 +19,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/profile"
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // privateCA issues a TLS server certificate for 127.0.0.1 under a fresh

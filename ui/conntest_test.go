@@ -13,7 +13,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/profile"
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // ownServersWizard is a wizard with the address and own servers filled in.

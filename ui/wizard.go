@@ -20,12 +20,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/address"
 	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/app/profile"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
+	"securemail/testaaddr"
 )
 
 // Wizard steps.
@@ -182,7 +182,7 @@ func (w *Wizard) addressPage() fyne.CanvasObject {
 	w.First.SetPlaceHolder("Marie")
 	w.Surname.SetPlaceHolder("Curie")
 	var names []string
-	for _, c := range address.Countries() {
+	for _, c := range testaaddr.Countries() {
 		names = append(names, countryLabel(c))
 	}
 	w.Country = widget.NewSelect(names, func(string) { w.validate() })
@@ -206,7 +206,7 @@ func (w *Wizard) addressPage() fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func countryLabel(c address.Country) string { return c.Name + " (" + c.Code + ")" }
+func countryLabel(c testaaddr.Country) string { return c.Name + " (" + c.Code + ")" }
 
 func (w *Wizard) countryCode() string {
 	s := w.Country.Selected
@@ -224,7 +224,7 @@ func (w *Wizard) Address() (string, error) {
 	if strings.TrimSpace(w.First.Text) == "" || strings.TrimSpace(w.Surname.Text) == "" || w.countryCode() == "" {
 		return "", errIncomplete
 	}
-	a, err := address.Make(strings.TrimSpace(w.First.Text), strings.TrimSpace(w.Surname.Text), w.countryCode())
+	a, err := testaaddr.Make(strings.TrimSpace(w.First.Text), strings.TrimSpace(w.Surname.Text), w.countryCode())
 	if err != nil {
 		return "", err
 	}
@@ -256,7 +256,7 @@ func (w *Wizard) pickHandout(addr string) {
 		}
 		h := w.handouts[i]
 		w.handout = &h
-		if a, err := address.Parse(addr); err == nil {
+		if a, err := testaaddr.Parse(addr); err == nil {
 			w.First.SetText(a.FirstName)
 			w.Surname.SetText(a.Surname)
 			w.Country.SetSelected(countryLabel(a.Country))
@@ -461,7 +461,7 @@ func (w *Wizard) stepProblem(step int) stepCheck {
 	case StepServers:
 		if w.Servers.Selected == serversBundled {
 			addr, _ := w.Address()
-			if w.handout == nil || !address.Equal(w.handout.Address, addr) {
+			if w.handout == nil || !testaaddr.Equal(w.handout.Address, addr) {
 				w.handout = w.findHandout(addr)
 			}
 			if w.handout == nil {
@@ -512,7 +512,7 @@ func (w *Wizard) stepProblem(step int) stepCheck {
 
 func (w *Wizard) findHandout(addr string) *Handout {
 	for i := range w.handouts {
-		if address.Equal(w.handouts[i].Address, addr) {
+		if testaaddr.Equal(w.handouts[i].Address, addr) {
 			h := w.handouts[i]
 			return &h
 		}
@@ -604,7 +604,7 @@ func (w *Wizard) checkID() {
 	w.IDInfo.SetText(fmt.Sprintf("Name: %s\nAddress: %s\nIssued by: %s\nValid until: %s (%d days left)",
 		displaytext.Line(c.Subject.CommonName), displaytext.Line(idAddr), displaytext.Line(c.Issuer.CommonName), c.NotAfter.UTC().Format("2 January 2006"), days))
 	switch {
-	case !address.Equal(idAddr, addr):
+	case !testaaddr.Equal(idAddr, addr):
 		w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID is for %s, but your address is %s, so you could not sign or encrypt with it. Open the Mail.pfx issued for %s, or go Back and correct your address.",
 			orText(idAddr, "no address"), addr, addr)
 	case w.now().After(c.NotAfter):
@@ -818,7 +818,7 @@ func (w *Wizard) sendLinks() {
 		if p == "" {
 			continue
 		}
-		if _, err := address.Parse(p); err != nil {
+		if _, err := testaaddr.Parse(p); err != nil {
 			w.DoneMessage.SetText(p + ": " + errorSentence(err))
 			return
 		}

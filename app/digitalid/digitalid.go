@@ -17,13 +17,13 @@ import (
 	"strings"
 	"time"
 
-	"securemail/address"
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/internal/durable"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
+	"securemail/testaaddr"
 )
 
 // Wallet is the Digital ID side of a profile.
@@ -139,7 +139,7 @@ func (w *Wallet) ImportPFX(data []byte, password, account string, now time.Time)
 		return nil, fmt.Errorf("digitalid: %w", err)
 	}
 	addr := identity.Address(id.Certificate)
-	if !address.Equal(addr, account) {
+	if !testaaddr.Equal(addr, account) {
 		return nil, fmt.Errorf("digitalid: this Digital ID is for %s, but your account is %s; you cannot sign or encrypt with it — ask for a Mail.pfx issued for %s", addr, account, account)
 	}
 	roots, err := w.Roots()

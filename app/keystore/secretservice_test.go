@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // secretService is the gnome-keyring started by TestMain, or nil with

@@ -1,4 +1,4 @@
-// Command hostile writes the hostile messages of issue 12 (internal/hostile)
+// Command hostile writes the hostile messages of issue 12 (tests/hostile)
 // into a folder for bench/hostile.sh: parts.eml (20 million empty MIME
 // parts, 100 MB), certs.eml (20,000 certificates), nesting.eml (a million
 // levels of multipart), header.eml (a 100 MB header) and control.eml (an
@@ -15,8 +15,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"securemail/internal/hostile"
 	"securemail/testnet/testca"
+	"securemail/tests/hostile"
 )
 
 func main() {

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 var (

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // nssCorpusKey reads a corpus identity written by NSS. Those .p12 files are

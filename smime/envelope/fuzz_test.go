@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // FuzzDecrypt feeds Decrypt and RecipientIDs arbitrary bytes: they must

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // gpgsmHome is a private GnuPG home with its own gpg-agent, started by the

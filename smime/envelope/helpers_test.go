@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // identity is a test recipient: certificate and key, and (after writePEM)

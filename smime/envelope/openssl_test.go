@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestOpenSSLDecryptsOurMessages: what Encrypt writes, `openssl cms -decrypt`

@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestEncryptToOpenSSL: `openssl cms -decrypt` opens what EncryptTo

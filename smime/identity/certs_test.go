@@ -15,9 +15,9 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/smime/identity"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestEncodeP7BOpenSSLLists: the exported .p7b holds the whole chain and no

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/smime/identity"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // corpus is Thunderbird's S/MIME test data (MPL-2.0, see its LICENCE-NOTE).

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"testing"
 
-	"securemail/internal/testenv"
 	"securemail/smime/identity"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestOpenSSLExportWeRead has OpenSSL 3 write PKCS #12 files, in its default

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestGpgsmVerifiesOurSignatures: gpgsm, which rejects BER, reads our DER

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // fixture is a test CA with an RSA-2048 and a P-256 e-mail identity.

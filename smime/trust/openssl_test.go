@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
 	"securemail/smime/crl"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 // TestCRLWithOpenSSL: OpenSSL reads the CRL `testca revoke` writes (issuer,

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"securemail/internal/testenv"
+	"securemail/tests/testenv"
 )
 
 // TestPythonPoplib runs Python's poplib (an independent client) over STLS

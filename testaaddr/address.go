@@ -1,0 +1,171 @@
+// Package testaaddr parses and validates TESTA secure-mail addresses of the
+// form Firstname.Surname@tcn.<cc>.eu-admin.net, where <cc> is a country's
+// distinguishing sign from Annex A of the TACHOnet secure mail document.
+package testaaddr
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Domain is the suffix every TESTA address domain ends with.
+const Domain = "eu-admin.net"
+
+// Country is one entry of Annex A: a distinguishing sign and the country's name.
+type Country struct {
+	Code string // upper case, as in Annex A, e.g. "FIN"
+	Name string // English name, e.g. "Finland"
+}
+
+// annexA lists the distinguishing signs of Annex A in the order the seed gives
+// them. It is returned by copy from Countries, so callers cannot change it.
+var annexA = [...]Country{
+	{"A", "Austria"}, {"B", "Belgium"}, {"DK", "Denmark"}, {"FIN", "Finland"},
+	{"F", "France"}, {"D", "Germany"}, {"GR", "Greece"}, {"IS", "Iceland"},
+	{"IRL", "Ireland"}, {"I", "Italy"}, {"FL", "Liechtenstein"}, {"L", "Luxembourg"},
+	{"NL", "Netherlands"}, {"N", "Norway"}, {"P", "Portugal"}, {"E", "Spain"},
+	{"S", "Sweden"}, {"GB", "United Kingdom"}, {"CH", "Switzerland"}, {"CY", "Cyprus"},
+	{"CZ", "Czech Republic"}, {"EST", "Estonia"}, {"H", "Hungary"}, {"LV", "Latvia"},
+	{"LT", "Lithuania"}, {"M", "Malta"}, {"PL", "Poland"}, {"SK", "Slovakia"},
+	{"SLO", "Slovenia"},
+}
+
+// Countries returns Annex A sorted by country name.
+func Countries() []Country {
+	out := append([]Country(nil), annexA[:]...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// LookupCountry returns the Annex A entry for a distinguishing sign, in any case.
+func LookupCountry(code string) (Country, bool) {
+	for _, c := range annexA {
+		if strings.EqualFold(c.Code, code) {
+			return c, true
+		}
+	}
+	return Country{}, false
+}
+
+// Address is a parsed, valid TESTA address.
+type Address struct {
+	FirstName string // as written, e.g. "Marie"
+	Surname   string // as written, e.g. "Curie"
+	Country   Country
+}
+
+// ErrInvalid is wrapped by every error Parse returns, so callers can test
+// for it with errors.Is; the error's text is the sentence to show a person.
+var ErrInvalid = errors.New("not a valid TESTA address")
+
+type invalidError struct {
+	input, why string
+}
+
+func (e *invalidError) Error() string {
+	return fmt.Sprintf("%q is not a valid TESTA address: %s", e.input, e.why)
+}
+
+func (e *invalidError) Unwrap() error { return ErrInvalid }
+
+// Parse validates s and returns its parts. Each kind of mistake gets its own
+// sentence that says what to write instead.
+func Parse(s string) (Address, error) {
+	fail := func(format string, args ...any) (Address, error) {
+		return Address{}, &invalidError{input: s, why: fmt.Sprintf(format, args...)}
+	}
+	if s == "" {
+		return fail("the address is empty; write it as Firstname.Surname@tcn.<country>.%s", Domain)
+	}
+	if !utf8.ValidString(s) {
+		return fail("it is not valid text; type it again")
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			return fail("it contains a space; remove it (write Firstname.Surname, joined by a dot)")
+		}
+	}
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return fail("it contains the character %q; use only Latin letters without accents (for example e for é)", r)
+		}
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok {
+		return fail("it has no @; write it as Firstname.Surname@tcn.<country>.%s", Domain)
+	}
+	if strings.Contains(domain, "@") {
+		return fail("it has more than one @")
+	}
+	first, surname, ok := strings.Cut(local, ".")
+	switch {
+	case !ok:
+		return fail("there is no dot between first name and surname; write Firstname.Surname")
+	case first == "":
+		return fail("the first name before the dot is missing")
+	case surname == "":
+		return fail("the surname after the dot is missing")
+	}
+	for _, part := range []string{first, surname} {
+		for _, r := range part {
+			if !isNameChar(r) {
+				return fail("the name part may hold only letters, digits, hyphens and one dot, not %q", r)
+			}
+		}
+		if strings.HasPrefix(part, "-") || strings.HasSuffix(part, "-") {
+			return fail("a name may not start or end with a hyphen")
+		}
+	}
+	if strings.Contains(surname, ".") {
+		return fail("there is more than one dot before the @; write Firstname.Surname (join double names with a hyphen)")
+	}
+	lower := strings.ToLower(domain)
+	if !strings.HasPrefix(lower, "tcn.") || !strings.HasSuffix(lower, "."+Domain) {
+		return fail("the domain must be tcn.<country>.%s, not %s", Domain, domain)
+	}
+	code := strings.TrimSuffix(strings.TrimPrefix(lower, "tcn."), "."+Domain)
+	if code == "" || strings.Contains(code, ".") {
+		return fail("the domain must be tcn.<country>.%s with one country code, not %s", Domain, domain)
+	}
+	country, ok := LookupCountry(code)
+	if !ok {
+		return fail("%q is not a country code of Annex A (for example b for Belgium, f for France, d for Germany)", code)
+	}
+	return Address{FirstName: first, Surname: surname, Country: country}, nil
+}
+
+func isNameChar(r rune) bool {
+	return r == '-' || r == '.' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
+}
+
+// Make builds the address of a person in a country. It validates the result,
+// so names with spaces or accents are refused with Parse's sentences.
+func Make(first, surname, countryCode string) (Address, error) {
+	return Parse(first + "." + surname + "@tcn." + strings.ToLower(countryCode) + "." + Domain)
+}
+
+// String returns the address with the country code in lower case, as used in mail.
+func (a Address) String() string {
+	return a.FirstName + "." + a.Surname + "@" + a.Domain()
+}
+
+// Domain returns the address's mail domain, e.g. tcn.f.eu-admin.net.
+func (a Address) Domain() string {
+	return "tcn." + strings.ToLower(a.Country.Code) + "." + Domain
+}
+
+// Equal compares two addresses case-insensitively, as TESTA mail does.
+func Equal(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// IsTESTADomain reports whether a mail domain belongs to the TESTA network
+// (eu-admin.net or one of its subdomains).
+func IsTESTADomain(domain string) bool {
+	d := strings.ToLower(strings.TrimSuffix(domain, "."))
+	return d == Domain || strings.HasSuffix(d, "."+Domain)
+}

@@ -1,0 +1,168 @@
+// Package xvfb runs real windows on a virtual screen for the tests: Start
+// starts Xvfb (stopped when the test ends), WaitWindow finds a window by its
+// title with xdotool, Screenshot takes its picture with ImageMagick's import
+// once it is not blank. Its own test (xvfb_test.go) drives the Linux window;
+// tests/packaging's Windows test drives SecureMail.exe under Wine with it.
+package xvfb
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"securemail/tests/testenv"
+)
+
+// Display is an Xvfb screen owned by one test.
+type Display struct {
+	// Name is the X display, such as ":91".
+	Name string
+	t    testing.TB
+}
+
+// Require checks that Xvfb, xdotool and ImageMagick's import are installed.
+// A missing tool fails the test in CI and skips it elsewhere.
+func Require(t testing.TB) {
+	t.Helper()
+	for _, tool := range [][2]string{{"Xvfb", "xvfb"}, {"xdotool", "xdotool"}, {"import", "imagemagick"}} {
+		testenv.RequireTool(t, tool[0], tool[1])
+	}
+}
+
+// Start starts Xvfb on a free display with a 1280x800 screen and returns
+// once it accepts clients; it is stopped when the test ends.
+func Start(t testing.TB) *Display {
+	t.Helper()
+	Require(t)
+	d := &Display{t: t}
+	for n := 91; n < 120; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		d.Name = fmt.Sprintf(":%d", n)
+		break
+	}
+	cmd := exec.Command("Xvfb", d.Name, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	go cmd.Wait()
+	t.Cleanup(func() { testenv.StopPID(pid, 3*time.Second) })
+	deadline := time.Now().Add(10 * time.Second)
+	for exec.Command("xdpyinfo", "-display", d.Name).Run() != nil {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%s", d.Name[1:])); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Xvfb did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return d
+}
+
+// Env is env with DISPLAY set to this screen.
+func (d *Display) Env(env []string) []string {
+	return append(append([]string(nil), env...), "DISPLAY="+d.Name)
+}
+
+// Xdotool runs xdotool with args on this screen and returns its output.
+func (d *Display) Xdotool(args ...string) string {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = d.Env(os.Environ())
+	out, _ := cmd.Output()
+	return strings.TrimSpace(string(out))
+}
+
+// WaitWindow returns the id of the visible window whose title matches the
+// pattern, waiting up to timeout; if none appears it fails the test with
+// the program's output read from logFile.
+func (d *Display) WaitWindow(title string, timeout time.Duration, logFile string) string {
+	d.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		for _, id := range strings.Fields(d.Xdotool("search", "--onlyvisible", "--name", title)) {
+			return id
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logFile)
+			d.t.Fatalf("no window matching %q appeared within %v; the program said:\n%s", title, timeout, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Screenshot takes the window's picture until it is not blank and ready
+// (if not nil) says it shows what it should; it returns the PNG.
+func (d *Display) Screenshot(win, name string, ready func(image.Image) bool) []byte {
+	d.t.Helper()
+	return d.Wait(win, name, func(img image.Image) bool { return Variance(img) > 200 && (ready == nil || ready(img)) })
+}
+
+// Wait takes the window's picture until ready says it shows what it
+// should (the name says what, for the failure), failing the test after 20 s;
+// it returns the PNG.
+func (d *Display) Wait(win, name string, ready func(image.Image) bool) []byte {
+	d.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		cmd := exec.Command("import", "-window", win, "png:-")
+		cmd.Env = d.Env(os.Environ())
+		data, err := cmd.Output()
+		if err == nil {
+			img, err := png.Decode(bytes.NewReader(data))
+			if err == nil && ready(img) {
+				b := img.Bounds()
+				d.t.Logf("%s: %dx%d, luminance variance %.0f", name, b.Dx(), b.Dy(), Variance(img))
+				return data
+			}
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%s: the window stayed blank or did not show it (err %v)", name, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// Variance is the variance of the pixels' luminance: near 0 for a blank window.
+func Variance(img image.Image) float64 {
+	b := img.Bounds()
+	var sum, sq, n float64
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			l := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+			sum += l
+			sq += l * l
+			n++
+		}
+	}
+	m := sum / n
+	return sq/n - m*m
+}
+
+// HasColour reports whether at least 200 pixels have that colour (±2).
+func HasColour(img image.Image, r, g, b uint8) bool { return CountColour(img, r, g, b) >= 200 }
+
+// CountColour counts the pixels of that colour (±2).
+func CountColour(img image.Image, r, g, b uint8) int {
+	bd := img.Bounds()
+	count := 0
+	near := func(a uint32, v uint8) bool { d := int(a>>8) - int(v); return d >= -2 && d <= 2 }
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			pr, pg, pb, _ := img.At(x, y).RGBA()
+			if near(pr, r) && near(pg, g) && near(pb, b) {
+				count++
+			}
+		}
+	}
+	return count
+}
