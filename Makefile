@@ -10,8 +10,11 @@ FUZZTIME ?= 60s
 run: deps build
 	./$(BIN)
 
+# -v names each package as it is compiled: the first build's cgo step (Fyne's
+# C parts) is long, and a silent terminal looks stuck.
 build:
-	$(GO) build -o $(BIN) .
+	@test -x $(BIN) || echo "Building SecureMail. The first build compiles the window's C parts (OpenGL, GLFW): about 15 minutes on a slow machine; each package is named as it is compiled."
+	$(GO) build -v -o $(BIN) .
 
 deps:
 	@bash scripts/install-deps.sh

@@ -68,7 +68,8 @@ func runGUI(profileDir, mailto string) error {
 	if os.Getenv("RESOURCE_NAME") == "" {
 		os.Setenv("RESOURCE_NAME", "SecureMail")
 	}
-	a := fyneapp.NewWithID("eu.tachonet.securemail")
+	// One toolkit ID per profile: each keeps its own preferences file.
+	a := fyneapp.NewWithID(p.WindowAppID())
 	// open opens the core with the keystore chosen (at once, or after the
 	// passphrase prompt) and shows the wizard or the main window.
 	var core *app.App

@@ -85,10 +85,11 @@ func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string,
 	default:
 		return nil, fmt.Errorf("app: the signer's Digital ID was not added: %s", r.Reason)
 	}
-	addrs, err := a.Book.AddDigitalID("", r.SignerCertificate, r.Harvested, r.Capabilities)
+	filed, err := a.Book.AddDigitalID("", r.SignerCertificate, r.Harvested, r.Capabilities)
 	if err != nil {
 		return nil, err
 	}
+	addrs := filed.Addresses
 	for _, addr := range addrs {
 		if err := a.updateLink(addr, nil); err != nil {
 			return addrs, err

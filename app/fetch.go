@@ -208,16 +208,16 @@ func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.T
 	if rep.Signature != smime.StatusValid || rep.SignerCertificate == nil || !set.HarvestDigitalIDs {
 		return nil
 	}
-	addrs, err := a.Book.AddDigitalID("", rep.SignerCertificate, rep.Harvested, rep.Capabilities)
+	filed, err := a.Book.AddDigitalID("", rep.SignerCertificate, rep.Harvested, rep.Capabilities)
 	if err != nil {
 		return nil // a Digital ID without an address: nothing to harvest
 	}
-	for _, addr := range addrs {
+	for _, addr := range filed.New {
 		if err := a.updateLink(addr, nil); err != nil {
 			return err
 		}
 	}
-	res.Harvested = append(res.Harvested, addrs...)
+	res.Harvested = append(res.Harvested, filed.New...)
 	return nil
 }
 

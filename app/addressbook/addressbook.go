@@ -190,20 +190,22 @@ func (b *Book) List() ([]*Contact, error) {
 
 // AddDigitalID stores cert under every address it names (or under addr when
 // given), with chain and capabilities. A Digital ID already present is
-// updated, not duplicated; the newest one becomes the default. It returns
-// the addresses it was added to.
-func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.Certificate, caps []asn1.ObjectIdentifier) ([]string, error) {
+// updated, not duplicated; a new one becomes the default. It returns the
+// addresses it is filed under and, among them, those that did not hold it
+// yet (so a second fetch of the same signer announces nothing new).
+func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.Certificate, caps []asn1.ObjectIdentifier) (Filed, error) {
 	addrs := trust.Addresses(cert)
 	if addr != "" {
 		addrs = []string{addr}
 	}
 	if len(addrs) == 0 {
-		return nil, errors.New("addressbook: this Digital ID names no e-mail address, so it cannot be used for mail")
+		return Filed{}, errors.New("addressbook: this Digital ID names no e-mail address, so it cannot be used for mail")
 	}
+	f := Filed{Addresses: addrs}
 	for _, a := range addrs {
 		c, err := b.GetOrNew(a)
 		if err != nil {
-			return nil, err
+			return Filed{}, err
 		}
 		var found *DigitalID
 		for _, d := range c.DigitalIDs {
@@ -214,6 +216,8 @@ func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.C
 		if found == nil {
 			found = &DigitalID{DER: cert.Raw, Added: time.Now().UTC()}
 			c.DigitalIDs = append(c.DigitalIDs, found)
+			setDefault(c, found)
+			f.New = append(f.New, a)
 		}
 		found.ChainDER = nil
 		for _, x := range chain {
@@ -224,12 +228,17 @@ func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.C
 		if len(caps) > 0 {
 			found.Capabilities = caps
 		}
-		setDefault(c, found)
 		if err := b.Put(c); err != nil {
-			return nil, err
+			return Filed{}, err
 		}
 	}
-	return addrs, nil
+	return f, nil
+}
+
+// Filed is where AddDigitalID filed a Digital ID.
+type Filed struct {
+	Addresses []string // every address it is filed under
+	New       []string // those of Addresses that did not hold it before
 }
 
 func setDefault(c *Contact, d *DigitalID) {
@@ -297,11 +306,11 @@ func (b *Book) Import(data []byte) ([]string, error) {
 		if c.IsCA || len(trust.Addresses(c)) == 0 {
 			continue
 		}
-		addrs, err := b.AddDigitalID("", c, certs, nil)
+		f, err := b.AddDigitalID("", c, certs, nil)
 		if err != nil {
 			return added, err
 		}
-		added = append(added, addrs...)
+		added = append(added, f.Addresses...)
 	}
 	if len(added) == 0 {
 		return nil, errors.New("addressbook: the file holds no one's Digital ID (only authorities, or certificates without an e-mail address)")

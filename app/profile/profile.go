@@ -5,6 +5,8 @@
 package profile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -234,4 +236,21 @@ func (p *Profile) Save(s Settings) error {
 		return fmt.Errorf("profile: %w", err)
 	}
 	return nil
+}
+
+// WindowAppID is the application ID the window toolkit is started with for
+// this profile. The toolkit keeps a preferences file per ID and rewrites it
+// (truncate, then write) whenever one of its windows closes; two profiles
+// open at once under one ID read each other's half-written file, which the
+// toolkit reports as "Preferences load error: EOF". The default profile
+// keeps the plain ID (its desktop entry and notifications use it); any
+// other profile gets the ID followed by a digest of its folder, so each
+// profile's window owns its file (profiles lock their folder: one window each).
+func (p *Profile) WindowAppID() string {
+	const base = "eu.tachonet.securemail"
+	if d, err := DefaultDir(); err == nil && sameDir(d, p.Dir) {
+		return base
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(p.Dir)))
+	return base + ".p" + hex.EncodeToString(sum[:6])
 }

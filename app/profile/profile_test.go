@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,5 +58,42 @@ func TestDamagedSettingsSaySo(t *testing.T) {
 	_, err := p.Load()
 	if err == nil || errors.Is(err, ErrNoAccount) {
 		t.Fatalf("damaged settings: %v", err)
+	}
+}
+
+// TestWindowAppIDPerProfile: two profiles open at once never share the
+// window toolkit's preferences file (the cause of "Preferences load error:
+// EOF"), and one profile keeps its ID from one start to the next.
+func TestWindowAppIDPerProfile(t *testing.T) {
+	a, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(a.Dir + string(filepath.Separator))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.WindowAppID() == b.WindowAppID() {
+		t.Fatalf("two profiles share the window ID %q", a.WindowAppID())
+	}
+	if a.WindowAppID() != again.WindowAppID() {
+		t.Fatalf("one profile, two IDs: %q and %q", a.WindowAppID(), again.WindowAppID())
+	}
+	if !strings.HasPrefix(a.WindowAppID(), "eu.tachonet.securemail.") {
+		t.Fatalf("ID %q", a.WindowAppID())
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("APPDATA", os.Getenv("XDG_CONFIG_HOME"))
+	t.Setenv("HOME", os.Getenv("XDG_CONFIG_HOME"))
+	def, err := Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.WindowAppID() != "eu.tachonet.securemail" {
+		t.Fatalf("the default profile's ID is %q; want the plain one (desktop entry, notifications)", def.WindowAppID())
 	}
 }
