@@ -19,6 +19,7 @@ import (
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/ui"
+	"securemail/ui/i18n"
 )
 
 // runGUI opens the profile, starts the bundled network when the account
@@ -55,6 +56,15 @@ func runGUI(profileDir, mailto string) error {
 		return err
 	}
 	defer unlock()
+	// The window's language: the profile's choice, else the system's. A
+	// profile without an account yet (the wizard) follows the system.
+	choice := ""
+	if s, err := p.Load(); err == nil {
+		choice = s.Language
+	}
+	if _, err := i18n.Use(choice); err != nil { // the window still opens, in the system's language
+		fmt.Fprintln(os.Stderr, "securemail: the language chosen in Settings has no translation here; the window follows the system's language")
+	}
 	var trace ui.Trace
 	if os.Getenv("SECUREMAIL_TRACE") == "1" {
 		start := time.Now()

@@ -19,19 +19,22 @@ const Domain = "eu-admin.net"
 type Country struct {
 	Code string // upper case, as in Annex A, e.g. "FIN"
 	Name string // English name, e.g. "Finland"
+	// Region is the country's ISO 3166-1 alpha-2 code ("FI"): the window
+	// names the country in the user's language from it.
+	Region string
 }
 
 // annexA lists the distinguishing signs of Annex A in the order the seed gives
 // them. It is returned by copy from Countries, so callers cannot change it.
 var annexA = [...]Country{
-	{"A", "Austria"}, {"B", "Belgium"}, {"DK", "Denmark"}, {"FIN", "Finland"},
-	{"F", "France"}, {"D", "Germany"}, {"GR", "Greece"}, {"IS", "Iceland"},
-	{"IRL", "Ireland"}, {"I", "Italy"}, {"FL", "Liechtenstein"}, {"L", "Luxembourg"},
-	{"NL", "Netherlands"}, {"N", "Norway"}, {"P", "Portugal"}, {"E", "Spain"},
-	{"S", "Sweden"}, {"GB", "United Kingdom"}, {"CH", "Switzerland"}, {"CY", "Cyprus"},
-	{"CZ", "Czech Republic"}, {"EST", "Estonia"}, {"H", "Hungary"}, {"LV", "Latvia"},
-	{"LT", "Lithuania"}, {"M", "Malta"}, {"PL", "Poland"}, {"SK", "Slovakia"},
-	{"SLO", "Slovenia"},
+	{"A", "Austria", "AT"}, {"B", "Belgium", "BE"}, {"DK", "Denmark", "DK"}, {"FIN", "Finland", "FI"},
+	{"F", "France", "FR"}, {"D", "Germany", "DE"}, {"GR", "Greece", "GR"}, {"IS", "Iceland", "IS"},
+	{"IRL", "Ireland", "IE"}, {"I", "Italy", "IT"}, {"FL", "Liechtenstein", "LI"}, {"L", "Luxembourg", "LU"},
+	{"NL", "Netherlands", "NL"}, {"N", "Norway", "NO"}, {"P", "Portugal", "PT"}, {"E", "Spain", "ES"},
+	{"S", "Sweden", "SE"}, {"GB", "United Kingdom", "GB"}, {"CH", "Switzerland", "CH"}, {"CY", "Cyprus", "CY"},
+	{"CZ", "Czech Republic", "CZ"}, {"EST", "Estonia", "EE"}, {"H", "Hungary", "HU"}, {"LV", "Latvia", "LV"},
+	{"LT", "Lithuania", "LT"}, {"M", "Malta", "MT"}, {"PL", "Poland", "PL"}, {"SK", "Slovakia", "SK"},
+	{"SLO", "Slovenia", "SI"},
 }
 
 // Countries returns Annex A sorted by country name.

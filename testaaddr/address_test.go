@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
 )
 
 func TestParseValid(t *testing.T) {
@@ -121,4 +123,20 @@ func ExampleParse() {
 	// Output:
 	// Marie.Curie@tcn.f.eu-admin.net - France
 	// "Marie.Curie@tcn.xx.eu-admin.net" is not a valid TESTA address: "xx" is not a country code of Annex A (for example b for Belgium, f for France, d for Germany)
+}
+
+// TestAnnexARegions: every country of Annex A has its own valid ISO 3166
+// region code (the window names countries in the user's language from it).
+func TestAnnexARegions(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range Countries() {
+		r, err := language.ParseRegion(c.Region)
+		if err != nil || !r.IsCountry() {
+			t.Errorf("%s (%s): region %q is not a country code", c.Code, c.Name, c.Region)
+		}
+		if other, dup := seen[c.Region]; dup {
+			t.Errorf("%s and %s share the region %s", c.Code, other, c.Region)
+		}
+		seen[c.Region] = c.Code
+	}
 }

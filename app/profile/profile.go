@@ -36,6 +36,10 @@ type Settings struct {
 	HarvestDigitalIDs bool `json:"harvest_digital_ids"`
 	// Bundled is true when the account uses the bundled offline network.
 	Bundled bool `json:"bundled,omitempty"`
+	// Language is the window's language for this profile ("fr", a file of
+	// ui/i18n/translations); "" follows the system. It applies at the next
+	// start. The command line stays English.
+	Language string `json:"language,omitempty"`
 }
 
 // Account is the mail account: the TESTA address and its servers.
