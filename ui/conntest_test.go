@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"securemail/app"
 	"securemail/app/profile"
 	"securemail/tests/testenv"
@@ -23,10 +21,7 @@ func ownServersWizard(t *testing.T, f *fakeCore) (*Wizard, *serial) {
 	s.do(func() {
 		w.typeAddress("Marie", "Curie", "France (F)")
 		w.show(StepServers)
-		test.Type(w.POP3Host, "pop.tcn.f.eu-admin.net")
-		test.Type(w.SMTPHost, "smtp.tcn.f.eu-admin.net")
-		test.Type(w.User, "marie")
-		test.Type(w.Password, "pw")
+		w.typeOwnServers("pop.tcn.f.eu-admin.net", "smtp.tcn.f.eu-admin.net", "marie", "pw")
 	})
 	return w, s
 }
@@ -36,10 +31,10 @@ func TestWizardTestConnectionAllPass(t *testing.T) {
 	f.connSteps = []ConnStep{{"POP3", stepConnect, nil}, {"POP3", stepTLS, nil}, {"POP3", stepLogin, nil}, {"POP3", stepStat, nil},
 		{"SMTP", stepConnect, nil}, {"SMTP", stepTLS, nil}, {"SMTP", stepEHLO, nil}, {"SMTP", stepAuth, nil}, {"SMTP", stepQuit, nil}}
 	w, s := ownServersWizard(t, f)
-	s.do(func() { test.Tap(w.TestConn) })
-	eventually(t, s, "the checks to end", func() bool { return w.TestConn.Text == "Test connection" })
+	s.do(func() { w.tapTestConnection() })
+	eventually(t, s, "the checks to end", func() bool { return w.testConnLabel() == "Test connection" })
 	var got string
-	s.do(func() { got = w.TestResult.Text })
+	s.do(func() { got = w.testResult() })
 	for _, want := range []string{"✓ POP3 connect", "✓ POP3 login", "✓ POP3 mailbox size (STAT)", "✓ SMTP TLS, certificate verified",
 		"✓ SMTP authentication (AUTH)", "✓ SMTP logout (QUIT)", "All checks passed"} {
 		if !strings.Contains(got, want) {
@@ -62,10 +57,10 @@ func TestWizardTestConnectionFailingStep(t *testing.T) {
 	f.connSteps = []ConnStep{{"POP3", stepConnect, nil}, {"POP3", stepTLS, nil}, {"POP3", stepLogin, refused},
 		{"SMTP", stepConnect, nil}, {"SMTP", stepTLS, nil}, {"SMTP", stepEHLO, nil}, {"SMTP", stepAuth, nil}, {"SMTP", stepQuit, nil}}
 	w, s := ownServersWizard(t, f)
-	s.do(func() { test.Tap(w.TestConn) })
-	eventually(t, s, "the checks to end", func() bool { return w.TestConn.Text == "Test connection" })
+	s.do(func() { w.tapTestConnection() })
+	eventually(t, s, "the checks to end", func() bool { return w.testConnLabel() == "Test connection" })
 	var got string
-	s.do(func() { got = w.TestResult.Text })
+	s.do(func() { got = w.testResult() })
 	if !strings.Contains(got, "✗ POP3 login: The server refused the user name or password; check them and try again.") {
 		t.Errorf("the failing step must show its sentence:\n%s", got)
 	}
@@ -79,18 +74,18 @@ func TestWizardTestConnectionCancel(t *testing.T) {
 	f.connSteps = []ConnStep{{"POP3", stepConnect, nil}}
 	f.connBlock = true
 	w, s := ownServersWizard(t, f)
-	s.do(func() { test.Tap(w.TestConn) })
-	eventually(t, s, "the first step", func() bool { return strings.Contains(w.TestResult.Text, "✓ POP3 connect") })
+	s.do(func() { w.tapTestConnection() })
+	eventually(t, s, "the first step", func() bool { return strings.Contains(w.testResult(), "✓ POP3 connect") })
 	s.do(func() {
-		if w.TestConn.Text != "Cancel" {
-			t.Errorf("while testing the button reads %q, not Cancel", w.TestConn.Text)
+		if w.testConnLabel() != "Cancel" {
+			t.Errorf("while testing the button reads %q, not Cancel", w.testConnLabel())
 		}
-		test.Tap(w.TestConn)
+		w.tapTestConnection()
 	})
-	eventually(t, s, "the cancel", func() bool { return strings.Contains(w.TestResult.Text, "Test cancelled.") })
+	eventually(t, s, "the cancel", func() bool { return strings.Contains(w.testResult(), "Test cancelled.") })
 	s.do(func() {
-		if w.TestConn.Text != "Test connection" {
-			t.Errorf("after cancelling the button reads %q", w.TestConn.Text)
+		if w.testConnLabel() != "Test connection" {
+			t.Errorf("after cancelling the button reads %q", w.testConnLabel())
 		}
 	})
 }
@@ -100,20 +95,20 @@ func TestWizardServerCA(t *testing.T) {
 	h := handout(t, newCA(t), marie)
 	w, s := ownServersWizard(t, f)
 	s.do(func() {
-		if w.Next.Disabled() {
-			t.Fatalf("servers filled in, Next disabled: %q", w.Problem.Text)
+		if w.nextDisabled() {
+			t.Fatalf("servers filled in, Next disabled: %q", w.problem())
 		}
-		w.LoadServerCA([]byte("not a certificate"))
-		if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "Open the PEM or DER file of the authority") {
-			t.Errorf("a bad CA file: next disabled %v, problem %q", w.Next.Disabled(), w.Problem.Text)
+		w.loadServerCA([]byte("not a certificate"))
+		if !w.nextDisabled() || !strings.Contains(w.problem(), "Open the PEM or DER file of the authority") {
+			t.Errorf("a bad CA file: next disabled %v, problem %q", w.nextDisabled(), w.problem())
 		}
-		w.LoadServerCA(h.RootCA)
-		if w.Next.Disabled() || !strings.Contains(w.ServerCAInfo.Text, "verified against: ") || !strings.Contains(w.ServerCAInfo.Text, "valid until") {
-			t.Errorf("a good CA file: next disabled %v (%q), info %q", w.Next.Disabled(), w.Problem.Text, w.ServerCAInfo.Text)
+		w.loadServerCA(h.RootCA)
+		if w.nextDisabled() || !strings.Contains(w.serverCAInfo(), "verified against: ") || !strings.Contains(w.serverCAInfo(), "valid until") {
+			t.Errorf("a good CA file: next disabled %v (%q), info %q", w.nextDisabled(), w.problem(), w.serverCAInfo())
 		}
-		test.Tap(w.TestConn)
+		w.tapTestConnection()
 	})
-	eventually(t, s, "the checks to end", func() bool { return w.TestConn.Text == "Test connection" })
+	eventually(t, s, "the checks to end", func() bool { return w.testConnLabel() == "Test connection" })
 	if !bytes.Equal(f.tested[0].ServerCA, h.RootCA) {
 		t.Error("Test connection must use the servers' CA file")
 	}
@@ -121,9 +116,9 @@ func TestWizardServerCA(t *testing.T) {
 		if got, _ := w.setup(); !bytes.Equal(got.ServerCA, h.RootCA) {
 			t.Error("the set-up must carry the servers' CA file")
 		}
-		test.Tap(w.ClearServerCA)
-		if got, _ := w.setup(); got.ServerCA != nil || w.ServerCAInfo.Text != systemRootsText {
-			t.Errorf("after Use the system's authorities: %d bytes, info %q", len(got.ServerCA), w.ServerCAInfo.Text)
+		w.tapClearServerCA()
+		if got, _ := w.setup(); got.ServerCA != nil || w.serverCAInfo() != systemRootsText {
+			t.Errorf("after Use the system's authorities: %d bytes, info %q", len(got.ServerCA), w.serverCAInfo())
 		}
 	})
 }

@@ -67,16 +67,16 @@ func TestRealCoreExchange(t *testing.T) {
 	w := NewWizard(fa, marie, net)
 	w.do = s.do
 	s.do(func() {
-		test.Tap(w.UseBundled)
-		w.Handout.SetSelected(marieAddr)
-		test.Tap(w.Next) // servers
-		test.Tap(w.Next) // root
-		test.Tap(w.Trust)
-		test.Tap(w.Next) // chain
-		test.Tap(w.Next) // Digital ID
-		test.Tap(w.Next) // set up
+		w.tapUseBundled()
+		w.pickTester(marieAddr)
+		w.tapNext() // servers
+		w.tapNext() // root
+		w.tapTrust()
+		w.tapNext() // chain
+		w.tapNext() // Digital ID
+		w.tapNext() // set up
 	})
-	eventuallyFor(t, s, 30*time.Second, "Marie set up", func() bool { return w.Step == StepDone })
+	eventuallyFor(t, s, 30*time.Second, "Marie set up", func() bool { return w.step == StepDone })
 	if !marie.HasAccount() {
 		t.Fatal("the wizard finished but no account is stored")
 	}

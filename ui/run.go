@@ -36,7 +36,7 @@ func StartComposing(a fyne.App, core Core, net Network, trace Trace, d *compose.
 	w := NewWizard(a, core, net)
 	w.OnDone = func() {
 		main()
-		w.Win.Close()
+		w.Close()
 	}
 	w.Show()
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
-
 	"securemail/testnet/testca"
 )
 
@@ -33,99 +31,79 @@ func newCA(t *testing.T) *testca.CA {
 	return ca
 }
 
-func newTestWizard(t *testing.T, f *fakeCore, net Network) (*Wizard, *serial) {
-	a := test.NewTempApp(t)
-	f.account = false
-	w := NewWizard(a, f, net)
-	s := &serial{}
-	w.do = s.do
-	return w, s
-}
-
-func (w *Wizard) typeAddress(first, surname, countryLabel string) {
-	w.First.SetText("")
-	w.Surname.SetText("")
-	test.Type(w.First, first)
-	test.Type(w.Surname, surname)
-	w.Country.SetSelected(countryLabel)
-}
-
 func TestWizardHappyPathOwnServers(t *testing.T) {
 	f := newFakeCore()
 	ca := newCA(t)
 	h := handout(t, ca, marie)
 	w, s := newTestWizard(t, f, nil)
-	if !w.Back.Disabled() || w.Next.Disabled() {
+	if !w.backDisabled() || w.nextDisabled() {
 		t.Fatal("on Welcome, Back is disabled and Next enabled")
 	}
-	test.Tap(w.Next)
-	if w.Step != StepAddress || !w.Next.Disabled() {
+	w.tapNext()
+	if w.step != StepAddress || !w.nextDisabled() {
 		t.Fatal("the address step must start with Next disabled")
 	}
 	w.typeAddress("Marie", "Curie", "France (F)")
-	if w.AddressShown.Text != marie || w.Next.Disabled() {
-		t.Fatalf("address shown %q, next disabled %v", w.AddressShown.Text, w.Next.Disabled())
+	if w.addressShown() != marie || w.nextDisabled() {
+		t.Fatalf("address shown %q, next disabled %v", w.addressShown(), w.nextDisabled())
 	}
-	test.Tap(w.Next)
-	if w.Step != StepServers || w.Servers.Selected != serversOwn {
-		t.Fatalf("step %d servers %q", w.Step, w.Servers.Selected)
+	w.tapNext()
+	if w.step != StepServers || w.serversChoice() != serversOwn {
+		t.Fatalf("step %d servers %q", w.step, w.serversChoice())
 	}
-	if !w.Next.Disabled() {
+	if !w.nextDisabled() {
 		t.Error("Next enabled before the servers are filled in")
 	}
-	test.Type(w.POP3Host, "pop.tcn.f.eu-admin.net")
-	test.Type(w.SMTPHost, "smtp.tcn.f.eu-admin.net")
-	test.Type(w.User, "marie")
-	test.Type(w.Password, "pw")
-	test.Tap(w.Next)
-	if w.Step != StepRoot {
-		t.Fatalf("step %d, problem %q", w.Step, w.Problem.Text)
+	w.typeOwnServers("pop.tcn.f.eu-admin.net", "smtp.tcn.f.eu-admin.net", "marie", "pw")
+	w.tapNext()
+	if w.step != StepRoot {
+		t.Fatalf("step %d, problem %q", w.step, w.problem())
 	}
-	w.LoadRoot(h.RootCA)
-	if !strings.Contains(w.RootInfo.Text, "SHA-256 fingerprint: ") || !strings.Contains(w.RootInfo.Text, "Valid from") {
-		t.Errorf("root shown as %q", w.RootInfo.Text)
+	w.loadRoot(h.RootCA)
+	if !strings.Contains(w.rootInfo(), "SHA-256 fingerprint: ") || !strings.Contains(w.rootInfo(), "Valid from") {
+		t.Errorf("root shown as %q", w.rootInfo())
 	}
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "Trust this authority to identify e-mail senders") {
-		t.Fatalf("without the tick Next must be disabled with the reason; problem %q", w.Problem.Text)
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "Trust this authority to identify e-mail senders") {
+		t.Fatalf("without the tick Next must be disabled with the reason; problem %q", w.problem())
 	}
-	test.Tap(w.Trust)
-	test.Tap(w.Next)
-	w.LoadChain(h.ECCA)
-	if w.Next.Disabled() {
-		t.Fatalf("EC CA refused: %q", w.Problem.Text)
+	w.tapTrust()
+	w.tapNext()
+	w.loadChain(h.ECCA)
+	if w.nextDisabled() {
+		t.Fatalf("EC CA refused: %q", w.problem())
 	}
-	test.Tap(w.Next)
-	w.LoadDigitalID(h.MailPFX)
-	test.Type(w.IDPassword, h.Password)
-	if w.Next.Disabled() {
-		t.Fatalf("Mail.pfx refused: %q", w.Problem.Text)
+	w.tapNext()
+	w.loadDigitalID(h.MailPFX)
+	w.typeIDPassword(h.Password)
+	if w.nextDisabled() {
+		t.Fatalf("Mail.pfx refused: %q", w.problem())
 	}
-	if !strings.Contains(w.IDInfo.Text, "Address: "+marie) || !strings.Contains(w.IDInfo.Text, "days left") {
-		t.Errorf("Digital ID shown as %q", w.IDInfo.Text)
+	if !strings.Contains(w.idInfo(), "Address: "+marie) || !strings.Contains(w.idInfo(), "days left") {
+		t.Errorf("Digital ID shown as %q", w.idInfo())
 	}
-	s.do(func() { test.Tap(w.Next) })
-	eventually(t, s, "the Done step", func() bool { return w.Step == StepDone })
+	s.do(func() { w.tapNext() })
+	eventually(t, s, "the Done step", func() bool { return w.step == StepDone })
 	got := f.setups[0]
 	if got.Address != marie || !got.TrustRoot || got.PFXPassword != h.Password || got.POP3.Address != "pop.tcn.f.eu-admin.net:110" ||
 		got.SMTP.Address != "smtp.tcn.f.eu-admin.net:587" || len(got.RootCA) == 0 || len(got.ECCA) == 0 || len(got.PFX) == 0 {
 		t.Errorf("setup %+v", got)
 	}
-	if !w.SignAll.Checked || !w.EncryptAll.Checked {
+	if !w.defaultsTicked() {
 		t.Error("the defaults sign all / encrypt all must be ticked")
 	}
-	w.LinkTo.SetText("Jan.Novak@tcn.cz.eu-admin.net")
-	s.do(func() { test.Tap(w.SendLinks) })
+	w.setLinkTo("Jan.Novak@tcn.cz.eu-admin.net")
+	s.do(func() { w.tapSendLinks() })
 	eventually(t, s, "links requested", func() bool { return len(f.requested) == 1 })
 	done := false
 	w.OnDone = func() { done = true }
-	s.do(func() { test.Tap(w.Next) })
+	s.do(func() { w.tapNext() })
 	if !done || len(f.saved) != 1 || !f.saved[0].Security.SignAll || !f.saved[0].Security.EncryptAll {
 		t.Errorf("finish: done %v saved %+v", done, f.saved)
 	}
 	// Back always works.
-	s.do(func() { test.Tap(w.Back); test.Tap(w.Back) })
-	if w.Step != StepChain {
-		t.Errorf("Back twice from Done: step %d", w.Step)
+	s.do(func() { w.tapBack(); w.tapBack() })
+	if w.step != StepChain {
+		t.Errorf("Back twice from Done: step %d", w.step)
 	}
 }
 
@@ -161,30 +139,30 @@ func TestWizardBundledHandout(t *testing.T) {
 	}
 	net := &fakeNet{dir: dir, handouts: []Handout{{Address: marie, Dir: hdir}}}
 	w, s := newTestWizard(t, f, net)
-	test.Tap(w.UseBundled)
-	if w.Step != StepAddress {
-		t.Fatalf("step %d", w.Step)
+	w.tapUseBundled()
+	if w.step != StepAddress {
+		t.Fatalf("step %d", w.step)
 	}
-	w.Handout.SetSelected(marie)
-	if w.AddressShown.Text != marie {
-		t.Fatalf("address %q", w.AddressShown.Text)
+	w.pickTester(marie)
+	if w.addressShown() != marie {
+		t.Fatalf("address %q", w.addressShown())
 	}
-	test.Tap(w.Next) // servers: bundled
-	if w.Servers.Selected != serversBundled || w.Next.Disabled() {
-		t.Fatalf("servers %q problem %q", w.Servers.Selected, w.Problem.Text)
+	w.tapNext() // servers: bundled
+	if w.serversChoice() != serversBundled || w.nextDisabled() {
+		t.Fatalf("servers %q problem %q", w.serversChoice(), w.problem())
 	}
-	test.Tap(w.Next) // root, prefilled but not trusted yet
-	if w.root == nil || !w.Next.Disabled() {
+	w.tapNext() // root, prefilled but not trusted yet
+	if w.root.authority == nil || !w.nextDisabled() {
 		t.Fatal("the handout's root must be shown and still need the explicit tick")
 	}
-	test.Tap(w.Trust)
-	test.Tap(w.Next)
-	test.Tap(w.Next)
-	if w.Step != StepDigitalID || w.Next.Disabled() {
-		t.Fatalf("step %d problem %q", w.Step, w.Problem.Text)
+	w.tapTrust()
+	w.tapNext()
+	w.tapNext()
+	if w.step != StepDigitalID || w.nextDisabled() {
+		t.Fatalf("step %d problem %q", w.step, w.problem())
 	}
-	s.do(func() { test.Tap(w.Next) })
-	eventually(t, s, "done", func() bool { return w.Step == StepDone })
+	s.do(func() { w.tapNext() })
+	eventually(t, s, "done", func() bool { return w.step == StepDone })
 	if len(f.handouts) != 1 || f.handouts[0] != hdir {
 		t.Errorf("SetupFromHandout %v", f.handouts)
 	}
@@ -197,74 +175,71 @@ func TestWizardRefusals(t *testing.T) {
 	foreign := handout(t, other, marie)
 	jan := handout(t, ca, "Jan.Novak@tcn.cz.eu-admin.net")
 	w, s := newTestWizard(t, f, nil)
-	test.Tap(w.Next)
+	w.tapNext()
 
 	w.typeAddress("Marie Anne", "Curie", "France (F)")
-	if !w.Next.Disabled() || w.Problem.Text == "" {
-		t.Errorf("a name with a space: next disabled %v, problem %q", w.Next.Disabled(), w.Problem.Text)
+	if !w.nextDisabled() || w.problem() == "" {
+		t.Errorf("a name with a space: next disabled %v, problem %q", w.nextDisabled(), w.problem())
 	}
 	w.typeAddress("Marie", "Curie", "France (F)")
-	test.Tap(w.Next)
-	test.Type(w.POP3Host, "pop")
-	test.Type(w.SMTPHost, "smtp")
-	test.Type(w.User, "u")
-	test.Type(w.Password, "p")
-	w.POP3Port.SetText("99999")
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "1 to 65535") {
-		t.Errorf("bad port: %q", w.Problem.Text)
+	w.tapNext()
+	w.typeOwnServers("pop", "smtp", "u", "p")
+	w.setPOP3Port("99999")
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "1 to 65535") {
+		t.Errorf("bad port: %q", w.problem())
 	}
-	w.POP3Port.SetText("110")
-	test.Tap(w.Next)
+	w.setPOP3Port("110")
+	w.tapNext()
 
-	w.LoadRoot(h.ECCA) // the intermediate is not a root
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "not a root authority") {
-		t.Errorf("EC CA as root: %q", w.Problem.Text)
+	w.loadRoot(h.ECCA) // the intermediate is not a root
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "not a root authority") {
+		t.Errorf("EC CA as root: %q", w.problem())
 	}
-	w.LoadRoot([]byte("garbage"))
-	if !w.Next.Disabled() || w.Problem.Text == "" {
+	w.loadRoot([]byte("garbage"))
+	if !w.nextDisabled() || w.problem() == "" {
 		t.Error("a damaged file must be refused with a sentence")
 	}
-	w.LoadRoot(h.RootCA)
-	test.Tap(w.Trust)
-	test.Tap(w.Next)
+	w.loadRoot(h.RootCA)
+	w.tapTrust()
+	w.tapNext()
 
-	w.LoadChain(foreign.ECCA)
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "not issued by the one you trust") {
-		t.Errorf("foreign EC CA: %q", w.Problem.Text)
+	w.loadChain(foreign.ECCA)
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "not issued by the one you trust") {
+		t.Errorf("foreign EC CA: %q", w.problem())
 	}
-	w.LoadChain(h.ECCA)
-	test.Tap(w.Next)
+	w.loadChain(h.ECCA)
+	w.tapNext()
 
-	w.LoadDigitalID(h.MailPFX)
-	test.Type(w.IDPassword, "wrong")
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "password") {
-		t.Errorf("wrong password: %q", w.Problem.Text)
+	w.loadDigitalID(h.MailPFX)
+	w.typeIDPassword("wrong")
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "password") {
+		t.Errorf("wrong password: %q", w.problem())
 	}
-	w.IDPassword.SetText(jan.Password)
-	w.LoadDigitalID(jan.MailPFX)
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "This Digital ID is for Jan.Novak@tcn.cz.eu-admin.net, but your address is "+marie) {
-		t.Errorf("someone else's Mail.pfx: %q", w.Problem.Text)
+	w.setIDPassword(jan.Password)
+	w.loadDigitalID(jan.MailPFX)
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "This Digital ID is for Jan.Novak@tcn.cz.eu-admin.net, but your address is "+marie) {
+		t.Errorf("someone else's Mail.pfx: %q", w.problem())
 	}
-	w.IDPassword.SetText(foreign.Password)
-	w.LoadDigitalID(foreign.MailPFX)
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "not issued under the authority you trust") {
-		t.Errorf("Mail.pfx of another CA: %q", w.Problem.Text)
+	w.setIDPassword(foreign.Password)
+	w.loadDigitalID(foreign.MailPFX)
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "not issued under the authority you trust") {
+		t.Errorf("Mail.pfx of another CA: %q", w.problem())
 	}
-	w.IDPassword.SetText(h.Password)
-	w.LoadDigitalID(h.MailPFX)
-	if w.Next.Disabled() {
-		t.Fatalf("the right Mail.pfx refused: %q", w.Problem.Text)
+	w.setIDPassword(h.Password)
+	w.loadDigitalID(h.MailPFX)
+	if w.nextDisabled() {
+		t.Fatalf("the right Mail.pfx refused: %q", w.problem())
 	}
 	f.setupErr = errors.New("app: the keyring is locked; unlock it and try again")
-	s.do(func() { test.Tap(w.Next) })
-	eventually(t, s, "the core's refusal", func() bool { return w.Problem.Text == "The keyring is locked; unlock it and try again." })
-	if w.Step != StepDigitalID {
-		t.Errorf("a refused set-up must stay on the step, not %d", w.Step)
+	s.do(func() { w.tapNext() })
+	eventually(t, s, "the core's refusal", func() bool { return w.problem() == "The keyring is locked; unlock it and try again." })
+	if w.step != StepDigitalID {
+		t.Errorf("a refused set-up must stay on the step, not %d", w.step)
 	}
 	// Back always works, even from a refused step.
-	s.do(func() { test.Tap(w.Back) })
-	if w.Step != StepChain {
-		t.Errorf("Back: step %d", w.Step)
+	s.do(func() { w.tapBack() })
+	if w.step != StepChain {
+		t.Errorf("Back: step %d", w.step)
 	}
 }
 
@@ -272,11 +247,11 @@ func TestWizardBundledUnknownTester(t *testing.T) {
 	f := newFakeCore()
 	net := &fakeNet{dir: t.TempDir()}
 	w, _ := newTestWizard(t, f, net)
-	test.Tap(w.UseBundled)
+	w.tapUseBundled()
 	w.typeAddress("Ada", "Lovelace", "United Kingdom (GB)")
-	test.Tap(w.Next)
-	if !w.Next.Disabled() || !strings.Contains(w.Problem.Text, "The bundled network has no tester Ada.Lovelace@tcn.gb.eu-admin.net") {
-		t.Errorf("problem %q", w.Problem.Text)
+	w.tapNext()
+	if !w.nextDisabled() || !strings.Contains(w.problem(), "The bundled network has no tester Ada.Lovelace@tcn.gb.eu-admin.net") {
+		t.Errorf("problem %q", w.problem())
 	}
 }
 

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/testaaddr"
+)
+
+// doneStep is the wizard's last step: the sign-all and encrypt-all
+// defaults, exporting the Digital ID and sending secure link requests.
+// Finish saves the defaults.
+type doneStep struct {
+	signAll, encryptAll *widget.Check
+	export              *widget.Button
+	linkTo              *widget.Entry
+	sendLinks           *widget.Button
+	message             *widget.Label
+}
+
+func (w *Wizard) donePage() fyne.CanvasObject {
+	s := &w.done
+	s.signAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
+	s.encryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
+	s.signAll.SetChecked(true)
+	s.encryptAll.SetChecked(true)
+	s.export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportID)
+	s.linkTo = widget.NewEntry()
+	s.linkTo.SetPlaceHolder("Jan.Novak@tcn.cz.eu-admin.net, …")
+	s.sendLinks = widget.NewButton("Send secure link requests", w.sendLinks)
+	s.message = para("")
+	return container.NewVBox(heading("Done"),
+		para("Your account is ready. These are the defaults; you can change them in Settings at any time."),
+		s.signAll, s.encryptAll, widget.NewSeparator(), s.export,
+		para("Send secure link requests to the people you will write to, so that you exchange Digital IDs:"),
+		container.NewBorder(nil, nil, nil, s.sendLinks, s.linkTo), s.message)
+}
+
+// exportID saves the Digital ID as a .p7b: certificate and chain only.
+func (w *Wizard) exportID() {
+	msg := w.done.message
+	data, err := w.core.ExportP7B()
+	if err != nil {
+		msg.SetText(errorSentence(err))
+		return
+	}
+	saveBytes(w.win, "my-digital-id.p7b", data, func(err error) {
+		if err != nil {
+			msg.SetText(errorSentence(err))
+		} else {
+			msg.SetText("Your Digital ID was exported: certificate and chain, never the private key.")
+		}
+	})
+}
+
+func (w *Wizard) sendLinks() {
+	s := &w.done
+	var addrs []string
+	for _, p := range strings.Split(s.linkTo.Text, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, err := testaaddr.Parse(p); err != nil {
+			s.message.SetText(p + ": " + errorSentence(err))
+			return
+		}
+		addrs = append(addrs, p)
+	}
+	if len(addrs) == 0 {
+		s.message.SetText("Type the addresses to send requests to, separated by commas.")
+		return
+	}
+	s.sendLinks.Disable()
+	go func() {
+		err := w.core.RequestSecureLink(context.Background(), addrs)
+		w.do(func() {
+			s.sendLinks.Enable()
+			if err != nil {
+				s.message.SetText(errorSentence(err))
+				return
+			}
+			s.message.SetText("Secure link requests were sent to " + strings.Join(addrs, ", ") + ".")
+		})
+	}()
+}
+
+// finish saves the defaults chosen and hands over to OnDone.
+func (w *Wizard) finish() {
+	s, err := w.core.Settings()
+	if err != nil {
+		w.problemLabel.SetText(errorSentence(err))
+		w.problemBox.Show()
+		return
+	}
+	s.Security.SignAll, s.Security.EncryptAll = w.done.signAll.Checked, w.done.encryptAll.Checked
+	if err := w.core.SaveSettings(s); err != nil {
+		w.problemLabel.SetText(errorSentence(err))
+		w.problemBox.Show()
+		return
+	}
+	if w.OnDone != nil {
+		w.OnDone()
+	}
+}
