@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"securemail/app/profile"
+	"securemail/internal/mailheader"
 	"securemail/mailstore"
 	"securemail/pop3client"
 	"securemail/smime"
@@ -215,6 +216,14 @@ func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.T
 	for _, addr := range filed.New {
 		if err := a.updateLink(addr, nil); err != nil {
 			return err
+		}
+	}
+	if rep.SignerMatchesFrom {
+		// The From the signature vouches for: its spelling and display name.
+		if f := mailheader.Parse(raw).From(); f.Problem == mailheader.FromOK {
+			if err := a.Book.Learn(f.Mailbox.Address, f.Mailbox.Name); err != nil {
+				return fmt.Errorf("app: %w", err)
+			}
 		}
 	}
 	res.Harvested = append(res.Harvested, filed.New...)

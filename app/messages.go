@@ -48,3 +48,17 @@ func (a *App) Search(ctx context.Context, query, folder string) (mailstore.Searc
 	}
 	return res, nil
 }
+
+// Correspondent is who a listed message is with, as the message list shows
+// it: the sender of mail received, the recipients ("To: …") of mail the
+// user wrote (Sent, Outbox, Drafts) — there the sender is always the user.
+func Correspondent(r mailstore.Row) string {
+	switch r.Folder {
+	case mailstore.Sent, mailstore.Outbox, mailstore.Drafts:
+		if r.To == "" {
+			return "To: (no recipient)"
+		}
+		return "To: " + r.To
+	}
+	return r.From
+}

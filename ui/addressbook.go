@@ -15,6 +15,7 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
+	"securemail/smime/identity"
 	"securemail/testaaddr"
 )
 
@@ -299,7 +300,7 @@ func (p *ContactProperties) view() {
 	}
 	c := v.ID.Certificate()
 	p.Details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
-		displaytext.Line(c.Subject.String()), displaytext.Line(c.Issuer.String()), c.NotBefore.UTC().Format("2 January 2006"),
+		displaytext.Line(identity.NameText(c.Subject)), displaytext.Line(identity.NameText(c.Issuer)), c.NotBefore.UTC().Format("2 January 2006"),
 		c.NotAfter.UTC().Format("2 January 2006"), v.ID.Fingerprint(), displaytext.Line(orText(v.Reason, "Usable to encrypt mail."))))
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"securemail/app"
 	"securemail/internal/displaytext"
+	"securemail/smime/identity"
 )
 
 // digitalIDAdder is "Add Digital ID to Address Book".
@@ -55,8 +56,8 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 	if r != nil && r.SignerCertificate != nil {
 		c := r.SignerCertificate
 		add("Signer", r.Signer)
-		add("Digital ID (certificate) of", c.Subject.String())
-		add("Issued by", c.Issuer.String())
+		add("Digital ID (certificate) of", identity.NameText(c.Subject))
+		add("Issued by", identity.NameText(c.Issuer))
 		add("Serial number", fmt.Sprintf("%X", c.SerialNumber))
 		add("Valid", c.NotBefore.UTC().Format("2 January 2006")+" to "+c.NotAfter.UTC().Format("2 January 2006"))
 		if !r.SigningTime.IsZero() {

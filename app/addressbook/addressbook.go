@@ -207,6 +207,10 @@ func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.C
 		if err != nil {
 			return Filed{}, err
 		}
+		c.Address = Spelling(c.Address, a)
+		if c.Name == "" {
+			c.Name = personName(cert)
+		}
 		var found *DigitalID
 		for _, d := range c.DigitalIDs {
 			if d.Certificate() != nil && d.Certificate().Equal(cert) {
@@ -233,6 +237,60 @@ func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.C
 		}
 	}
 	return f, nil
+}
+
+// Learn notes how a message spells a contact's address and names them
+// (its From field): a contact with no name yet takes the message's, and
+// the address takes the message's spelling when that reads better
+// ([Spelling]). It does nothing for an address not in the address book.
+func (b *Book) Learn(addr, name string) error {
+	c, err := b.Get(addr)
+	if errors.Is(err, ErrNoContact) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	name = strings.TrimSpace(name)
+	spelled := Spelling(c.Address, addr)
+	if spelled == c.Address && (c.Name != "" || name == "" || mailheader.EqualAddress(name, addr)) {
+		return nil
+	}
+	c.Address = spelled
+	if c.Name == "" && !mailheader.EqualAddress(name, addr) {
+		c.Name = name
+	}
+	return b.Put(c)
+}
+
+// Spelling chooses how the address book writes an address it knows
+// under two spellings of one address (equal under
+// [mailheader.AddressKey]: jan.peeters@… and Jan.Peeters@…): the one with
+// capitals, as people write their TESTA address (Firstname.Surname@…),
+// over the all-lower-case one certificates often carry; else the one
+// already kept. A different address leaves cur as it is.
+func Spelling(cur, other string) string {
+	other = strings.TrimSpace(other)
+	if cur == "" {
+		return other
+	}
+	if !mailheader.EqualAddress(cur, other) {
+		return cur
+	}
+	if cur == strings.ToLower(cur) && other != strings.ToLower(other) {
+		return other
+	}
+	return cur
+}
+
+// personName is the name a Digital ID gives its holder: its common name,
+// unless that is only the address again.
+func personName(cert *x509.Certificate) string {
+	cn := strings.TrimSpace(cert.Subject.CommonName)
+	if cn == "" || strings.Contains(cn, "@") {
+		return ""
+	}
+	return cn
 }
 
 // Filed is where AddDigitalID filed a Digital ID.

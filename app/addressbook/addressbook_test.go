@@ -194,3 +194,46 @@ func TestExpiringSoon(t *testing.T) {
 		t.Fatal("ExpiringSoon is wrong")
 	}
 }
+
+// TestOneSpellingWithNames: a Digital ID for jan.peeters@… and a message
+// from "Jan Peeters <Jan.Peeters@…>" are one person in the address book,
+// listed once, named, under the spelling people write (issue 14 point 6);
+// a second add of the same Digital ID is not new.
+func TestOneSpellingWithNames(t *testing.T) {
+	b, ca, _ := setup(t)
+	const lower, written = "jan.peeters@tcn.b.eu-admin.net", "Jan.Peeters@tcn.b.eu-admin.net"
+	is := issue(t, ca, testca.IssueOptions{Email: lower, Name: "Jan Peeters"})
+	f, err := b.AddDigitalID("", is.Certificate, is.Chain, nil)
+	if err != nil || len(f.New) != 1 {
+		t.Fatalf("first add: %+v, %v; want one new address", f, err)
+	}
+	if err := b.Learn(written, "Jan Peeters"); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := b.AddDigitalID("", is.Certificate, is.Chain, nil); len(f.New) != 0 || len(f.Addresses) != 1 {
+		t.Fatalf("second add of the same Digital ID: %+v; want it filed, not new", f)
+	}
+	cs, err := b.List()
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%d contacts (%v) for one person", len(cs), err)
+	}
+	if cs[0].Address != written || cs[0].Name != "Jan Peeters" {
+		t.Fatalf("listed as %q named %q; want %q named Jan Peeters", cs[0].Address, cs[0].Name, written)
+	}
+	// A message from someone not in the address book adds no one.
+	if err := b.Learn("Someone.Else@tcn.b.eu-admin.net", "Someone"); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := b.List(); len(cs) != 1 {
+		t.Fatalf("%d contacts after a stranger's message", len(cs))
+	}
+	// A certificate whose common name is the address gives no name.
+	other := issue(t, ca, testca.IssueOptions{Email: marie})
+	b.AddDigitalID("", other.Certificate, other.Chain, nil)
+	if c, _ := b.Get(marie); c.Name != "" {
+		t.Fatalf("name %q taken from a common name that is the address", c.Name)
+	}
+	if got := Spelling(written, "Marie.Curie@tcn.f.eu-admin.net"); got != written {
+		t.Fatalf("Spelling of two different addresses gave %q", got)
+	}
+}
