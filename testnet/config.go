@@ -11,10 +11,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	mrand "math/rand/v2"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +81,8 @@ type Config struct {
 	CRLPort           int       `toml:"crl_port"`     // HTTP: the test CA's CRL (the distribution point in its Digital IDs)
 	Countries         []Country `toml:"country"`
 	Relays            []Relay   `toml:"relay"`
+
+	held *heldPorts // listeners bound by complete for the ports it chose, until Start serves on them
 }
 
 // DefaultConfig is the built-in network: Belgium and France with three
@@ -190,8 +190,9 @@ func (c *Config) Validate() error {
 }
 
 // complete fills in passwords and ports; it reports whether anything
-// changed (and the file should be saved).
-func (c *Config) complete() (bool, error) {
+// changed (and the file should be saved). The ports it chooses from r stay
+// bound (see heldPorts) until Start serves on them or Release closes them.
+func (c *Config) complete(r portRange) (bool, error) {
 	changed := false
 	next := c.BasePort
 	taken := map[int]bool{}
@@ -213,16 +214,21 @@ func (c *Config) complete() (bool, error) {
 			next++
 			return nil
 		}
-		free, err := freeListenPort(c.Host, taken)
+		free, l, err := r.bind(c.Host, taken)
 		if err != nil {
 			return err
 		}
+		if c.held == nil {
+			c.held = &heldPorts{ls: map[int]net.Listener{}}
+		}
+		c.held.add(free, l)
 		*p = free
 		taken[free] = true
 		return nil
 	}
 	for _, p := range c.ports() {
 		if err := port(p); err != nil {
+			c.Release()
 			return changed, err
 		}
 	}
@@ -232,6 +238,7 @@ func (c *Config) complete() (bool, error) {
 			if co.Testers[j].Password == "" {
 				var b [12]byte
 				if _, err := rand.Read(b[:]); err != nil {
+					c.Release()
 					return changed, fmt.Errorf("testnet: %w", err)
 				}
 				co.Testers[j].Password = base64.RawURLEncoding.EncodeToString(b[:])
@@ -264,31 +271,3 @@ func (co Country) NodeName() string { return strings.ToLower(co.Code) + "-server
 
 // Address returns a tester's mail address.
 func (co Country) Address(t Tester) string { return t.Name + "@" + co.Domain() }
-
-// Ports for a network without a base_port are drawn from this range, below
-// Linux's ephemeral range (32768-60999): a port the kernel hands out for
-// ":0" is also one it may give the next outgoing connection, so between the
-// first run choosing it and the network binding it, any busy client on the
-// machine (a test suite, the network's own relays) could take it.
-const (
-	portRangeLow  = 20000
-	portRangeHigh = 32000
-)
-
-// freeListenPort returns a port of the range that host can listen on now
-// and that this configuration does not use yet.
-func freeListenPort(host string, taken map[int]bool) (int, error) {
-	for range 200 {
-		p := portRangeLow + mrand.IntN(portRangeHigh-portRangeLow)
-		if taken[p] {
-			continue
-		}
-		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
-		if err != nil {
-			continue
-		}
-		l.Close()
-		return p, nil
-	}
-	return 0, fmt.Errorf("testnet: no free port between %d and %d on %s; set base_port in testnet.toml", portRangeLow, portRangeHigh, host)
-}

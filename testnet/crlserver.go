@@ -32,10 +32,9 @@ type crlServer struct {
 // serveCRL starts the CRL server of the network on the configuration's
 // host (127.0.0.1) and CRLPort.
 func (n *Network) serveCRL(ca *testca.CA) error {
-	addr := net.JoinHostPort(n.cfg.Host, strconv.Itoa(n.cfg.CRLPort))
-	l, err := net.Listen("tcp", addr)
+	l, err := n.cfg.listen(n.cfg.CRLPort)
 	if err != nil {
-		return fmt.Errorf("testnet: the CRL server cannot listen on %s (is another network running? change crl_port in testnet.toml): %w", addr, err)
+		return fmt.Errorf("testnet: the CRL server cannot listen on port %d: another program (perhaps another network) uses it; stop that program, or change crl_port in testnet.toml: %w", n.cfg.CRLPort, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+CRLPath, func(w http.ResponseWriter, r *http.Request) {

@@ -22,14 +22,11 @@ type gate struct {
 	conns   map[*gateConn]bool
 }
 
-func newGate(addr string, perIP int, onLimit func(net.Conn)) (*gate, error) {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
+// newGate gates the bound listener l; an outage's end binds its address again.
+func newGate(l net.Listener, perIP int, onLimit func(net.Conn)) *gate {
 	g := &gate{addr: l.Addr().String(), perIP: perIP, onLimit: onLimit, l: l, perConn: map[string]int{}, conns: map[*gateConn]bool{}}
 	g.cond = sync.NewCond(&g.mu)
-	return g, nil
+	return g
 }
 
 func (g *gate) Accept() (net.Conn, error) {

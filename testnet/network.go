@@ -52,9 +52,13 @@ type Network struct {
 // EventsFile is the evidence log's file name inside the network folder.
 const EventsFile = "events.jsonl"
 
-// Start opens every node's storage, reloads the queues and starts serving.
-func Start(o Options) (*Network, error) {
+// Start opens every node's storage, reloads the queues and starts serving,
+// on the listeners Prepare holds for the ports it chose and on the other
+// ports bound now. Held listeners it does not serve on (it failed, or the
+// configuration changed) are closed when it returns.
+func Start(o Options) (n *Network, err error) {
 	cfg := o.Config
+	defer cfg.Release()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -71,7 +75,7 @@ func Start(o Options) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Network{cfg: cfg, dir: o.Dir, clock: o.Clock, log: lg, send: newHopClients(),
+	n = &Network{cfg: cfg, dir: o.Dir, clock: o.Clock, log: lg, send: newHopClients(),
 		nationals: map[string]*node{}, nodes: map[string]*node{}, done: make(chan struct{})}
 	var names []string
 	for _, co := range cfg.Countries {

@@ -41,7 +41,7 @@ func startNet(t testing.TB, clk queue.Clock, tune func(*Config)) *testNet {
 	if tune != nil {
 		tune(&cfg)
 	}
-	if _, err := cfg.complete(); err != nil {
+	if _, err := cfg.complete(defaultPortRange()); err != nil {
 		t.Fatal(err)
 	}
 	n, err := Start(Options{Dir: dir, Config: cfg, CA: ca, Clock: clk, ControlInterval: 10 * time.Millisecond})

@@ -57,10 +57,11 @@ func (n *node) checkPassword(user, pass string) bool {
 
 // listen opens a gated listener on port.
 func (n *node) listen(port int, onLimit func(net.Conn)) (*gate, error) {
-	g, err := newGate(net.JoinHostPort(n.net.cfg.Host, fmt.Sprint(port)), n.net.cfg.MaxConnsPerClient, onLimit)
+	l, err := n.net.cfg.listen(port)
 	if err != nil {
-		return nil, fmt.Errorf("testnet: %s cannot listen on port %d (is another network running? change the port in testnet.toml): %w", n.name, port, err)
+		return nil, fmt.Errorf("testnet: %s cannot listen on port %d: another program (perhaps another network) uses it; stop that program, or change the port in testnet.toml: %w", n.name, port, err)
 	}
+	g := newGate(l, n.net.cfg.MaxConnsPerClient, onLimit)
 	n.gates = append(n.gates, g)
 	return g, nil
 }

@@ -32,7 +32,18 @@ type Account struct {
 // filled in and saved to dir/testnet.toml), the test CA (created once, kept
 // in dir/ca) and one handout folder per tester in dir/handouts/<address>/.
 // Later calls reuse what exists.
+//
+// The ports Prepare chooses (a new network without base_port) are bound
+// now and stay bound in the returned Config until Start serves on them, so
+// that no other program or network started at the same moment takes them
+// in between; a caller that does not Start the network in this process
+// calls cfg.Release.
 func Prepare(dir, configFile string) (Config, *testca.CA, error) {
+	return prepare(dir, configFile, defaultPortRange())
+}
+
+// prepare is Prepare choosing new ports from r.
+func prepare(dir, configFile string, r portRange) (Config, *testca.CA, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Config{}, nil, fmt.Errorf("testnet: cannot create the network folder: %w", err)
 	}
@@ -56,27 +67,38 @@ func Prepare(dir, configFile string) (Config, *testca.CA, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, nil, err
 	}
-	changed, err := cfg.complete()
+	changed, err := cfg.complete(r)
 	if err != nil {
 		return cfg, nil, err
 	}
-	if save || changed {
+	ca, err := finishPrepare(dir, own, cfg, save || changed)
+	if err != nil {
+		cfg.Release()
+		return cfg, nil, err
+	}
+	return cfg, ca, nil
+}
+
+// finishPrepare saves the completed configuration when it changed, opens
+// the test CA and writes the handouts.
+func finishPrepare(dir, own string, cfg Config, save bool) (*testca.CA, error) {
+	if save {
 		if err := cfg.Save(own); err != nil {
-			return cfg, nil, err
+			return nil, err
 		}
 	}
 	ca, err := testca.Open(filepath.Join(dir, "ca"))
 	if err != nil {
-		return cfg, nil, err
+		return nil, err
 	}
 	// Digital IDs issued from now on name the network's CRL server.
 	if err := ca.SetCRLURL(cfg.CRLURL()); err != nil {
-		return cfg, nil, err
+		return nil, err
 	}
 	if err := writeHandouts(dir, cfg, ca); err != nil {
-		return cfg, nil, err
+		return nil, err
 	}
-	return cfg, ca, nil
+	return ca, nil
 }
 
 func fileExists(p string) bool {
