@@ -29,9 +29,11 @@ func TestNoKeyringNamesTheFallback(t *testing.T) {
 		return
 	}
 	netDir := t.TempDir()
-	if _, _, err := testnet.Prepare(netDir, ""); err != nil {
+	cfg, _, err := testnet.Prepare(netDir, "")
+	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Release() // only the handout is used
 	cmd := exec.Command(os.Args[0], "-test.run=^TestNoKeyringNamesTheFallback$", "-test.v")
 	cmd.Env = append(os.Environ(), "CLI_NO_KEYRING_CHILD=1", "CLI_NET_DIR="+netDir,
 		"DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))

@@ -8,10 +8,12 @@
 package testnet
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -27,6 +29,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"securemail/testnet/mailbox"
+	"securemail/testnet/testca"
 	"securemail/tests/testenv"
 )
 
@@ -50,6 +53,7 @@ func runChild(dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	fmt.Println(childServing)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
@@ -57,6 +61,12 @@ func runChild(dir string) int {
 	return 0
 }
 
+// childServing is the line the child prints once its network serves.
+const childServing = "serving"
+
+// startChild runs the network of dir in a child process (which prepares
+// the folder on its first run, choosing and keeping the ports) and returns
+// once the child says that it serves.
 func startChild(t *testing.T, dir string) *exec.Cmd {
 	exe, err := os.Executable()
 	if err != nil {
@@ -65,10 +75,34 @@ func startChild(t *testing.T, dir string) *exec.Cmd {
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "TESTNET_CHILD_DIR="+dir)
 	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { testenv.StopPID(cmd.Process.Pid, 5*time.Second); cmd.Wait() })
+	serving := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if sc.Text() == childServing {
+				serving <- true
+				io.Copy(io.Discard, out)
+				return
+			}
+		}
+		serving <- false
+	}()
+	select {
+	case ok := <-serving:
+		if !ok {
+			t.Fatal("the network process ended before serving (its error is above)")
+		}
+	case <-time.After(2 * time.Minute): // failure guard only
+		t.Fatal("the network process did not serve within 2 minutes")
+	}
 	return cmd
 }
 
@@ -80,17 +114,16 @@ func TestBurstSurvivesSIGKILL(t *testing.T) {
 		t.Skip("burst test skipped in -short mode")
 	}
 	dir := t.TempDir()
-	cfg, ca, err := Prepare(dir, "")
+	child := startChild(t, dir)
+	cfg, err := LoadConfig(filepath.Join(dir, ConfigFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	child := startChild(t, dir)
-	b, f := cfg.Countries[0], cfg.Countries[1]
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := testenv.WaitTCP(ctx, addr(cfg.Host, b.SubmitPort)); err != nil {
+	ca, err := testca.OpenExisting(filepath.Join(dir, "ca"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	b, f := cfg.Countries[0], cfg.Countries[1]
 	pool := x509.NewCertPool()
 	pool.AddCert(ca.Root)
 

@@ -18,18 +18,18 @@ import (
 	"securemail/pop3client"
 )
 
-// TestNetworksPreparedTogetherDoNotShareAPort prepares and starts eight
+// TestNetworksPreparedTogetherDoNotShareAPort prepares and starts six
 // networks at once, as parallel test packages do, choosing from a range
-// only a little larger than the 120 ports they need together. A port
+// only a little larger than the 90 ports they need together. A port
 // chosen by probing (listen, close, write it down, bind it later) is then
 // chosen twice and one network cannot start ("f-server cannot listen on
 // port …"); a port held from the choice until the server takes it cannot.
 // Every tester's handout must reach its own network: the handout's
 // password logs in over POP3 at the handout's address.
 func TestNetworksPreparedTogetherDoNotShareAPort(t *testing.T) {
-	const networks = 8
+	const networks = 6
 	low := 20000 + mrand.IntN(12000-200) // away from other runs of this test
-	r := portRange{low: low, high: low + 160}
+	r := portRange{low: low, high: low + 120}
 	type started struct {
 		dir string
 		cfg Config
@@ -167,4 +167,3 @@ func TestRestartKeepsPortsOrSaysWhichIsTaken(t *testing.T) {
 		t.Fatalf("start with port %d taken: %v; want a sentence with %q and testnet.toml", co.POP3Port, err, want)
 	}
 }
-

@@ -17,6 +17,10 @@ func TestPrepareWritesHandoutsAndReusesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !cfg.Holding() {
+		t.Fatal("Prepare chose the ports of a new network but holds none of them")
+	}
+	cfg.Release() // no network starts here
 	n := 0
 	for _, co := range cfg.Countries {
 		for _, tr := range co.Testers {

@@ -64,7 +64,8 @@ func Open(ctx context.Context, dir string) (*Net, error) {
 		return nil, fmt.Errorf("bundled: %w", err)
 	}
 	b := &Net{dir: dir, cfg: cfg}
-	if b.answers(ctx) {
+	// Ports Prepare has just chosen are held here (they would answer).
+	if !cfg.Holding() && b.answers(ctx) {
 		return b, nil
 	}
 	n, err := testnet.Start(testnet.Options{Dir: dir, Config: cfg, CA: ca})
