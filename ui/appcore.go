@@ -72,3 +72,5 @@ func (c *appCore) ImportPFX(data []byte, password string) (*digitalid.MyID, erro
 func (c *appCore) LoadLayout() profile.Layout { return c.Profile.LoadLayout() }
 
 func (c *appCore) SaveLayout(l profile.Layout) error { return c.Profile.SaveLayout(l) }
+
+func (c *appCore) WatchContacts(fn func()) func() { return c.Book.Watch(fn) }

@@ -18,6 +18,7 @@ import (
 	"securemail/app/addressbook"
 	"securemail/app/compose"
 	"securemail/internal/displaytext"
+	"securemail/internal/mailheader"
 	"securemail/internal/safefile"
 	"securemail/testaaddr"
 )
@@ -65,12 +66,58 @@ func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
 		c.Sign, c.Encrypt = s.Security.SignAll, s.Security.EncryptAll
 	}
 	if cs, err := core.Contacts(); err == nil {
-		for _, cv := range cs {
-			c.contacts[strings.ToLower(cv.Contact.Address)] = cv
-		}
+		c.setContacts(cs)
 	}
 	c.build()
+	// A recipient's Digital ID may arrive while the message is written
+	// (their secure-link reply is fetched, a file is imported): the marks
+	// and the refusal follow at once.
+	stop := core.WatchContacts(func() { go c.contactsChanged() })
+	c.Win.SetOnClosed(stop)
 	return c
+}
+
+// setContacts keeps the address book by address (the one comparison,
+// mailheader.AddressKey).
+func (c *Composer) setContacts(cs []app.ContactView) {
+	c.contacts = make(map[string]app.ContactView, len(cs))
+	for _, cv := range cs {
+		c.contacts[mailheader.AddressKey(cv.Contact.Address)] = cv
+	}
+}
+
+// contactsChanged reads the address book again (off the UI goroutine) and
+// updates the recipients' marks and, when Send was refused for want of a
+// Digital ID, the refusal: gone once every recipient has one.
+func (c *Composer) contactsChanged() {
+	cs, err := c.core.Contacts()
+	if err != nil {
+		return // the marks stay as they were; Send checks again
+	}
+	c.do(func() {
+		c.setContacts(cs)
+		c.refreshChips()
+		if !c.Refusal.Visible() {
+			return
+		}
+		if missing := c.missingIDs(c.Recipients()); len(missing) > 0 {
+			c.refuse(missing)
+			return
+		}
+		c.Refusal.Hide()
+		c.showMessage("Every recipient's Digital ID is now in your address book: this message can be sent encrypted.")
+	})
+}
+
+// missingIDs lists the recipients mail cannot be encrypted for, and why.
+func (c *Composer) missingIDs(rcpts []string) []app.MissingID {
+	var missing []app.MissingID
+	for _, r := range rcpts {
+		if m, why := c.recipientMark(r); m != MarkKey {
+			missing = append(missing, app.MissingID{Address: r, Reason: why})
+		}
+	}
+	return missing
 }
 
 func (c *Composer) build() {
@@ -145,7 +192,7 @@ func (c *Composer) completions(text string) []string {
 	var out []string
 	for addr, cv := range c.contacts {
 		if strings.Contains(addr, strings.ToLower(last)) || strings.Contains(strings.ToLower(cv.Contact.Name), strings.ToLower(last)) {
-			if addr != strings.ToLower(last) {
+			if addr != mailheader.AddressKey(last) {
 				out = append(out, head+cv.Contact.Address)
 			}
 		}
@@ -172,7 +219,7 @@ func (c *Composer) Recipients() []string {
 
 // recipientMark says whether mail to addr can be encrypted, and why not.
 func (c *Composer) recipientMark(addr string) (Mark, string) {
-	cv, ok := c.contacts[strings.ToLower(addr)]
+	cv, ok := c.contacts[mailheader.AddressKey(addr)]
 	if !ok || cv.Verdict.Status == addressbook.None {
 		return MarkNoKey, "has no Digital ID yet"
 	}
@@ -293,13 +340,7 @@ func (c *Composer) send() {
 		}
 	}
 	if c.Encrypt {
-		var missing []app.MissingID
-		for _, r := range rcpts {
-			if m, why := c.recipientMark(r); m != MarkKey {
-				missing = append(missing, app.MissingID{Address: r, Reason: why})
-			}
-		}
-		if len(missing) > 0 {
+		if missing := c.missingIDs(rcpts); len(missing) > 0 {
 			c.refuse(missing)
 			return
 		}

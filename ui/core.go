@@ -42,6 +42,10 @@ type Sender interface {
 	Contacts() ([]app.ContactView, error)
 	Send(ctx context.Context, d *compose.Draft, opts app.SendOptions) (*app.SendResult, error)
 	RequestSecureLink(ctx context.Context, addrs []string) error
+	// WatchContacts calls fn (on any goroutine, quickly) whenever the
+	// address book changes — a Digital ID arrived by a fetch, a secure
+	// link or an import — until stop is called.
+	WatchContacts(fn func()) (stop func())
 }
 
 // AddressBook is what the address book window edits.

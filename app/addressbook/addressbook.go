@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"securemail/app/profile"
@@ -85,6 +86,44 @@ func (d *DigitalID) Fingerprint() string { return identity.Fingerprint(d.Certifi
 // Book is the address book of one profile: one JSON file per contact.
 type Book struct {
 	dir string
+
+	mu       sync.Mutex
+	watchers map[int]func()
+	nextID   int
+}
+
+// Watch calls fn after every change this Book makes (a contact saved or
+// removed, a Digital ID added by a fetch, an import or the user), so that
+// an open window learns at once that someone's Digital ID arrived. fn runs
+// on the goroutine that made the change: it must return quickly (hand the
+// work to another goroutine). stop ends the watch.
+func (b *Book) Watch(fn func()) (stop func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.watchers == nil {
+		b.watchers = map[int]func(){}
+	}
+	id := b.nextID
+	b.nextID++
+	b.watchers[id] = fn
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		delete(b.watchers, id)
+	}
+}
+
+// changed tells the watchers.
+func (b *Book) changed() {
+	b.mu.Lock()
+	fns := make([]func(), 0, len(b.watchers))
+	for _, fn := range b.watchers {
+		fns = append(fns, fn)
+	}
+	b.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 // Open opens the address book of a profile.
@@ -145,6 +184,7 @@ func (b *Book) Put(c *Contact) error {
 	if err := durable.WriteFile(b.path(c.Address), data, 0o600); err != nil {
 		return fmt.Errorf("addressbook: %w", err)
 	}
+	b.changed()
 	return nil
 }
 
@@ -157,6 +197,7 @@ func (b *Book) Remove(addr string) error {
 	if err != nil {
 		return fmt.Errorf("addressbook: %w", err)
 	}
+	b.changed()
 	return nil
 }
 

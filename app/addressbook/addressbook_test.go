@@ -237,3 +237,36 @@ func TestOneSpellingWithNames(t *testing.T) {
 		t.Fatalf("Spelling of two different addresses gave %q", got)
 	}
 }
+
+// TestWatchSeesNewDigitalIDs: a watcher hears of a Digital ID added (by a
+// fetch or an import) and of a contact removed, and no more once stopped —
+// what lets an open composer learn at once that a key arrived (issue 14
+// point 1).
+func TestWatchSeesNewDigitalIDs(t *testing.T) {
+	b, ca, _ := setup(t)
+	var heard int
+	stop := b.Watch(func() { heard++ })
+	is := issue(t, ca, testca.IssueOptions{Email: marie})
+	if _, err := b.AddDigitalID("", is.Certificate, is.Chain, nil); err != nil {
+		t.Fatal(err)
+	}
+	if heard == 0 {
+		t.Fatal("adding a Digital ID told no watcher")
+	}
+	heard = 0
+	if _, err := b.Import(is.Certificate.Raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Remove(marie); err != nil {
+		t.Fatal(err)
+	}
+	if heard < 2 {
+		t.Fatalf("an import and a removal told the watcher %d times", heard)
+	}
+	stop()
+	heard = 0
+	b.AddDigitalID("", is.Certificate, is.Chain, nil)
+	if heard != 0 {
+		t.Fatal("a stopped watcher was still told")
+	}
+}
