@@ -7,7 +7,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -91,9 +90,6 @@ func (a *App) Settings() (profile.Settings, error) { return a.Profile.Load() }
 
 // SaveSettings stores changed settings.
 func (a *App) SaveSettings(s profile.Settings) error { return a.Profile.Save(s) }
-
-// ErrNotImplemented marks a workflow that has not landed yet.
-var ErrNotImplemented = errors.New("app: this is not available yet")
 
 // ---- Account set-up (the wizard's logic) ----
 

@@ -1,0 +1,208 @@
+package deps
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"go/build"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+//go:embed layers.txt
+var layers string
+
+// TestLayers checks every import of every package in the module, in every
+// build SecureMail ships, against layers.txt.
+func TestLayers(t *testing.T) {
+	tab := mustParse(t)
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadGraph(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g) < 40 || g[modulePath+"/ui"] == nil {
+		t.Fatalf("read %d packages under %s, without ui: the walk missed the module", len(g), root)
+	}
+	for _, p := range tab.check(g) {
+		t.Error(p)
+	}
+}
+
+// TestPackageDocs: every package says what it is for in a package doc
+// comment (// Package x ... or // Command x ...) in a file that is not a test,
+// so go doc and `go list -f '{{.Doc}}'` show it to a newcomer.
+func TestPackageDocs(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = walkPackages(root, configs[0], func(path string, pkg *build.Package) {
+		if pkg.Doc == "" {
+			t.Errorf("%s has no package doc comment: add a doc.go saying what the package is for (a test-only package too)", path)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestForbiddenImportNamesTheLine feeds the checker the real table and a
+// made-up graph, one bad import at a time, and checks that each failure names
+// the import, where it is written and the line of layers.txt to look at.
+func TestForbiddenImportNamesTheLine(t *testing.T) {
+	tab := mustParse(t)
+	lineOf := func(prefix string) string {
+		for i, l := range strings.Split(layers, "\n") {
+			if strings.HasPrefix(l, prefix) {
+				return fmt.Sprintf("%d", i+1)
+			}
+		}
+		t.Fatalf("layers.txt has no line starting %q", prefix)
+		return ""
+	}
+	for _, tc := range []struct {
+		name string
+		add  map[string][]edge // added to a graph that keeps the table
+		want []string          // in the one problem reported
+	}{{
+		name: "an engine imports the window",
+		add:  map[string][]edge{"securemail/smime": {{to: "securemail/ui", at: "smime/open.go:9"}}},
+		want: []string{"securemail/smime imports securemail/ui (smime/open.go:9)", "forbids",
+			tableFile + ":" + lineOf("ENGINES, PROTOCOLS, TESTNET, INTERNAL !->")},
+	}, {
+		name: "the command line pulls in Fyne",
+		add:  map[string][]edge{"securemail/cli": {{to: "fyne.io/fyne/v2", at: "cli/notify.go:8"}}},
+		want: []string{"securemail/cli imports fyne.io/fyne/v2 (cli/notify.go:8)", "forbids",
+			tableFile + ":" + lineOf("cli                  !->")},
+	}, {
+		name: "a test of the core opens a window",
+		add:  map[string][]edge{"securemail/app/compose": {{to: "fyne.io/fyne/v2/widget", at: "app/compose/x_test.go:5", test: true}}},
+		want: []string{"securemail/app/compose's tests import fyne.io/fyne/v2/widget (app/compose/x_test.go:5)",
+			tableFile + ":" + lineOf("APP                  !->")},
+	}, {
+		name: "a new import no line allows",
+		add:  map[string][]edge{"securemail/mailstore": {{to: "securemail/smime", at: "mailstore/index.go:12"}}},
+		want: []string{"securemail/mailstore imports securemail/smime (mailstore/index.go:12)", "no line of " + tableFile + " allows",
+			"add smime to line " + lineOf("mailstore  "), `"mailstore -> internal/durable`},
+	}, {
+		name: "a new package",
+		add:  map[string][]edge{"securemail/app/drafts": nil},
+		want: []string{"securemail/app/drafts is on no line", `"app/drafts -> ..."`},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := keepingGraph(tab)
+			for from, es := range tc.add {
+				g[from] = append(g[from], es...)
+			}
+			problems := tab.check(g)
+			if tc.want == nil {
+				if len(problems) != 0 {
+					t.Fatalf("problems %q, want none", problems)
+				}
+				return
+			}
+			if len(problems) != 1 {
+				t.Fatalf("problems %q, want one", problems)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(problems[0], w) {
+					t.Errorf("problem %q\ndoes not say %q", problems[0], w)
+				}
+			}
+		})
+	}
+}
+
+// TestRemovedImportRetiresTheLine: once an import of the "being removed"
+// block is gone, the test says which line to delete it from.
+func TestRemovedImportRetiresTheLine(t *testing.T) {
+	tab := mustParse(t)
+	var tmp rule
+	for _, r := range tab.rules {
+		if r.op == opTemporary {
+			tmp = r
+			break
+		}
+	}
+	if tmp.line == 0 {
+		t.Skip("no import is being removed: the block in layers.txt is empty")
+	}
+	g := keepingGraph(tab)
+	gone := string(tmp.to[0])
+	for from := range g {
+		if _, ok := matchAny(tmp.from, from); ok {
+			kept := []edge{}
+			for _, e := range g[from] {
+				if e.to != gone {
+					kept = append(kept, e)
+				}
+			}
+			g[from] = kept
+		}
+	}
+	problems := tab.check(g)
+	want := fmt.Sprintf("%s:%d", tableFile, tmp.line)
+	if len(problems) != 1 || !strings.Contains(problems[0], want) || !strings.Contains(problems[0], "take "+short(gone)+" off that line") {
+		t.Fatalf("problems %q, want one naming %s and telling to take %s off it", problems, want, short(gone))
+	}
+}
+
+// keepingGraph makes up a graph that keeps the table: every package the table
+// names one by one, each with the imports of its "being removed" lines.
+func keepingGraph(tab *table) graph {
+	g := graph{}
+	for _, r := range tab.rules {
+		for name := range r.written {
+			if g[name] == nil {
+				g[name] = []edge{}
+			}
+		}
+	}
+	for _, r := range tab.rules {
+		if r.op != opTemporary {
+			continue
+		}
+		for name := range g {
+			if _, ok := matchAny(r.from, name); ok {
+				for _, p := range r.to {
+					g[name] = append(g[name], edge{to: string(p), at: short(name) + "/old.go:1"})
+				}
+			}
+		}
+	}
+	return g
+}
+
+func mustParse(t *testing.T) *table {
+	t.Helper()
+	tab, err := parseTable(layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// moduleRoot finds the folder of the go.mod of module securemail above the
+// test's working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(b), "module "+modulePath+"\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod of module " + modulePath + " above the working directory")
+		}
+		dir = parent
+	}
+}
