@@ -143,3 +143,20 @@ func sha1Sum(b []byte) [20]byte { return sha1.Sum(b) }
 
 // asn1OID shortens capability lists in tests.
 type asn1OID = asn1.ObjectIdentifier
+
+// splitMessage cuts a whole message (CRLF) into the header fields that stay
+// outside any S/MIME layer (From, To, Subject, Date, Message-ID, …) and the
+// MIME entity (its Content-* fields and the body) that the layer protects.
+// It copies the body; splitParts, which the package uses, does not.
+func splitMessage(msg []byte) (outer []byte, inner []byte) {
+	outer, head, body := splitParts(msg)
+	return outer, append(head, body...)
+}
+
+// pkcs7MimeEntity writes the outer header, then an application/pkcs7-mime
+// entity of the given smime-type carrying der in base64.
+func pkcs7MimeEntity(outer []byte, smimeType, description string, der []byte) []byte {
+	body := base64Lines(der)
+	head := pkcs7MimeHeader(outer, smimeType, description)
+	return append(append(make([]byte, 0, len(head)+len(body)), head...), body...)
+}

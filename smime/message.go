@@ -8,16 +8,9 @@ import (
 	"strings"
 )
 
-// splitMessage cuts a whole message (CRLF) into the header fields that stay
+// splitParts cuts a whole message (CRLF) into the header fields that stay
 // outside any S/MIME layer (From, To, Subject, Date, Message-ID, …) and the
-// MIME entity (its Content-* fields and the body) that the layer protects.
-// It copies the body; splitParts does not.
-func splitMessage(msg []byte) (outer []byte, inner []byte) {
-	outer, head, body := splitParts(msg)
-	return outer, append(head, body...)
-}
-
-// splitParts is splitMessage without copying the body: the MIME entity is
+// MIME entity that the layer protects, without copying the body: the entity is
 // head (its Content-* fields and the blank line, a small copy) followed by
 // body, a sub-slice of msg. MIME-Version is dropped from both: the caller
 // writes it once, outside. A message without a Content-Type gets the
@@ -62,14 +55,6 @@ func newBoundary(content ...[]byte) string {
 			return s
 		}
 	}
-}
-
-// pkcs7MimeEntity writes the outer header, then an application/pkcs7-mime
-// entity of the given smime-type carrying der in base64.
-func pkcs7MimeEntity(outer []byte, smimeType, description string, der []byte) []byte {
-	body := base64Lines(der)
-	head := pkcs7MimeHeader(outer, smimeType, description)
-	return append(append(make([]byte, 0, len(head)+len(body)), head...), body...)
 }
 
 // pkcs7MimeHeader is the outer header and the header of an

@@ -134,14 +134,6 @@ func (h *hopClients) Close() {
 	wg.Wait()
 }
 
-// stats returns the connections opened and the transactions sent on a
-// reused connection so far.
-func (h *hopClients) stats() (dials, reuses int64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.dials, h.reuses
-}
-
 // Send hands one message to the next hop. It returns one error per
 // recipient of t.To (nil: accepted), or a transaction-level err (the
 // connection failed, MAIL or DATA was refused) that applies to every

@@ -73,3 +73,11 @@ func TestHopPerRecipientReuseAndEnvID(t *testing.T) {
 		t.Errorf("server down: %v, want a temporary error", err)
 	}
 }
+
+// stats returns the connections opened and the transactions sent on a
+// reused connection so far.
+func (h *hopClients) stats() (dials, reuses int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.dials, h.reuses
+}
