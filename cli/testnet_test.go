@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,13 +53,12 @@ func TestTestnetServeHandoutsOutageLogQueue(t *testing.T) {
 
 	// The handouts appear and the submission port answers.
 	acc := filepath.Join(testnet.HandoutDir(dir, "Marie.Curie@tcn.f.eu-admin.net"), "account.json")
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(out.String(), "Press Ctrl-C") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the network did not start: %s %s", out.String(), errb.String())
+	testenv.Eventually(t, 2*time.Minute, func() error {
+		if !strings.Contains(out.String(), "Press Ctrl-C") {
+			return fmt.Errorf("the network did not start: %s %s", out.String(), errb.String())
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	b, err := os.ReadFile(acc)
 	if err != nil {
 		t.Fatal(err)
@@ -92,16 +92,12 @@ func TestTestnetServeHandoutsOutageLogQueue(t *testing.T) {
 		t.Fatalf("outage of an unknown node: %d %q; want exit 2 listing the nodes", code, e)
 	}
 	// The running network applies the outage, and at 60x ends it 2 s later.
-	for {
-		_, logOut, _ := runTN(t, "testnet", "log", "--dir", dir)
-		if strings.Contains(logOut, "relay    outage    : back up") {
-			break
+	testenv.Eventually(t, 2*time.Minute, func() error {
+		if _, logOut, _ := runTN(t, "testnet", "log", "--dir", dir); !strings.Contains(logOut, "relay    outage    : back up") {
+			return fmt.Errorf("the outage did not begin and end in the log:\n%s", logOut)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the outage did not begin and end in the log:\n%s", logOut)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	if code, q, _ := runTN(t, "testnet", "queue", "--dir", dir); code != ExitOK || !strings.Contains(q, "No messages are queued") {
 		t.Fatalf("queue: %d %q", code, q)
 	}

@@ -196,8 +196,7 @@ func TestBurstSurvivesSIGKILL(t *testing.T) {
 		}
 		return seen
 	}
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	testenv.Eventually(t, 3*time.Minute, func() error {
 		seen := count()
 		missing := 0
 		for id := range acked {
@@ -205,15 +204,12 @@ func TestBurstSurvivesSIGKILL(t *testing.T) {
 				missing++
 			}
 		}
-		if missing == 0 {
-			t.Logf("all acknowledged messages in the mailboxes %v after the restart", time.Since(restarted))
-			break
+		if missing > 0 {
+			return fmt.Errorf("%d of %d acknowledged messages have not arrived", missing, len(acked))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d acknowledged messages never arrived", missing, len(acked))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	t.Logf("all acknowledged messages in the mailboxes %v after the restart", time.Since(restarted))
 	for id, n := range count() {
 		if n != 1 {
 			t.Errorf("%s arrived %d times, want exactly once", id, n)

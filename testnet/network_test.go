@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"securemail/smtpclient"
 	"securemail/testnet/queue"
 	"securemail/testnet/testca"
+	"securemail/tests/testenv"
 )
 
 type testNet struct {
@@ -111,20 +113,17 @@ func (tn *testNet) mailbox(code string, ti int) []string {
 	return out
 }
 
-// waitMailbox polls until the mailbox holds n messages.
+// waitMailbox waits until the mailbox holds n messages.
 func (tn *testNet) waitMailbox(t *testing.T, code string, ti, n int) []string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := tn.mailbox(code, ti)
-		if len(got) >= n {
-			return got
+	var got []string
+	testenv.Eventually(t, time.Minute, func() error {
+		if got = tn.mailbox(code, ti); len(got) < n {
+			return fmt.Errorf("mailbox of %s tester %d has %d messages, want %d; queues %v", code, ti, len(got), n, tn.Queues())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailbox of %s tester %d has %d messages, want %d; queues %v", code, ti, len(got), n, tn.Queues())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
+	return got
 }
 
 func msgFor(from, to, subject string) string {
@@ -144,10 +143,9 @@ func TestEndToEndBToF(t *testing.T) {
 		t.Fatalf("F mailbox holds %q, want the bytes sent %q", got[0], msg)
 	}
 	// The evidence log shows the route: b-server -> relay (MX 1) -> f-server.
-	// f-server logs the delivery just after the mailbox file appears: poll.
+	// f-server logs the delivery just after the mailbox file appears.
 	wants := []string{`"node":"b-server","event":"attempt"`, `"peer":"relay"`, `"node":"relay","event":"scanned"`, `"node":"f-server","event":"delivered"`}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testenv.Eventually(t, time.Minute, func() error {
 		ev, _ := os.ReadFile(filepath.Join(tn.dir, EventsFile))
 		var missing []string
 		for _, want := range wants {
@@ -155,14 +153,11 @@ func TestEndToEndBToF(t *testing.T) {
 				missing = append(missing, want)
 			}
 		}
-		if len(missing) == 0 {
-			break
+		if len(missing) > 0 {
+			return fmt.Errorf("evidence log lacks %s", strings.Join(missing, ", "))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("evidence log lacks %s", strings.Join(missing, ", "))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func TestOpenRelayAndAuthRefusals(t *testing.T) {

@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"securemail/internal/durable"
+	"securemail/tests/testenv"
 )
 
 // scriptedSync replaces a store's folder fsync: call i (from 1) blocks
@@ -49,17 +51,6 @@ func pendingRenames(s *Store, user string) uint64 {
 	return d.renamed
 }
 
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 10 s")
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // TestFailedFolderSyncFailsEveryDeliveryItCovered: when the shared folder
 // fsync fails, every delivery whose rename it was to make durable fails
 // (not only the one that ran it), and a retry of each leaves the message
@@ -86,7 +77,12 @@ func TestFailedFolderSyncFailsEveryDeliveryItCovered(t *testing.T) {
 	<-sc.entered[1]
 	b := deliver("Subject: b\r\n\r\nb\r\n")
 	c := deliver("Subject: c\r\n\r\nc\r\n")
-	waitUntil(t, func() bool { return pendingRenames(s, u) == 3 })
+	testenv.Eventually(t, time.Minute, func() error {
+		if n := pendingRenames(s, u); n != 3 {
+			return fmt.Errorf("%d renames wait for the folder fsync, want 3", n)
+		}
+		return nil
+	})
 	close(sc.release[1]) // A's fsync succeeds; the next one, covering B and C, fails
 	if err := <-a; err != nil {
 		t.Fatalf("A: %v", err)

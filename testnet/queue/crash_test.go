@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"securemail/tests/testenv"
 )
 
 // holdTarget never delivers: the downstream queue keeps what it accepted.
@@ -80,13 +82,12 @@ func TestSIGKILLLosesNothingAndDuplicatesNothing(t *testing.T) {
 	}
 	defer down.Close()
 	defer up.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	for len(up.List()) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("upstream still holds %d messages", len(up.List()))
+	testenv.Eventually(t, time.Minute, func() error {
+		if n := len(up.List()); n > 0 {
+			return fmt.Errorf("upstream still holds %d messages", n)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 	count := map[string]int{}
 	for _, m := range down.List() {
 		for _, r := range m.Rcpts {

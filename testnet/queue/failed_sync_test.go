@@ -2,9 +2,13 @@ package queue
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"securemail/tests/testenv"
 )
 
 // TestFailedSyncAcknowledgesNothingOfItsSegment: when an fdatasync of a
@@ -28,22 +32,30 @@ func TestFailedSyncAcknowledgesNothingOfItsSegment(t *testing.T) {
 	a := enq("A") // runs the failing fdatasync
 	<-entered
 	w := enq("W") // waits for the next fdatasync of the same segment
-	waitFor(t, func() bool { q.j.mu.Lock(); defer q.j.mu.Unlock(); return q.j.written == 2 })
+	testenv.Eventually(t, time.Minute, func() error {
+		q.j.mu.Lock()
+		defer q.j.mu.Unlock()
+		if q.j.written != 2 {
+			return fmt.Errorf("%d records written to the journal, want 2", q.j.written)
+		}
+		return nil
+	})
 	q.j.mu.Lock()
 	q.j.max = 1 // the next append starts a new segment
 	q.j.mu.Unlock()
 	c := enq("C")
-	// Give C the chance to rotate while A's fdatasync is running.
-	deadline := time.Now().Add(300 * time.Millisecond)
-	for time.Now().Before(deadline) {
+	// Give C the chance to rotate while A's fdatasync is running (the test
+	// holds whether it did or not: only C's acknowledgement is checked).
+	chance, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_ = testenv.Until(chance, func() error {
 		q.j.mu.Lock()
-		rotated := q.j.seg != firstSeg
-		q.j.mu.Unlock()
-		if rotated {
-			break
+		defer q.j.mu.Unlock()
+		if q.j.seg == firstSeg {
+			return errors.New("C has not rotated the segment")
 		}
-		time.Sleep(time.Millisecond)
-	}
+		return nil
+	})
+	cancel()
 	close(proceed)
 	if err := <-a; err == nil {
 		t.Error("A: its failed fdatasync was not reported")
@@ -68,16 +80,5 @@ func TestFailedSyncAcknowledgesNothingOfItsSegment(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the acknowledged C is gone after a restart: %+v", q2.List())
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 10 s")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"securemail/tests/testenv"
 )
 
 // The journal's risky moments: each test below puts the queue in one of
@@ -48,13 +50,12 @@ func (c *countTarget) counts() map[string]int {
 // drain waits until q holds no message.
 func drain(t *testing.T, q *Queue) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for len(q.List()) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the queue still holds %d messages", len(q.List()))
+	testenv.Eventually(t, time.Minute, func() error {
+		if n := len(q.List()); n > 0 {
+			return fmt.Errorf("the queue still holds %d messages", n)
 		}
-		time.Sleep(time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func enqueueN(t *testing.T, q *Queue, prefix string, n int) {

@@ -363,40 +363,45 @@ func freePortOn(host string) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// waitListening polls addr until it accepts a connection, the process exits
-// or ctx ends.
+// waitListening waits until addr accepts a connection; it gives up when
+// the process exits or ctx ends.
 func waitListening(ctx context.Context, addr string, exited <-chan struct{}) error {
 	var dl net.Dialer
-	for {
+	return Until(ctx, func() error {
 		c, err := dl.DialContext(ctx, "tcp", addr)
 		if err == nil {
 			c.Close()
 			return nil
 		}
-		select {
-		case <-exited:
-			return fmt.Errorf("the process exited before listening on %s", addr)
-		case <-ctx.Done():
-			return fmt.Errorf("%s is not listening: %w", addr, err)
-		case <-time.After(10 * time.Millisecond):
+		if ended(exited) {
+			return GiveUp(fmt.Errorf("the process exited before listening on %s", addr))
 		}
-	}
+		return fmt.Errorf("%s is not listening: %w", addr, err)
+	})
 }
 
-// waitUnixSocket polls until a Unix socket accepts connections: the file
+// waitUnixSocket waits until a Unix socket accepts connections: the file
 // appears at bind(), a moment before the daemon listens on it.
 func waitUnixSocket(ctx context.Context, path string, exited <-chan struct{}) error {
-	for {
-		if c, err := net.Dial("unix", path); err == nil {
+	return Until(ctx, func() error {
+		c, err := net.Dial("unix", path)
+		if err == nil {
 			c.Close()
 			return nil
 		}
-		select {
-		case <-exited:
-			return fmt.Errorf("the process exited before creating %s", path)
-		case <-ctx.Done():
-			return fmt.Errorf("%s did not appear: %w", path, ctx.Err())
-		case <-time.After(10 * time.Millisecond):
+		if ended(exited) {
+			return GiveUp(fmt.Errorf("the process exited before creating %s", path))
 		}
+		return fmt.Errorf("%s did not appear: %w", path, err)
+	})
+}
+
+// ended reports whether ch is closed.
+func ended(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }

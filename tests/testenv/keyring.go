@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,22 +94,20 @@ func StartSecretService(ctx context.Context) (*SecretService, error) {
 
 	wait, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	for {
+	if err := Until(wait, func() error {
 		q := exec.CommandContext(wait, "dbus-send", "--bus="+s.BusAddress, "--print-reply",
 			"--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
 			"string:org.freedesktop.secrets")
 		if out, err := q.Output(); err == nil && strings.Contains(string(out), "boolean true") {
-			break
+			return nil
 		}
 		if !Alive(s.keyringPID) {
 			log, _ := os.ReadFile(filepath.Join(dir, "gnome-keyring.log"))
-			return fail(fmt.Errorf("testenv: gnome-keyring-daemon ended at start: %s", strings.TrimSpace(string(log))))
+			return GiveUp(fmt.Errorf("testenv: gnome-keyring-daemon ended at start: %s", strings.TrimSpace(string(log))))
 		}
-		select {
-		case <-wait.Done():
-			return fail(fmt.Errorf("testenv: the Secret Service did not appear on the bus: %w", wait.Err()))
-		case <-time.After(20 * time.Millisecond):
-		}
+		return errors.New("testenv: the Secret Service did not appear on the bus")
+	}); err != nil {
+		return fail(err)
 	}
 	os.Setenv("DBUS_SESSION_BUS_ADDRESS", s.BusAddress)
 	os.Setenv("XDG_DATA_HOME", data)

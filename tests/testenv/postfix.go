@@ -249,29 +249,27 @@ func (p *Postfix) Log() string {
 	return b.String()
 }
 
-// WaitMaildir polls a Maildir until it holds at least n messages (in new/
-// or cur/, where a POP3 server moves what it has served) and returns their
-// paths.
+// WaitMaildir waits until a Maildir holds at least n messages (in new/ or
+// cur/, where a POP3 server moves what it has served) and returns their
+// paths; timeout is the guard against a hang.
 func (p *Postfix) WaitMaildir(t testing.TB, maildir string, n int, timeout time.Duration) []string {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		var paths []string
+	var paths []string
+	Eventually(t, timeout, func() error {
+		paths = paths[:0]
 		for _, sub := range []string{"new", "cur"} {
 			entries, _ := os.ReadDir(filepath.Join(maildir, sub))
 			for _, e := range entries {
 				paths = append(paths, filepath.Join(maildir, sub, e.Name()))
 			}
 		}
-		if len(paths) >= n {
-			sort.Strings(paths)
-			return paths
+		if len(paths) < n {
+			return fmt.Errorf("testenv: %d of %d messages in %s", len(paths), n, maildir)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("testenv: %d of %d messages in %s after %v", len(paths), n, maildir, timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
+	sort.Strings(paths)
+	return paths
 }
 
 // postfixMakeQueue creates the queue directory with the owners and modes

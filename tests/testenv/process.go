@@ -41,29 +41,32 @@ func StopPID(pid int, grace time.Duration) {
 		return
 	}
 	_ = syscall.Kill(pid, syscall.SIGTERM)
-	deadline := time.Now().Add(grace)
-	for Alive(pid) {
-		if time.Now().After(deadline) {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-			deadline = time.Now().Add(time.Hour)
+	gone := func() error {
+		if Alive(pid) {
+			return fmt.Errorf("process %d still runs", pid)
 		}
-		time.Sleep(5 * time.Millisecond)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if Until(ctx, gone) != nil {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		_ = Until(context.Background(), gone)
 	}
 }
 
-// ReadPIDFile reads a daemon's PID file, polling until it appears.
+// ReadPIDFile reads a daemon's PID file, waiting until it appears.
 func ReadPIDFile(ctx context.Context, path string) (int, error) {
-	for {
+	var pid int
+	err := Until(ctx, func() error {
 		b, err := os.ReadFile(path)
-		if err == nil {
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-				return pid, nil
-			}
+		if err != nil {
+			return fmt.Errorf("testenv: no PID file %s: %w", path, err)
 		}
-		select {
-		case <-ctx.Done():
-			return 0, fmt.Errorf("testenv: no PID in %s: %w", path, ctx.Err())
-		case <-time.After(10 * time.Millisecond):
+		if pid, err = strconv.Atoi(strings.TrimSpace(string(b))); err != nil || pid <= 0 {
+			return fmt.Errorf("testenv: no PID in %s yet", path)
 		}
-	}
+		return nil
+	})
+	return pid, err
 }

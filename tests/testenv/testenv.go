@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 // InCI reports whether the tests run in CI, where every peer must be present.
@@ -51,21 +50,17 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// WaitTCP polls until addr accepts a TCP connection or the deadline passes.
+// WaitTCP waits until addr accepts a TCP connection or ctx ends.
 func WaitTCP(ctx context.Context, addr string) error {
 	var d net.Dialer
-	for {
+	return Until(ctx, func() error {
 		c, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		select {
-		case <-ctx.Done():
+		if err != nil {
 			return fmt.Errorf("testenv: %s did not start listening: %w", addr, err)
-		case <-time.After(10 * time.Millisecond):
 		}
-	}
+		c.Close()
+		return nil
+	})
 }
 
 // Run runs a command with stdin and returns its stdout; a failure includes
