@@ -1,6 +1,7 @@
 # SecureMail — the two commands a newcomer needs are `make run` and `make test`.
 GO       ?= go
 BIN      := bin/securemail
+CLI_BIN  := bin/securemail-cli
 FUZZTIME ?= 60s
 
 .PHONY: run test build deps lint fuzz fuzz-short bench clean package windows windows-package-test deb
@@ -10,11 +11,15 @@ FUZZTIME ?= 60s
 run: deps build
 	./$(BIN)
 
+# bin/securemail (the window, and every command) and bin/securemail-cli (the
+# same commands without Fyne's libraries: less memory and a faster start for
+# scripts and servers; docs/BENCHMARKS.md, "Command line without the window").
 # -v names each package as it is compiled: the first build's cgo step (Fyne's
 # C parts) is long, and a silent terminal looks stuck.
 build:
 	@test -x $(BIN) || echo "Building SecureMail. The first build compiles the window's C parts (OpenGL, GLFW): about 15 minutes on a slow machine; each package is named as it is compiled."
 	$(GO) build -v -o $(BIN) .
+	$(GO) build -o $(CLI_BIN) ./cmd/securemail-cli
 
 deps:
 	@bash scripts/install-deps.sh
@@ -45,7 +50,8 @@ bench: deps build
 
 # The Linux package (SecureMail.tar.xz: binary, icon, .desktop file) made by
 # `fyne package` from fyne.io/tools v1.7.4, with FyneApp.toml's metadata; its
-# .desktop file is replaced by packaging/linux's (mailto: handler, keywords).
+# .desktop file is replaced by packaging/linux's (mailto: handler, keywords),
+# and securemail-cli goes beside the binary (its Makefile installs both).
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # (fyne package bumps Build in FyneApp.toml; the file is put back so a package
 # build never leaves the checkout changed.)
@@ -55,6 +61,8 @@ package: deps
 	  mv -f bin/.FyneApp.toml.orig FyneApp.toml; exit $$rc
 	@d=$$(mktemp -d) && tar -xJf SecureMail.tar.xz -C $$d && rm -f SecureMail.tar.xz && \
 	  find $$d -name '*.desktop' -exec cp packaging/linux/eu.tachonet.securemail.desktop {} \; && \
+	  $(GO) build -ldflags "-s -w" -o "$$(find $$d -type d -name bin | head -1)/securemail-cli" ./cmd/securemail-cli && \
+	  sed -i '/^\t\(install -Dm00755\|-rm\) .*bin\/$$(Exec)$$/{p;s/$$(Exec)/securemail-cli/g}' $$d/Makefile && \
 	  tar -cJf bin/SecureMail.tar.xz -C $$d . && rm -rf $$d && echo "package: bin/SecureMail.tar.xz"
 
 # The Windows program and installers in bin/ (scripts/windows.sh): SecureMail.exe

@@ -1,15 +1,17 @@
 // Command securemail is the SecureMail desktop mail client for TACHOnet's
 // TESTA secure mail. With no command it opens its window; with a command it
 // runs that workflow from the command line (see `securemail --help`).
+//
+// This program links Fyne's window libraries, which cost every process
+// about 20 MB of memory and some start-up even when no window opens; the
+// same commands without them are cmd/securemail-cli (docs/BENCHMARKS.md,
+// "Command line without the window").
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"securemail/cli"
 )
@@ -22,11 +24,7 @@ func main() {
 		}
 		return
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	code := cli.Run(ctx, env, os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Main(os.Args[1:]))
 }
 
 // guiRequested reports whether the arguments hold no command (only the

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds bin/securemail_<version>_amd64.deb with dpkg-deb: the program in
-# /usr/bin, the .desktop file (mailto: handler) and the icon, the copyright
-# file and the changelog. `lintian bin/securemail_*.deb` reports no error
-# (tests/packaging's TestDeb checks that).
-#   scripts/deb.sh [OUT [BINARY]]   write to OUT (default bin); package BINARY instead of building one
+# Builds bin/securemail_<version>_amd64.deb with dpkg-deb: the programs in
+# /usr/bin (securemail, the window and every command; securemail-cli, the
+# same commands without the window's libraries), the .desktop file (mailto:
+# handler) and the icon, the copyright file and the changelog. `lintian
+# bin/securemail_*.deb` reports no error (tests/packaging's TestDeb checks that).
+#   scripts/deb.sh [OUT [BINARY [CLI]]]   write to OUT (default bin); package BINARY
+#   (and CLI as securemail-cli) instead of building them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -18,6 +20,11 @@ if [ $# -ge 2 ]; then
   install -m 0755 "$2" "$root/usr/bin/securemail"
 else
   go build -ldflags "-s -w" -o "$root/usr/bin/securemail" .
+fi
+if [ $# -ge 3 ]; then
+  install -m 0755 "$3" "$root/usr/bin/securemail-cli"
+else
+  go build -ldflags "-s -w" -o "$root/usr/bin/securemail-cli" ./cmd/securemail-cli
 fi
 install -m 0644 packaging/linux/eu.tachonet.securemail.desktop "$root/usr/share/applications/"
 install -m 0644 assets/Icon.png "$root/usr/share/icons/hicolor/512x512/apps/eu.tachonet.securemail.png"

@@ -2,7 +2,7 @@
 # Builds the Windows program and its installers, cross-compiled here:
 #   OUT/SecureMail.exe                     the window (GUI subsystem, icon, version resource,
 #                                          securemail.exe.manifest), by `fyne package --os windows`
-#   OUT/securemail-cli.exe                 the command line (console subsystem, -tags nogui)
+#   OUT/securemail-cli.exe                 the command line (console subsystem, cmd/securemail-cli)
 # Both carry the version resource of packaging/windows/winres.json (company,
 # product, copyright...) with FyneApp.toml's Version.Build, put in by go-winres.
 #   OUT/SecureMail-<version>-x64.msi       per-user installer (msitools' wixl, packaging/windows)
@@ -48,8 +48,8 @@ mv -f "$out/.FyneApp.toml.orig" FyneApp.toml
 [ $rc = 0 ] || exit $rc
 mv -f SecureMail.exe "$out/SecureMail.exe"
 
-CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -tags nogui -trimpath -ldflags "-s -w" \
-  -o "$out/securemail-cli.exe" .
+CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -ldflags "-s -w" \
+  -o "$out/securemail-cli.exe" ./cmd/securemail-cli
 
 # The version resource (fyne package writes no CompanyName): go-winres replaces
 # it in both programs, keeping SecureMail.exe's icon and manifest.

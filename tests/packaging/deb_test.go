@@ -13,8 +13,9 @@ import (
 
 // TestDeb builds the Debian package with scripts/deb.sh and checks it as
 // Debian's lintian and a user installing it would: no lintian error, the
-// program, .desktop file, icon, copyright and changelog where Debian keeps
-// them, and the libraries the window needs in Depends.
+// two programs (securemail and securemail-cli), .desktop file, icon,
+// copyright and changelog where Debian keeps them, and the libraries the
+// window needs in Depends.
 func TestDeb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole program")
@@ -44,6 +45,7 @@ func TestDeb(t *testing.T) {
 	contents := run(t, "", "dpkg-deb", "-c", deb)
 	for _, want := range []string{
 		"-rwxr-xr-x root/root .* ./usr/bin/securemail$",
+		"-rwxr-xr-x root/root .* ./usr/bin/securemail-cli$",
 		"-rw-r--r-- root/root .* ./usr/share/applications/eu.tachonet.securemail.desktop$",
 		"./usr/share/icons/hicolor/512x512/apps/eu.tachonet.securemail.png$",
 		"./usr/share/icons/hicolor/scalable/apps/eu.tachonet.securemail.svg$",

@@ -41,7 +41,7 @@ name = "Marie.Curie"
 `
 
 // TestCLIEndToEndUnderWine builds the command-line Windows program
-// (CGO_ENABLED=0 GOOS=windows go build -tags nogui) and drives it under
+// (CGO_ENABLED=0 GOOS=windows go build ./cmd/securemail-cli) and drives it under
 // Wine as two testers would from cmd.exe: the bundled network started by
 // `securemail testnet`, both profiles set up from their handouts with their
 // keys in Wine's Credential Manager, a secure link, then a signed and
@@ -57,7 +57,7 @@ func TestCLIEndToEndUnderWine(t *testing.T) {
 	}
 	p := NewPrefix(ctx, t)
 	exe := filepath.Join(t.TempDir(), "securemail.exe")
-	build := exec.CommandContext(ctx, goTool, "build", "-tags", "nogui", "-o", exe, ".")
+	build := exec.CommandContext(ctx, goTool, "build", "-o", exe, "./cmd/securemail-cli")
 	build.Dir = root
 	build.Env = GoEnv()
 	if out, err := build.CombinedOutput(); err != nil {
