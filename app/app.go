@@ -140,7 +140,7 @@ type SendOptions struct {
 	Encrypt bool
 }
 
-// NoDigitalIDError is the refusal of UX.md principle 3: encryption was asked
+// NoDigitalIDError is the refusal of docs/UX.md §3: encryption was asked
 // for, and these recipients have no valid Digital ID. Nothing was sent.
 type NoDigitalIDError struct {
 	Recipients []MissingID

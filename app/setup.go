@@ -173,7 +173,7 @@ func checkServer(what string, s profile.Server) error {
 	return nil
 }
 
-// handoutAccount is account.json of a bundled-network handout (DESIGN.md §3).
+// handoutAccount is account.json of a bundled-network handout (docs/ARCHITECTURE.md §3.3).
 type handoutAccount struct {
 	Address  string `json:"address"`
 	POP3     string `json:"pop3"`

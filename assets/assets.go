@@ -1,5 +1,5 @@
 // Package assets holds SecureMail's icons: the application icon and the
-// security marks of UX.md principle 1 — a closed lock (encrypted), a seal
+// security marks of docs/UX.md §1 — a closed lock (encrypted), a seal
 // with a check (signed, valid), a red X (signature problem), an amber warning
 // sign (signed but unverifiable), a key and a struck key (a recipient's
 // Digital ID known or not) and a green V (address book). Each mark has its

@@ -17,7 +17,7 @@ import (
 	"securemail/internal/displaytext"
 )
 
-// Exit statuses shared by every command (DESIGN.md §3).
+// Exit statuses shared by every command (docs/ARCHITECTURE.md §3.1).
 const (
 	ExitOK       = 0 // success
 	ExitNegative = 1 // a negative verdict, e.g. an invalid signature

@@ -60,7 +60,7 @@ func runMessagesList(ctx context.Context, env *Env, args []string) int {
 	return ExitOK
 }
 
-// securityWords says a message's state in words (UX.md: never by colour alone).
+// securityWords says a message's state in words (docs/UX.md §1: never by colour alone).
 func securityWords(r mailstore.Row) string {
 	var parts []string
 	if r.Encrypted {
@@ -96,7 +96,7 @@ type attachmentView struct {
 	SavedAs string `json:"saved_as,omitempty"`
 }
 
-// messageView is `messages show --json`: the open report of DESIGN.md §3
+// messageView is `messages show --json`: the open report of docs/ARCHITECTURE.md §3.2
 // plus the message's headers and attachments.
 type messageView struct {
 	*smime.Report

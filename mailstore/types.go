@@ -9,7 +9,7 @@ type Source struct {
 	UIDL    string `json:"uidl"`
 }
 
-// Signature statuses, as in the "signature" field of DESIGN.md §3.
+// Signature statuses, as in the "signature" field of docs/ARCHITECTURE.md §3.2.
 const (
 	SigValid           = "valid"
 	SigInvalid         = "invalid"
@@ -50,7 +50,7 @@ const (
 	Flagged
 )
 
-// Row is one line of a folder listing: the fields of `messages list --json` (DESIGN.md §3) and a few more.
+// Row is one line of a folder listing: the fields of `messages list --json` (docs/ARCHITECTURE.md §3.2) and a few more.
 type Row struct {
 	ID          string    `json:"id"`
 	Folder      string    `json:"folder"`

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Signature statuses of a Report (DESIGN.md §3).
+// Signature statuses of a Report (docs/ARCHITECTURE.md §3.2).
 const (
 	StatusValid           = "valid"
 	StatusInvalid         = "invalid"
@@ -48,7 +48,7 @@ const (
 	ProblemFromPrefix = "from-"
 )
 
-// Layer names of a Report, outermost first (DESIGN.md §3).
+// Layer names of a Report, outermost first (docs/ARCHITECTURE.md §3.2).
 const (
 	LayerEnveloped      = "enveloped"
 	LayerAuthEnveloped  = "auth-enveloped"
@@ -57,7 +57,7 @@ const (
 )
 
 // Report is what Open found in a message. Its JSON form is the `securemail
-// smime open` report of DESIGN.md §3, plus reason; the fields marked
+// smime open` report of docs/ARCHITECTURE.md §3.2; the fields marked
 // json:"-" are for the application.
 type Report struct {
 	Layers            []string `json:"layers"`

@@ -14,7 +14,7 @@ import (
 // ConfigFile is the network's effective configuration inside its folder.
 const ConfigFile = "testnet.toml"
 
-// Account is a handout's account.json (DESIGN.md §3): how a tester's mail
+// Account is a handout's account.json (docs/ARCHITECTURE.md §3.3): how a tester's mail
 // client reaches the national server.
 type Account struct {
 	Address  string `json:"address"`

@@ -14,8 +14,8 @@ type BannerLine struct {
 	Text string
 }
 
-// Banner returns the security banner of an opened message in UX.md's
-// wording: the signature line (who signed, valid or why not), then the
+// Banner returns the security banner of an opened message in the wording of
+// docs/UX.md §1: the signature line (who signed, valid or why not), then the
 // encryption line. An unsigned, unencrypted message has no banner.
 func Banner(v *app.MessageView) []BannerLine {
 	if v == nil || v.Report == nil {

@@ -19,7 +19,7 @@ import (
 	"securemail/mailstore"
 )
 
-// MainWindow is the classic three-pane window of UX.md.
+// MainWindow is the classic three-pane window of docs/UX.md §6.
 type MainWindow struct {
 	App  fyne.App
 	Win  fyne.Window
@@ -139,7 +139,7 @@ func (m *MainWindow) build() {
 	m.shortcuts()
 }
 
-// shortcuts installs UX.md's keyboard shortcuts.
+// shortcuts installs the keyboard shortcuts of docs/UX.md §7.
 func (m *MainWindow) shortcuts() {
 	c := m.Win.Canvas()
 	ctrl := fyne.KeyModifierShortcutDefault

@@ -11,7 +11,7 @@ import (
 	"securemail/smime"
 )
 
-// Mark is one security state as UX.md principle 1 shows it: an icon, a word
+// Mark is one security state as docs/UX.md §1 shows it: an icon, a word
 // and a colour, always together.
 type Mark int
 

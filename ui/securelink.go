@@ -12,7 +12,7 @@ import (
 	"securemail/internal/displaytext"
 )
 
-// LinkStateText is a secure-link state in UX.md's words.
+// LinkStateText is a secure-link state in the words of docs/UX.md §6.
 func LinkStateText(s addressbook.LinkState) string {
 	switch s {
 	case addressbook.LinkRequested:

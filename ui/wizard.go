@@ -36,7 +36,7 @@ const (
 
 var stepNames = []string{"Welcome", "Your address", "Mail servers", "Trusted authority", "Authority chain", "Your Digital ID", "Done"}
 
-// Wizard is the first-run wizard of UX.md: a step indicator, Back always
+// Wizard is the first-run wizard of docs/UX.md §6: a step indicator, Back always
 // works, Next only when the step is valid.
 type Wizard struct {
 	win  fyne.Window

@@ -8,7 +8,7 @@ import (
 	"securemail/smime/trust"
 )
 
-// Status is the V / red X of a contact, as DESIGN.md §3's contacts list says.
+// Status is the V / red X of a contact, as the contacts list of docs/ARCHITECTURE.md §3.2 says.
 type Status string
 
 // Contact statuses.

@@ -4,7 +4,7 @@
 // or `securemail testnet` already serves that folder, watches it — and
 // describes it (handouts, queues, evidence log, outages) for the window's
 // offline network panel. It lives in app so that the window reaches the
-// network through the core, as DESIGN.md's dependency order has it.
+// network through the core, as the layers of docs/ARCHITECTURE.md §2 have it.
 package bundled
 
 import (

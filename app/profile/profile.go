@@ -92,7 +92,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// DefaultSettings are the calm defaults of UX.md: sign and encrypt all
+// DefaultSettings are the calm defaults of docs/UX.md §5: sign and encrypt all
 // outgoing mail, check every 5 minutes, delete from the server once stored,
 // harvest Digital IDs from validly signed mail.
 func DefaultSettings() Settings {

@@ -11,7 +11,7 @@ import (
 )
 
 // Problem says why a From field names no single sender. The values are
-// those of the `from_problem` field of the open report (DESIGN.md §3).
+// those of the `from_problem` field of the open report (docs/ARCHITECTURE.md §3.2).
 type Problem string
 
 // From problems; FromOK is a From field with exactly one mailbox.

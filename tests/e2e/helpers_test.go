@@ -157,7 +157,7 @@ func jsonOut(t *testing.T, profile string, v any, args ...string) {
 	}
 }
 
-// listRow is one entry of `messages list --json` (DESIGN.md §3).
+// listRow is one entry of `messages list --json` (docs/ARCHITECTURE.md §3.2).
 type listRow struct {
 	ID        string    `json:"id"`
 	Folder    string    `json:"folder"`
