@@ -7,7 +7,8 @@
 //     and fails on any import the table does not allow, naming the table's
 //     line to change (docs/ARCHITECTURE.md §2).
 //   - TestPackageDocs: every package has a package doc comment.
-//   - TestDocCitations: every docs/X.md § a comment cites exists.
+//   - TestDocCitations: every document of docs/ and every section of it
+//     that a comment cites exists.
 //
 // Run it with go test ./tests/deps/.
 package deps
