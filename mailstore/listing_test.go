@@ -280,3 +280,27 @@ func TestSetTextRefusedForEncrypted(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHTMLPartSearchable: the words of an HTML-only message are found, a
+// table's cells as separate words; a script's are not.
+func TestHTMLPartSearchable(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t, t.TempDir(), nil)
+	raw := "From: " + alain + "\r\nTo: " + marie + "\r\nSubject: Weekly\r\nDate: Mon, 2 Jun 2025 10:00:00 +0200\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+		"<html><head><script>Velociraptor()</script></head><body><p>Card&nbsp;batch</p>" +
+		"<table><tr><td>Stegosaurus</td><td>Triceratops</td></tr></table></body></html>\r\n"
+	id, err := s.Add(ctx, mailstore.Inbox, []byte(raw), mailstore.AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]bool{"stegosaurus": true, "triceratops": true, "batch": true, "velociraptor": false} {
+		r, err := s.Search(ctx, word, mailstore.SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(r.Rows) == 1 && r.Rows[0].ID == id; got != want {
+			t.Errorf("search %q: found %v, want %v", word, got, want)
+		}
+	}
+}

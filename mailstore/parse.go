@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
 
+	"securemail/internal/htmltext"
 	"securemail/internal/mailheader"
 )
 
@@ -151,7 +151,7 @@ func walkBody(e *entry, hdr mailheader.Header, body []byte) {
 			}
 			s := mailheader.ToUTF8(string(b))
 			if mt == "text/html" {
-				s = stripHTML(s)
+				s = htmltext.Text(s)
 			}
 			text.WriteString(s)
 			text.WriteByte('\n')
@@ -162,17 +162,4 @@ func walkBody(e *entry, hdr mailheader.Header, body []byte) {
 		e.Notes = append(e.Notes, "the MIME structure is damaged: "+err.Error())
 	}
 	e.Body = text.String()
-}
-
-var (
-	htmlDrop = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
-	htmlTag  = regexp.MustCompile(`(?s)<[^>]*>`)
-)
-
-// stripHTML keeps the words of an HTML part, good enough for a full-text index.
-func stripHTML(s string) string {
-	s = htmlDrop.ReplaceAllString(s, " ")
-	s = htmlTag.ReplaceAllString(s, " ")
-	r := strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'")
-	return r.Replace(s)
 }

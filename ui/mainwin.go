@@ -295,14 +295,14 @@ func (m *MainWindow) reply(all bool) {
 	if m.current == nil || m.current.Message == nil {
 		return
 	}
-	m.compose(ReplyDraft(m.current, all, m.selfAddress()))
+	m.compose(compose.Reply(m.current.Original(), all, m.selfAddress()))
 }
 
 func (m *MainWindow) forward() {
 	if m.current == nil || m.current.Message == nil {
 		return
 	}
-	m.compose(ForwardDraft(m.current))
+	m.compose(compose.Forward(m.current.Original()))
 }
 
 func (m *MainWindow) selfAddress() string {

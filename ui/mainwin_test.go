@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
+	"securemail/app/compose"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -115,7 +116,7 @@ func TestReplyAndDeleteAndSendReceive(t *testing.T) {
 	eventually(t, s, "the Inbox listed", func() bool { return len(m.list.pages) == 1 })
 	s.do(func() { m.list.list.Select(0) })
 	eventually(t, s, "message open", func() bool { return m.current != nil })
-	d := ReplyDraft(m.current, false, "Jan.Novak@tcn.cz.eu-admin.net")
+	d := compose.Reply(m.current.Original(), false, "Jan.Novak@tcn.cz.eu-admin.net")
 	if d.Subject != "Re: Dossier 42" || len(d.To) != 1 || d.To[0] != "Marie.Curie@tcn.f.eu-admin.net" || d.InReplyTo != "<m1@x>" {
 		t.Errorf("reply draft %+v", d)
 	}

@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"html"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -119,10 +117,10 @@ func (r *Reader) Show(v *app.MessageView) {
 		r.date.SetText(msg.Date.Local().Format("Mon 2 January 2006 15:04"))
 		r.subject.SetText(displaytext.Line(msg.Subject))
 	}
-	text, note := readableText(v)
+	text, fromHTML := v.Readable()
 	r.body.SetText(displaytext.Text(text))
-	if note != "" {
-		r.note.SetText(note)
+	if fromHTML {
+		r.note.SetText(htmlNote)
 		r.note.Show()
 	} else {
 		r.note.Hide()
@@ -200,44 +198,8 @@ func bannerLine(l BannerLine) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewHBox(edge, icon), nil, txt))
 }
 
-// readableText is the text to show: the first text/plain part, else an HTML
-// part turned into plain text (no rendering, no remote content).
-func readableText(v *app.MessageView) (text, note string) {
-	if v.Report == nil {
-		return "", ""
-	}
-	if v.Report.Text != "" {
-		return strings.TrimRight(strings.ReplaceAll(v.Report.Text, "\r\n", "\n"), "\n\r\t "), ""
-	}
-	for _, a := range v.Report.Attachments {
-		if strings.HasPrefix(a.ContentType, "text/html") {
-			return HTMLToText(string(a.Content)), "This message was written in HTML; it is shown as plain text, and no remote content is ever loaded."
-		}
-	}
-	return "", ""
-}
-
-var (
-	htmlDrop  = regexp.MustCompile(`(?is)<(script|style|head)[^>]*>.*?</(script|style|head)>`)
-	htmlBreak = regexp.MustCompile(`(?i)<(br|/p|/div|/tr|/li|/h[1-6])[^>]*>`)
-	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
-	blankRuns = regexp.MustCompile(`\n{3,}`)
-)
-
-// HTMLToText turns HTML into plain text: scripts, styles and tags are
-// dropped, block ends become line breaks, entities are decoded. Nothing is
-// fetched: images and links are reduced to nothing or their text.
-func HTMLToText(s string) string {
-	s = htmlDrop.ReplaceAllString(s, "")
-	s = htmlBreak.ReplaceAllString(s, "\n")
-	s = htmlTag.ReplaceAllString(s, "")
-	s = html.UnescapeString(s)
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
-	}
-	return strings.TrimSpace(blankRuns.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
-}
+// htmlNote says how a message written in HTML is shown.
+const htmlNote = "This message was written in HTML; it is shown as plain text, and no remote content is ever loaded."
 
 func (r *Reader) pickFolderWithDialog(done func(dir string)) {
 	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {

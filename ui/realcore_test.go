@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"securemail/app"
+	"securemail/app/compose"
 	"securemail/app/keystore"
 	"securemail/mailstore"
 	"securemail/testnet"
@@ -130,7 +131,7 @@ func TestRealCoreExchange(t *testing.T) {
 	}
 
 	// Alain answers signed and encrypted.
-	r := NewComposer(fa, alain, ReplyDraft(m.current, false, alainAddr))
+	r := NewComposer(fa, alain, compose.Reply(m.current.Original(), false, alainAddr))
 	r.do = s.do
 	if !r.Sign || !r.Encrypt {
 		t.Fatal("the reply must start signed and encrypted (the defaults)")

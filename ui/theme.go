@@ -5,7 +5,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"securemail/assets"
 )
+
+func appIcon() fyne.Resource { return assets.AppIcon() }
 
 // lightTheme is Fyne's default theme, always in its light variant: the
 // security colours (green, red, amber tints) are chosen for a light page.

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/mail"
 	"path/filepath"
@@ -55,22 +56,63 @@ func (d *Draft) Recipients() []string {
 }
 
 // Build writes the message. Bcc recipients are not in its header. It
-// returns the message and its Message-ID (without angle brackets).
+// returns the message and its Message-ID (without angle brackets). The
+// steps: the header (addresses, subject, Message-ID, threading, extra
+// fields), then the text alone or the text and the attachments.
 func Build(d *Draft, now time.Time) ([]byte, string, error) {
+	h, id, err := header(d, now)
+	if err != nil {
+		return nil, "", err
+	}
+	var buf bytes.Buffer
+	if len(d.Attachments) == 0 {
+		err = writeTextOnly(&buf, h, d.Text)
+	} else {
+		err = writeWithAttachments(&buf, h, d.Text, d.Attachments)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("compose: %w", err)
+	}
+	return buf.Bytes(), id, nil
+}
+
+// header is the message's header and its Message-ID: the addresses
+// checked, then date, From, To and Cc, subject, Message-ID, threading
+// fields, extra fields and MIME-Version, in that order.
+func header(d *Draft, now time.Time) (gomail.Header, string, error) {
+	var h gomail.Header
 	if len(d.Recipients()) == 0 {
-		return nil, "", errors.New("compose: the message has no recipient; add one in To")
+		return h, "", errors.New("compose: the message has no recipient; add one in To")
 	}
 	from, err := parseAddr(d.From)
 	if err != nil {
-		return nil, "", fmt.Errorf("compose: the sender %w", err)
+		return h, "", fmt.Errorf("compose: the sender %w", err)
 	}
 	from.Name = d.FromName
 	if strings.ContainsAny(d.Subject, "\r\n") {
-		return nil, "", errors.New("compose: the subject must be one line")
+		return h, "", errors.New("compose: the subject must be one line")
 	}
-	var h gomail.Header
 	h.SetDate(now)
 	h.SetAddressList("From", []*gomail.Address{from})
+	if err := setRecipients(&h, d); err != nil {
+		return h, "", err
+	}
+	h.SetSubject(d.Subject)
+	id, err := setMessageID(&h, from.Address)
+	if err != nil {
+		return h, "", err
+	}
+	setThreading(&h, d)
+	if err := setExtra(&h, d.Extra); err != nil {
+		return h, "", err
+	}
+	h.Set("MIME-Version", "1.0")
+	return h, id, nil
+}
+
+// setRecipients writes To and Cc (empty entries skipped, an empty list
+// left out) and checks Bcc, which never goes in the header.
+func setRecipients(h *gomail.Header, d *Draft) error {
 	for _, f := range []struct {
 		key  string
 		list []string
@@ -82,7 +124,7 @@ func Build(d *Draft, now time.Time) ([]byte, string, error) {
 			}
 			p, err := parseAddr(a)
 			if err != nil {
-				return nil, "", fmt.Errorf("compose: in %s, %w", f.key, err)
+				return fmt.Errorf("compose: in %s, %w", f.key, err)
 			}
 			addrs = append(addrs, p)
 		}
@@ -92,18 +134,28 @@ func Build(d *Draft, now time.Time) ([]byte, string, error) {
 	}
 	for _, a := range d.Bcc {
 		if _, err := parseAddr(a); err != nil {
-			return nil, "", fmt.Errorf("compose: in Bcc, %w", err)
+			return fmt.Errorf("compose: in Bcc, %w", err)
 		}
 	}
-	h.SetSubject(d.Subject)
+	return nil
+}
+
+// setMessageID makes a Message-ID in the sender's domain and returns it
+// without angle brackets.
+func setMessageID(h *gomail.Header, from string) (string, error) {
 	domain := "securemail.invalid"
-	if i := strings.LastIndexByte(from.Address, '@'); i >= 0 {
-		domain = from.Address[i+1:]
+	if i := strings.LastIndexByte(from, '@'); i >= 0 {
+		domain = from[i+1:]
 	}
 	if err := h.GenerateMessageIDWithHostname(domain); err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
+		return "", fmt.Errorf("compose: %w", err)
 	}
 	id, _ := h.MessageID()
+	return id, nil
+}
+
+// setThreading writes In-Reply-To and References (RFC 5322 §3.6.4).
+func setThreading(h *gomail.Header, d *Draft) {
 	if d.InReplyTo != "" {
 		h.SetMsgIDList("In-Reply-To", []string{strings.Trim(d.InReplyTo, "<>")})
 	}
@@ -114,75 +166,87 @@ func Build(d *Draft, now time.Time) ([]byte, string, error) {
 		}
 		h.SetMsgIDList("References", refs)
 	}
-	for k, v := range d.Extra {
+}
+
+// setExtra writes the additional header fields; each must be one line.
+func setExtra(h *gomail.Header, extra map[string]string) error {
+	for k, v := range extra {
 		if strings.ContainsAny(k+v, "\r\n") {
-			return nil, "", fmt.Errorf("compose: header %q must be one line", k)
+			return fmt.Errorf("compose: header %q must be one line", k)
 		}
 		h.Set(k, v)
 	}
-	h.Set("MIME-Version", "1.0")
+	return nil
+}
 
-	text := toCRLF(d.Text)
-	var buf bytes.Buffer
-	if len(d.Attachments) == 0 {
-		h.Set("Content-Type", "text/plain; charset=utf-8")
-		h.Set("Content-Transfer-Encoding", "quoted-printable")
-		w, err := gomail.CreateSingleInlineWriter(&buf, h)
-		if err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
-		}
-		if _, err := w.Write([]byte(text)); err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
-		}
-		if err := w.Close(); err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
-		}
-		return buf.Bytes(), id, nil
-	}
-	mw, err := gomail.CreateWriter(&buf, h)
+// setTextType labels a part as UTF-8 plain text in quoted-printable.
+func setTextType(set func(k, v string)) {
+	set("Content-Type", "text/plain; charset=utf-8")
+	set("Content-Transfer-Encoding", "quoted-printable")
+}
+
+// writeTextOnly writes a message that is its text alone.
+func writeTextOnly(buf *bytes.Buffer, h gomail.Header, text string) error {
+	setTextType(h.Set)
+	w, err := gomail.CreateSingleInlineWriter(buf, h)
 	if err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
+		return err
+	}
+	return writeAndClose(w, []byte(toCRLF(text)))
+}
+
+// writeWithAttachments writes a multipart/mixed message: the text, then
+// each attachment.
+func writeWithAttachments(buf *bytes.Buffer, h gomail.Header, text string, files []Attachment) error {
+	mw, err := gomail.CreateWriter(buf, h)
+	if err != nil {
+		return err
 	}
 	var th gomail.InlineHeader
-	th.Set("Content-Type", "text/plain; charset=utf-8")
-	th.Set("Content-Transfer-Encoding", "quoted-printable")
+	setTextType(th.Set)
 	tw, err := mw.CreateSingleInline(th)
 	if err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
+		return err
 	}
-	if _, err := tw.Write([]byte(text)); err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
+	if err := writeAndClose(tw, []byte(toCRLF(text))); err != nil {
+		return err
 	}
-	if err := tw.Close(); err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
-	}
-	for _, a := range d.Attachments {
-		var ah gomail.AttachmentHeader
-		ct := a.ContentType
-		if ct == "" {
-			ct = mime.TypeByExtension(strings.ToLower(filepath.Ext(a.Name)))
-		}
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		ah.Set("Content-Type", ct)
-		ah.SetFilename(filepath.Base(a.Name))
-		ah.Set("Content-Transfer-Encoding", "base64")
-		aw, err := mw.CreateAttachment(ah)
-		if err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
-		}
-		if _, err := aw.Write(a.Data); err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
-		}
-		if err := aw.Close(); err != nil {
-			return nil, "", fmt.Errorf("compose: %w", err)
+	for _, a := range files {
+		if err := writeAttachment(mw, a); err != nil {
+			return err
 		}
 	}
-	if err := mw.Close(); err != nil {
-		return nil, "", fmt.Errorf("compose: %w", err)
+	return mw.Close()
+}
+
+// writeAttachment writes one file in base64 under its base name; its type
+// is the one given, else guessed from the name, else
+// application/octet-stream.
+func writeAttachment(mw *gomail.Writer, a Attachment) error {
+	var ah gomail.AttachmentHeader
+	ct := a.ContentType
+	if ct == "" {
+		ct = mime.TypeByExtension(strings.ToLower(filepath.Ext(a.Name)))
 	}
-	return buf.Bytes(), id, nil
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	ah.Set("Content-Type", ct)
+	ah.SetFilename(filepath.Base(a.Name))
+	ah.Set("Content-Transfer-Encoding", "base64")
+	aw, err := mw.CreateAttachment(ah)
+	if err != nil {
+		return err
+	}
+	return writeAndClose(aw, a.Data)
+}
+
+// writeAndClose writes a part's content and ends the part.
+func writeAndClose(w io.WriteCloser, data []byte) error {
+	if _, err := w.Write(data); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 func parseAddr(s string) (*gomail.Address, error) {
