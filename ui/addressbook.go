@@ -24,19 +24,22 @@ import (
 type AddressBookWindow struct {
 	Win      fyne.Window
 	core     AddressBook
-	List     *widget.List
+	List     *keyList
 	Rows     []app.ContactView
 	NewBtn   *widget.Button
 	Props    *widget.Button
 	Import   *widget.Button
 	Message  *widget.Label
+	Close    *widget.Button // Esc does the same
 	selected int
 }
 
 // NewAddressBookWindow builds the address book window.
 func NewAddressBookWindow(a fyne.App, core AddressBook) *AddressBookWindow {
 	w := &AddressBookWindow{Win: a.NewWindow("Address Book"), core: core, selected: -1, Message: widget.NewLabel("")}
-	w.List = widget.NewList(func() int { return len(w.Rows) }, newContactRow, w.updateRow)
+	w.List = newKeyList(func() int { return len(w.Rows) }, newContactRow, w.updateRow)
+	w.List.keys = escCloses(w.Win, w.Win.Close)
+	w.Close = widget.NewButton("Close", w.Win.Close)
 	w.List.OnSelected = func(id widget.ListItemID) { w.selected = id; w.Props.Enable() }
 	w.NewBtn = widget.NewButtonWithIcon("New contact", theme.ContentAddIcon(), func() { w.editContact(nil) })
 	w.Props = widget.NewButtonWithIcon("Properties", theme.InfoIcon(), func() {
@@ -47,7 +50,8 @@ func NewAddressBookWindow(a fyne.App, core AddressBook) *AddressBookWindow {
 	w.Props.Disable()
 	w.Import = widget.NewButtonWithIcon("Import Digital ID…", theme.FolderOpenIcon(), w.importWithDialog)
 	w.Message.Wrapping = fyne.TextWrapWord
-	w.Win.SetContent(container.NewBorder(container.NewHBox(w.NewBtn, w.Props, w.Import), w.Message, nil, nil, w.List))
+	w.Win.SetContent(container.NewBorder(container.NewHBox(w.NewBtn, w.Props, w.Import),
+		container.NewBorder(nil, nil, nil, w.Close, w.Message), nil, nil, w.List))
 	w.Win.Resize(fyne.NewSize(760, 480))
 	w.Reload()
 	return w

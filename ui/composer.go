@@ -159,13 +159,22 @@ func (c *Composer) build() {
 	c.Win.Resize(fyne.NewSize(760, 560))
 	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
 	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
+	escCloses(c.Win, nil) // Esc closes an open dialog, never the message being written
 	c.refreshToggles()
 	c.refreshChips()
 	c.refreshFiles()
 }
 
-// Show opens the window.
-func (c *Composer) Show() { c.Win.Show() }
+// Show opens the window with the cursor where typing starts: in To for a
+// new message or a forward, in the text for a reply.
+func (c *Composer) Show() {
+	c.Win.Show()
+	if strings.TrimSpace(c.To.Text) == "" {
+		c.Win.Canvas().Focus(c.To)
+	} else {
+		c.Win.Canvas().Focus(c.Body)
+	}
+}
 
 func (c *Composer) recipientEntry() *recipientField {
 	e := &recipientField{onSend: c.send}

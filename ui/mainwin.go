@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,9 +29,9 @@ type MainWindow struct {
 
 	New, Reply, ReplyAll, Forward, Delete *widget.Button
 	SendReceive, Book, Link, Settings     *widget.Button
-	SearchEntry                           *widget.Entry
+	SearchEntry                           *keyEntry
 
-	folders     *widget.List
+	folders     *keyList
 	folderRows  []mailstore.Folder
 	folder      string
 	list        *messageList
@@ -50,6 +49,7 @@ type MainWindow struct {
 	// do runs a function on the UI goroutine (fyne.Do; tests serialise).
 	do    func(func())
 	trace *traceState
+	keys  *keymap // the window's keyboard commands (mainkeys.go)
 }
 
 // SetTrace reports the window's timing events to t (call before Show).
@@ -64,12 +64,14 @@ func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 	ctx, stop := context.WithCancel(context.Background())
 	m := &MainWindow{App: a, Win: a.NewWindow("SecureMail"), core: core, net: net, ctx: ctx, stop: stop, folder: mailstore.Inbox}
 	m.do = fyne.Do
+	m.keys = newKeymap()
 	m.Win.SetIcon(appIcon())
 	m.Reader = newReader(m.Win)
 	m.Reader.OnDetails = func(v *app.MessageView) { ShowProperties(m.Win, core, v) }
 	m.Reader.OnShowMessage = func(id string) { m.open(mailstore.Row{ID: id, Seen: true}) }
 	m.list = newMessageList(ctx, core, m.open)
 	m.list.do = func(f func()) { m.do(f) }
+	m.list.list.keys = m.keys
 	m.build()
 	m.Win.SetOnClosed(m.close)
 	a.Lifecycle().SetOnStopped(m.close) // Quit (or SIGTERM) without closing the window
@@ -86,7 +88,7 @@ func (m *MainWindow) build() {
 	m.Book = widget.NewButtonWithIcon("Address Book", theme.AccountIcon(), m.openBook)
 	m.Link = widget.NewButtonWithIcon("Secure Link", theme.MailSendIcon(), m.openLink)
 	m.Settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), m.openSettings)
-	m.SearchEntry = widget.NewEntry()
+	m.SearchEntry = newKeyEntry(m.keys)
 	m.SearchEntry.SetPlaceHolder("Search (Ctrl+F)")
 	m.SearchEntry.OnSubmitted = m.search
 	for _, b := range []*widget.Button{m.Reply, m.ReplyAll, m.Forward, m.Delete} {
@@ -96,7 +98,7 @@ func (m *MainWindow) build() {
 		m.SendReceive, widget.NewSeparator(), m.Book, m.Link)
 	toolbar := container.NewBorder(nil, nil, bar, m.Settings, m.SearchEntry)
 
-	m.folders = widget.NewList(func() int { return len(m.folderRows) },
+	m.folders = newKeyList(func() int { return len(m.folderRows) },
 		func() fyne.CanvasObject { return widget.NewLabel("Drafts (000)") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			f := m.folderRows[id]
@@ -108,6 +110,7 @@ func (m *MainWindow) build() {
 				l.SetText(displaytext.Line(f.Name))
 			}
 		})
+	m.folders.keys = m.keys
 	m.folders.OnSelected = func(id widget.ListItemID) {
 		if id < len(m.folderRows) && m.folderRows[id].Name != m.folder {
 			m.ShowFolder(m.folderRows[id].Name)
@@ -137,29 +140,6 @@ func (m *MainWindow) build() {
 	m.Win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))
 	m.Win.Resize(fyne.NewSize(float32(l.Width), float32(l.Height)))
 	m.shortcuts()
-}
-
-// shortcuts installs the keyboard shortcuts of docs/UX.md §7.
-func (m *MainWindow) shortcuts() {
-	c := m.Win.Canvas()
-	ctrl := fyne.KeyModifierShortcutDefault
-	add := func(k fyne.KeyName, mod fyne.KeyModifier, f func()) {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: mod}, func(fyne.Shortcut) { f() })
-	}
-	add(fyne.KeyN, ctrl, m.newMessage)
-	add(fyne.KeyR, ctrl, func() { m.reply(false) })
-	add(fyne.KeyR, ctrl|fyne.KeyModifierShift, func() { m.reply(true) })
-	add(fyne.KeyL, ctrl, m.forward)
-	add(fyne.KeyF, ctrl, func() { c.Focus(m.SearchEntry) })
-	add(fyne.KeyB, ctrl|fyne.KeyModifierShift, m.openBook)
-	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		switch e.Name {
-		case fyne.KeyF5:
-			m.sendReceive()
-		case fyne.KeyDelete:
-			m.deleteCurrent()
-		}
-	})
 }
 
 // Show opens the window and loads the Inbox; with checking on, mail is

@@ -33,7 +33,7 @@ type messageList struct {
 	pages   map[int][]mailstore.Row
 	loading map[int]bool
 	search  []mailstore.Row // non-nil while showing search results
-	list    *widget.List
+	list    *keyList        // passes Delete, F5… to the main window (shortcuts.go)
 	onOpen  func(mailstore.Row)
 	// onUpdate, when set, receives how long each row callback took (benchmarks).
 	onUpdate func(time.Duration)
@@ -44,7 +44,7 @@ type messageList struct {
 
 func newMessageList(ctx context.Context, mb Mailbox, onOpen func(mailstore.Row)) *messageList {
 	m := &messageList{mb: mb, ctx: ctx, pages: map[int][]mailstore.Row{}, loading: map[int]bool{}, onOpen: onOpen, do: fyne.Do}
-	m.list = widget.NewList(m.length, newRowView, m.update)
+	m.list = newKeyList(m.length, newRowView, m.update)
 	m.list.OnSelected = func(id widget.ListItemID) {
 		if r, ok := m.row(id); ok && m.onOpen != nil {
 			m.onOpen(r)

@@ -25,6 +25,7 @@ type NetworkWindow struct {
 	For      *widget.Select
 	Down     *widget.Button
 	Refresh  *widget.Button
+	Close    *widget.Button // Esc does the same
 	Message  *widget.Label
 }
 
@@ -43,6 +44,8 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 	w.For.SetSelected("10 minutes")
 	w.Down = widget.NewButton("Take it down", w.outage)
 	w.Refresh = widget.NewButton("Refresh", w.Reload)
+	escCloses(w.Win, w.Win.Close)
+	w.Close = widget.NewButton("Close", w.Win.Close)
 	w.Message.Wrapping = fyne.TextWrapWord
 	mode := "This SecureMail runs the network in " + net.Dir() + "."
 	if !net.Running() {
@@ -57,7 +60,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 		container.NewTabItem("Evidence log", container.NewScroll(w.Log)),
 		container.NewTabItem("Outage", outage),
 	)
-	w.Win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, w.Refresh, w.Message), nil, nil, tabs))
+	w.Win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.Refresh, w.Close), w.Message), nil, nil, tabs))
 	w.Win.Resize(fyne.NewSize(820, 520))
 	w.Reload()
 	return w

@@ -42,8 +42,9 @@ type SecureLinkWindow struct {
 	Win     fyne.Window
 	core    Linker
 	Rows    []app.LinkRow
-	Table   *widget.Table
+	Table   *keyTable
 	Message *widget.Label
+	Close   *widget.Button // Esc does the same
 	do      func(func())
 }
 
@@ -51,11 +52,13 @@ type SecureLinkWindow struct {
 func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
 	w := &SecureLinkWindow{Win: a.NewWindow("Secure Link"), core: core, Message: widget.NewLabel(""), do: fyne.Do}
 	w.Message.Wrapping = fyne.TextWrapWord
-	w.Table = widget.NewTable(func() (int, int) { return len(w.Rows), 3 },
+	w.Table = newKeyTable(func() (int, int) { return len(w.Rows), 3 },
 		func() fyne.CanvasObject {
 			return container.NewStack(widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net"), widget.NewButton("Send request", nil))
 		},
 		w.updateCell)
+	w.Table.keys = escCloses(w.Win, w.Win.Close)
+	w.Close = widget.NewButton("Close", w.Win.Close)
 	w.Table.SetColumnWidth(0, 360)
 	w.Table.SetColumnWidth(1, 160)
 	w.Table.SetColumnWidth(2, 160)
@@ -66,7 +69,7 @@ func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
 	}
 	intro := widget.NewLabel("A secure link is an exchange of signed mails: once both sides hold each other's Digital ID, mail between you can be encrypted.")
 	intro.Wrapping = fyne.TextWrapWord
-	w.Win.SetContent(container.NewBorder(intro, w.Message, nil, nil, w.Table))
+	w.Win.SetContent(container.NewBorder(intro, container.NewBorder(nil, nil, nil, w.Close, w.Message), nil, nil, w.Table))
 	w.Win.Resize(fyne.NewSize(720, 420))
 	w.Reload()
 	return w

@@ -36,24 +36,26 @@ type SettingsWindow struct {
 	Win                    fyne.Window
 	core                   Preferences
 	settings               profile.Settings
-	Address, Name          *widget.Entry
-	POP3, SMTP             *widget.Entry
+	Address, Name          *keyEntry
+	POP3, SMTP             *keyEntry
 	POP3TLS, SMTPTLS       *widget.Select
-	User                   *widget.Entry
+	User                   *keyEntry
 	ChangePassword         *widget.Button
 	Passwords              *PasswordChange // the open "Change password…" form
 	SignAll, EncryptAll    *widget.Check
 	CheckEvery, LeaveOnSrv *widget.Select
-	Roots                  *widget.List
+	Roots                  *keyList
 	rootCerts              []*x509.Certificate
 	RemoveRoot             *widget.Button
 	ImportCRL              *widget.Button // "Import CRL…": a revocation list file
 	MyID                   *widget.Label
 	Export, ImportPFX      *widget.Button
-	PFXPassword            *widget.Entry
+	PFXPassword            *keyEntry
 	Save                   *widget.Button
+	Close                  *widget.Button // Esc does the same
 	Message                *widget.Label
 	rootSel                int
+	tabs                   *container.AppTabs
 }
 
 // NewSettingsWindow builds the settings window.
@@ -65,12 +67,14 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 		s = profile.DefaultSettings()
 	}
 	w.settings = s
-	w.Address = widget.NewEntry()
+	keys := escCloses(w.Win, w.Win.Close)
+	w.Close = widget.NewButton("Close", w.Win.Close)
+	w.Address = newKeyEntry(keys)
 	w.Address.SetText(s.Account.Address)
 	w.Address.Disable()
-	w.Name = widget.NewEntry()
+	w.Name = newKeyEntry(keys)
 	w.Name.SetText(s.Account.DisplayName)
-	w.POP3, w.SMTP, w.User = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	w.POP3, w.SMTP, w.User = newKeyEntry(keys), newKeyEntry(keys), newKeyEntry(keys)
 	w.POP3.SetText(s.Account.POP3.Address)
 	w.SMTP.SetText(s.Account.SMTP.Address)
 	w.User.SetText(s.Account.POP3.Username)
@@ -101,11 +105,12 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 			w.LeaveOnSrv.SetSelected(c.Label)
 		}
 	}
-	w.Roots = widget.NewList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
+	w.Roots = newKeyList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.rootCerts[id]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s · valid until %s", displaytext.Line(c.Subject.CommonName), c.NotAfter.UTC().Format("2 January 2006")))
 		})
+	w.Roots.keys = keys
 	w.Roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.RemoveRoot.Enable() }
 	w.RemoveRoot = widget.NewButton("Stop trusting…", w.removeRoot)
 	w.RemoveRoot.Disable()
@@ -113,7 +118,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.MyID = widget.NewLabel("")
 	w.MyID.Wrapping = fyne.TextWrapWord
 	w.Export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
-	w.PFXPassword = widget.NewPasswordEntry()
+	w.PFXPassword = newKeyPasswordEntry(keys)
 	w.PFXPassword.SetPlaceHolder("password of the new Mail.pfx")
 	w.ImportPFX = widget.NewButton("Import a new Mail.pfx…", w.importWithDialog)
 	w.Save = widget.NewButton("Save", w.save)
@@ -121,7 +126,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.Message.Wrapping = fyne.TextWrapWord
 	w.reloadTrust()
 
-	tabs := container.NewAppTabs(
+	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Account", widget.NewForm(
 			widget.NewFormItem("Address", w.Address), widget.NewFormItem("Your name", w.Name),
 			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.POP3TLS, w.POP3)),
@@ -134,7 +139,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.CheckEvery),
 			widget.NewFormItem("Leave mail on the server", w.LeaveOnSrv))),
 	)
-	w.Win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, w.Save, w.Message), nil, nil, tabs))
+	w.Win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(w.Save, w.Close), w.Message), nil, nil, w.tabs))
 	w.Win.Resize(fyne.NewSize(680, 440))
 	return w
 }

@@ -103,6 +103,7 @@ func (w *Wizard) build() {
 	bottom := container.NewVBox(problem, container.NewBorder(nil, nil, w.backBtn, w.nextBtn))
 	w.win.SetContent(container.NewBorder(container.NewVBox(w.indicator, widget.NewSeparator()), bottom, nil, nil,
 		container.NewPadded(w.body)))
+	w.enterPressesNext()
 }
 
 func heading(s string) *widget.Label {

@@ -1,0 +1,69 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// mainCommand is one of the main window's commands with its keys.
+type mainCommand struct {
+	label    string
+	shortcut fyne.Shortcut   // shown in the menu and typed anywhere in the window; nil for none
+	also     []fyne.Shortcut // further shortcuts for the same command
+	key      fyne.KeyName    // a plain key for the same command ("" for none)
+	run      func()
+}
+
+// commands are the keyboard shortcuts of docs/UX.md §7, grouped as the main menu shows
+// them: Ctrl+N new, Ctrl+R reply, Ctrl+Shift+R reply all, Ctrl+Shift+F or
+// Ctrl+L forward, Delete, F5 or Ctrl+M Send/Receive, Ctrl+F search.
+func (m *MainWindow) commands() [][]mainCommand {
+	return [][]mainCommand{
+		{
+			{label: "New message", shortcut: ctrl(fyne.KeyN), run: m.newMessage},
+			{label: "Send/Receive", shortcut: ctrl(fyne.KeyM), key: fyne.KeyF5, run: m.sendReceive},
+			{label: "Search", shortcut: ctrl(fyne.KeyF), run: m.focusSearch},
+		},
+		{
+			{label: "Reply", shortcut: ctrl(fyne.KeyR), run: func() { m.reply(false) }},
+			{label: "Reply all", shortcut: ctrlShift(fyne.KeyR), run: func() { m.reply(true) }},
+			{label: "Forward", shortcut: ctrlShift(fyne.KeyF), also: []fyne.Shortcut{ctrl(fyne.KeyL)}, run: m.forward},
+			{label: "Delete", key: fyne.KeyDelete, run: m.deleteCurrent},
+		},
+		{
+			{label: "Address Book", shortcut: ctrlShift(fyne.KeyB), run: m.openBook},
+			{label: "Secure Link", run: m.openLink},
+			{label: "Settings", run: m.openSettings},
+		},
+	}
+}
+
+// shortcuts installs the main window's keys: a main menu whose items carry
+// the Ctrl shortcuts (Fyne gives the main menu the first say, before any
+// focused widget), the same shortcuts and the plain keys (Delete, F5, Esc
+// for an open dialog) in the window's keymap for its lists and entries.
+func (m *MainWindow) shortcuts() {
+	names := []string{"Mail", "Message", "Tools"}
+	var menus []*fyne.Menu
+	for i, group := range m.commands() {
+		var items []*fyne.MenuItem
+		for _, c := range group {
+			it := fyne.NewMenuItem(c.label, c.run)
+			it.Shortcut = c.shortcut
+			items = append(items, it)
+			if c.shortcut != nil {
+				m.keys.onShortcut(c.shortcut, c.run)
+			}
+			for _, s := range c.also {
+				m.keys.onShortcut(s, c.run)
+			}
+			if c.key != "" {
+				m.keys.on(c.key, c.run)
+			}
+		}
+		menus = append(menus, fyne.NewMenu(names[i], items...))
+	}
+	m.Win.SetMainMenu(fyne.NewMainMenu(menus...))
+	m.keys.on(fyne.KeyEscape, func() { closeTopDialog(m.Win.Canvas()) })
+	m.keys.install(m.Win.Canvas())
+}
+
+// focusSearch puts the cursor in the search field.
+func (m *MainWindow) focusSearch() { m.Win.Canvas().Focus(m.SearchEntry) }
