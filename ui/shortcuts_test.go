@@ -87,11 +87,7 @@ func closeOthers(a fyne.App, main fyne.Window) {
 func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := readerCore()
-	m := NewMainWindow(a, f, nil)
-	s := &serial{}
-	m.do = s.do
-	s.do(m.Show)
-	eventually(t, s, "the Inbox listed", func() bool { return m.list.length() == 3 && len(m.list.pages) == 1 })
+	m, s := showMainWindow(t, a, f)
 	c := m.Win.Canvas()
 	openFirst := func() {
 		t.Helper()
@@ -193,6 +189,17 @@ func (f *fakeCore) fetchCount() int {
 	return f.fetches
 }
 
+// showMainWindow opens the main window on f and waits for its Inbox.
+func showMainWindow(t *testing.T, a fyne.App, f *fakeCore) (*MainWindow, *serial) {
+	t.Helper()
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	eventually(t, s, "the Inbox listed", func() bool { return m.list.length() == len(f.rows[mailstore.Inbox]) && len(m.list.pages) == 1 })
+	return m, s
+}
+
 // search0 is the ID of the first row shown.
 func (m *messageList) search0() string {
 	r, _ := m.row(0)
@@ -289,11 +296,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 
 	// Details (the message's security properties) is a dialog of the main
 	// window with a Close button; Esc closes it and not the window.
-	m := NewMainWindow(a, f, nil)
-	s := &serial{}
-	m.do = s.do
-	s.do(m.Show)
-	eventually(t, s, "listed", func() bool { return len(m.list.pages) == 1 })
+	m, s := showMainWindow(t, a, f)
 	s.do(func() { m.Win.Canvas().Focus(m.list.list); m.list.list.Select(0) })
 	eventually(t, s, "open", func() bool { return m.current != nil })
 	s.do(func() { test.Tap(m.Reader.details) })
