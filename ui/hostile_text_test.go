@@ -57,28 +57,28 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 	m.do = s.do
 	s.do(func() {
 		m.Show()
-		m.Win.Resize(fyne.NewSize(1100, 700))
+		m.win.Resize(fyne.NewSize(1100, 700))
 	})
 	const (
 		from    = "Jan Peeters <U+202E><ten.nimda-ue.b.ncv@eve>"
 		subject = "Invoice <U+202E>fdp.exe"
 	)
 	eventually(t, s, "the list row drawn with the markers", func() bool {
-		texts := shownTexts(m.Win.Content())
+		texts := shownTexts(m.win.Content())
 		return hasText(texts, from) && hasText(texts, subject)
 	})
 	s.do(func() { m.list.list.Select(0) })
-	eventually(t, s, "the message open", func() bool { return m.Reader.subject.Text != "" })
+	eventually(t, s, "the message open", func() bool { return m.reader.subject.Text != "" })
 	s.do(func() {
-		if m.Reader.from.Text != from || m.Reader.subject.Text != subject {
-			t.Errorf("reader shows From %q, Subject %q; want %q, %q", m.Reader.from.Text, m.Reader.subject.Text, from, subject)
+		if m.reader.from.Text != from || m.reader.subject.Text != subject {
+			t.Errorf("reader shows From %q, Subject %q; want %q, %q", m.reader.from.Text, m.reader.subject.Text, from, subject)
 		}
-		if want := "Pay <U+202E>0001<U+202C> EUR.\nThanks<U+001B>[2J"; m.Reader.body.Text != want {
-			t.Errorf("reader shows the text %q, want %q", m.Reader.body.Text, want)
+		if want := "Pay <U+202E>0001<U+202C> EUR.\nThanks<U+001B>[2J"; m.reader.body.Text != want {
+			t.Errorf("reader shows the text %q, want %q", m.reader.body.Text, want)
 		}
 	})
 	s.do(func() {
-		texts := shownTexts(m.Win.Content())
+		texts := shownTexts(m.win.Content())
 		for _, s := range texts {
 			if strings.ContainsAny(s, "\u202e\u202c\x1b") {
 				t.Errorf("the window draws %q with the invisible character itself", s)
@@ -92,8 +92,8 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 	dir := t.TempDir()
 	var save *widget.Button
 	s.do(func() {
-		m.Reader.pickFolder = func(done func(string)) { done(dir) }
-		for _, o := range m.Reader.files.Objects {
+		m.reader.pickFolder = func(done func(string)) { done(dir) }
+		for _, o := range m.reader.files.Objects {
 			if b, ok := o.(*widget.Button); ok && b.Text == "Save" {
 				save = b
 			}
@@ -105,7 +105,7 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 	for _, want := range []string{"_CON.txt", "_CON (2).txt"} {
 		s.do(func() { test.Tap(save) })
 		s.do(func() {
-			if got, say := m.Reader.saved.Text, "Saved as “"+want+"” in "+dir+"."; got != say || !m.Reader.saved.Visible() {
+			if got, say := m.reader.saved.Text, "Saved as “"+want+"” in "+dir+"."; got != say || !m.reader.saved.Visible() {
 				t.Errorf("after Save the reader says %q, want %q", got, say)
 			}
 		})
@@ -113,10 +113,10 @@ func TestHiddenCharactersShowAsMarkers(t *testing.T) {
 			t.Errorf("%s holds %q, %v", want, b, err)
 		}
 	}
-	s.do(func() { m.Reader.SaveAttachment(filepath.Join(dir, "gone"), att) })
+	s.do(func() { m.reader.SaveAttachment(filepath.Join(dir, "gone"), att) })
 	s.do(func() {
-		if want := "Not saved: SecureMail could not write " + filepath.Join(dir, "gone", "_CON.txt") + ": the folder no longer exists; check that its disk is connected and try again."; m.Reader.saved.Text != want {
-			t.Errorf("saving into a missing folder says %q, want %q", m.Reader.saved.Text, want)
+		if want := "Not saved: SecureMail could not write " + filepath.Join(dir, "gone", "_CON.txt") + ": the folder no longer exists; check that its disk is connected and try again."; m.reader.saved.Text != want {
+			t.Errorf("saving into a missing folder says %q, want %q", m.reader.saved.Text, want)
 		}
 	})
 }

@@ -65,12 +65,12 @@ func (k profileKeys) OpenKeyFile(passphrase string) (keystore.Store, error) {
 // unlock an existing key file, twice to create one when the OS keyring is
 // unavailable.
 type KeyPrompt struct {
-	Win              fyne.Window
-	Explain          *widget.Label
-	Passphrase       *widget.Entry
-	Again            *widget.Entry // nil when unlocking an existing file
-	OK, Quit         *widget.Button
-	Message          *widget.Label
+	win              fyne.Window
+	explain          *widget.Label
+	passphrase       *widget.Entry
+	again            *widget.Entry // nil when unlocking an existing file
+	okBtn, quitBtn   *widget.Button
+	message          *widget.Label
 	src              KeySource
 	open             func(keystore.Store) error
 	creating, opened bool
@@ -99,27 +99,27 @@ func OpenKeys(a fyne.App, src KeySource, open func(keystore.Store) error) (*KeyP
 }
 
 func newKeyPrompt(a fyne.App, src KeySource, open func(keystore.Store) error, creating bool) *KeyPrompt {
-	p := &KeyPrompt{Win: a.NewWindow("SecureMail — key file"), src: src, open: open, creating: creating,
-		Passphrase: widget.NewPasswordEntry(), Message: widget.NewLabel("")}
-	p.Message.Wrapping = fyne.TextWrapWord
-	p.Quit = widget.NewButton("Quit", p.Win.Close)
-	form := widget.NewForm(widget.NewFormItem("Passphrase", p.Passphrase))
+	p := &KeyPrompt{win: a.NewWindow("SecureMail — key file"), src: src, open: open, creating: creating,
+		passphrase: widget.NewPasswordEntry(), message: widget.NewLabel("")}
+	p.message.Wrapping = fyne.TextWrapWord
+	p.quitBtn = widget.NewButton("Quit", p.win.Close)
+	form := widget.NewForm(widget.NewFormItem("Passphrase", p.passphrase))
 	if creating {
-		p.Explain = widget.NewLabel("No OS keyring is available on this computer, so SecureMail can keep your private keys and passwords in a file protected by a passphrase instead; choose a passphrase of at least 8 characters and type it twice.")
-		p.Again = widget.NewPasswordEntry()
-		p.Again.OnSubmitted = func(string) { p.Submit() }
-		form.Append("Type it again", p.Again)
-		p.OK = widget.NewButton("Use a key file", p.Submit)
+		p.explain = widget.NewLabel("No OS keyring is available on this computer, so SecureMail can keep your private keys and passwords in a file protected by a passphrase instead; choose a passphrase of at least 8 characters and type it twice.")
+		p.again = widget.NewPasswordEntry()
+		p.again.OnSubmitted = func(string) { p.Submit() }
+		form.Append("Type it again", p.again)
+		p.okBtn = widget.NewButton("Use a key file", p.Submit)
 	} else {
-		p.Explain = widget.NewLabel("This profile keeps its private keys and passwords in a file protected by a passphrase; type the passphrase to open it.")
-		p.Passphrase.OnSubmitted = func(string) { p.Submit() }
-		p.OK = widget.NewButton("Open", p.Submit)
+		p.explain = widget.NewLabel("This profile keeps its private keys and passwords in a file protected by a passphrase; type the passphrase to open it.")
+		p.passphrase.OnSubmitted = func(string) { p.Submit() }
+		p.okBtn = widget.NewButton("Open", p.Submit)
 	}
-	p.Explain.Wrapping = fyne.TextWrapWord
-	p.OK.Importance = widget.HighImportance
-	p.Win.SetContent(container.NewBorder(p.Explain, container.NewBorder(nil, nil, nil, container.NewHBox(p.Quit, p.OK), p.Message), nil, nil, form))
-	p.Win.Resize(fyne.NewSize(520, 240))
-	p.Win.Show()
+	p.explain.Wrapping = fyne.TextWrapWord
+	p.okBtn.Importance = widget.HighImportance
+	p.win.SetContent(container.NewBorder(p.explain, container.NewBorder(nil, nil, nil, container.NewHBox(p.quitBtn, p.okBtn), p.message), nil, nil, form))
+	p.win.Resize(fyne.NewSize(520, 240))
+	p.win.Show()
 	return p
 }
 
@@ -128,24 +128,24 @@ func (p *KeyPrompt) Submit() {
 	if p.opened {
 		return
 	}
-	pass := p.Passphrase.Text
-	if p.creating && pass != p.Again.Text {
-		p.Message.SetText("The two passphrases you typed differ; type the same passphrase twice.")
+	pass := p.passphrase.Text
+	if p.creating && pass != p.again.Text {
+		p.message.SetText("The two passphrases you typed differ; type the same passphrase twice.")
 		return
 	}
 	keys, err := p.src.OpenKeyFile(pass)
 	if errors.Is(err, keystore.ErrWrongPassphrase) {
-		p.Message.SetText("The passphrase is wrong; type it again (it is the one chosen when the key file was made).")
-		p.Passphrase.SetText("")
+		p.message.SetText("The passphrase is wrong; type it again (it is the one chosen when the key file was made).")
+		p.passphrase.SetText("")
 		return
 	}
 	if err == nil {
 		err = p.open(keys)
 	}
 	if err != nil {
-		p.Message.SetText(errorSentence(err))
+		p.message.SetText(errorSentence(err))
 		return
 	}
 	p.opened = true
-	p.Win.Close()
+	p.win.Close()
 }

@@ -78,25 +78,25 @@ func TestOpenKeysOffersAKeyFileWithoutKeyring(t *testing.T) {
 	if err != nil || p == nil {
 		t.Fatalf("without a keyring: prompt %v, error %v; want a prompt", p, err)
 	}
-	if !strings.HasPrefix(p.Explain.Text, "No OS keyring is available") || p.Again == nil {
-		t.Fatalf("explanation %q, second entry %v", p.Explain.Text, p.Again)
+	if !strings.HasPrefix(p.explain.Text, "No OS keyring is available") || p.again == nil {
+		t.Fatalf("explanation %q, second entry %v", p.explain.Text, p.again)
 	}
 	if len(o.got) != 0 {
 		t.Fatal("the core was opened before a passphrase was given")
 	}
-	test.Type(p.Passphrase, "correct horse")
-	test.Type(p.Again, "correct hrose")
-	test.Tap(p.OK)
-	if len(o.got) != 0 || len(src.tried) != 0 || p.Message.Text != "The two passphrases you typed differ; type the same passphrase twice." {
-		t.Fatalf("mismatch: opened %v, tried %v, message %q", o.got, src.tried, p.Message.Text)
+	test.Type(p.passphrase, "correct horse")
+	test.Type(p.again, "correct hrose")
+	test.Tap(p.okBtn)
+	if len(o.got) != 0 || len(src.tried) != 0 || p.message.Text != "The two passphrases you typed differ; type the same passphrase twice." {
+		t.Fatalf("mismatch: opened %v, tried %v, message %q", o.got, src.tried, p.message.Text)
 	}
-	p.Again.SetText("correct horse")
-	test.Tap(p.OK)
+	p.again.SetText("correct horse")
+	test.Tap(p.okBtn)
 	if len(o.got) != 1 || o.got[0] != "file:correct horse" {
 		t.Fatalf("opened with %v; want the key file with the passphrase typed", o.got)
 	}
 	for _, w := range a.Driver().AllWindows() {
-		if w == p.Win {
+		if w == p.win {
 			t.Error("the prompt stayed open after the core opened")
 		}
 	}
@@ -107,22 +107,22 @@ func TestOpenKeysAsksOnceForAnExistingKeyFile(t *testing.T) {
 	src := &fakeKeys{hasFile: true, filePass: "the passphrase"}
 	o := opener{err: errors.New("app: the mail store is damaged; restore it from a backup")}
 	p, err := OpenKeys(a, src, o.open)
-	if err != nil || p == nil || p.Again != nil {
+	if err != nil || p == nil || p.again != nil {
 		t.Fatalf("existing key file: prompt %+v, error %v; want one passphrase entry", p, err)
 	}
-	if !strings.Contains(p.Explain.Text, "keeps its private keys and passwords in a file protected by a passphrase") {
-		t.Errorf("explanation %q", p.Explain.Text)
+	if !strings.Contains(p.explain.Text, "keeps its private keys and passwords in a file protected by a passphrase") {
+		t.Errorf("explanation %q", p.explain.Text)
 	}
-	test.Type(p.Passphrase, "a wrong one")
-	test.Tap(p.OK)
-	if len(o.got) != 0 || !strings.HasPrefix(p.Message.Text, "The passphrase is wrong") || p.Passphrase.Text != "" {
-		t.Fatalf("wrong passphrase: opened %v, message %q, entry %q", o.got, p.Message.Text, p.Passphrase.Text)
+	test.Type(p.passphrase, "a wrong one")
+	test.Tap(p.okBtn)
+	if len(o.got) != 0 || !strings.HasPrefix(p.message.Text, "The passphrase is wrong") || p.passphrase.Text != "" {
+		t.Fatalf("wrong passphrase: opened %v, message %q, entry %q", o.got, p.message.Text, p.passphrase.Text)
 	}
-	test.Type(p.Passphrase, "the passphrase")
-	test.Tap(p.OK)
+	test.Type(p.passphrase, "the passphrase")
+	test.Tap(p.okBtn)
 	// The core's own refusal is shown, in one sentence, in the prompt.
-	if len(o.got) != 1 || p.Message.Text != "The mail store is damaged; restore it from a backup." {
-		t.Fatalf("opened %v, message %q", o.got, p.Message.Text)
+	if len(o.got) != 1 || p.message.Text != "The mail store is damaged; restore it from a backup." {
+		t.Fatalf("opened %v, message %q", o.got, p.message.Text)
 	}
 }
 

@@ -18,7 +18,7 @@ func (m *MainWindow) loadLayout() profile.Layout {
 	if k, ok := m.core.(LayoutKeeper); ok {
 		l = k.LoadLayout()
 	} else {
-		prefs := m.App.Preferences()
+		prefs := m.fyneApp.Preferences()
 		l = profile.Layout{Width: prefs.Float("window.width"), Height: prefs.Float("window.height"),
 			SplitFolders: prefs.Float("split.folders"), SplitReader: prefs.Float("split.reader")}
 	}
@@ -37,7 +37,7 @@ func (m *MainWindow) loadLayout() profile.Layout {
 // saveLayout remembers the window's size and split positions.
 func (m *MainWindow) saveLayout() {
 	l := profile.Layout{SplitFolders: m.split.Offset, SplitReader: m.readerSplit.Offset}
-	if size := m.Win.Canvas().Size(); size.Width > 100 {
+	if size := m.win.Canvas().Size(); size.Width > 100 {
 		l.Width, l.Height = float64(size.Width), float64(size.Height)
 	}
 	if k, ok := m.core.(LayoutKeeper); ok {
@@ -48,7 +48,7 @@ func (m *MainWindow) saveLayout() {
 		k.SaveLayout(l) // best effort: a lost layout only costs the default size
 		return
 	}
-	prefs := m.App.Preferences()
+	prefs := m.fyneApp.Preferences()
 	if l.Width > 0 {
 		prefs.SetFloat("window.width", l.Width)
 		prefs.SetFloat("window.height", l.Height)

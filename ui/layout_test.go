@@ -30,12 +30,12 @@ func TestMainWindowLayoutIsPerProfile(t *testing.T) {
 	if m.split.Offset != 0.25 || m.readerSplit.Offset != 0.5 {
 		t.Fatalf("splits %v %v; want the profile's 0.25 0.5", m.split.Offset, m.readerSplit.Offset)
 	}
-	if s := m.Win.Canvas().Size(); s.Width < 899 || s.Width > 901 {
+	if s := m.win.Canvas().Size(); s.Width < 899 || s.Width > 901 {
 		t.Fatalf("window width %v; want the profile's 900", s.Width)
 	}
-	m.Win.Resize(fyne.NewSize(1000, 700))
+	m.win.Resize(fyne.NewSize(1000, 700))
 	m.split.SetOffset(0.3)
-	m.Win.Close()
+	m.win.Close()
 	if c.saves != 1 || c.layout.SplitFolders != 0.3 || c.layout.Width < 999 || c.layout.Width > 1001 {
 		t.Fatalf("saved %d times: %+v; want width 1000 and folders 0.3", c.saves, c.layout)
 	}

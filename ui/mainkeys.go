@@ -60,10 +60,10 @@ func (m *MainWindow) shortcuts() {
 		}
 		menus = append(menus, fyne.NewMenu(names[i], items...))
 	}
-	m.Win.SetMainMenu(fyne.NewMainMenu(menus...))
-	m.keys.on(fyne.KeyEscape, func() { closeTopDialog(m.Win.Canvas()) })
-	m.keys.install(m.Win.Canvas())
+	m.win.SetMainMenu(fyne.NewMainMenu(menus...))
+	m.keys.on(fyne.KeyEscape, func() { closeTopDialog(m.win.Canvas()) })
+	m.keys.install(m.win.Canvas())
 }
 
 // focusSearch puts the cursor in the search field.
-func (m *MainWindow) focusSearch() { m.Win.Canvas().Focus(m.SearchEntry) }
+func (m *MainWindow) focusSearch() { m.win.Canvas().Focus(m.searchEntry) }

@@ -20,25 +20,25 @@ import (
 
 // MainWindow is the classic three-pane window of docs/UX.md §6.
 type MainWindow struct {
-	App  fyne.App
-	Win  fyne.Window
-	core Core
-	net  Network
-	ctx  context.Context
-	stop context.CancelFunc
+	fyneApp fyne.App
+	win     fyne.Window
+	core    Core
+	net     Network
+	ctx     context.Context
+	stop    context.CancelFunc
 
-	New, Reply, ReplyAll, Forward, Delete *widget.Button
-	SendReceive, Book, Link, Settings     *widget.Button
-	SearchEntry                           *keyEntry
+	newBtn, replyBtn, replyAllBtn, forwardBtn, deleteBtn *widget.Button
+	sendReceiveBtn, bookBtn, linkBtn, settingsBtn        *widget.Button
+	searchEntry                                          *keyEntry
 
 	folders     *keyList
 	folderRows  []mailstore.Folder
 	folder      string
 	list        *messageList
-	Reader      *Reader
-	Status      *widget.Label
-	Progress    *widget.ProgressBar
-	Cancel      *widget.Button
+	reader      *Reader
+	status      *widget.Label
+	progress    *widget.ProgressBar
+	cancelBtn   *widget.Button
 	split       *container.Split
 	readerSplit *container.Split
 
@@ -62,41 +62,41 @@ func (m *MainWindow) SetTrace(t Trace) {
 // NewMainWindow builds the main window on a (test or real) fyne.App.
 func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 	ctx, stop := context.WithCancel(context.Background())
-	m := &MainWindow{App: a, Win: a.NewWindow("SecureMail"), core: core, net: net, ctx: ctx, stop: stop, folder: mailstore.Inbox}
+	m := &MainWindow{fyneApp: a, win: a.NewWindow("SecureMail"), core: core, net: net, ctx: ctx, stop: stop, folder: mailstore.Inbox}
 	m.do = fyne.Do
 	m.keys = newKeymap()
-	m.Win.SetIcon(appIcon())
-	m.Reader = newReader(m.Win)
-	m.Reader.OnDetails = func(v *app.MessageView) { ShowProperties(m.Win, core, v) }
-	m.Reader.OnShowMessage = func(id string) { m.open(mailstore.Row{ID: id, Seen: true}) }
+	m.win.SetIcon(appIcon())
+	m.reader = newReader(m.win)
+	m.reader.OnDetails = func(v *app.MessageView) { ShowProperties(m.win, core, v) }
+	m.reader.OnShowMessage = func(id string) { m.open(mailstore.Row{ID: id, Seen: true}) }
 	m.list = newMessageList(ctx, core, m.open)
 	m.list.do = func(f func()) { m.do(f) }
 	m.list.list.keys = m.keys
 	m.build()
-	m.Win.SetOnClosed(m.close)
+	m.win.SetOnClosed(m.close)
 	a.Lifecycle().SetOnStopped(m.close) // Quit (or SIGTERM) without closing the window
 	return m
 }
 
 func (m *MainWindow) build() {
-	m.New = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), m.newMessage)
-	m.Reply = widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), func() { m.reply(false) })
-	m.ReplyAll = widget.NewButtonWithIcon("Reply all", theme.MailReplyAllIcon(), func() { m.reply(true) })
-	m.Forward = widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), m.forward)
-	m.Delete = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), m.deleteCurrent)
-	m.SendReceive = widget.NewButtonWithIcon("Send/Receive", theme.ViewRefreshIcon(), m.sendReceive)
-	m.Book = widget.NewButtonWithIcon("Address Book", theme.AccountIcon(), m.openBook)
-	m.Link = widget.NewButtonWithIcon("Secure Link", theme.MailSendIcon(), m.openLink)
-	m.Settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), m.openSettings)
-	m.SearchEntry = newKeyEntry(m.keys)
-	m.SearchEntry.SetPlaceHolder("Search (Ctrl+F)")
-	m.SearchEntry.OnSubmitted = m.search
-	for _, b := range []*widget.Button{m.Reply, m.ReplyAll, m.Forward, m.Delete} {
+	m.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), m.newMessage)
+	m.replyBtn = widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), func() { m.reply(false) })
+	m.replyAllBtn = widget.NewButtonWithIcon("Reply all", theme.MailReplyAllIcon(), func() { m.reply(true) })
+	m.forwardBtn = widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), m.forward)
+	m.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), m.deleteCurrent)
+	m.sendReceiveBtn = widget.NewButtonWithIcon("Send/Receive", theme.ViewRefreshIcon(), m.sendReceive)
+	m.bookBtn = widget.NewButtonWithIcon("Address Book", theme.AccountIcon(), m.openBook)
+	m.linkBtn = widget.NewButtonWithIcon("Secure Link", theme.MailSendIcon(), m.openLink)
+	m.settingsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), m.openSettings)
+	m.searchEntry = newKeyEntry(m.keys)
+	m.searchEntry.SetPlaceHolder("Search (Ctrl+F)")
+	m.searchEntry.OnSubmitted = m.search
+	for _, b := range []*widget.Button{m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn} {
 		b.Disable()
 	}
-	bar := container.NewHBox(m.New, m.Reply, m.ReplyAll, m.Forward, m.Delete, widget.NewSeparator(),
-		m.SendReceive, widget.NewSeparator(), m.Book, m.Link)
-	toolbar := container.NewBorder(nil, nil, bar, m.Settings, m.SearchEntry)
+	bar := container.NewHBox(m.newBtn, m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn, widget.NewSeparator(),
+		m.sendReceiveBtn, widget.NewSeparator(), m.bookBtn, m.linkBtn)
+	toolbar := container.NewBorder(nil, nil, bar, m.settingsBtn, m.searchEntry)
 
 	m.folders = newKeyList(func() int { return len(m.folderRows) },
 		func() fyne.CanvasObject { return widget.NewLabel("Drafts (000)") },
@@ -121,31 +121,31 @@ func (m *MainWindow) build() {
 		left = container.NewBorder(nil, widget.NewButtonWithIcon("Offline network", theme.ComputerIcon(), m.openNetwork), nil, nil, m.folders)
 	}
 
-	m.Status = widget.NewLabel(m.statusText())
-	m.Progress = widget.NewProgressBar()
-	m.Progress.Hide()
-	m.Cancel = widget.NewButton("Cancel", func() {
+	m.status = widget.NewLabel(m.statusText())
+	m.progress = widget.NewProgressBar()
+	m.progress.Hide()
+	m.cancelBtn = widget.NewButton("Cancel", func() {
 		if m.cancelWork != nil {
 			m.cancelWork()
 		}
 	})
-	m.Cancel.Hide()
-	status := container.NewBorder(nil, nil, nil, container.NewHBox(m.Progress, m.Cancel), m.Status)
+	m.cancelBtn.Hide()
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(m.progress, m.cancelBtn), m.status)
 
 	l := m.loadLayout()
-	m.readerSplit = container.NewVSplit(m.list.list, m.Reader.content)
+	m.readerSplit = container.NewVSplit(m.list.list, m.reader.content)
 	m.readerSplit.SetOffset(l.SplitReader)
 	m.split = container.NewHSplit(left, m.readerSplit)
 	m.split.SetOffset(l.SplitFolders)
-	m.Win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))
-	m.Win.Resize(fyne.NewSize(float32(l.Width), float32(l.Height)))
+	m.win.SetContent(container.NewBorder(toolbar, status, nil, nil, m.split))
+	m.win.Resize(fyne.NewSize(float32(l.Width), float32(l.Height)))
 	m.shortcuts()
 }
 
 // Show opens the window and loads the Inbox; with checking on, mail is
 // fetched every CheckEvery.
 func (m *MainWindow) Show() {
-	m.Win.Show()
+	m.win.Show()
 	if m.trace != nil {
 		m.trace.shown = time.Now()
 		m.trace.event("window shown")
@@ -190,7 +190,7 @@ func (m *MainWindow) reloadFolders() {
 // ShowFolder lists a folder.
 func (m *MainWindow) ShowFolder(name string) {
 	m.folder = name
-	m.Reader.Clear()
+	m.reader.Clear()
 	m.setSelected(false)
 	m.list.setFolder(name, func(n int, err error) {
 		if err != nil {
@@ -233,17 +233,17 @@ func (m *MainWindow) open(r mailstore.Row) {
 			}
 			if v != nil && (err == nil || v.Report != nil) {
 				m.current = v
-				m.Reader.Show(v)
+				m.reader.Show(v)
 				return
 			}
 			m.current = nil
-			m.Reader.ShowError(err)
+			m.reader.ShowError(err)
 		})
 	}()
 }
 
 func (m *MainWindow) setSelected(on bool) {
-	for _, b := range []*widget.Button{m.Reply, m.ReplyAll, m.Forward, m.Delete} {
+	for _, b := range []*widget.Button{m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn} {
 		if on {
 			b.Enable()
 		} else {
@@ -258,7 +258,7 @@ func (m *MainWindow) setSelected(on bool) {
 func (m *MainWindow) newMessage() { m.compose(&compose.Draft{}) }
 
 func (m *MainWindow) compose(d *compose.Draft) {
-	c := NewComposer(m.App, m.core, d)
+	c := NewComposer(m.fyneApp, m.core, d)
 	c.do = m.do
 	c.OnSent = func(res *app.SendResult) {
 		if res.Queued {
@@ -318,10 +318,10 @@ func (m *MainWindow) sendReceive() {
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cancelWork = cancel
-	m.SendReceive.Disable()
-	m.Progress.SetValue(0)
-	m.Progress.Show()
-	m.Cancel.Show()
+	m.sendReceiveBtn.Disable()
+	m.progress.SetValue(0)
+	m.progress.Show()
+	m.cancelBtn.Show()
 	m.setStatus("Sending waiting messages…")
 	go func() {
 		_, ferr := m.core.FlushOutbox(ctx)
@@ -329,7 +329,7 @@ func (m *MainWindow) sendReceive() {
 		res, err := m.core.Fetch(ctx, func(done, total int) {
 			m.do(func() {
 				if total > 0 {
-					m.Progress.SetValue(float64(done) / float64(total))
+					m.progress.SetValue(float64(done) / float64(total))
 				}
 				m.setStatus(fmt.Sprintf("Receiving %d of %d messages…", done, total))
 			})
@@ -338,9 +338,9 @@ func (m *MainWindow) sendReceive() {
 			cancelled := ctx.Err() != nil
 			m.cancelWork = nil
 			cancel()
-			m.SendReceive.Enable()
-			m.Progress.Hide()
-			m.Cancel.Hide()
+			m.sendReceiveBtn.Enable()
+			m.progress.Hide()
+			m.cancelBtn.Hide()
 			m.lastChecked = time.Now()
 			switch {
 			case cancelled:
@@ -352,7 +352,7 @@ func (m *MainWindow) sendReceive() {
 			default:
 				m.setStatus(m.statusText())
 				if res != nil && res.New > 0 {
-					m.App.SendNotification(fyne.NewNotification("SecureMail", newMailText(res.New)))
+					m.fyneApp.SendNotification(fyne.NewNotification("SecureMail", newMailText(res.New)))
 				}
 			}
 			m.reload()
@@ -391,14 +391,14 @@ func (m *MainWindow) statusText() string {
 	return where + " · last checked " + m.lastChecked.Format("15:04")
 }
 
-func (m *MainWindow) setStatus(s string) { m.Status.SetText(s) }
+func (m *MainWindow) setStatus(s string) { m.status.SetText(s) }
 
-func (m *MainWindow) openBook()     { NewAddressBookWindow(m.App, m.core).Show() }
-func (m *MainWindow) openLink()     { NewSecureLinkWindow(m.App, m.core).Show() }
-func (m *MainWindow) openSettings() { NewSettingsWindow(m.App, m.core).Show() }
+func (m *MainWindow) openBook()     { NewAddressBookWindow(m.fyneApp, m.core).Show() }
+func (m *MainWindow) openLink()     { NewSecureLinkWindow(m.fyneApp, m.core).Show() }
+func (m *MainWindow) openSettings() { NewSettingsWindow(m.fyneApp, m.core).Show() }
 func (m *MainWindow) openNetwork() {
 	if m.net != nil {
-		NewNetworkWindow(m.App, m.net).Show()
+		NewNetworkWindow(m.fyneApp, m.net).Show()
 	}
 }
 

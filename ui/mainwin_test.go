@@ -65,7 +65,7 @@ func TestReaderShowsBannerPerMessage(t *testing.T) {
 	for _, c := range cases {
 		s.do(func() { m.list.list.Select(c.row) })
 		eventually(t, s, fmt.Sprintf("banner of row %d", c.row), func() bool {
-			return fmt.Sprint(m.Reader.BannerTexts) == fmt.Sprint(c.banner)
+			return fmt.Sprint(m.reader.BannerTexts) == fmt.Sprint(c.banner)
 		})
 		lines := Banner(m.current)
 		for i, l := range lines {
@@ -76,9 +76,9 @@ func TestReaderShowsBannerPerMessage(t *testing.T) {
 	}
 	// The valid message shows its text and its attachment under a safe name.
 	s.do(func() { m.list.list.Select(0) })
-	eventually(t, s, "the text", func() bool { return m.Reader.body.Text == "Card 42 is blocked." })
+	eventually(t, s, "the text", func() bool { return m.reader.body.Text == "Card 42 is blocked." })
 	found := false
-	for _, o := range m.Reader.files.Objects {
+	for _, o := range m.reader.files.Objects {
 		if l, ok := o.(*widget.Label); ok && l.Text == "card.bin (195 KB)" {
 			found = true
 		}
@@ -86,7 +86,7 @@ func TestReaderShowsBannerPerMessage(t *testing.T) {
 	if !found {
 		t.Error("the attachment is not listed as card.bin (195 KB)")
 	}
-	if m.Reply.Disabled() || m.Delete.Disabled() {
+	if m.replyBtn.Disabled() || m.deleteBtn.Disabled() {
 		t.Error("Reply and Delete stay disabled with a message open")
 	}
 }
@@ -120,18 +120,18 @@ func TestReplyAndDeleteAndSendReceive(t *testing.T) {
 	if d.Subject != "Re: Dossier 42" || len(d.To) != 1 || d.To[0] != "Marie.Curie@tcn.f.eu-admin.net" || d.InReplyTo != "<m1@x>" {
 		t.Errorf("reply draft %+v", d)
 	}
-	s.do(func() { test.Tap(m.SendReceive) })
+	s.do(func() { test.Tap(m.sendReceiveBtn) })
 	eventually(t, s, "fetch done", func() bool { return m.cancelWork == nil })
-	if m.Status.Text != m.statusText() {
-		t.Errorf("status %q after Send/Receive", m.Status.Text)
+	if m.status.Text != m.statusText() {
+		t.Errorf("status %q after Send/Receive", m.status.Text)
 	}
 	if f.fetches != 1 {
 		t.Errorf("fetches %d", f.fetches)
 	}
-	s.do(func() { test.Tap(m.Delete) })
+	s.do(func() { test.Tap(m.deleteBtn) })
 	eventually(t, s, "deleted", func() bool { return m.list.length() == 2 })
-	if m.Status.Text != "Message moved to Trash." {
-		t.Errorf("status %q", m.Status.Text)
+	if m.status.Text != "Message moved to Trash." {
+		t.Errorf("status %q", m.status.Text)
 	}
 }
 
@@ -209,8 +209,8 @@ func TestDeliveryReportLinksToItsMessage(t *testing.T) {
 	}
 	s.do(func() { m.list.list.Select(0) })
 	eventually(t, s, "the report's banner", func() bool {
-		return len(m.Reader.BannerTexts) == 1 && m.Reader.BannerTexts[0] == "Not delivered: a message you sent could not be delivered; the report below says why."
+		return len(m.reader.BannerTexts) == 1 && m.reader.BannerTexts[0] == "Not delivered: a message you sent could not be delivered; the report below says why."
 	})
-	s.do(func() { m.Reader.OnShowMessage("m1") })
+	s.do(func() { m.reader.OnShowMessage("m1") })
 	eventually(t, s, "the message it is about", func() bool { return m.current != nil && m.current.Message.ID == "m1" })
 }

@@ -16,58 +16,58 @@ import (
 // NetworkWindow is the offline network panel: testers and their handouts,
 // relay queues, the evidence log and outage simulation.
 type NetworkWindow struct {
-	Win      fyne.Window
-	net      Network
-	Handouts *widget.Label
-	Queues   *widget.Label
-	Log      *widget.Label
-	Node     *widget.Select
-	For      *widget.Select
-	Down     *widget.Button
-	Refresh  *widget.Button
-	Close    *widget.Button // Esc does the same
-	Message  *widget.Label
+	win        fyne.Window
+	net        Network
+	handouts   *widget.Label
+	queues     *widget.Label
+	log        *widget.Label
+	node       *widget.Select
+	outageFor  *widget.Select
+	downBtn    *widget.Button
+	refreshBtn *widget.Button
+	close      *widget.Button // Esc does the same
+	message    *widget.Label
 }
 
 var outageChoices = map[string]time.Duration{"1 minute": time.Minute, "10 minutes": 10 * time.Minute, "1 hour": time.Hour, "5 hours": 5 * time.Hour}
 
 // NewNetworkWindow builds the panel.
 func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
-	w := &NetworkWindow{Win: a.NewWindow("Offline TESTA network"), net: net,
-		Handouts: widget.NewLabel(""), Queues: widget.NewLabel(""), Log: widget.NewLabel(""), Message: widget.NewLabel("")}
-	w.Log.TextStyle.Monospace = true
-	w.Queues.TextStyle.Monospace = true
-	w.Handouts.Selectable = true
-	w.Log.Selectable = true
-	w.Node = widget.NewSelect(net.Nodes(), nil)
-	w.For = widget.NewSelect([]string{"1 minute", "10 minutes", "1 hour", "5 hours"}, nil)
-	w.For.SetSelected("10 minutes")
-	w.Down = widget.NewButton("Take it down", w.outage)
-	w.Refresh = widget.NewButton("Refresh", w.Reload)
-	escCloses(w.Win, w.Win.Close)
-	w.Close = widget.NewButton("Close", w.Win.Close)
-	w.Message.Wrapping = fyne.TextWrapWord
+	w := &NetworkWindow{win: a.NewWindow("Offline TESTA network"), net: net,
+		handouts: widget.NewLabel(""), queues: widget.NewLabel(""), log: widget.NewLabel(""), message: widget.NewLabel("")}
+	w.log.TextStyle.Monospace = true
+	w.queues.TextStyle.Monospace = true
+	w.handouts.Selectable = true
+	w.log.Selectable = true
+	w.node = widget.NewSelect(net.Nodes(), nil)
+	w.outageFor = widget.NewSelect([]string{"1 minute", "10 minutes", "1 hour", "5 hours"}, nil)
+	w.outageFor.SetSelected("10 minutes")
+	w.downBtn = widget.NewButton("Take it down", w.outage)
+	w.refreshBtn = widget.NewButton("Refresh", w.Reload)
+	escCloses(w.win, w.win.Close)
+	w.close = widget.NewButton("Close", w.win.Close)
+	w.message.Wrapping = fyne.TextWrapWord
 	mode := "This SecureMail runs the network in " + net.Dir() + "."
 	if !net.Running() {
 		mode = "Another program runs the network in " + net.Dir() + "; this panel watches it."
 	}
 	outage := container.NewVBox(
 		widget.NewLabel("Simulate an outage: the node refuses connections; mail waits in the relays' queues and is retried every 2 minutes."),
-		widget.NewForm(widget.NewFormItem("Node", w.Node), widget.NewFormItem("For", w.For)), w.Down)
+		widget.NewForm(widget.NewFormItem("Node", w.node), widget.NewFormItem("For", w.outageFor)), w.downBtn)
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Testers", container.NewVScroll(w.Handouts)),
-		container.NewTabItem("Relay queues", container.NewVScroll(w.Queues)),
-		container.NewTabItem("Evidence log", container.NewScroll(w.Log)),
+		container.NewTabItem("Testers", container.NewVScroll(w.handouts)),
+		container.NewTabItem("Relay queues", container.NewVScroll(w.queues)),
+		container.NewTabItem("Evidence log", container.NewScroll(w.log)),
 		container.NewTabItem("Outage", outage),
 	)
-	w.Win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.Refresh, w.Close), w.Message), nil, nil, tabs))
-	w.Win.Resize(fyne.NewSize(820, 520))
+	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, tabs))
+	w.win.Resize(fyne.NewSize(820, 520))
 	w.Reload()
 	return w
 }
 
 // Show opens the window.
-func (w *NetworkWindow) Show() { w.Win.Show() }
+func (w *NetworkWindow) Show() { w.win.Show() }
 
 // Reload reads the handouts, queues and log again.
 func (w *NetworkWindow) Reload() {
@@ -79,7 +79,7 @@ func (w *NetworkWindow) Reload() {
 			fmt.Fprintf(&b, "%s\n    files: %s\n", h.Address, h.Dir)
 		}
 	}
-	w.Handouts.SetText(b.String())
+	w.handouts.SetText(b.String())
 	b.Reset()
 	if qs, err := w.net.Queues(); err != nil {
 		b.WriteString(errorSentence(err))
@@ -90,30 +90,30 @@ func (w *NetworkWindow) Reload() {
 			fmt.Fprintf(&b, "%-10s %s → %s  attempts %d, next %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(q.To), q.Attempts, q.NextAttempt.Local().Format("15:04:05"))
 		}
 	}
-	w.Queues.SetText(b.String())
+	w.queues.SetText(b.String())
 	if lines, err := w.net.Events(300); err != nil {
-		w.Log.SetText(errorSentence(err))
+		w.log.SetText(errorSentence(err))
 	} else if len(lines) == 0 {
-		w.Log.SetText("Nothing has happened on the network yet.")
+		w.log.SetText("Nothing has happened on the network yet.")
 	} else {
 		for i, l := range lines {
 			lines[i] = displaytext.Line(l) // the log quotes envelope addresses from mail
 		}
-		w.Log.SetText(strings.Join(lines, "\n"))
+		w.log.SetText(strings.Join(lines, "\n"))
 	}
 }
 
 func (w *NetworkWindow) outage() {
-	if w.Node.Selected == "" {
-		w.Message.SetText("Pick the node to take down first.")
+	if w.node.Selected == "" {
+		w.message.SetText("Pick the node to take down first.")
 		return
 	}
-	d := outageChoices[w.For.Selected]
-	if err := w.net.Outage(w.Node.Selected, d); err != nil {
-		w.Message.SetText(errorSentence(err))
+	d := outageChoices[w.outageFor.Selected]
+	if err := w.net.Outage(w.node.Selected, d); err != nil {
+		w.message.SetText(errorSentence(err))
 		return
 	}
-	w.Message.SetText(fmt.Sprintf("%s is down for %s; watch the relay queues and the evidence log.", w.Node.Selected, w.For.Selected))
+	w.message.SetText(fmt.Sprintf("%s is down for %s; watch the relay queues and the evidence log.", w.node.Selected, w.outageFor.Selected))
 }
 
 func homeDir() string {

@@ -12,36 +12,36 @@ import (
 // the new POP3 password twice and, optionally, a different SMTP password
 // twice (empty means the same as POP3).
 type PasswordChange struct {
-	POP3, POP3Again *widget.Entry
-	SMTP, SMTPAgain *widget.Entry
+	pop3, pop3Again *widget.Entry
+	smtp, smtpAgain *widget.Entry
 }
 
 func newPasswordChange() *PasswordChange {
-	p := &PasswordChange{POP3: widget.NewPasswordEntry(), POP3Again: widget.NewPasswordEntry(),
-		SMTP: widget.NewPasswordEntry(), SMTPAgain: widget.NewPasswordEntry()}
-	p.SMTP.SetPlaceHolder("leave empty to use the POP3 password")
+	p := &PasswordChange{pop3: widget.NewPasswordEntry(), pop3Again: widget.NewPasswordEntry(),
+		smtp: widget.NewPasswordEntry(), smtpAgain: widget.NewPasswordEntry()}
+	p.smtp.SetPlaceHolder("leave empty to use the POP3 password")
 	return p
 }
 
 // items are the form's rows.
 func (p *PasswordChange) items() []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem("New POP3 password", p.POP3), widget.NewFormItem("Type it again", p.POP3Again),
-		widget.NewFormItem("New SMTP password", p.SMTP), widget.NewFormItem("Type it again", p.SMTPAgain),
+		widget.NewFormItem("New POP3 password", p.pop3), widget.NewFormItem("Type it again", p.pop3Again),
+		widget.NewFormItem("New SMTP password", p.smtp), widget.NewFormItem("Type it again", p.smtpAgain),
 	}
 }
 
 // passwords checks the form and returns the two passwords, or one sentence.
 func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 	switch {
-	case p.POP3.Text == "":
+	case p.pop3.Text == "":
 		return "", "", errors.New("ui: type the new POP3 password of your mailbox")
-	case p.POP3.Text != p.POP3Again.Text:
+	case p.pop3.Text != p.pop3Again.Text:
 		return "", "", errors.New("ui: the two POP3 passwords you typed differ; type the same new password twice")
-	case p.SMTP.Text != p.SMTPAgain.Text:
+	case p.smtp.Text != p.smtpAgain.Text:
 		return "", "", errors.New("ui: the two SMTP passwords you typed differ; type the same new password twice, or leave both empty")
 	}
-	return p.POP3.Text, p.SMTP.Text, nil
+	return p.pop3.Text, p.smtp.Text, nil
 }
 
 // changePasswordWithDialog asks for the new passwords and stores them on

@@ -50,8 +50,8 @@ func TestSettingsChangePassword(t *testing.T) {
 
 	// Typed differently twice: refused with one sentence, nothing stored.
 	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.POP3, "new secret")
-	test.Type(w.Passwords.POP3Again, "new secrte")
+	test.Type(w.Passwords.pop3, "new secret")
+	test.Type(w.Passwords.pop3Again, "new secrte")
 	test.Tap(overlayButton(t, w.Win, "Change"))
 	if len(f.passwords) != 0 {
 		t.Fatalf("mismatched passwords were stored: %v", f.passwords)
@@ -62,8 +62,8 @@ func TestSettingsChangePassword(t *testing.T) {
 
 	// Cancel stores nothing.
 	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.POP3, "new secret")
-	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Type(w.Passwords.pop3, "new secret")
+	test.Type(w.Passwords.pop3Again, "new secret")
 	test.Tap(overlayButton(t, w.Win, "Cancel"))
 	if len(f.passwords) != 0 {
 		t.Fatalf("a cancelled change was stored: %v", f.passwords)
@@ -71,8 +71,8 @@ func TestSettingsChangePassword(t *testing.T) {
 
 	// Typed the same twice, SMTP left empty: stored.
 	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.POP3, "new secret")
-	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Type(w.Passwords.pop3, "new secret")
+	test.Type(w.Passwords.pop3Again, "new secret")
 	test.Tap(overlayButton(t, w.Win, "Change"))
 	if len(f.passwords) != 1 || f.passwords[0] != [2]string{"new secret", ""} {
 		t.Fatalf("stored %v; want the new POP3 password and an empty SMTP one", f.passwords)
@@ -83,16 +83,16 @@ func TestSettingsChangePassword(t *testing.T) {
 
 	// A different SMTP password, mistyped once, then right.
 	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.POP3, "p1 secret")
-	test.Type(w.Passwords.POP3Again, "p1 secret")
-	test.Type(w.Passwords.SMTP, "s1 secret")
+	test.Type(w.Passwords.pop3, "p1 secret")
+	test.Type(w.Passwords.pop3Again, "p1 secret")
+	test.Type(w.Passwords.smtp, "s1 secret")
 	test.Tap(overlayButton(t, w.Win, "Change"))
 	if len(f.passwords) != 1 || w.Message.Text != "The two SMTP passwords you typed differ; type the same new password twice, or leave both empty." {
 		t.Fatalf("mistyped SMTP: stored %v, message %q", f.passwords, w.Message.Text)
 	}
 	test.Tap(w.ChangePassword)
-	for e, s := range map[*widget.Entry]string{w.Passwords.POP3: "p1 secret", w.Passwords.POP3Again: "p1 secret",
-		w.Passwords.SMTP: "s1 secret", w.Passwords.SMTPAgain: "s1 secret"} {
+	for e, s := range map[*widget.Entry]string{w.Passwords.pop3: "p1 secret", w.Passwords.pop3Again: "p1 secret",
+		w.Passwords.smtp: "s1 secret", w.Passwords.smtpAgain: "s1 secret"} {
 		test.Type(e, s)
 	}
 	test.Tap(overlayButton(t, w.Win, "Change"))
@@ -106,8 +106,8 @@ func TestSettingsChangePasswordCoreRefusal(t *testing.T) {
 	f := &refusingPasswords{fakeCore: newFakeCore(), err: errors.New("app: no OS keyring is available; start your desktop's keyring")}
 	w := NewSettingsWindow(a, f)
 	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.POP3, "new secret")
-	test.Type(w.Passwords.POP3Again, "new secret")
+	test.Type(w.Passwords.pop3, "new secret")
+	test.Type(w.Passwords.pop3Again, "new secret")
 	test.Tap(overlayButton(t, w.Win, "Change"))
 	if w.Message.Text != "No OS keyring is available; start your desktop's keyring." {
 		t.Errorf("refusal message %q", w.Message.Text)

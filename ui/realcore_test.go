@@ -111,10 +111,10 @@ func TestRealCoreExchange(t *testing.T) {
 	fetchInWindow(t, s, m, "Dossier 42")
 	s.do(func() { m.list.list.Select(0) })
 	eventuallyFor(t, s, 20*time.Second, "the valid banner", func() bool {
-		return len(m.Reader.BannerTexts) == 1 && m.Reader.BannerTexts[0] == "Signed by Marie Curie <marie.curie@tcn.f.eu-admin.net> — valid."
+		return len(m.reader.BannerTexts) == 1 && m.reader.BannerTexts[0] == "Signed by Marie Curie <marie.curie@tcn.f.eu-admin.net> — valid."
 	})
-	if m.Reader.body.Text != "Card 42 was reported stolen." {
-		t.Errorf("text %q", m.Reader.body.Text)
+	if m.reader.body.Text != "Card 42 was reported stolen." {
+		t.Errorf("text %q", m.reader.body.Text)
 	}
 	ab := NewAddressBookWindow(fa, alain)
 	var marieRow *app.ContactView
@@ -150,11 +150,11 @@ func TestRealCoreExchange(t *testing.T) {
 	fetchInWindow(t, s, mm, "Re: Dossier 42")
 	s.do(func() { mm.list.list.Select(0) })
 	eventuallyFor(t, s, 20*time.Second, "the encrypted banner", func() bool {
-		return len(mm.Reader.BannerTexts) == 2 && mm.Reader.BannerTexts[0] == "Signed by Alain Dupont <alain.dupont@tcn.b.eu-admin.net> — valid." &&
-			strings.HasPrefix(mm.Reader.BannerTexts[1], "Encrypted for you (")
+		return len(mm.reader.BannerTexts) == 2 && mm.reader.BannerTexts[0] == "Signed by Alain Dupont <alain.dupont@tcn.b.eu-admin.net> — valid." &&
+			strings.HasPrefix(mm.reader.BannerTexts[1], "Encrypted for you (")
 	})
-	if !strings.HasPrefix(mm.Reader.body.Text, "Blocked.") {
-		t.Errorf("decrypted text %q", mm.Reader.body.Text)
+	if !strings.HasPrefix(mm.reader.body.Text, "Blocked.") {
+		t.Errorf("decrypted text %q", mm.reader.body.Text)
 	}
 }
 
@@ -163,7 +163,7 @@ func fetchInWindow(t *testing.T, s *serial, m *MainWindow, subject string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		s.do(func() { test.Tap(m.SendReceive) })
+		s.do(func() { test.Tap(m.sendReceiveBtn) })
 		eventuallyFor(t, s, 30*time.Second, "Send/Receive done", func() bool { return m.cancelWork == nil })
 		var first mailstore.Row
 		var ok bool
@@ -176,7 +176,7 @@ func fetchInWindow(t *testing.T, s *serial, m *MainWindow, subject string) {
 		}
 		if time.Now().After(deadline) {
 			var status string
-			s.do(func() { status = m.Status.Text })
+			s.do(func() { status = m.status.Text })
 			t.Fatalf("%q did not arrive; status %q", subject, status)
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -39,59 +39,59 @@ func linkAction(s addressbook.LinkState) string {
 // SecureLinkWindow is the table of contacts with their secure-link state and
 // one action per row.
 type SecureLinkWindow struct {
-	Win     fyne.Window
+	win     fyne.Window
 	core    Linker
-	Rows    []app.LinkRow
-	Table   *keyTable
-	Message *widget.Label
-	Close   *widget.Button // Esc does the same
+	rows    []app.LinkRow
+	table   *keyTable
+	message *widget.Label
+	close   *widget.Button // Esc does the same
 	do      func(func())
 }
 
 // NewSecureLinkWindow builds the secure-link view.
 func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
-	w := &SecureLinkWindow{Win: a.NewWindow("Secure Link"), core: core, Message: widget.NewLabel(""), do: fyne.Do}
-	w.Message.Wrapping = fyne.TextWrapWord
-	w.Table = newKeyTable(func() (int, int) { return len(w.Rows), 3 },
+	w := &SecureLinkWindow{win: a.NewWindow("Secure Link"), core: core, message: widget.NewLabel(""), do: fyne.Do}
+	w.message.Wrapping = fyne.TextWrapWord
+	w.table = newKeyTable(func() (int, int) { return len(w.rows), 3 },
 		func() fyne.CanvasObject {
 			return container.NewStack(widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net"), widget.NewButton("Send request", nil))
 		},
 		w.updateCell)
-	w.Table.keys = escCloses(w.Win, w.Win.Close)
-	w.Close = widget.NewButton("Close", w.Win.Close)
-	w.Table.SetColumnWidth(0, 360)
-	w.Table.SetColumnWidth(1, 160)
-	w.Table.SetColumnWidth(2, 160)
-	w.Table.ShowHeaderRow = true
-	w.Table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
-	w.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+	w.table.keys = escCloses(w.win, w.win.Close)
+	w.close = widget.NewButton("Close", w.win.Close)
+	w.table.SetColumnWidth(0, 360)
+	w.table.SetColumnWidth(1, 160)
+	w.table.SetColumnWidth(2, 160)
+	w.table.ShowHeaderRow = true
+	w.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	w.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		o.(*widget.Label).SetText([]string{"Contact", "State", "Action"}[id.Col])
 	}
 	intro := widget.NewLabel("A secure link is an exchange of signed mails: once both sides hold each other's Digital ID, mail between you can be encrypted.")
 	intro.Wrapping = fyne.TextWrapWord
-	w.Win.SetContent(container.NewBorder(intro, container.NewBorder(nil, nil, nil, w.Close, w.Message), nil, nil, w.Table))
-	w.Win.Resize(fyne.NewSize(720, 420))
+	w.win.SetContent(container.NewBorder(intro, container.NewBorder(nil, nil, nil, w.close, w.message), nil, nil, w.table))
+	w.win.Resize(fyne.NewSize(720, 420))
 	w.Reload()
 	return w
 }
 
 // Show opens the window.
-func (w *SecureLinkWindow) Show() { w.Win.Show() }
+func (w *SecureLinkWindow) Show() { w.win.Show() }
 
 // Reload reads the states again.
 func (w *SecureLinkWindow) Reload() {
 	rows, err := w.core.SecureLinkStatus()
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.message.SetText(errorSentence(err))
 	}
-	w.Rows = rows
-	w.Table.Refresh()
+	w.rows = rows
+	w.table.Refresh()
 }
 
 func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	st := o.(*fyne.Container)
 	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
-	r := w.Rows[id.Row]
+	r := w.rows[id.Row]
 	l.Show()
 	b.Hide()
 	switch id.Col {
@@ -114,7 +114,7 @@ func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject
 
 // Act carries out a row's action in the background.
 func (w *SecureLinkWindow) Act(r app.LinkRow) {
-	w.Message.SetText("Sending…")
+	w.message.SetText("Sending…")
 	go func() {
 		var err error
 		done := ""
@@ -128,9 +128,9 @@ func (w *SecureLinkWindow) Act(r app.LinkRow) {
 		}
 		w.do(func() {
 			if err != nil {
-				w.Message.SetText(errorSentence(err))
+				w.message.SetText(errorSentence(err))
 			} else {
-				w.Message.SetText(done)
+				w.message.SetText(done)
 			}
 			w.Reload()
 		})

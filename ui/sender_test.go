@@ -84,9 +84,9 @@ func TestRealCoreHostileSender(t *testing.T) {
 			m.list.list.Select(i)
 		})
 		eventuallyFor(t, s, 20*time.Second, "the banner of message "+string(rune('0'+i)), func() bool {
-			return len(m.Reader.BannerTexts) > 0 && strings.Contains(m.Reader.BannerTexts[0], want.banner)
+			return len(m.reader.BannerTexts) > 0 && strings.Contains(m.reader.BannerTexts[0], want.banner)
 		})
-		s.do(func() { from = m.Reader.from.Text })
+		s.do(func() { from = m.reader.from.Text })
 		for _, shown := range []string{row, from} {
 			if strings.Contains(strings.ToLower(shown), strings.ToLower(alainAddr)) || !strings.Contains(shown, strings.ToLower(eveAddr)) {
 				t.Errorf("message %d is shown as from %q, want Eve's certified address", i, shown)

@@ -88,7 +88,7 @@ func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := readerCore()
 	m, s := showMainWindow(t, a, f)
-	c := m.Win.Canvas()
+	c := m.win.Canvas()
 	openFirst := func() {
 		t.Helper()
 		s.do(func() {
@@ -102,8 +102,8 @@ func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 		focus func()
 	}{
 		{"a list row", func() { c.Focus(m.list.list) }},
-		{"the search field", func() { c.Focus(m.SearchEntry) }},
-		{"the reader's text", func() { c.Focus(selectableIn(t, m.Reader.body)) }},
+		{"the search field", func() { c.Focus(m.searchEntry) }},
+		{"the reader's text", func() { c.Focus(selectableIn(t, m.reader.body)) }},
 		{"the folder list", func() { c.Focus(m.folders) }},
 		{"nothing", func() { c.Unfocus() }},
 	}
@@ -130,28 +130,28 @@ func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 				continue
 			}
 			s.do(func() {
-				closeOthers(a, m.Win)
+				closeOthers(a, m.win)
 				fc.focus()
-				pressShortcut(m.Win, sc.sc)
+				pressShortcut(m.win, sc.sc)
 			})
 			var got []string
-			s.do(func() { got = windowTitles(a, m.Win) })
+			s.do(func() { got = windowTitles(a, m.win) })
 			if !slices.Equal(got, []string{sc.title}) {
 				t.Errorf("%s with %s focused: windows %q, want %q", sc.name, fc.name, got, sc.title)
 			}
 		}
-		s.do(func() { closeOthers(a, m.Win) })
+		s.do(func() { closeOthers(a, m.win) })
 
 		// Ctrl+F puts the cursor in the search field.
-		s.do(func() { fc.focus(); pressShortcut(m.Win, ctrl(fyne.KeyF)) })
-		if c.Focused() != m.SearchEntry {
+		s.do(func() { fc.focus(); pressShortcut(m.win, ctrl(fyne.KeyF)) })
+		if c.Focused() != m.searchEntry {
 			t.Errorf("Ctrl+F with %s focused: focus on %T, want the search field", fc.name, c.Focused())
 		}
 
 		// F5 and Ctrl+M: Send/Receive.
-		keys := []func(){func() { pressShortcut(m.Win, ctrl(fyne.KeyM)) }}
+		keys := []func(){func() { pressShortcut(m.win, ctrl(fyne.KeyM)) }}
 		if fc.name != "the reader's text" { // it keeps plain keys: Ctrl+M there
-			keys = append(keys, func() { pressKey(m.Win, fyne.KeyF5) })
+			keys = append(keys, func() { pressKey(m.win, fyne.KeyF5) })
 		}
 		for _, k := range keys {
 			before := f.fetchCount()
@@ -165,21 +165,21 @@ func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 
 	// Delete with a row focused moves the open message to the Trash.
 	openFirst()
-	s.do(func() { c.Focus(m.list.list); pressKey(m.Win, fyne.KeyDelete) })
+	s.do(func() { c.Focus(m.list.list); pressKey(m.win, fyne.KeyDelete) })
 	eventually(t, s, "the message deleted", func() bool { return m.list.length() == 2 })
-	if m.Status.Text != "Message moved to Trash." || len(f.rows[mailstore.Trash]) != 1 {
-		t.Errorf("after Delete on a row: status %q, Trash %d", m.Status.Text, len(f.rows[mailstore.Trash]))
+	if m.status.Text != "Message moved to Trash." || len(f.rows[mailstore.Trash]) != 1 {
+		t.Errorf("after Delete on a row: status %q, Trash %d", m.status.Text, len(f.rows[mailstore.Trash]))
 	}
 	// Delete in the search field deletes a character, not the message.
 	openFirst()
 	s.do(func() {
-		m.SearchEntry.SetText("ab")
-		c.Focus(m.SearchEntry)
-		m.SearchEntry.CursorColumn = 0
-		pressKey(m.Win, fyne.KeyDelete)
+		m.searchEntry.SetText("ab")
+		c.Focus(m.searchEntry)
+		m.searchEntry.CursorColumn = 0
+		pressKey(m.win, fyne.KeyDelete)
 	})
-	if m.SearchEntry.Text != "b" || m.list.length() != 2 {
-		t.Errorf("Delete in the search field: text %q, %d messages (want \"b\" and 2)", m.SearchEntry.Text, m.list.length())
+	if m.searchEntry.Text != "b" || m.list.length() != 2 {
+		t.Errorf("Delete in the search field: text %q, %d messages (want \"b\" and 2)", m.searchEntry.Text, m.list.length())
 	}
 }
 
@@ -243,7 +243,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 		}, "its list"},
 		{"Secure Link", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewSecureLinkWindow(a, f)
-			return w.Win, w.Close, w.Table
+			return w.win, w.close, w.table
 		}, "its table"},
 		{"Settings", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewSettingsWindow(a, f)
@@ -259,7 +259,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 		}, "the authorities"},
 		{"Offline TESTA network", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewNetworkWindow(a, &fakeNet{})
-			return w.Win, w.Close, nil
+			return w.win, w.close, nil
 		}, "nothing"},
 	}
 	for _, wc := range wins {
@@ -297,14 +297,14 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 	// Details (the message's security properties) is a dialog of the main
 	// window with a Close button; Esc closes it and not the window.
 	m, s := showMainWindow(t, a, f)
-	s.do(func() { m.Win.Canvas().Focus(m.list.list); m.list.list.Select(0) })
+	s.do(func() { m.win.Canvas().Focus(m.list.list); m.list.list.Select(0) })
 	eventually(t, s, "open", func() bool { return m.current != nil })
-	s.do(func() { test.Tap(m.Reader.details) })
-	if m.Win.Canvas().Overlays().Top() == nil {
+	s.do(func() { test.Tap(m.reader.details) })
+	if m.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Details did not open")
 	}
-	s.do(func() { pressKey(m.Win, fyne.KeyEscape) })
-	if m.Win.Canvas().Overlays().Top() != nil || !open(m.Win) {
+	s.do(func() { pressKey(m.win, fyne.KeyEscape) })
+	if m.win.Canvas().Overlays().Top() != nil || !open(m.win) {
 		t.Error("Esc did not close Details, or closed the main window")
 	}
 

@@ -105,7 +105,7 @@ func TestSecureLinkRows(t *testing.T) {
 		if LinkStateText(f.links[i].State) != wantState[i] || linkAction(f.links[i].State) != wantAction[i] {
 			t.Errorf("row %d: %q / %q", i, LinkStateText(f.links[i].State), linkAction(f.links[i].State))
 		}
-		cell := w.Table.CreateCell()
+		cell := w.table.CreateCell()
 		w.updateCell(widget.TableCellID{Row: i, Col: 2}, cell)
 		btn := cell.(*fyneContainer).Objects[1].(*widget.Button)
 		lbl := cell.(*fyneContainer).Objects[0].(*widget.Label)
@@ -161,15 +161,15 @@ func TestNetworkPanel(t *testing.T) {
 	a := test.NewTempApp(t)
 	n := &fakeNet{dir: "/tmp/net", handouts: []Handout{{Address: marie, Dir: "/tmp/net/handouts/" + marie}}}
 	w := NewNetworkWindow(a, n)
-	if !strings.Contains(w.Handouts.Text, marie) || !strings.Contains(w.Queues.Text, "attempts 3") || !strings.Contains(w.Log.Text, "relay received") {
-		t.Errorf("panel: %q / %q / %q", w.Handouts.Text, w.Queues.Text, w.Log.Text)
+	if !strings.Contains(w.handouts.Text, marie) || !strings.Contains(w.queues.Text, "attempts 3") || !strings.Contains(w.log.Text, "relay received") {
+		t.Errorf("panel: %q / %q / %q", w.handouts.Text, w.queues.Text, w.log.Text)
 	}
-	test.Tap(w.Down)
-	if w.Message.Text != "Pick the node to take down first." {
-		t.Errorf("message %q", w.Message.Text)
+	test.Tap(w.downBtn)
+	if w.message.Text != "Pick the node to take down first." {
+		t.Errorf("message %q", w.message.Text)
 	}
-	w.Node.SetSelected("relay")
-	test.Tap(w.Down)
+	w.node.SetSelected("relay")
+	test.Tap(w.downBtn)
 	if len(n.outages) != 1 || n.outages[0] != "relay 10m0s" {
 		t.Errorf("outages %v", n.outages)
 	}
