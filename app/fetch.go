@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"securemail/app/profile"
+	"securemail/internal/bigbuf"
 	"securemail/internal/mailheader"
 	"securemail/mailstore"
 	"securemail/pop3client"
@@ -99,15 +100,17 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 	}
 	done := 0
 	err = c.RetrMany(ctx, fetch, func(n int, r io.Reader) error {
-		raw, err := io.ReadAll(io.LimitReader(r, maxFetchedMessage+1))
+		// In pieces, stopping when ctx is done: io.ReadAll's single-step
+		// copies of a growing buffer held off SIGTERM (internal/bigbuf).
+		raw, err := bigbuf.ReadAll(ctx, r, maxFetchedMessage)
+		if errors.Is(err, bigbuf.ErrTooLarge) {
+			return fmt.Errorf("app: message %d on the server is larger than %d MB; it was left there", n, maxFetchedMessage>>20)
+		}
 		if err != nil {
 			return err
 		}
 		// The moment it reached us, by our clock: its signature is judged then, for ever (docs/SECURITY.md §3).
 		arrived := a.now()
-		if len(raw) > maxFetchedMessage {
-			return fmt.Errorf("app: message %d on the server is larger than %d MB; it was left there", n, maxFetchedMessage>>20)
-		}
 		id, err := a.Store.Add(ctx, mailstore.Inbox, raw, mailstore.AddOptions{Source: &mailstore.Source{Account: account, UIDL: uidOf[n]},
 			Arrived: arrived})
 		var dup *mailstore.DuplicateError

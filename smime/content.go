@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"securemail/internal/bigbuf"
 )
 
 // Attachment is a file carried in the message's content.
@@ -102,7 +104,7 @@ func decodeCharset(b []byte, charset string) string {
 		return latin1(b, true)
 	}
 	if utf8.Valid(b) {
-		return string(b)
+		return bigbuf.String(b)
 	}
 	return strings.ToValidUTF8(string(b), "\uFFFD")
 }

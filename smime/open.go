@@ -111,7 +111,10 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 	}
 	r := newReport()
 	w := &walker{ctx: ctx, opts: opts, r: r, inPlace: inPlace}
-	msg = toCRLF(msg)
+	msg, err := toCRLFContext(ctx, msg)
+	if err != nil {
+		return w.stop(err)
+	}
 	if err := checkHeader(msg); err != nil {
 		return w.stop(err)
 	}
@@ -203,7 +206,10 @@ func (w *walker) walk(raw []byte) ([]byte, error) {
 			if err != nil || stop {
 				return next, err
 			}
-			raw = toCRLF(next)
+			if raw, err = toCRLFContext(w.ctx, next); err != nil {
+				_, err = w.stop(err)
+				return nil, err
+			}
 		default:
 			return raw, nil
 		}

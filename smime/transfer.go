@@ -2,9 +2,12 @@ package smime
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"io"
 	"mime/quotedprintable"
+
+	"securemail/internal/bigbuf"
 )
 
 // toCRLF returns b with every line ending as CRLF: a bare LF becomes CRLF.
@@ -13,34 +16,57 @@ import (
 // nothing needs to change, so a large message already in canonical form is
 // not copied.
 func toCRLF(b []byte) []byte {
-	if !hasBareLF(b) {
-		return b
-	}
-	out := make([]byte, 0, len(b)+len(b)/32+2)
-	for i := 0; i < len(b); i++ {
-		if c := b[i]; c == '\n' && (i == 0 || b[i-1] != '\r') {
-			out = append(out, '\r', '\n')
-		} else {
-			out = append(out, c)
-		}
-	}
+	out, _ := toCRLFContext(context.Background(), b)
 	return out
 }
 
-// hasBareLF reports whether b has an LF not preceded by CR. It scans with
-// the bytes package's vectorised search.
-func hasBareLF(b []byte) bool {
-	for i := 0; ; {
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			return false
-		}
-		j += i
-		if j == 0 || b[j-1] != '\r' {
-			return true
-		}
-		i = j + 1
+// toCRLFContext is toCRLF that stops with ctx's error when ctx is done. It
+// works through b in pieces of bigbuf.Piece bytes and looks at ctx between
+// them: on 100 MB of five-byte lines the scan alone takes a third of a
+// second, a conversion longer.
+func toCRLFContext(ctx context.Context, b []byte) ([]byte, error) {
+	bare, err := hasBareLF(ctx, b)
+	if err != nil || !bare {
+		return b, err
 	}
+	out := make([]byte, 0, len(b)+len(b)/32+2)
+	for start := 0; start < len(b); start += bigbuf.Piece {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for i := start; i < min(start+bigbuf.Piece, len(b)); i++ {
+			if c := b[i]; c == '\n' && (i == 0 || b[i-1] != '\r') {
+				out = append(out, '\r', '\n')
+			} else {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// hasBareLF reports whether b has an LF not preceded by CR. It scans with
+// the bytes package's vectorised search, a piece at a time, and stops with
+// ctx's error when ctx is done.
+func hasBareLF(ctx context.Context, b []byte) (bool, error) {
+	for start := 0; start < len(b); start += bigbuf.Piece {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		end := min(start+bigbuf.Piece, len(b))
+		for i := start; ; {
+			j := bytes.IndexByte(b[i:end], '\n')
+			if j < 0 {
+				break
+			}
+			j += i
+			if j == 0 || b[j-1] != '\r' {
+				return true, nil
+			}
+			i = j + 1
+		}
+	}
+	return false, nil
 }
 
 // base64Lines encodes data as base64 in lines of 76 characters, each ending

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"securemail/internal/bigbuf"
 	"securemail/smime/cms"
 )
 
@@ -94,7 +95,7 @@ func signPieces(content [][]byte, key crypto.Signer, cert *x509.Certificate, opt
 
 	h := digest.New()
 	for _, c := range content {
-		h.Write(c)
+		bigbuf.Write(h, c)
 	}
 	ctype := opts.ContentType
 	if ctype == nil {

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"fmt"
 
+	"securemail/internal/bigbuf"
 	"securemail/smime/cms"
 )
 
@@ -34,7 +35,7 @@ func (s *Signer) Verify(content []byte, extra []*x509.Certificate) error {
 		return s.attrErr
 	}
 	h := s.Digest.New()
-	h.Write(content)
+	bigbuf.Write(h, content) // in pieces: one call over 100 MB would hold off the garbage collector and SIGTERM
 	sum := h.Sum(nil)
 	if s.signedAttrs == nil {
 		// Without signed attributes the signature covers the content's digest
