@@ -57,9 +57,10 @@ func TestPackageDocs(t *testing.T) {
 // the import, where it is written and the line of layers.txt to look at.
 func TestForbiddenImportNamesTheLine(t *testing.T) {
 	tab := mustParse(t)
+	// lineOf finds a line of the table by its first words, whatever the spacing.
 	lineOf := func(prefix string) string {
 		for i, l := range strings.Split(layers, "\n") {
-			if strings.HasPrefix(l, prefix) {
+			if strings.HasPrefix(strings.Join(strings.Fields(l), " "), prefix) {
 				return fmt.Sprintf("%d", i+1)
 			}
 		}
@@ -79,17 +80,17 @@ func TestForbiddenImportNamesTheLine(t *testing.T) {
 		name: "the command line pulls in Fyne",
 		add:  map[string][]edge{"securemail/cli": {{to: "fyne.io/fyne/v2", at: "cli/notify.go:8"}}},
 		want: []string{"securemail/cli imports fyne.io/fyne/v2 (cli/notify.go:8)", "forbids",
-			tableFile + ":" + lineOf("cli                  !->")},
+			tableFile + ":" + lineOf("cli !->")},
 	}, {
 		name: "a test of the core opens a window",
 		add:  map[string][]edge{"securemail/app/compose": {{to: "fyne.io/fyne/v2/widget", at: "app/compose/x_test.go:5", test: true}}},
 		want: []string{"securemail/app/compose's tests import fyne.io/fyne/v2/widget (app/compose/x_test.go:5)",
-			tableFile + ":" + lineOf("APP                  !->")},
+			tableFile + ":" + lineOf("APP !->")},
 	}, {
 		name: "a new import no line allows",
 		add:  map[string][]edge{"securemail/mailstore": {{to: "securemail/smime", at: "mailstore/index.go:12"}}},
 		want: []string{"securemail/mailstore imports securemail/smime (mailstore/index.go:12)", "no line of " + tableFile + " allows",
-			"add smime to line " + lineOf("mailstore  "), `"mailstore -> internal/durable`},
+			"add smime to line " + lineOf("mailstore ->"), `"mailstore -> internal/durable`},
 	}, {
 		name: "a new package",
 		add:  map[string][]edge{"securemail/app/drafts": nil},
