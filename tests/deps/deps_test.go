@@ -207,3 +207,24 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// TestTableMistakesNameTheLine: a table that cannot be read says which line
+// and why, rather than checking against half a table.
+func TestTableMistakesNameTheLine(t *testing.T) {
+	for text, want := range map[string]string{
+		"ui -> app\nui app\n":              tableFile + `:2: "ui app" is neither`,
+		"# names\n\nui -> APPS\n":          tableFile + ":3: APPS is used before",
+		"Apps = app\n":                     tableFile + ":1: a NAME is written in capitals",
+		"ui -> app,\n  \"x\"\n":            tableFile + `:1: "\"x\"" is not a package path`,
+		"ui !-> \n":                        tableFile + ":1:",
+		"SMIME = smime\nsmime ~> SMIME,\n": "",
+	} {
+		_, err := parseTable(text)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("table %q: %v, want it read", text, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("table %q: error %v, want one saying %q", text, err, want)
+		}
+	}
+}
