@@ -19,7 +19,6 @@ import (
 // Windows build by their files' build constraints. The window (ui) and the
 // Linux-only test harnesses are not in the list.
 var windowsPackages = []string{
-	"./address/...",
 	"./app/...",
 	"./internal/displaytext/...",
 	"./internal/durable/...",
@@ -30,6 +29,7 @@ var windowsPackages = []string{
 	"./pop3client/...",
 	"./smime/...",
 	"./smtpclient/...",
+	"./testaaddr/...",
 	"./testnet/...",
 }
 
