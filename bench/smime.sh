@@ -16,11 +16,12 @@
 # this does not use hyperfine, which runs each command's runs together).
 # Usage: bash bench/smime.sh   (RUNS=9 SIZES="1 25 50")
 #        SECUREMAIL=/tmp/old-securemail bash bench/smime.sh   (bench another build)
-# It benches the command-line build (go build -tags nogui): what a script or a
-# server runs. The full build links Fyne's window libraries, which add about
-# 20 MB of resident memory and 10-40 ms of start-up to every process.
+# It benches the command-line program (cmd/securemail-cli): what a script or a
+# server runs. bench/cli.sh compares it with the window binary, which links
+# Fyne's libraries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib/smime.sh
 RUNS="${RUNS:-9}"
 SIZES="${SIZES:-1 25}"
 command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian package openssl)"; exit 2; }
@@ -28,28 +29,15 @@ command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian packa
 if [ -n "${SECUREMAIL:-}" ]; then
   SM="$(cd "$(dirname "$SECUREMAIL")" && pwd)/$(basename "$SECUREMAIL")"
 else
-  go build -tags nogui -o bin/securemail-cli .
+  go build -o bin/securemail-cli ./cmd/securemail-cli
   SM="$PWD/bin/securemail-cli"
 fi
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w"
 
-# A Root CA, an EC CA and a tester's RSA-2048 Digital ID, as the handout has.
-openssl req -x509 -newkey rsa:3072 -nodes -keyout root.key -out root.pem -days 30 -subj "/CN=Bench Root CA" \
-  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey rsa:3072 -nodes -keyout ec.key -out ec.csr -subj "/CN=Bench EC CA" 2>/dev/null
-printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' > ec.ext
-openssl x509 -req -in ec.csr -CA root.pem -CAkey root.key -CAcreateserial -days 30 -extfile ec.ext -out ec.pem 2>/dev/null
-ADDR=Marie.Curie@tcn.f.eu-admin.net
-openssl req -newkey rsa:2048 -nodes -keyout me.key -out me.csr -subj "/CN=Marie Curie/emailAddress=$ADDR" 2>/dev/null
-printf 'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=emailProtection\nsubjectAltName=email:%s\n' "$ADDR" > me.ext
-openssl x509 -req -in me.csr -CA ec.pem -CAkey ec.key -CAcreateserial -days 30 -extfile me.ext -out me.pem 2>/dev/null
-echo bench-password > pw.txt
-openssl pkcs12 -export -inkey me.key -in me.pem -certfile ec.pem -passout file:pw.txt -out me.pfx
+smime_ids
 
-# median of the numbers on stdin
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # pair: run two shell commands RUNS times, alternating them so that both
 # see the same load, and print four medians in ms: wall time of the first,
 # of the second, CPU time (user+sys of bash and every process it waited
@@ -79,14 +67,7 @@ peaks() {
 printf '| size | step | securemail (ms) | openssl (ms) | ratio | securemail CPU (ms) | openssl CPU (ms) | CPU ratio | our peak RSS | peak / size | openssl peak / size |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for mb in $SIZES; do
-  # A message with a short text and an attachment, base64 in CRLF lines.
-  {
-    printf 'From: %s\r\nTo: Jan.Novak@tcn.cz.eu-admin.net\r\nSubject: bench %s MB\r\nMIME-Version: 1.0\r\n' "$ADDR" "$mb"
-    printf 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe file.\r\n'
-    printf -- '--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=card.bin\r\n\r\n'
-    head -c $(( mb * 1024 * 1024 * 3 / 4 )) /dev/urandom | base64 -w 76 | sed 's/$/\r/'
-    printf -- '--b--\r\n'
-  } > msg.eml
+  smime_message "$mb" > msg.eml
   size=$(stat -c %s msg.eml)
   SIGN="$SM smime sign --pfx me.pfx --password-file pw.txt"
   ENC="$SM smime encrypt --to me.pem --cipher aes256-cbc"
