@@ -18,10 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/smime.sh
-RUNS="${RUNS:-9}"
 MB="${MB:-25}"
-command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian package openssl)"; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package time)"; exit 2; }
 go build -o bin/securemail .
 go build -o bin/securemail-cli ./cmd/securemail-cli
 GUI="$PWD/bin/securemail" CLI="$PWD/bin/securemail-cli"

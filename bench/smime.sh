@@ -22,10 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/smime.sh
-RUNS="${RUNS:-9}"
 SIZES="${SIZES:-1 25}"
-command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian package openssl)"; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package time)"; exit 2; }
 if [ -n "${SECUREMAIL:-}" ]; then
   SM="$(cd "$(dirname "$SECUREMAIL")" && pwd)/$(basename "$SECUREMAIL")"
 else

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,17 +25,45 @@ func keyFileFlag(fs *flag.FlagSet) *string {
 // keyFileAdvice is the way out named in every "no keyring" sentence.
 const keyFileAdvice = "start your desktop's keyring, or keep the keys in a passphrase-protected file with --key-file-passphrase-file FILE (or SECUREMAIL_KEY_PASSPHRASE)"
 
-// openApp opens the profile of env with the keystore the user chose. With
-// needKeys the OS keyring is checked first, so a machine without one gets
-// a clear sentence. On failure it returns nil and the exit status.
-func openApp(ctx context.Context, env *Env, passFile string, needKeys bool) (*app.App, int) {
+// profileOptions say how a command opens its profile.
+type profileOptions struct {
+	// PassFile is --key-file-passphrase-file: the keys are in files sealed
+	// with the passphrase it holds ("" means SECUREMAIL_KEY_PASSPHRASE, or
+	// the OS keyring when that is unset too).
+	PassFile string
+	// NeedKeys is set by a command that signs, decrypts or logs in: the OS
+	// keyring is checked first, so a machine without one gets a clear
+	// sentence before anything is done.
+	NeedKeys bool
+}
+
+// withApp runs do on the profile of env, opened as opts say, and closes it
+// afterwards: the shape of every command that works on a profile. An error
+// do returns is printed as the command's one sentence (failErr) and the
+// status is ExitError; otherwise the status is the one do returns.
+func withApp(ctx context.Context, env *Env, opts profileOptions, do func(a *app.App) (int, error)) int {
+	a, code := openApp(ctx, env, opts)
+	if a == nil {
+		return code
+	}
+	defer a.Close()
+	code, err := do(a)
+	if err != nil {
+		return failErr(env, err)
+	}
+	return code
+}
+
+// openApp opens the profile of env with the keystore the user chose. On
+// failure it returns nil and the exit status.
+func openApp(ctx context.Context, env *Env, opts profileOptions) (*app.App, int) {
 	p, err := profile.Open(env.Profile)
 	if err != nil {
 		return nil, Fail(env, ExitError, "%v", err)
 	}
 	pass := env.Getenv("SECUREMAIL_KEY_PASSPHRASE")
-	if passFile != "" {
-		if pass, err = ReadSecretFile(passFile); err != nil {
+	if opts.PassFile != "" {
+		if pass, err = ReadSecretFile(opts.PassFile); err != nil {
 			return nil, Fail(env, ExitError, "%v", err)
 		}
 	}
@@ -50,14 +77,14 @@ func openApp(ctx context.Context, env *Env, passFile string, needKeys bool) (*ap
 		}
 		keys = s
 	default:
-		if m, _ := filepath.Glob(filepath.Join(sealedDir, "*.sealed")); len(m) > 0 && needKeys {
+		if m, _ := filepath.Glob(filepath.Join(sealedDir, "*.sealed")); len(m) > 0 && opts.NeedKeys {
 			return nil, Fail(env, ExitError, "this profile keeps its keys in a file protected by a passphrase; give it with --key-file-passphrase-file FILE (or SECUREMAIL_KEY_PASSPHRASE)")
 		}
 		k, err := keystore.ForProfile(p.Dir)
 		if err != nil {
 			return nil, Fail(env, ExitError, "%v", err)
 		}
-		if needKeys {
+		if opts.NeedKeys {
 			if err := k.Check(); err != nil {
 				return nil, Fail(env, ExitError, "no OS keyring is available (the Secret Service, Credential Manager or Keychain did not answer); %s", keyFileAdvice)
 			}
@@ -78,16 +105,6 @@ func failErr(env *Env, err error) int {
 		return Fail(env, ExitError, "no OS keyring is available; %s", keyFileAdvice)
 	}
 	return Fail(env, ExitError, "%v", err)
-}
-
-func printJSON(env *Env, v any) int {
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return Fail(env, ExitError, "cannot write the JSON output: %v", err)
-	}
-	return ExitOK
 }
 
 // runAccount dispatches `securemail account setup|show|set`.
@@ -125,69 +142,66 @@ func runAccountSetup(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() > 0 {
 		return Fail(env, ExitError, "account setup: unexpected argument %q; run 'securemail account setup --help'", fs.Arg(0))
 	}
-	a, code := openApp(ctx, env, *passFile, true)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	if *handout != "" {
-		if err := a.SetupFromHandout(ctx, *handout, *trustRoot); err != nil {
-			return failErr(env, err)
+	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
+		if *handout != "" {
+			if err := a.SetupFromHandout(ctx, *handout, *trustRoot); err != nil {
+				return ExitError, err
+			}
+			return accountDone(env, a)
+		}
+		need := map[string]string{"--address": *addr, "--pop3": *pop3, "--smtp": *smtp, "--password-file": *pwFile,
+			"--root": *root, "--ca": *ca, "--pfx": *pfx, "--pfx-password-file": *pfxPW}
+		for _, f := range []string{"--address", "--pop3", "--smtp", "--password-file", "--root", "--ca", "--pfx", "--pfx-password-file"} {
+			if need[f] == "" {
+				return Fail(env, ExitError, "account setup needs %s (or --from-handout DIR); run 'securemail account setup --help'", f), nil
+			}
+		}
+		s := app.Setup{Address: *addr, DisplayName: *name, TrustRoot: *trustRoot}
+		u := *user
+		if u == "" {
+			u = *addr
+		}
+		su := *smtpUser
+		if su == "" {
+			su = u
+		}
+		s.POP3 = profile.Server{Address: *pop3, TLS: strings.ToLower(*pop3TLS), Username: u, AllowCleartext: strings.EqualFold(*pop3TLS, "none")}
+		s.SMTP = profile.Server{Address: *smtp, TLS: strings.ToLower(*smtpTLS), Username: su, AllowCleartext: strings.EqualFold(*smtpTLS, "none")}
+		var err error
+		if s.POP3Password, err = ReadSecretFile(*pwFile); err != nil {
+			return Fail(env, ExitError, "%v", err), nil
+		}
+		if *smtpPWFile != "" {
+			if s.SMTPPassword, err = ReadSecretFile(*smtpPWFile); err != nil {
+				return Fail(env, ExitError, "%v", err), nil
+			}
+		}
+		if s.PFXPassword, err = ReadSecretFile(*pfxPW); err != nil {
+			return Fail(env, ExitError, "%v", err), nil
+		}
+		files := []struct {
+			path string
+			dst  *[]byte
+		}{{*root, &s.RootCA}, {*ca, &s.ECCA}, {*pfx, &s.PFX}, {*serverCA, &s.ServerCA}}
+		for _, f := range files {
+			if f.path == "" {
+				continue
+			}
+			if *f.dst, err = os.ReadFile(f.path); err != nil {
+				return Fail(env, ExitError, "cannot read %s: %v", f.path, errors.Unwrap(err)), nil
+			}
+		}
+		if err := a.SetupAccount(ctx, s); err != nil {
+			return ExitError, err
 		}
 		return accountDone(env, a)
-	}
-	need := map[string]string{"--address": *addr, "--pop3": *pop3, "--smtp": *smtp, "--password-file": *pwFile,
-		"--root": *root, "--ca": *ca, "--pfx": *pfx, "--pfx-password-file": *pfxPW}
-	for _, f := range []string{"--address", "--pop3", "--smtp", "--password-file", "--root", "--ca", "--pfx", "--pfx-password-file"} {
-		if need[f] == "" {
-			return Fail(env, ExitError, "account setup needs %s (or --from-handout DIR); run 'securemail account setup --help'", f)
-		}
-	}
-	s := app.Setup{Address: *addr, DisplayName: *name, TrustRoot: *trustRoot}
-	u := *user
-	if u == "" {
-		u = *addr
-	}
-	su := *smtpUser
-	if su == "" {
-		su = u
-	}
-	s.POP3 = profile.Server{Address: *pop3, TLS: strings.ToLower(*pop3TLS), Username: u, AllowCleartext: strings.EqualFold(*pop3TLS, "none")}
-	s.SMTP = profile.Server{Address: *smtp, TLS: strings.ToLower(*smtpTLS), Username: su, AllowCleartext: strings.EqualFold(*smtpTLS, "none")}
-	var err error
-	if s.POP3Password, err = ReadSecretFile(*pwFile); err != nil {
-		return Fail(env, ExitError, "%v", err)
-	}
-	if *smtpPWFile != "" {
-		if s.SMTPPassword, err = ReadSecretFile(*smtpPWFile); err != nil {
-			return Fail(env, ExitError, "%v", err)
-		}
-	}
-	if s.PFXPassword, err = ReadSecretFile(*pfxPW); err != nil {
-		return Fail(env, ExitError, "%v", err)
-	}
-	files := []struct {
-		path string
-		dst  *[]byte
-	}{{*root, &s.RootCA}, {*ca, &s.ECCA}, {*pfx, &s.PFX}, {*serverCA, &s.ServerCA}}
-	for _, f := range files {
-		if f.path == "" {
-			continue
-		}
-		if *f.dst, err = os.ReadFile(f.path); err != nil {
-			return Fail(env, ExitError, "cannot read %s: %v", f.path, errors.Unwrap(err))
-		}
-	}
-	if err := a.SetupAccount(ctx, s); err != nil {
-		return failErr(env, err)
-	}
-	return accountDone(env, a)
+	})
 }
 
-func accountDone(env *Env, a *app.App) int {
+func accountDone(env *Env, a *app.App) (int, error) {
 	s, err := a.Settings()
 	if err != nil {
-		return failErr(env, err)
+		return ExitError, err
 	}
 	ids, _ := a.Wallet.MyIDs()
 	fmt.Fprintf(env.Stdout, "The account %s is set up in %s.\n", s.Account.Address, a.Profile.Dir)
@@ -196,7 +210,7 @@ func accountDone(env *Env, a *app.App) int {
 			ids[0].Certificate.NotAfter.UTC().Format("2 January 2006"), ids[0].DaysLeft(a.Now()))
 	}
 	fmt.Fprintln(env.Stdout, "Next: exchange Digital IDs with 'securemail securelink request --to ADDRESS'.")
-	return ExitOK
+	return ExitOK, nil
 }
 
 // accountView is `account show --json`.
@@ -231,67 +245,64 @@ func runAccountShow(ctx context.Context, env *Env, args []string) int {
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	s, err := a.Settings()
-	if err != nil {
-		return failErr(env, err)
-	}
-	v := accountView{Address: s.Account.Address, Name: s.Account.DisplayName, Profile: a.Profile.Dir, POP3: s.Account.POP3,
-		SMTP: s.Account.SMTP, SignAll: s.Security.SignAll, EncryptAll: s.Security.EncryptAll,
-		CheckEvery: time.Duration(s.CheckEvery).String(), LeaveOnServerDays: s.LeaveOnServerDays, Harvest: s.HarvestDigitalIDs,
-		Bundled: s.Bundled, DigitalIDs: []myIDView{}, Warnings: []string{}}
-	ids, err := a.Wallet.MyIDs()
-	if err != nil {
-		return failErr(env, err)
-	}
-	for _, id := range ids {
-		v.DigitalIDs = append(v.DigitalIDs, myIDView{Fingerprint: id.Fingerprint, Address: id.Address,
-			NotAfter: id.Certificate.NotAfter.UTC(), DaysLeft: id.DaysLeft(a.Now()), Current: id.Current})
-	}
-	ws, err := a.Expiring()
-	if err != nil {
-		return failErr(env, err)
-	}
-	for _, w := range ws {
-		v.Warnings = append(v.Warnings, w.Sentence)
-	}
-	if *asJSON {
-		return printJSON(env, v)
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "Address\t%s\n", v.Address)
-	fmt.Fprintf(w, "Name\t%s\n", v.Name)
-	fmt.Fprintf(w, "Profile\t%s\n", v.Profile)
-	fmt.Fprintf(w, "POP3\t%s (%s) as %s\n", v.POP3.Address, v.POP3.TLS, v.POP3.Username)
-	fmt.Fprintf(w, "SMTP\t%s (%s) as %s\n", v.SMTP.Address, v.SMTP.TLS, v.SMTP.Username)
-	fmt.Fprintf(w, "Sign all outgoing\t%s\n", yesNo(v.SignAll))
-	fmt.Fprintf(w, "Encrypt all outgoing\t%s\n", yesNo(v.EncryptAll))
-	fmt.Fprintf(w, "Check for mail every\t%s\n", v.CheckEvery)
-	switch {
-	case v.LeaveOnServerDays < 0:
-		fmt.Fprintf(w, "On the server\tkept for ever\n")
-	case v.LeaveOnServerDays == 0:
-		fmt.Fprintf(w, "On the server\tdeleted once stored here\n")
-	default:
-		fmt.Fprintf(w, "On the server\tkept %d days\n", v.LeaveOnServerDays)
-	}
-	fmt.Fprintf(w, "Add Digital IDs of signed mail\t%s\n", yesNo(v.Harvest))
-	for _, id := range v.DigitalIDs {
-		cur := ""
-		if id.Current {
-			cur = " (current)"
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		s, err := a.Settings()
+		if err != nil {
+			return ExitError, err
 		}
-		fmt.Fprintf(w, "Digital ID%s\t%s, valid until %s (%d days left)\n", cur, id.Fingerprint, id.NotAfter.Format("2 January 2006"), id.DaysLeft)
-	}
-	w.Flush()
-	for _, s := range v.Warnings {
-		fmt.Fprintln(env.Stdout, "Warning:", s)
-	}
-	return ExitOK
+		v := accountView{Address: s.Account.Address, Name: s.Account.DisplayName, Profile: a.Profile.Dir, POP3: s.Account.POP3,
+			SMTP: s.Account.SMTP, SignAll: s.Security.SignAll, EncryptAll: s.Security.EncryptAll,
+			CheckEvery: time.Duration(s.CheckEvery).String(), LeaveOnServerDays: s.LeaveOnServerDays, Harvest: s.HarvestDigitalIDs,
+			Bundled: s.Bundled, DigitalIDs: []myIDView{}, Warnings: []string{}}
+		ids, err := a.Wallet.MyIDs()
+		if err != nil {
+			return ExitError, err
+		}
+		for _, id := range ids {
+			v.DigitalIDs = append(v.DigitalIDs, myIDView{Fingerprint: id.Fingerprint, Address: id.Address,
+				NotAfter: id.Certificate.NotAfter.UTC(), DaysLeft: id.DaysLeft(a.Now()), Current: id.Current})
+		}
+		ws, err := a.Expiring()
+		if err != nil {
+			return ExitError, err
+		}
+		for _, w := range ws {
+			v.Warnings = append(v.Warnings, w.Sentence)
+		}
+		if *asJSON {
+			return printJSON(env, v), nil
+		}
+		w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "Address\t%s\n", v.Address)
+		fmt.Fprintf(w, "Name\t%s\n", v.Name)
+		fmt.Fprintf(w, "Profile\t%s\n", v.Profile)
+		fmt.Fprintf(w, "POP3\t%s (%s) as %s\n", v.POP3.Address, v.POP3.TLS, v.POP3.Username)
+		fmt.Fprintf(w, "SMTP\t%s (%s) as %s\n", v.SMTP.Address, v.SMTP.TLS, v.SMTP.Username)
+		fmt.Fprintf(w, "Sign all outgoing\t%s\n", yesNo(v.SignAll))
+		fmt.Fprintf(w, "Encrypt all outgoing\t%s\n", yesNo(v.EncryptAll))
+		fmt.Fprintf(w, "Check for mail every\t%s\n", v.CheckEvery)
+		switch {
+		case v.LeaveOnServerDays < 0:
+			fmt.Fprintf(w, "On the server\tkept for ever\n")
+		case v.LeaveOnServerDays == 0:
+			fmt.Fprintf(w, "On the server\tdeleted once stored here\n")
+		default:
+			fmt.Fprintf(w, "On the server\tkept %d days\n", v.LeaveOnServerDays)
+		}
+		fmt.Fprintf(w, "Add Digital IDs of signed mail\t%s\n", yesNo(v.Harvest))
+		for _, id := range v.DigitalIDs {
+			cur := ""
+			if id.Current {
+				cur = " (current)"
+			}
+			fmt.Fprintf(w, "Digital ID%s\t%s, valid until %s (%d days left)\n", cur, id.Fingerprint, id.NotAfter.Format("2 January 2006"), id.DaysLeft)
+		}
+		w.Flush()
+		for _, s := range v.Warnings {
+			fmt.Fprintln(env.Stdout, "Warning:", s)
+		}
+		return ExitOK, nil
+	})
 }
 
 func yesNo(b bool) string {
@@ -312,35 +323,32 @@ func runAccountSet(ctx context.Context, env *Env, args []string) int {
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	s, err := a.Settings()
-	if err != nil {
-		return failErr(env, err)
-	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "sign-all":
-			s.Security.SignAll = *signAll
-		case "encrypt-all":
-			s.Security.EncryptAll = *encryptAll
-		case "check-every":
-			s.CheckEvery = profile.Duration(*every)
-		case "leave-on-server-days":
-			s.LeaveOnServerDays = *leave
-		case "harvest":
-			s.HarvestDigitalIDs = *harvest
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		s, err := a.Settings()
+		if err != nil {
+			return ExitError, err
 		}
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "sign-all":
+				s.Security.SignAll = *signAll
+			case "encrypt-all":
+				s.Security.EncryptAll = *encryptAll
+			case "check-every":
+				s.CheckEvery = profile.Duration(*every)
+			case "leave-on-server-days":
+				s.LeaveOnServerDays = *leave
+			case "harvest":
+				s.HarvestDigitalIDs = *harvest
+			}
+		})
+		if *leave < -1 || *every < 0 {
+			return Fail(env, ExitError, "--leave-on-server-days must be -1 or more and --check-every not negative"), nil
+		}
+		if err := a.SaveSettings(s); err != nil {
+			return ExitError, err
+		}
+		fmt.Fprintln(env.Stdout, "Settings saved.")
+		return ExitOK, nil
 	})
-	if *leave < -1 || *every < 0 {
-		return Fail(env, ExitError, "--leave-on-server-days must be -1 or more and --check-every not negative")
-	}
-	if err := a.SaveSettings(s); err != nil {
-		return failErr(env, err)
-	}
-	fmt.Fprintln(env.Stdout, "Settings saved.")
-	return ExitOK
 }

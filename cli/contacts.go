@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"securemail/app"
@@ -42,62 +41,39 @@ type contactView struct {
 }
 
 func runContactsList(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "contacts list", "contacts list [--json]")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	passFile := keyFileFlag(fs)
-	if code, done := ParseFlags(env, fs, args); done {
-		return code
-	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	cs, err := a.Contacts()
-	if err != nil {
-		return failErr(env, err)
-	}
-	views := make([]contactView, 0, len(cs))
-	for _, c := range cs {
-		v := contactView{Address: c.Contact.Address, Name: c.Contact.Name, Status: string(c.Verdict.Status),
-			Reason: c.Verdict.Reason, SecureLink: string(c.Contact.Link), DigitalIDs: []digitalIDView{}}
-		for _, x := range c.Verdict.IDs {
-			v.DigitalIDs = append(v.DigitalIDs, digitalIDView{Fingerprint: x.ID.Fingerprint(), Status: string(x.Problem),
-				Reason: x.Reason, NotAfter: x.NotAfter.UTC(), Default: x.ID.Default})
+	return listCommand(ctx, env, args, "contacts list", func(a *app.App) ([]contactView, error) {
+		cs, err := a.Contacts()
+		views := make([]contactView, 0, len(cs))
+		for _, c := range cs {
+			v := contactView{Address: c.Contact.Address, Name: c.Contact.Name, Status: string(c.Verdict.Status),
+				Reason: c.Verdict.Reason, SecureLink: string(c.Contact.Link), DigitalIDs: []digitalIDView{}}
+			for _, x := range c.Verdict.IDs {
+				v.DigitalIDs = append(v.DigitalIDs, digitalIDView{Fingerprint: x.ID.Fingerprint(), Status: string(x.Problem),
+					Reason: x.Reason, NotAfter: x.NotAfter.UTC(), Default: x.ID.Default})
+			}
+			views = append(views, v)
 		}
-		views = append(views, v)
-	}
-	if *asJSON {
-		return printJSON(env, views)
-	}
-	if len(views) == 0 {
-		fmt.Fprintln(env.Stdout, "The address book is empty.")
-		return ExitOK
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "\tADDRESS\tSTATUS")
-	for _, v := range views {
+		return views, err
+	}, listOutput[contactView]{Empty: "The address book is empty.", Header: "\tADDRESS\tSTATUS", Row: func(v contactView) string {
 		mark := map[string]string{string(addressbook.Valid): "V", string(addressbook.Invalid): "X", string(addressbook.None): "-"}[v.Status]
-		fmt.Fprintf(w, "%s\t%s\t%s\n", mark, displaytext.Line(v.Address), displaytext.Line(v.Reason))
-	}
-	w.Flush()
-	return ExitOK
+		return fmt.Sprintf("%s\t%s\t%s", mark, displaytext.Line(v.Address), displaytext.Line(v.Reason))
+	}})
 }
 
 func runContactsImport(ctx context.Context, env *Env, args []string) int {
-	return importFile(ctx, env, args, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)", func(a *app.App, data []byte, _ string) int {
+	return importFile(ctx, env, args, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)", func(a *app.App, data []byte, _ string) (int, error) {
 		addrs, err := a.ImportContacts(data)
 		if err != nil {
-			return failErr(env, err)
+			return ExitError, err
 		}
 		fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", displaytext.Line(strings.Join(addrs, ", ")))
-		return ExitOK
+		return ExitOK, nil
 	})
 }
 
 // importFile is the shape of `… import FILE`: it parses the flags, reads
 // the one file named, opens the profile and hands both to do.
-func importFile(ctx context.Context, env *Env, args []string, name, synopsis string, do func(a *app.App, data []byte, path string) int) int {
+func importFile(ctx context.Context, env *Env, args []string, name, synopsis string, do func(a *app.App, data []byte, path string) (int, error)) int {
 	fs := NewFlagSet(env, name, synopsis)
 	passFile := keyFileFlag(fs)
 	if code, done := ParseFlags(env, fs, args); done {
@@ -110,12 +86,9 @@ func importFile(ctx context.Context, env *Env, args []string, name, synopsis str
 	if err != nil {
 		return Fail(env, ExitError, "cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	return do(a, data, fs.Arg(0))
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		return do(a, data, fs.Arg(0))
+	})
 }
 
 func runContactsExport(ctx context.Context, env *Env, args []string) int {
@@ -135,22 +108,19 @@ func runContactsExport(ctx context.Context, env *Env, args []string) int {
 	if addr == "" {
 		return Fail(env, ExitError, "contacts export needs an address: 'securemail contacts export ADDRESS'")
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	p7b, err := a.Book.Export(addr)
-	if err != nil {
-		return failErr(env, err)
-	}
-	if *out != "" {
-		if err := os.WriteFile(*out, p7b, 0o644); err != nil {
-			return Fail(env, ExitError, "cannot write %s: %v", *out, errors.Unwrap(err))
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		p7b, err := a.Book.Export(addr)
+		if err != nil {
+			return ExitError, err
 		}
-		return ExitOK
-	}
-	return writeOut(env, p7b)
+		if *out != "" {
+			if err := os.WriteFile(*out, p7b, 0o644); err != nil {
+				return Fail(env, ExitError, "cannot write %s: %v", *out, errors.Unwrap(err)), nil
+			}
+			return ExitOK, nil
+		}
+		return writeOut(env, p7b), nil
+	})
 }
 
 func runContactsRemove(ctx context.Context, env *Env, args []string) int {
@@ -162,14 +132,11 @@ func runContactsRemove(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() != 1 {
 		return Fail(env, ExitError, "contacts remove needs one address: 'securemail contacts remove ADDRESS'")
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	if err := a.Book.Remove(fs.Arg(0)); err != nil {
-		return failErr(env, err)
-	}
-	fmt.Fprintf(env.Stdout, "%s removed from the address book.\n", fs.Arg(0))
-	return ExitOK
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		if err := a.Book.Remove(fs.Arg(0)); err != nil {
+			return ExitError, err
+		}
+		fmt.Fprintf(env.Stdout, "%s removed from the address book.\n", fs.Arg(0))
+		return ExitOK, nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 )
 
@@ -18,31 +19,28 @@ func runFetch(ctx context.Context, env *Env, args []string) int {
 	if fs.NArg() > 0 {
 		return Fail(env, ExitError, "fetch: unexpected argument %q", fs.Arg(0))
 	}
-	a, code := openApp(ctx, env, *passFile, true)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	sent, flushErr := a.FlushOutbox(ctx)
-	res, err := a.Fetch(ctx, nil)
-	if err != nil {
-		return failErr(env, err)
-	}
-	if !*quiet {
-		if sent > 0 {
-			fmt.Fprintf(env.Stdout, "Sent %d message(s) from the Outbox.\n", sent)
+	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
+		sent, flushErr := a.FlushOutbox(ctx)
+		res, err := a.Fetch(ctx, nil)
+		if err != nil {
+			return ExitError, err
 		}
-		fmt.Fprintf(env.Stdout, "%d new message(s)", res.New)
-		if res.Reports > 0 {
-			fmt.Fprintf(env.Stdout, ", %d of them delivery report(s)", res.Reports)
+		if !*quiet {
+			if sent > 0 {
+				fmt.Fprintf(env.Stdout, "Sent %d message(s) from the Outbox.\n", sent)
+			}
+			fmt.Fprintf(env.Stdout, "%d new message(s)", res.New)
+			if res.Reports > 0 {
+				fmt.Fprintf(env.Stdout, ", %d of them delivery report(s)", res.Reports)
+			}
+			fmt.Fprintln(env.Stdout, ".")
+			if len(res.Harvested) > 0 {
+				fmt.Fprintf(env.Stdout, "Digital IDs added to the address book: %s.\n", displaytext.Line(strings.Join(res.Harvested, ", ")))
+			}
 		}
-		fmt.Fprintln(env.Stdout, ".")
-		if len(res.Harvested) > 0 {
-			fmt.Fprintf(env.Stdout, "Digital IDs added to the address book: %s.\n", displaytext.Line(strings.Join(res.Harvested, ", ")))
+		if flushErr != nil {
+			return ExitError, flushErr
 		}
-	}
-	if flushErr != nil {
-		return failErr(env, flushErr)
-	}
-	return ExitOK
+		return ExitOK, nil
+	})
 }

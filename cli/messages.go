@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/internal/safefile"
 	"securemail/mailstore"
@@ -30,34 +31,21 @@ func runMessagesList(ctx context.Context, env *Env, args []string) int {
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	rows, err := a.Messages(ctx, *folder, 0, *limit)
-	if err != nil {
-		return failErr(env, err)
-	}
-	if *asJSON {
-		if rows == nil {
-			rows = []mailstore.Row{}
+	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
+		rows, err := a.Messages(ctx, *folder, 0, *limit)
+		if err != nil {
+			return ExitError, err
 		}
-		return printJSON(env, rows)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintf(env.Stdout, "%s is empty.\n", displaytext.Line(*folder))
-		return ExitOK
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSECURITY\tFROM\tSUBJECT\tDATE")
-	for _, r := range rows {
-		// From and Subject are the sender's text: hidden characters are shown as <U+XXXX>.
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, securityWords(r), trim(displaytext.Line(r.From), 40),
-			trim(displaytext.Line(r.Subject), 50), r.Date.Local().Format("2006-01-02 15:04"))
-	}
-	w.Flush()
-	return ExitOK
+		if rows == nil {
+			rows = []mailstore.Row{} // --json prints [], not null
+		}
+		return printList(env, rows, listOutput[mailstore.Row]{JSON: *asJSON, Empty: displaytext.Line(*folder) + " is empty.",
+			Header: "ID\tSECURITY\tFROM\tSUBJECT\tDATE", Row: func(r mailstore.Row) string {
+				// From and Subject are the sender's text: hidden characters are shown as <U+XXXX>.
+				return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", r.ID, securityWords(r), trim(displaytext.Line(r.From), 40),
+					trim(displaytext.Line(r.Subject), 50), r.Date.Local().Format("2006-01-02 15:04"))
+			}})
+	})
 }
 
 // securityWords says a message's state in words (docs/UX.md §1: never by colour alone).
@@ -130,57 +118,54 @@ func runMessagesShow(ctx context.Context, env *Env, args []string) int {
 	if id == "" {
 		return Fail(env, ExitError, "messages show needs a message id; 'securemail messages list' shows them")
 	}
-	a, code := openApp(ctx, env, *passFile, true)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	v, err := a.OpenMessage(ctx, id)
-	if err != nil {
-		return failErr(env, err)
-	}
-	m, r := v.Message, v.Report
-	out := messageView{Report: r, ID: m.ID, Folder: m.Folder, From: m.From, To: m.To, Cc: m.Cc, Subject: m.Subject,
-		Date: m.Date, DSN: m.DSN, Attachments: []attachmentView{}}
-	for _, at := range r.Attachments {
-		v := attachmentView{Name: at.Name, Size: at.Size, ContentType: at.ContentType}
-		if *saveDir != "" && (at.Name != "" || !strings.HasPrefix(at.ContentType, "text/")) {
-			if v.SavedAs, err = safefile.Save(*saveDir, at.Name, at.Content); err != nil {
-				return failErr(env, err)
+	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
+		v, err := a.OpenMessage(ctx, id)
+		if err != nil {
+			return ExitError, err
+		}
+		m, r := v.Message, v.Report
+		out := messageView{Report: r, ID: m.ID, Folder: m.Folder, From: m.From, To: m.To, Cc: m.Cc, Subject: m.Subject,
+			Date: m.Date, DSN: m.DSN, Attachments: []attachmentView{}}
+		for _, at := range r.Attachments {
+			v := attachmentView{Name: at.Name, Size: at.Size, ContentType: at.ContentType}
+			if *saveDir != "" && (at.Name != "" || !strings.HasPrefix(at.ContentType, "text/")) {
+				if v.SavedAs, err = safefile.Save(*saveDir, at.Name, at.Content); err != nil {
+					return ExitError, err
+				}
+			}
+			out.Attachments = append(out.Attachments, v)
+		}
+		if *asJSON {
+			if code := printJSON(env, out); code != ExitOK {
+				return code, nil
+			}
+		} else {
+			w := tabwriter.NewWriter(env.Stdout, 0, 0, 1, ' ', 0)
+			// Everything from the message is shown with its hidden characters as <U+XXXX>.
+			fmt.Fprintf(w, "From:\t%s\nTo:\t%s\n", displaytext.Line(out.From), displaytext.Line(out.To))
+			if out.Cc != "" {
+				fmt.Fprintf(w, "Cc:\t%s\n", displaytext.Line(out.Cc))
+			}
+			fmt.Fprintf(w, "Date:\t%s\nSubject:\t%s\n", out.Date.Local().Format(time.RFC1123Z), displaytext.Line(out.Subject))
+			w.Flush()
+			if r.Reason != "" {
+				fmt.Fprintf(env.Stdout, "Security: %s\n", displaytext.Line(r.Reason))
+			}
+			fmt.Fprintf(env.Stdout, "\n%s\n", displaytext.Text(strings.TrimRight(r.Text, "\r\n")))
+			for _, at := range out.Attachments {
+				fmt.Fprintf(env.Stdout, "Attachment: %s (%d bytes, %s)", displaytext.Line(at.Name), at.Size, displaytext.Line(at.ContentType))
+				if at.SavedAs != "" {
+					fmt.Fprintf(env.Stdout, ", saved as %s", at.SavedAs)
+				}
+				fmt.Fprintln(env.Stdout)
 			}
 		}
-		out.Attachments = append(out.Attachments, v)
-	}
-	if *asJSON {
-		if code := printJSON(env, out); code != ExitOK {
-			return code
+		switch {
+		case r.Error != "":
+			return Fail(env, ExitError, "%s", r.Error), nil
+		case r.Signature != smime.StatusValid && r.Signature != smime.StatusNone:
+			return ExitNegative, nil
 		}
-	} else {
-		w := tabwriter.NewWriter(env.Stdout, 0, 0, 1, ' ', 0)
-		// Everything from the message is shown with its hidden characters as <U+XXXX>.
-		fmt.Fprintf(w, "From:\t%s\nTo:\t%s\n", displaytext.Line(out.From), displaytext.Line(out.To))
-		if out.Cc != "" {
-			fmt.Fprintf(w, "Cc:\t%s\n", displaytext.Line(out.Cc))
-		}
-		fmt.Fprintf(w, "Date:\t%s\nSubject:\t%s\n", out.Date.Local().Format(time.RFC1123Z), displaytext.Line(out.Subject))
-		w.Flush()
-		if r.Reason != "" {
-			fmt.Fprintf(env.Stdout, "Security: %s\n", displaytext.Line(r.Reason))
-		}
-		fmt.Fprintf(env.Stdout, "\n%s\n", displaytext.Text(strings.TrimRight(r.Text, "\r\n")))
-		for _, at := range out.Attachments {
-			fmt.Fprintf(env.Stdout, "Attachment: %s (%d bytes, %s)", displaytext.Line(at.Name), at.Size, displaytext.Line(at.ContentType))
-			if at.SavedAs != "" {
-				fmt.Fprintf(env.Stdout, ", saved as %s", at.SavedAs)
-			}
-			fmt.Fprintln(env.Stdout)
-		}
-	}
-	switch {
-	case r.Error != "":
-		return Fail(env, ExitError, "%s", r.Error)
-	case r.Signature != smime.StatusValid && r.Signature != smime.StatusNone:
-		return ExitNegative
-	}
-	return ExitOK
+		return ExitOK, nil
+	})
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
+	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
 )
@@ -39,26 +39,23 @@ func secureLinkSend(ctx context.Context, env *Env, args []string, kind string) i
 	if len(addrs) == 0 {
 		return Fail(env, ExitError, "securelink %s needs --to ADDRESS", kind)
 	}
-	a, code := openApp(ctx, env, *passFile, true)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	var err error
-	if kind == "request" {
-		err = a.RequestSecureLink(ctx, addrs)
-	} else {
-		for _, addr := range addrs {
-			if err = a.ReplySecureLink(ctx, addr); err != nil {
-				break
+	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
+		var err error
+		if kind == "request" {
+			err = a.RequestSecureLink(ctx, addrs)
+		} else {
+			for _, addr := range addrs {
+				if err = a.ReplySecureLink(ctx, addr); err != nil {
+					break
+				}
 			}
 		}
-	}
-	if err != nil {
-		return failErr(env, err)
-	}
-	fmt.Fprintf(env.Stdout, "Signed secure-link %s sent to %s.\n", kind, strings.Join(addrs, ", "))
-	return ExitOK
+		if err != nil {
+			return ExitError, err
+		}
+		fmt.Fprintf(env.Stdout, "Signed secure-link %s sent to %s.\n", kind, strings.Join(addrs, ", "))
+		return ExitOK, nil
+	})
 }
 
 var linkWords = map[addressbook.LinkState]string{
@@ -69,33 +66,10 @@ var linkWords = map[addressbook.LinkState]string{
 }
 
 func runSecureLinkStatus(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, "securelink status", "securelink status [--json]")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	passFile := keyFileFlag(fs)
-	if code, done := ParseFlags(env, fs, args); done {
-		return code
-	}
-	a, code := openApp(ctx, env, *passFile, false)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	rows, err := a.SecureLinkStatus()
-	if err != nil {
-		return failErr(env, err)
-	}
-	if *asJSON {
-		return printJSON(env, rows)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintln(env.Stdout, "No contacts yet; start with 'securemail securelink request --to ADDRESS'.")
-		return ExitOK
-	}
-	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ADDRESS\tSECURE LINK")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%s\t%s\n", displaytext.Line(r.Address), linkWords[r.State])
-	}
-	w.Flush()
-	return ExitOK
+	return listCommand(ctx, env, args, "securelink status", func(a *app.App) ([]app.LinkRow, error) {
+		return a.SecureLinkStatus()
+	}, listOutput[app.LinkRow]{Empty: "No contacts yet; start with 'securemail securelink request --to ADDRESS'.",
+		Header: "ADDRESS\tSECURE LINK", Row: func(r app.LinkRow) string {
+			return fmt.Sprintf("%s\t%s", displaytext.Line(r.Address), linkWords[r.State])
+		}})
 }

@@ -76,40 +76,37 @@ func runSend(ctx context.Context, env *Env, args []string) int {
 		return Fail(env, ExitError, "cannot read the message text from standard input: %v", err)
 	}
 	d.Text = string(body)
-	a, code := openApp(ctx, env, *passFile, true)
-	if a == nil {
-		return code
-	}
-	defer a.Close()
-	s, err := a.Settings()
-	if err != nil {
-		return failErr(env, err)
-	}
-	opts := app.SendOptions{Sign: boolPair(fs, sign, noSign, "sign", s.Security.SignAll),
-		Encrypt: boolPair(fs, encrypt, noEncrypt, "encrypt", s.Security.EncryptAll)}
-	// Earlier messages waiting in the Outbox go first, in order.
-	_, _ = a.FlushOutbox(ctx)
-	res, err := a.Send(ctx, d, opts)
-	var nid *app.NoDigitalIDError
-	if errors.As(err, &nid) {
-		var parts []string
-		for _, m := range nid.Recipients {
-			parts = append(parts, m.Address+" "+m.Reason+", so this message cannot be encrypted for them")
+	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
+		s, err := a.Settings()
+		if err != nil {
+			return ExitError, err
 		}
-		return Fail(env, ExitNegative, "%s; nothing was sent: ask for their Digital ID with 'securemail securelink request --to ADDRESS', or send with --no-encrypt", strings.Join(parts, "; "))
-	}
-	if err != nil {
-		return failErr(env, err)
-	}
-	if res.Queued {
-		fmt.Fprintln(env.Stdout, res.Notice)
-		return ExitOK
-	}
-	what := map[[2]bool]string{{false, false}: "", {true, false}: " signed", {false, true}: " encrypted", {true, true}: " signed and encrypted"}[[2]bool{opts.Sign, opts.Encrypt}]
-	fmt.Fprintf(env.Stdout, "Sent%s to %s (message %s, now in Sent).\n", what, strings.Join(res.Accepted, ", "), res.ID)
-	if len(res.Refused) > 0 {
-		fmt.Fprintf(env.Stdout, "The server refused: %s.\n", strings.Join(res.Refused, "; "))
-		return ExitNegative
-	}
-	return ExitOK
+		opts := app.SendOptions{Sign: boolPair(fs, sign, noSign, "sign", s.Security.SignAll),
+			Encrypt: boolPair(fs, encrypt, noEncrypt, "encrypt", s.Security.EncryptAll)}
+		// Earlier messages waiting in the Outbox go first, in order.
+		_, _ = a.FlushOutbox(ctx)
+		res, err := a.Send(ctx, d, opts)
+		var nid *app.NoDigitalIDError
+		if errors.As(err, &nid) {
+			var parts []string
+			for _, m := range nid.Recipients {
+				parts = append(parts, m.Address+" "+m.Reason+", so this message cannot be encrypted for them")
+			}
+			return Fail(env, ExitNegative, "%s; nothing was sent: ask for their Digital ID with 'securemail securelink request --to ADDRESS', or send with --no-encrypt", strings.Join(parts, "; ")), nil
+		}
+		if err != nil {
+			return ExitError, err
+		}
+		if res.Queued {
+			fmt.Fprintln(env.Stdout, res.Notice)
+			return ExitOK, nil
+		}
+		what := map[[2]bool]string{{false, false}: "", {true, false}: " signed", {false, true}: " encrypted", {true, true}: " signed and encrypted"}[[2]bool{opts.Sign, opts.Encrypt}]
+		fmt.Fprintf(env.Stdout, "Sent%s to %s (message %s, now in Sent).\n", what, strings.Join(res.Accepted, ", "), res.ID)
+		if len(res.Refused) > 0 {
+			fmt.Fprintf(env.Stdout, "The server refused: %s.\n", strings.Join(res.Refused, "; "))
+			return ExitNegative, nil
+		}
+		return ExitOK, nil
+	})
 }

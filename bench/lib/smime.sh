@@ -1,5 +1,9 @@
-# Shared by bench/smime.sh and bench/cli.sh (sourced, not run): the test
-# authorities and Digital ID, the message, and the statistics.
+# Shared by bench/smime.sh and bench/cli.sh (sourced, not run): the peers'
+# check, the test authorities and Digital ID, the message, and the
+# statistics. RUNS (default 9) is the number of runs per figure.
+RUNS="${RUNS:-9}"
+command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian package openssl)"; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package time)"; exit 2; }
 
 # smime_ids writes, in the current folder, a Root CA, an EC CA and a tester's
 # RSA-2048 Digital ID as the handout has them: root.pem, ec.pem, me.pem +
