@@ -66,7 +66,7 @@ func Open(ctx context.Context, dir string, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := mailstore.Open(ctx, p.MailDir, nil)
+	store, err := mailstore.Open(ctx, p.MailDir, mailstore.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -103,7 +103,7 @@ func benchProfile(b *testing.B, n int) (dir, bigID string) {
 	a.Close()
 
 	// The N plain messages go in through Store.Add with fsync off.
-	st, err := mailstore.Open(ctx, filepath.Join(dir, "mail"), &mailstore.Options{FS: noSyncFS{}})
+	st, err := mailstore.Open(ctx, filepath.Join(dir, "mail"), mailstore.Options{FS: noSyncFS{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -41,7 +41,7 @@ type contactView struct {
 }
 
 func runContactsList(ctx context.Context, env *Env, args []string) int {
-	return listCommand(ctx, env, args, "contacts list", func(a *app.App) ([]contactView, error) {
+	return runList(ctx, env, args, listCommand[contactView]{Name: "contacts list", Rows: func(a *app.App) ([]contactView, error) {
 		cs, err := a.Contacts()
 		views := make([]contactView, 0, len(cs))
 		for _, c := range cs {
@@ -54,27 +54,36 @@ func runContactsList(ctx context.Context, env *Env, args []string) int {
 			views = append(views, v)
 		}
 		return views, err
-	}, listOutput[contactView]{Empty: "The address book is empty.", Header: "\tADDRESS\tSTATUS", Row: func(v contactView) string {
+	}, Empty: "The address book is empty.", Header: "\tADDRESS\tSTATUS", Row: func(v contactView) string {
 		mark := map[string]string{string(addressbook.Valid): "V", string(addressbook.Invalid): "X", string(addressbook.None): "-"}[v.Status]
 		return fmt.Sprintf("%s\t%s\t%s", mark, displaytext.Line(v.Address), displaytext.Line(v.Reason))
 	}})
 }
 
 func runContactsImport(ctx context.Context, env *Env, args []string) int {
-	return importFile(ctx, env, args, "contacts import", "contacts import FILE   (.p7b, .cer or .pem)", func(a *app.App, data []byte, _ string) (int, error) {
+	return runImport(ctx, env, args, importCommand{Name: "contacts import", Synopsis: "contacts import FILE   (.p7b, .cer or .pem)", Do: func(a *app.App, data []byte, _ string) (int, error) {
 		addrs, err := a.ImportContacts(data)
 		if err != nil {
 			return ExitError, err
 		}
 		fmt.Fprintf(env.Stdout, "Digital ID imported for %s.\n", displaytext.Line(strings.Join(addrs, ", ")))
 		return ExitOK, nil
-	})
+	}})
 }
 
-// importFile is the shape of `… import FILE`: it parses the flags, reads
-// the one file named, opens the profile and hands both to do.
-func importFile(ctx context.Context, env *Env, args []string, name, synopsis string, do func(a *app.App, data []byte, path string) (int, error)) int {
-	fs := NewFlagSet(env, name, synopsis)
+// importCommand is a command of the shape `NAME FILE`: Do imports the
+// bytes of the file at path into the opened profile.
+type importCommand struct {
+	Name     string
+	Synopsis string
+	Do       func(a *app.App, data []byte, path string) (int, error)
+}
+
+// runImport runs c with args: it parses the flags, reads the one file
+// named, opens the profile and hands both to c.Do.
+func runImport(ctx context.Context, env *Env, args []string, c importCommand) int {
+	name := c.Name
+	fs := NewFlagSet(env, name, c.Synopsis)
 	passFile := keyFileFlag(fs)
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
@@ -87,7 +96,7 @@ func importFile(ctx context.Context, env *Env, args []string, name, synopsis str
 		return Fail(env, ExitError, "cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))
 	}
 	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
-		return do(a, data, fs.Arg(0))
+		return c.Do(a, data, fs.Arg(0))
 	})
 }
 

@@ -20,7 +20,7 @@ func runCRL(ctx context.Context, env *Env, args []string) int {
 
 func runCRLImport(ctx context.Context, env *Env, args []string) int {
 	synopsis := "crl import FILE   (.crl, DER or PEM)\n\nKeeps the revocation list in the profile after checking that a trusted\nauthority, or an authority of the chain you installed, signed it. Digital\nIDs it lists are revoked from then on (docs/SECURITY.md, revocation)."
-	return importFile(ctx, env, args, "crl import", synopsis, func(a *app.App, data []byte, path string) (int, error) {
+	return runImport(ctx, env, args, importCommand{Name: "crl import", Synopsis: synopsis, Do: func(a *app.App, data []byte, path string) (int, error) {
 		k, err := a.ImportCRL(data)
 		if sentence, ok := revocation.Sentence(err); ok {
 			return Fail(env, ExitError, "%s: %s", path, sentence), nil
@@ -30,7 +30,7 @@ func runCRLImport(ctx context.Context, env *Env, args []string) int {
 		}
 		fmt.Fprintln(env.Stdout, displaytext.Line(k.Summary()))
 		return ExitOK, nil
-	})
+	}})
 }
 
 type crlView struct {
@@ -42,7 +42,7 @@ type crlView struct {
 }
 
 func runCRLList(ctx context.Context, env *Env, args []string) int {
-	return listCommand(ctx, env, args, "crl list", func(a *app.App) ([]crlView, error) {
+	return runList(ctx, env, args, listCommand[crlView]{Name: "crl list", Rows: func(a *app.App) ([]crlView, error) {
 		kept, err := a.CRLs()
 		views := make([]crlView, 0, len(kept))
 		for _, k := range kept {
@@ -54,7 +54,7 @@ func runCRLList(ctx context.Context, env *Env, args []string) int {
 			views = append(views, v)
 		}
 		return views, err
-	}, listOutput[crlView]{
+	},
 		Empty:  "No revocation list is kept yet; they are fetched when a signed message needs one, or imported with 'securemail crl import'.",
 		Header: "AUTHORITY\tNUMBER\tREVOKED\tNEXT UPDATE", Row: func(v crlView) string {
 			return fmt.Sprintf("%s\t%s\t%d\t%s", displaytext.Line(v.Authority), v.Number, v.Revoked, v.NextUpdate.Format("2006-01-02 15:04 MST"))

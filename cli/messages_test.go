@@ -30,7 +30,7 @@ const hostileMessage = "From: =?utf-8?q?Jan_Peeters_=E2=80=AE?= <eve@tcn.b.eu-ad
 func storeHostile(t *testing.T) (profile, id string) {
 	t.Helper()
 	profile = t.TempDir()
-	st, err := mailstore.Open(context.Background(), filepath.Join(profile, "mail"), nil)
+	st, err := mailstore.Open(context.Background(), filepath.Join(profile, "mail"), mailstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,21 +48,30 @@ func printList[T any](env *Env, rows []T, o listOutput[T]) (int, error) {
 	return ExitOK, nil
 }
 
-// listCommand runs a command of the shape `NAME [--json]` that lists what
-// rows reads from the profile, printed as out says.
-func listCommand[T any](ctx context.Context, env *Env, args []string, name string, rows func(a *app.App) ([]T, error), out listOutput[T]) int {
-	fs := NewFlagSet(env, name, name+" [--json]")
+// listCommand is a command of the shape `NAME [--json]` that lists what
+// Rows reads from the profile, in a table of Header and one Row per row, or
+// the Empty sentence.
+type listCommand[T any] struct {
+	Name   string
+	Rows   func(a *app.App) ([]T, error)
+	Empty  string
+	Header string
+	Row    func(T) string
+}
+
+// runList runs c with args.
+func runList[T any](ctx context.Context, env *Env, args []string, c listCommand[T]) int {
+	fs := NewFlagSet(env, c.Name, c.Name+" [--json]")
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	passFile := keyFileFlag(fs)
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
-	out.JSON = *asJSON
 	return withApp(ctx, env, profileOptions{PassFile: *passFile}, func(a *app.App) (int, error) {
-		list, err := rows(a)
+		list, err := c.Rows(a)
 		if err != nil {
 			return ExitError, err
 		}
-		return printList(env, list, out)
+		return printList(env, list, listOutput[T]{JSON: *asJSON, Empty: c.Empty, Header: c.Header, Row: c.Row})
 	})
 }

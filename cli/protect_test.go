@@ -37,7 +37,7 @@ func TestMessagesShowProtectedHeader(t *testing.T) {
 	}
 	forged := bytes.Replace(signed, []byte("Subject: Card file 7\r\nDate"), []byte("Subject: Pay invoice 9\r\nDate"), 1)
 	profile := t.TempDir()
-	st, err := mailstore.Open(context.Background(), filepath.Join(profile, "mail"), nil)
+	st, err := mailstore.Open(context.Background(), filepath.Join(profile, "mail"), mailstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

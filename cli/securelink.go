@@ -66,9 +66,9 @@ var linkWords = map[addressbook.LinkState]string{
 }
 
 func runSecureLinkStatus(ctx context.Context, env *Env, args []string) int {
-	return listCommand(ctx, env, args, "securelink status", func(a *app.App) ([]app.LinkRow, error) {
+	return runList(ctx, env, args, listCommand[app.LinkRow]{Name: "securelink status", Rows: func(a *app.App) ([]app.LinkRow, error) {
 		return a.SecureLinkStatus()
-	}, listOutput[app.LinkRow]{Empty: "No contacts yet; start with 'securemail securelink request --to ADDRESS'.",
+	}, Empty: "No contacts yet; start with 'securemail securelink request --to ADDRESS'.",
 		Header: "ADDRESS\tSECURE LINK", Row: func(r app.LinkRow) string {
 			return fmt.Sprintf("%s\t%s", displaytext.Line(r.Address), linkWords[r.State])
 		}})

@@ -203,7 +203,7 @@ func BenchmarkMailStore(b *testing.B) {
 	b.Run("OpenReconcile", func(b *testing.B) {
 		s.Close()
 		for b.Loop() {
-			s2, err := mailstore.Open(ctx, s.Dir(), nil)
+			s2, err := mailstore.Open(ctx, s.Dir(), mailstore.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

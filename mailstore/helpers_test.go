@@ -44,7 +44,7 @@ func open(t testing.TB, dir string, opts *mailstore.Options) (*mailstore.Store, 
 		o = *opts
 	}
 	o.Logger = slog.New(slog.NewTextHandler(lb, nil))
-	s, err := mailstore.Open(context.Background(), dir, &o)
+	s, err := mailstore.Open(context.Background(), dir, o)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

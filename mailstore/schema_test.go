@@ -29,7 +29,7 @@ func queryPlan(t *testing.T, s *Store, query string, args ...any) string {
 // The speed of a whole-folder listing and of a search that decrypts rests on SQLite choosing the indexes of
 // schema 3; a change to listRecord or to these queries that loses them must fail here, not in a benchmark.
 func TestQueriesUseTheirIndexes(t *testing.T) {
-	s, err := Open(context.Background(), t.TempDir(), nil)
+	s, err := Open(context.Background(), t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 func TestMigrationFromSchema2(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir, nil)
+	s, err := Open(ctx, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestMigrationFromSchema2(t *testing.T) {
 func TestMigrationFromSchema3(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(ctx, dir, nil)
+	s, err := Open(ctx, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func reopenAfter(t *testing.T, s *Store, dir string, queries ...string) *Store {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(ctx, dir, nil)
+	s, err := Open(ctx, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,8 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o *Options) withDefaults() Options {
-	var out Options
-	if o != nil {
-		out = *o
-	}
+func (o Options) withDefaults() Options {
+	out := o
 	if out.FS == nil {
 		out.FS = OSFS{}
 	}
@@ -79,7 +76,7 @@ const reasonNoIndex = "the index file is missing"
 // from the message files, and the index is reconciled with the files; what was repaired is logged and
 // returned by [Store.OpenReport]. Creating the index of a new store (no message files yet) is not a repair: it
 // is logged at debug level only and not reported.
-func Open(ctx context.Context, dir string, opts *Options) (*Store, error) {
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	o := opts.withDefaults()
 	abs, err := filepath.Abs(dir)
 	if err != nil {

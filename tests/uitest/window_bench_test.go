@@ -57,7 +57,7 @@ func benchProfile(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := mailstore.Open(ctx, p.Path("mail"), &mailstore.Options{FS: noSyncFS{}})
+	st, err := mailstore.Open(ctx, p.Path("mail"), mailstore.Options{FS: noSyncFS{}})
 	if err != nil {
 		t.Fatal(err)
 	}
