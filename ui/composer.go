@@ -154,8 +154,10 @@ func (c *Composer) build() {
 
 	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach)
 	form := widget.NewForm(widget.NewFormItem("To", c.To), widget.NewFormItem("Cc", c.Cc), widget.NewFormItem("Subject", c.Subject))
-	top := container.NewVBox(bar, form, c.Chips, c.Refusal, c.Message)
-	c.Win.SetContent(container.NewBorder(top, c.Files, nil, nil, c.Body))
+	// The recipients' marks and the attachments scroll sideways rather than
+	// widen the window past the screen (docs/UX.md §6).
+	top := container.NewVBox(bar, form, container.NewHScroll(c.Chips), c.Refusal, c.Message)
+	c.Win.SetContent(container.NewBorder(top, container.NewHScroll(c.Files), nil, nil, c.Body))
 	c.Win.Resize(fyne.NewSize(760, 560))
 	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
 	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })

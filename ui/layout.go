@@ -10,7 +10,7 @@ type LayoutKeeper interface {
 }
 
 // defaultLayout is the first-run layout.
-var defaultLayout = profile.Layout{Width: 1100, Height: 720, SplitFolders: 0.16, SplitReader: 0.34}
+var defaultLayout = profile.Layout{Width: 1100, Height: 640, SplitFolders: 0.16, SplitReader: 0.34}
 
 // loadLayout returns the remembered layout, defaults filling what is not.
 func (m *MainWindow) loadLayout() profile.Layout {

@@ -27,6 +27,7 @@ type NetworkWindow struct {
 	refreshBtn *widget.Button
 	close      *widget.Button // Esc does the same
 	message    *widget.Label
+	tabs       *container.AppTabs
 }
 
 var outageChoices = map[string]time.Duration{"1 minute": time.Minute, "10 minutes": 10 * time.Minute, "1 hour": time.Hour, "5 hours": 5 * time.Hour}
@@ -54,13 +55,14 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 	outage := container.NewVBox(
 		widget.NewLabel("Simulate an outage: the node refuses connections; mail waits in the relays' queues and is retried every 2 minutes."),
 		widget.NewForm(widget.NewFormItem("Node", w.node), widget.NewFormItem("For", w.outageFor)), w.downBtn)
-	tabs := container.NewAppTabs(
-		container.NewTabItem("Testers", container.NewVScroll(w.handouts)),
-		container.NewTabItem("Relay queues", container.NewVScroll(w.queues)),
+	w.tabs = container.NewAppTabs(
+		// Long lines scroll sideways: the window fits a small screen (docs/UX.md §6).
+		container.NewTabItem("Testers", container.NewScroll(w.handouts)),
+		container.NewTabItem("Relay queues", container.NewScroll(w.queues)),
 		container.NewTabItem("Evidence log", container.NewScroll(w.log)),
 		container.NewTabItem("Outage", outage),
 	)
-	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, tabs))
+	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(820, 520))
 	w.Reload()
 	return w

@@ -47,6 +47,11 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 		l.Wrapping = fyne.TextWrapWord
 		form.Append(k, l)
 	}
+	if m := v.Message; m != nil { // whole: the reader cuts long ones with "…"
+		add("From", m.From)
+		add("To", m.To)
+		add("Subject", m.Subject)
+	}
 	for _, b := range Banner(v) {
 		add("Verdict", b.Text)
 	}

@@ -61,7 +61,10 @@ func newReader(win fyne.Window) *Reader {
 		saved:   widget.NewLabel(""),
 	}
 	r.subject.TextStyle.Bold = true
-	r.to.Truncation = fyne.TextTruncateEllipsis
+	// Long addresses and subjects end in "…"; Details and the list show them whole.
+	for _, l := range []*widget.Label{r.from, r.to, r.subject} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
 	r.body.Wrapping = fyne.TextWrapWord
 	r.body.Selectable = true
 	r.note.Hide()
@@ -81,7 +84,7 @@ func newReader(win fyne.Window) *Reader {
 		widget.NewFormItem("Subject", r.subject),
 	)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.banner), head, widget.NewSeparator())
-	r.content = container.NewBorder(top, container.NewVBox(r.files, r.saved), nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
+	r.content = container.NewBorder(top, container.NewVBox(container.NewHScroll(r.files), r.saved), nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
 	return r
 }
 
@@ -105,8 +108,8 @@ func (r *Reader) Show(v *app.MessageView) {
 		}), bannerLine(BannerLine{Mark: MarkWarning, Text: text})))
 	}
 	r.banner.Refresh()
-	if v.Report != nil && (v.Report.Signed || v.Report.Encrypted) {
-		r.details.Show()
+	if v.Message != nil || (v.Report != nil && (v.Report.Signed || v.Report.Encrypted)) {
+		r.details.Show() // also where the whole of a long address or subject is read
 	} else {
 		r.details.Hide()
 	}

@@ -91,6 +91,7 @@ func TestShortcutsWorkWhicheverWidgetHasFocus(t *testing.T) {
 	c := m.win.Canvas()
 	openFirst := func() {
 		t.Helper()
+		eventually(t, s, "the first row loaded", func() bool { _, ok := m.list.row(0); return ok })
 		s.do(func() {
 			c.Focus(m.list.list) // a click on a row focuses the list (widget/list.go listItem.onTapped)
 			m.list.list.Select(0)
@@ -263,7 +264,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 		}, "nothing"},
 	}
 	for _, wc := range wins {
-		w, closeBtn, focus := wc.open()
+		w, _, focus := wc.open()
 		w.Show()
 		if focus != nil {
 			w.Canvas().Focus(focus)
@@ -283,7 +284,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 		if open(w) {
 			t.Errorf("%s: Esc with %s focused left the window open", wc.name, wc.focus)
 		}
-		w, closeBtn, _ = wc.open()
+		w, closeBtn, _ := wc.open() // a fresh window for the Close button
 		w.Show()
 		if closeBtn == nil || closeBtn.Text != "Close" {
 			t.Fatalf("%s has no Close button", wc.name)
