@@ -104,9 +104,9 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	m, s := showMainWindow(t, a, f)
 	s.do(func() { m.list.list.Select(3) })
 	eventually(t, s, "the long message open", func() bool { return m.current != nil && m.current.Message.ID == "m9" })
-	s.do(func() { check("main window", m.Win) })
-	s.do(func() { test.Tap(m.Reader.details) })
-	s.do(func() { checkFits(t, "Details", "dialog", m.Win.Canvas().Overlays().Top().MinSize()) })
+	s.do(func() { check("main window", m.win) })
+	s.do(func() { test.Tap(m.reader.details) })
+	s.do(func() { checkFits(t, "Details", "dialog", m.win.Canvas().Overlays().Top().MinSize()) })
 
 	c := NewComposer(a, f, &compose.Draft{To: []string{longAddr, "Marie.Curie@tcn.f.eu-admin.net", "Eve.Mallory@tcn.b.eu-admin.net", longAddr + "x"},
 		Cc: []string{longAddr}, Subject: longSubject, Text: "x"})
@@ -121,7 +121,7 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	b.ShowContact(f.contacts[len(f.contacts)-1])
 	checkFits(t, "contact properties", "dialog", b.Win.Canvas().Overlays().Top().MinSize())
 
-	check("Secure Link", NewSecureLinkWindow(a, f).Win)
+	check("Secure Link", NewSecureLinkWindow(a, f).win)
 	sw := NewSettingsWindow(a, f)
 	for i := range sw.tabs.Items {
 		sw.tabs.SelectIndex(i)
@@ -131,7 +131,7 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	nw := NewNetworkWindow(a, net)
 	for i := range nw.tabs.Items {
 		nw.tabs.SelectIndex(i)
-		check("network panel, "+nw.tabs.Items[i].Text, nw.Win)
+		check("network panel, "+nw.tabs.Items[i].Text, nw.win)
 	}
 	w, _ := newTestWizard(t, f, net)
 	for step := range stepNames {
