@@ -41,6 +41,7 @@ func linkAction(s addressbook.LinkState) string {
 type SecureLinkWindow struct {
 	win     fyne.Window
 	core    Linker
+	ctx     context.Context // cancelled when the window closes: ends the requests sent
 	rows    []app.LinkRow
 	table   *keyTable
 	message *widget.Label
@@ -51,6 +52,7 @@ type SecureLinkWindow struct {
 // NewSecureLinkWindow builds the secure-link view.
 func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
 	w := &SecureLinkWindow{win: a.NewWindow("Secure Link"), core: core, message: widget.NewLabel(""), do: fyne.Do}
+	w.ctx, _ = screenContext(w.win)
 	w.message.Wrapping = fyne.TextWrapWord
 	w.table = newKeyTable(func() (int, int) { return len(w.rows), 3 },
 		func() fyne.CanvasObject {
@@ -120,10 +122,10 @@ func (w *SecureLinkWindow) Act(r app.LinkRow) {
 		done := ""
 		switch linkAction(r.State) {
 		case "Send request":
-			err = w.core.RequestSecureLink(context.Background(), []string{r.Address})
+			err = w.core.RequestSecureLink(w.ctx, []string{r.Address})
 			done = "A signed request was sent to " + r.Address + "; their signed reply will complete the link."
 		case "Reply signed":
-			err = w.core.ReplySecureLink(context.Background(), r.Address)
+			err = w.core.ReplySecureLink(w.ctx, r.Address)
 			done = "Your signed reply was sent to " + r.Address + "; you can now exchange encrypted mail."
 		}
 		w.do(func() {

@@ -44,6 +44,7 @@ type Wizard struct {
 	net  Network
 	now  func() time.Time
 	step int
+	ctx  context.Context // cancelled when the window closes: ends the test, the set-up, the requests
 
 	indicator    *fyne.Container
 	backBtn      *widget.Button
@@ -74,6 +75,7 @@ type Wizard struct {
 // NewWizard builds the wizard; net is nil when no bundled network is available.
 func NewWizard(a fyne.App, core Core, net Network) *Wizard {
 	w := &Wizard{win: a.NewWindow("SecureMail — set-up"), core: core, net: net, now: time.Now, problems: map[int]string{}, do: fyne.Do}
+	w.ctx, _ = screenContext(w.win)
 	w.win.SetIcon(appIcon())
 	w.build()
 	w.show(StepWelcome)
@@ -283,9 +285,9 @@ func (w *Wizard) runSetup() {
 	go func() {
 		var err error
 		if bundled && handout != nil {
-			err = w.core.SetupFromHandout(context.Background(), handout.Dir, s.TrustRoot)
+			err = w.core.SetupFromHandout(w.ctx, handout.Dir, s.TrustRoot)
 		} else {
-			err = w.core.SetupAccount(context.Background(), s)
+			err = w.core.SetupAccount(w.ctx, s)
 		}
 		w.do(func() {
 			w.settingUp = false

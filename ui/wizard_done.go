@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -77,7 +76,7 @@ func (w *Wizard) sendLinks() {
 	}
 	s.sendLinks.Disable()
 	go func() {
-		err := w.core.RequestSecureLink(context.Background(), addrs)
+		err := w.core.RequestSecureLink(w.ctx, addrs)
 		w.do(func() {
 			s.sendLinks.Enable()
 			if err != nil {

@@ -130,7 +130,7 @@ func (w *Wizard) testConnection() {
 		sv.testResult.SetText(errorSentence(err))
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	ctx, cancel := context.WithTimeout(w.ctx, testTimeout)
 	sv.testRun++
 	run := sv.testRun
 	sv.testCancel = cancel

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"securemail/testnet/testca"
 )
@@ -257,4 +260,26 @@ func TestWizardBundledUnknownTester(t *testing.T) {
 
 func testcaOpts(email string) testca.IssueOptions {
 	return testca.IssueOptions{Email: email, Name: "Marie Curie", Key: testca.P256}
+}
+
+// TestClosingAScreenCancelsItsWork: closing the wizard ends the Test
+// connection it runs; closing the Secure Link window ends its requests.
+func TestClosingAScreenCancelsItsWork(t *testing.T) {
+	f := newFakeCore()
+	f.connSteps = []ConnStep{{"POP3", stepConnect, nil}}
+	f.connBlock = true // the checks run until their context ends
+	w, s := ownServersWizard(t, f)
+	s.do(w.tapTestConnection)
+	eventually(t, s, "the first step", func() bool { return strings.Contains(w.testResult(), "✓ POP3 connect") })
+	s.do(w.Close)
+	eventually(t, s, "the checks to end once the window closed", func() bool { return strings.Contains(w.testResult(), "Test cancelled.") })
+
+	l := NewSecureLinkWindow(test.NewTempApp(t), f)
+	if l.ctx.Err() != nil {
+		t.Fatal("an open window's context is already cancelled")
+	}
+	l.win.Close()
+	if !errors.Is(l.ctx.Err(), context.Canceled) {
+		t.Errorf("after closing the Secure Link window its context is %v", l.ctx.Err())
+	}
 }
