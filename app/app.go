@@ -138,6 +138,9 @@ type FetchResult struct {
 type SendOptions struct {
 	Sign    bool
 	Encrypt bool
+	// Draft is the id of the draft the message was written from (""
+	// for none): it is removed once the message is in the Outbox.
+	Draft string
 }
 
 // NoDigitalIDError is the refusal of docs/UX.md §3: encryption was asked

@@ -125,6 +125,12 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	if opts.Draft != "" {
+		// The message is safe in the Outbox: its draft has done its work.
+		// Best effort: a draft left behind loses nothing, and the message
+		// must still go.
+		_ = a.DiscardDraft(ctx, opts.Draft)
+	}
 	return a.submit(ctx, set, id, msgID, env, raw)
 }
 

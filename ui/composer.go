@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -50,6 +51,33 @@ type Composer struct {
 	Confirm func(title, question string, yes func())
 	sending bool
 	do      func(func())
+
+	// Drafts: what is typed is kept in Drafts every draftEvery and, on
+	// request, when the window closes.
+	tick        func(d time.Duration) (<-chan time.Time, func()) // the autosave clock; tests replace it
+	draftID     string                                           // the draft in the store, "" before the first save
+	ownDraft    bool                                             // draftID was created by this composer (Discard removes it)
+	edits       int                                              // changes made; savedEdits: those in the stored draft
+	savedEdits  int                                              //
+	savingDraft bool                                             // a save is under way
+	pendingSend *app.SendOptions                                 // Send was pressed during a save
+	ready       bool                                             // built: changes from now on are the user's
+	autosaving  bool                                             // the autosave loop runs
+	done        chan struct{}                                    // closed with the window
+	draftState  *widget.Label                                    // "Draft saved."
+	closePrompt *closePrompt                                     // open while "Save draft / Discard / Cancel" is asked
+	// OnDraftSaved, when set, is told that Drafts changed (the main window reloads it).
+	OnDraftSaved func()
+}
+
+// draftEvery is how often typing is saved as a draft: a crash loses at most
+// this much of it.
+const draftEvery = 5 * time.Second
+
+// closePrompt is the question asked when a composer with unsaved text closes.
+type closePrompt struct {
+	dialog                dialog.Dialog
+	save, discard, cancel *widget.Button
 }
 
 // NewComposer opens a composer on a draft (empty for a new message).
@@ -73,8 +101,135 @@ func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
 	// (their secure-link reply is fetched, a file is imported): the marks
 	// and the refusal follow at once.
 	stop := core.WatchContacts(func() { go c.contactsChanged() })
-	c.Win.SetOnClosed(stop)
+	c.done = make(chan struct{})
+	c.tick = func(d time.Duration) (<-chan time.Time, func()) {
+		t := time.NewTicker(d)
+		return t.C, t.Stop
+	}
+	c.Win.SetOnClosed(func() {
+		stop()
+		close(c.done)
+	})
+	c.Win.SetCloseIntercept(c.requestClose)
+	c.ready = true
 	return c
+}
+
+// Resume makes the composer edit the draft stored as id (opened from the
+// Drafts folder), with the toggles it was left with.
+func (c *Composer) Resume(id string, opts compose.DraftOptions) {
+	c.draftID, c.ownDraft = id, false
+	c.Sign, c.Encrypt = opts.Sign, opts.Encrypt
+	c.refreshToggles()
+}
+
+// changed notes an edit and starts the autosave clock at the first one.
+func (c *Composer) changed() {
+	if !c.ready {
+		return
+	}
+	c.edits++
+	if c.autosaving {
+		return
+	}
+	c.autosaving = true
+	ticks, stop := c.tick(draftEvery)
+	go func() {
+		defer stop()
+		for {
+			select {
+			case <-ticks:
+				c.do(c.autosave)
+			case <-c.done:
+				return
+			}
+		}
+	}()
+}
+
+// unsaved says whether something typed is not in the stored draft.
+func (c *Composer) unsaved() bool { return c.edits != c.savedEdits && c.hasContent() }
+
+func (c *Composer) hasContent() bool {
+	return len(c.Recipients()) > 0 || strings.TrimSpace(c.Subject.Text) != "" || strings.TrimSpace(c.Body.Text) != "" || len(c.attachments) > 0
+}
+
+// autosave keeps the message in Drafts when it changed since the last save.
+func (c *Composer) autosave() {
+	if c.sending || c.savingDraft || !c.unsaved() {
+		return
+	}
+	c.saveDraft(nil)
+}
+
+// saveDraft stores the message as it stands off the UI goroutine; then,
+// when set, runs on the UI goroutine with the outcome.
+func (c *Composer) saveDraft(then func(error)) {
+	d, opts, edits, replaces := c.Draft(), compose.DraftOptions{Sign: c.Sign, Encrypt: c.Encrypt}, c.edits, c.draftID
+	c.savingDraft = true
+	go func() {
+		id, err := c.core.SaveDraft(context.Background(), replaces, d, opts)
+		c.do(func() {
+			c.savingDraft = false
+			if err != nil {
+				c.draftState.SetText("")
+				c.showMessage(errorSentence(err))
+			} else {
+				c.draftID, c.savedEdits = id, edits
+				if replaces == "" {
+					c.ownDraft = true
+				}
+				c.draftState.SetText("Draft saved.")
+				if c.OnDraftSaved != nil {
+					c.OnDraftSaved()
+				}
+			}
+			if then != nil {
+				then(err)
+			}
+			if p := c.pendingSend; p != nil {
+				c.pendingSend = nil
+				c.doSend(*p)
+			}
+		})
+	}()
+}
+
+// requestClose is the window's close button: with unsaved text it asks
+// "Save draft / Discard / Cancel" first.
+func (c *Composer) requestClose() {
+	if c.sending || !c.unsaved() {
+		c.Win.Close()
+		return
+	}
+	if c.closePrompt != nil {
+		return
+	}
+	p := &closePrompt{}
+	finish := func() { p.dialog.Hide(); c.closePrompt = nil }
+	p.save = widget.NewButton("Save draft", func() {
+		finish()
+		c.saveDraft(func(err error) {
+			if err == nil {
+				c.Win.Close()
+			}
+		})
+	})
+	p.save.Importance = widget.HighImportance
+	p.discard = widget.NewButton("Discard", func() {
+		finish()
+		if c.ownDraft && c.draftID != "" {
+			id := c.draftID
+			go c.core.DiscardDraft(context.Background(), id) // best effort: a leftover draft loses nothing
+		}
+		c.Win.Close()
+	})
+	p.cancel = widget.NewButton("Cancel", finish)
+	p.dialog = dialog.NewCustomWithoutButtons("Save this message as a draft?",
+		container.NewVBox(widget.NewLabel("What you wrote since the last save would be lost."),
+			container.NewHBox(p.save, p.discard, p.cancel)), c.Win)
+	c.closePrompt = p
+	p.dialog.Show()
 }
 
 // setContacts keeps the address book by address (the one comparison,
@@ -128,15 +283,16 @@ func (c *Composer) build() {
 	c.Subject = newSendEntry(c.send, false)
 	c.Subject.SetText(c.draft.Subject)
 	// A reply's subject is the sender's text: the title shows hidden characters as <U+XXXX>.
-	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(displaytext.Line(orText(s, "New message"))) }
+	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(displaytext.Line(orText(s, "New message"))); c.changed() }
 	c.Win.SetTitle(displaytext.Line(orText(c.draft.Subject, "New message")))
 	c.Body = newSendEntry(c.send, true)
 	c.Body.SetText(c.draft.Text)
+	c.Body.OnChanged = func(string) { c.changed() }
 	c.Chips = container.NewHBox()
 	c.Files = container.NewHBox()
 	c.attachments = append(c.attachments, c.draft.Attachments...)
-	c.SignToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.Sign = !c.Sign; c.refreshToggles() })
-	c.EncryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.Encrypt = !c.Encrypt; c.refreshToggles() })
+	c.SignToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.Sign = !c.Sign; c.refreshToggles(); c.changed() })
+	c.EncryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.Encrypt = !c.Encrypt; c.refreshToggles(); c.changed() })
 	c.Attach = widget.NewButtonWithIcon("Attach", theme.FileIcon(), c.attachWithDialog)
 	c.SendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.send)
 	c.SendBtn.Importance = widget.HighImportance
@@ -152,7 +308,8 @@ func (c *Composer) build() {
 		container.NewHBox(c.Ask, c.SendPlain))
 	c.Refusal.Hide()
 
-	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach)
+	c.draftState = widget.NewLabel("")
+	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach, c.draftState)
 	form := widget.NewForm(widget.NewFormItem("To", c.To), widget.NewFormItem("Cc", c.Cc), widget.NewFormItem("Subject", c.Subject))
 	// The recipients' marks and the attachments scroll sideways rather than
 	// widen the window past the screen (docs/UX.md §6).
@@ -186,6 +343,7 @@ func (c *Composer) recipientEntry() *recipientField {
 	e.OnChanged = func(s string) {
 		e.SetOptions(c.completions(s))
 		c.refreshChips()
+		c.changed()
 	}
 	return e
 }
@@ -287,6 +445,7 @@ func (c *Composer) refreshFiles() {
 		c.Files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			c.attachments = append(c.attachments[:i], c.attachments[i+1:]...)
 			c.refreshFiles()
+			c.changed()
 		}))
 	}
 	c.Files.Refresh()
@@ -296,6 +455,7 @@ func (c *Composer) refreshFiles() {
 func (c *Composer) AddAttachment(name string, data []byte) {
 	c.attachments = append(c.attachments, compose.Attachment{Name: safefile.Name(name), Data: data})
 	c.refreshFiles()
+	c.changed()
 }
 
 func (c *Composer) attachWithDialog() {
@@ -360,10 +520,15 @@ func (c *Composer) send() {
 }
 
 func (c *Composer) doSend(opts app.SendOptions) {
+	if c.savingDraft { // the draft being stored is the one Send removes: send once it is
+		c.pendingSend = &opts
+		return
+	}
 	c.sending = true
 	c.SendBtn.Disable()
 	c.showMessage("Sending…")
 	d := c.Draft()
+	opts.Draft = c.draftID
 	go func() {
 		res, err := c.core.Send(context.Background(), d, opts)
 		c.do(func() {

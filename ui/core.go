@@ -34,6 +34,8 @@ type Mailbox interface {
 	Fetch(ctx context.Context, progress app.Progress) (*app.FetchResult, error)
 	FlushOutbox(ctx context.Context) (int, error)
 	AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error)
+	// OpenDraft reads a message of the Drafts folder back for the composer.
+	OpenDraft(ctx context.Context, id string) (*compose.Draft, compose.DraftOptions, error)
 }
 
 // Sender is what the composer needs.
@@ -46,6 +48,11 @@ type Sender interface {
 	// address book changes — a Digital ID arrived by a fetch, a secure
 	// link or an import — until stop is called.
 	WatchContacts(fn func()) (stop func())
+	// SaveDraft keeps the message being written in Drafts, replacing the
+	// draft replaces ("" for none), and returns the new draft's id.
+	SaveDraft(ctx context.Context, replaces string, d *compose.Draft, opts compose.DraftOptions) (string, error)
+	// DiscardDraft removes a draft for good.
+	DiscardDraft(ctx context.Context, id string) error
 }
 
 // AddressBook is what the address book window edits.

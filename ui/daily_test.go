@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +161,176 @@ func TestComposerLearnsArrivingDigitalID(t *testing.T) {
 	eventually(t, s, "sent", func() bool { w.mu.Lock(); defer w.mu.Unlock(); return len(w.sent) == 1 })
 	if o := w.sent[0].Opts; !o.Encrypt {
 		t.Fatalf("sent with %+v; want encrypted", o)
+	}
+}
+
+// fakeDrafts is the fake core's Drafts store.
+type fakeDrafts struct {
+	saved     map[string]savedDraft
+	discarded []string
+	saves     int
+}
+
+type savedDraft struct {
+	d    *compose.Draft
+	opts compose.DraftOptions
+}
+
+// draftCore is a fakeCore with a Drafts store.
+type draftCore struct {
+	*fakeCore
+	drafts fakeDrafts
+}
+
+func newDraftCore() *draftCore {
+	return &draftCore{fakeCore: contactsCore(), drafts: fakeDrafts{saved: map[string]savedDraft{}}}
+}
+
+func (f *draftCore) SaveDraft(_ context.Context, replaces string, d *compose.Draft, o compose.DraftOptions) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drafts.saves++
+	id := fmt.Sprintf("d%d", f.drafts.saves)
+	f.drafts.saved[id] = savedDraft{d, o}
+	delete(f.drafts.saved, replaces)
+	return id, nil
+}
+
+func (f *draftCore) DiscardDraft(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.drafts.discarded = append(f.drafts.discarded, id)
+	delete(f.drafts.saved, id)
+	return nil
+}
+
+func (f *draftCore) OpenDraft(_ context.Context, id string) (*compose.Draft, compose.DraftOptions, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.drafts.saved[id]
+	if !ok {
+		return nil, compose.DraftOptions{}, fmt.Errorf("no draft %s", id)
+	}
+	return s.d, s.opts, nil
+}
+
+func (f *draftCore) savedDrafts() map[string]savedDraft {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]savedDraft{}
+	for k, v := range f.drafts.saved {
+		out[k] = v
+	}
+	return out
+}
+
+// The plain fake keeps no drafts.
+func (f *fakeCore) SaveDraft(context.Context, string, *compose.Draft, compose.DraftOptions) (string, error) {
+	return "", errors.New("the fake keeps no drafts")
+}
+func (f *fakeCore) DiscardDraft(context.Context, string) error { return nil }
+func (f *fakeCore) OpenDraft(context.Context, string) (*compose.Draft, compose.DraftOptions, error) {
+	return nil, compose.DraftOptions{}, errors.New("the fake keeps no drafts")
+}
+
+// fakeClock is the composer's autosave clock, ticked by the test.
+func fakeClock(c *Composer) chan time.Time {
+	ticks := make(chan time.Time)
+	c.tick = func(time.Duration) (<-chan time.Time, func()) { return ticks, func() {} }
+	return ticks
+}
+
+// TestComposerDrafts (issue 14 point 2): typing is saved as a draft at the
+// autosave clock's tick (only when something changed), with the toggles
+// (encrypted when the message will be); closing with unsaved text asks
+// Save draft / Discard / Cancel; a draft opens again from Drafts in the
+// composer, editable, and sending it tells the core to remove it.
+func TestComposerDrafts(t *testing.T) {
+	f := newDraftCore()
+	f.settings.Security.SignAll, f.settings.Security.EncryptAll = true, true
+	a := test.NewTempApp(t)
+	s := &serial{}
+	c := NewComposer(a, f, &compose.Draft{})
+	c.do = s.do
+	ticks := fakeClock(c)
+	s.do(func() {
+		test.Type(c.To, "Marie.Curie@tcn.f.eu-admin.net")
+		test.Type(c.Subject, "Dossier 42")
+		test.Type(c.Body, "Card 42")
+	})
+	ticks <- time.Now()
+	eventually(t, s, "the first autosave", func() bool { return c.draftState.Text == "Draft saved." && len(f.savedDrafts()) == 1 })
+	first := c.draftID
+	if d := f.savedDrafts()[first]; d.d.Text != "Card 42" || !d.opts.Encrypt || !d.opts.Sign || d.d.Subject != "Dossier 42" {
+		t.Fatalf("autosaved %+v with %+v", d.d, d.opts)
+	}
+	// Nothing changed: the next tick stores nothing.
+	ticks <- time.Now()
+	s.do(func() {})
+	if f.drafts.saves != 1 {
+		t.Fatalf("%d saves without a change", f.drafts.saves)
+	}
+	// More typing replaces the draft.
+	s.do(func() { test.Type(c.Body, " is blocked.") })
+	ticks <- time.Now()
+	eventually(t, s, "the second autosave", func() bool { return c.draftID != first && c.savedEdits == c.edits })
+	if saved := f.savedDrafts(); len(saved) != 1 || saved[c.draftID].d.Text != "Card 42 is blocked." {
+		t.Fatalf("drafts after the second save: %+v", saved)
+	}
+
+	// Closing with unsaved text asks; Cancel keeps the window.
+	s.do(func() { test.Type(c.Body, " Call me.") })
+	s.do(c.requestClose)
+	if c.closePrompt == nil {
+		t.Fatal("closing with unsaved text asked nothing")
+	}
+	s.do(func() { test.Tap(c.closePrompt.cancel) })
+	if c.closePrompt != nil || !c.Win.Content().Visible() {
+		t.Fatal("Cancel did not keep the composer open")
+	}
+	// Save draft stores what was typed and closes.
+	s.do(c.requestClose)
+	s.do(func() { test.Tap(c.closePrompt.save) })
+	eventually(t, s, "saved on close", func() bool { return c.savedEdits == c.edits && !c.savingDraft })
+	saved := f.savedDrafts()
+	if len(saved) != 1 || saved[c.draftID].d.Text != "Card 42 is blocked. Call me." {
+		t.Fatalf("drafts after Save draft: %+v", saved)
+	}
+	id := c.draftID
+
+	// Discard on a new composer removes the draft it autosaved.
+	c2 := NewComposer(a, f, &compose.Draft{})
+	c2.do = s.do
+	ticks2 := fakeClock(c2)
+	s.do(func() { test.Type(c2.Body, "never mind") })
+	ticks2 <- time.Now()
+	eventually(t, s, "the other composer's autosave", func() bool { return c2.draftID != "" })
+	s.do(func() { test.Type(c2.Body, "!") })
+	s.do(c2.requestClose)
+	s.do(func() { test.Tap(c2.closePrompt.discard) })
+	eventually(t, s, "the discarded draft removed", func() bool { return len(f.savedDrafts()) == 1 })
+
+	// The draft opens again from Drafts, editable; Send removes it.
+	f.mu.Lock()
+	f.rows[mailstore.Drafts] = []mailstore.Row{{ID: id, Folder: mailstore.Drafts, To: "Marie.Curie@tcn.f.eu-admin.net", Subject: "Dossier 42", Seen: true}}
+	f.mu.Unlock()
+	m := NewMainWindow(a, f, nil)
+	m.do = s.do
+	s.do(m.Show)
+	s.do(func() { m.ShowFolder(mailstore.Drafts) })
+	eventually(t, s, "Drafts listed", func() bool { _, ok := m.list.row(0); return ok && m.list.folder == mailstore.Drafts })
+	s.do(func() { m.list.list.Select(0) })
+	var reopened *Composer
+	eventually(t, s, "the draft in a composer", func() bool { reopened = m.lastComposer; return reopened != nil })
+	s.do(func() {
+		if reopened.Body.Text != "Card 42 is blocked. Call me." || reopened.draftID != id || !reopened.Encrypt {
+			t.Fatalf("reopened with %q, draft %q, encrypt %v", reopened.Body.Text, reopened.draftID, reopened.Encrypt)
+		}
+		test.Type(reopened.Body, " Thanks.")
+		test.Tap(reopened.SendBtn)
+	})
+	eventually(t, s, "sent", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) == 1 })
+	if got := f.sent[0]; got.Opts.Draft != id || !strings.Contains(got.Draft.Text, "Thanks.") || !strings.Contains(got.Draft.Text, "Call me.") {
+		t.Fatalf("sent %q with %+v; want the edited draft, removing draft %s", got.Draft.Text, got.Opts, id)
 	}
 }

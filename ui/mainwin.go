@@ -50,6 +50,8 @@ type MainWindow struct {
 	do    func(func())
 	trace *traceState
 	keys  *keymap // the window's keyboard commands (mainkeys.go)
+	// lastComposer is the composer opened last (a draft reopened from Drafts).
+	lastComposer *Composer
 }
 
 // SetTrace reports the window's timing events to t (call before Show).
@@ -220,6 +222,10 @@ func (m *MainWindow) search(q string) {
 
 // open reads, decrypts and verifies a message in the background.
 func (m *MainWindow) open(r mailstore.Row) {
+	if r.Folder == mailstore.Drafts {
+		m.openDraft(r)
+		return
+	}
 	m.currentRow = r
 	m.setSelected(true)
 	go func() {
@@ -257,9 +263,30 @@ func (m *MainWindow) setSelected(on bool) {
 
 func (m *MainWindow) newMessage() { m.compose(&compose.Draft{}) }
 
-func (m *MainWindow) compose(d *compose.Draft) {
+// openDraft opens a draft in the composer, editable, instead of the reader.
+func (m *MainWindow) openDraft(r mailstore.Row) {
+	go func() {
+		d, opts, err := m.core.OpenDraft(m.ctx, r.ID)
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				return
+			}
+			m.list.list.UnselectAll() // selecting it again opens it again
+			m.compose(d).Resume(r.ID, opts)
+		})
+	}()
+}
+
+func (m *MainWindow) compose(d *compose.Draft) *Composer {
 	c := NewComposer(m.fyneApp, m.core, d)
 	c.do = m.do
+	c.OnDraftSaved = func() {
+		if m.folder == mailstore.Drafts {
+			m.reload()
+		}
+		m.reloadFolders()
+	}
 	c.OnSent = func(res *app.SendResult) {
 		if res.Queued {
 			m.setStatus("The server could not be reached; the message waits in the Outbox and will be sent later.")
@@ -269,6 +296,8 @@ func (m *MainWindow) compose(d *compose.Draft) {
 		m.reloadFolders()
 	}
 	c.Show()
+	m.lastComposer = c
+	return c
 }
 
 func (m *MainWindow) reply(all bool) {
