@@ -79,8 +79,9 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 			m.From = sec.From
 		}
 	}
-	if rep != nil && rep.Signed && rep.ProtectedSubject != "" {
-		// What was signed, not what a relay may have rewritten (RFC 9788).
+	if rep != nil && rep.ProtectedSubject != "" {
+		// What was signed or encrypted, not what a relay may have rewritten
+		// or the "[...]" outside (RFC 9788).
 		m.Subject = rep.ProtectedSubject
 	}
 	return &MessageView{Message: m, Report: rep}, nil
@@ -97,9 +98,9 @@ func securityOf(r *smime.Report) mailstore.Security {
 		enc = enc || l == smime.LayerEnveloped || l == smime.LayerAuthEnveloped
 	}
 	sec := mailstore.Security{Signed: r.Signed, Signature: sig, Encrypted: enc, Signer: r.Signer}
-	if r.Signed {
-		sec.Subject = r.ProtectedSubject // what the list shows (RFC 9788 header protection)
-	}
+	// What the list shows and search finds (RFC 9788 header protection):
+	// Open reads a protected header only inside a signature or an encryption.
+	sec.Subject = r.ProtectedSubject
 	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
 		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")
 	}

@@ -103,7 +103,11 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 		if opts.Encrypt {
 			// Encrypted to self too, so the Sent copy stays readable; the
 			// cipher is the best every recipient advertised.
-			raw, err = smime.EncryptMessage(raw, append(certs, me.Certificate), smime.EncryptOptions{Cipher: smime.ChooseCipher(caps)})
+			// Unsigned, the header goes inside the encryption here
+			// (RFC 9788); signed, SignMessage put it inside already.
+			eo := smime.EncryptOptions{Cipher: smime.ChooseCipher(caps), Protect: !opts.Sign,
+				ObscureSubject: !set.Security.ShowSubjectOutside}
+			raw, err = smime.EncryptMessage(raw, append(certs, me.Certificate), eo)
 			if err != nil {
 				return nil, fmt.Errorf("app: %w", err)
 			}
@@ -119,8 +123,10 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	}
 	sec := mailstore.Security{Signed: opts.Sign, Signature: mailstore.SigNone, Encrypted: opts.Encrypt}
 	if opts.Sign {
-		// The Subject it protects, not the "[...]" outside an encrypted one.
-		sec.Signature, sec.Signer, sec.Subject = mailstore.SigValid, set.Account.Address, draft.Subject
+		sec.Signature, sec.Signer = mailstore.SigValid, set.Account.Address
+	}
+	if opts.Sign || opts.Encrypt {
+		sec.Subject = draft.Subject // the Subject it protects, not the "[...]" outside an encrypted one
 	}
 	if err := a.Store.SetSecurity(ctx, id, sec); err != nil {
 		return nil, fmt.Errorf("app: %w", err)

@@ -33,7 +33,9 @@
 // text is inside the CMS); it refuses an encrypted message with ErrConfidential. One header field is the
 // exception to "never decrypted": the Subject an encrypted message protects inside (RFC 9788, its outer Subject
 // then "[...]"), which [Store.SetSecurity] indexes like any Subject so that the list and search show it — the
-// same Subject that mail without header protection carries in the clear, in the .eml file itself.
+// same Subject that mail without header protection carries in the clear, in the .eml file itself — and keeps in
+// the message's .json file for a rebuild. A signed message's protected Subject replaces its outer one in the
+// index the same way (its body is indexed again from its file): search finds what the reader shows.
 //
 // # Listing
 //

@@ -27,6 +27,9 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 		if sec.From != "" {
 			e.From = sec.From
 		}
+		if sec.Subject != "" {
+			e.Subject = sec.Subject // the protected Subject the reader shows (RFC 9788), kept through rebuilds
+		}
 	}
 	notes := e.Notes
 	if sc.Note != "" {
@@ -65,18 +68,13 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 	if err != nil {
 		return err
 	}
-	body, text := e.Body, sc.Text
-	if encrypted {
-		body, text = "", "" // confidential at rest: only the headers of an encrypted message are indexed
-	}
-	if text != "" {
-		body += "\n" + text
-		if _, err := q.ExecContext(ctx, `UPDATE messages SET text = ? WHERE n = ?`, text, n); err != nil {
+	if sc.Text != "" && !encrypted {
+		if _, err := q.ExecContext(ctx, `UPDATE messages SET text = ? WHERE n = ?`, sc.Text, n); err != nil {
 			return err
 		}
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO fts(rowid, subject, sender, recipients, body) VALUES(?,?,?,?,?)`,
-		n, e.Subject, e.From, e.To+" "+e.Cc, body); err != nil {
+		n, e.Subject, e.From, e.To+" "+e.Cc, ftsBody(e, sc.Text, encrypted)); err != nil {
 		return err
 	}
 	if e.MessageID != "" { // delivery reports that arrived before the message they are about
@@ -86,6 +84,18 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 		}
 	}
 	return nil
+}
+
+// ftsBody is the body text the full-text index holds for a message: the text of its parts and the text the
+// caller supplied (SetText); none for an encrypted message, confidential at rest: only its headers are indexed.
+func ftsBody(e *entry, text string, encrypted bool) string {
+	if encrypted {
+		return ""
+	}
+	if text != "" {
+		return e.Body + "\n" + text
+	}
+	return e.Body
 }
 
 // deleteRow removes a message's row and full text.
@@ -114,9 +124,9 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 	var explicitDSN string
 	err := q.QueryRowContext(ctx, `SELECT folder, received, seen, answered, flagged, signed, signature, encrypted,
 		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text, arrived,
-		from_text FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
+		from_text, subject FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
 		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen,
-		&sc.Text, &arrived, &sec.From)
+		&sc.Text, &arrived, &sec.From, &sec.Subject)
 	if err == sql.ErrNoRows {
 		return sc, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}

@@ -279,9 +279,9 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 	err := s.change(ctx, []string{id}, "record the security status", func(tx *sql.Tx, id string) error {
 		var n int64
 		var wasEncrypted bool
-		var subject, from, to, cc string
-		if err := tx.QueryRowContext(ctx, `SELECT n, encrypted, subject, from_text, to_text, cc_text FROM messages
-			WHERE id = ?`, id).Scan(&n, &wasEncrypted, &subject, &from, &to, &cc); err != nil {
+		var subject, from, to, cc, text string
+		if err := tx.QueryRowContext(ctx, `SELECT n, encrypted, subject, from_text, to_text, cc_text, text FROM messages
+			WHERE id = ?`, id).Scan(&n, &wasEncrypted, &subject, &from, &to, &cc, &text); err != nil {
 			return err
 		}
 		if sec.From != "" {
@@ -296,14 +296,26 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, subject, sec.Encrypted, id); err != nil {
 			return err
 		}
-		// An encrypted message's row holds its headers only, so it can be rewritten whole: with the
-		// protected Subject, and without any body text indexed before it was known to be encrypted.
-		if sec.Encrypted && !wasEncrypted || newSubject && wasEncrypted {
+		// The full-text row is rewritten whole (the index keeps no copy to edit): an encrypted message's
+		// with its headers only — the protected Subject, no body text indexed before it was known to be
+		// encrypted —, another's with the protected Subject the reader shows instead of the outer one a
+		// relay may have rewritten, and its body read again from its file.
+		encrypted := sec.Encrypted || wasEncrypted
+		if sec.Encrypted && !wasEncrypted || newSubject {
+			body := ""
+			if !encrypted {
+				raw, err := s.fs.ReadFile(s.emlPath(id))
+				if err != nil {
+					return fmt.Errorf("mailstore: read %s: %w", s.emlPath(id), err)
+				}
+				e := analyze(raw)
+				body = ftsBody(&e, text, false)
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM fts WHERE rowid = ?`, n); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO fts(rowid, subject, sender, recipients, body)
-				VALUES(?, ?, ?, ?, '')`, n, subject, from, to+" "+cc); err != nil {
+				VALUES(?, ?, ?, ?, ?)`, n, subject, from, to+" "+cc, body); err != nil {
 				return err
 			}
 			purged = purged || sec.Encrypted && !wasEncrypted

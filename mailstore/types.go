@@ -33,10 +33,10 @@ type Security struct {
 	// From is the sender as shown once the signature is known (mailheader.Shown: the signer's certified
 	// address, flagged when the From field's name holds another address); "" keeps the From field as indexed.
 	From string `json:"from,omitempty"`
-	// Subject is the Subject the signed content protects (RFC 9788 header protection), what the list shows
-	// and search finds instead of the outer one (an encrypted message's outer Subject is often "[...]"); ""
-	// keeps the Subject as indexed. For a message that is not encrypted, search still finds the outer
-	// Subject's words (its indexed body cannot be rewritten).
+	// Subject is the Subject the message protects inside its signature or encryption (RFC 9788 header
+	// protection): what the reader, the list and search show instead of the outer one (an encrypted message's
+	// outer Subject is often "[...]", a relay may rewrite a signed one's); "" keeps the Subject as indexed. It
+	// is kept in the message's .json file, so a rebuilt index shows it too.
 	Subject string `json:"subject,omitempty"`
 }
 

@@ -28,6 +28,14 @@ type EncryptOptions struct {
 	// OAEPHash selects RSA-OAEP with this hash (crypto.SHA1 or SHA256) for
 	// RSA recipients; 0 means RSA PKCS #1 v1.5.
 	OAEPHash crypto.Hash
+	// Protect applies RFC 9788 header protection to a message that is
+	// encrypted but not signed: copies of the header fields and HP-Outer
+	// records go inside the encrypted entity, whose Content-Type gets
+	// hp="cipher". Leave it false for an entity SignMessage protected
+	// already (ProtectCipher).
+	Protect bool
+	// ObscureSubject, with Protect, makes the outer Subject "[...]".
+	ObscureSubject bool
 }
 
 // ChooseCipher returns the content cipher every recipient can read, from
@@ -97,6 +105,12 @@ func EncryptMessageTo(w io.Writer, msg []byte, recipients []*x509.Certificate, o
 		}
 	}
 	outer, head, body := splitParts(toCRLF(msg))
+	if opts.Protect {
+		var err error
+		if outer, head, err = protectHeader(outer, head, ProtectCipher, opts.ObscureSubject); err != nil {
+			return err
+		}
+	}
 	smimeType := "enveloped-data"
 	if c == envelope.AES128GCM || c == envelope.AES256GCM {
 		smimeType = "authEnveloped-data"

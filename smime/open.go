@@ -6,7 +6,6 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"mime"
 	"strings"
 	"time"
 
@@ -133,6 +132,7 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 		}
 	}
 	w.identify(top.h)
+	w.hiddenHeader(inner, top.h)
 	w.judge()
 	if err != nil {
 		return r, err
@@ -406,7 +406,7 @@ func (w *walker) identify(top mailheader.Header) {
 		if c := w.sigs[w.counted].content; c != nil {
 			if inner := mailheader.Parse(c); carriesHeader(inner) {
 				h, src = inner, FromSourceSigned
-				w.r.protection(inner, top)
+				w.r.protection(inner, top, true)
 			}
 		}
 	}
@@ -419,9 +419,26 @@ func (w *walker) identify(top mailheader.Header) {
 // carriesHeader reports whether signed content carries the message's header
 // fields: a From field, or RFC 9788's hp parameter on its Content-Type.
 func carriesHeader(h mailheader.Header) bool {
-	if h.Has("From") {
-		return true
+	return h.Has("From") || hasHP(h)
+}
+
+// hiddenHeader reads the RFC 9788 protected header of an encrypted message
+// that no counted signature covers: the decrypted entity inner with the hp
+// parameter. Its Subject is what the reader and the list show — the outer
+// one is often "[...]" — as Thunderbird shows the protected Subject of an
+// encrypted OpenPGP message that is not signed. Nothing in it is
+// authenticated: the identity rule (identify) never reads it, and a
+// difference from the outer fields is flagged as for signed mail.
+func (w *walker) hiddenHeader(inner []byte, top mailheader.Header) {
+	if !w.r.Encrypted || w.counted < len(w.sigs) || w.r.HeaderProtection != "" || inner == nil {
+		return
 	}
-	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
-	return err == nil && params["hp"] != ""
+	h := mailheader.Parse(inner)
+	if !hasHP(h) {
+		return
+	}
+	w.r.protection(h, top, false)
+	if s := h.Subject(); s != "" {
+		w.r.Subject = s
+	}
 }

@@ -36,6 +36,12 @@ const ObscuredSubject = "[...]"
 // entity's own).
 var protectedFields = [...]string{"From", "To", "Cc", "Subject", "Date", "Message-ID", "Reply-To", "In-Reply-To", "References"}
 
+// hasHP reports whether h's Content-Type carries RFC 9788's hp parameter.
+func hasHP(h mailheader.Header) bool {
+	_, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	return err == nil && params["hp"] != ""
+}
+
 // isProtectedField reports whether a field of that name is one of protectedFields.
 func isProtectedField(name string) bool {
 	for _, p := range protectedFields {
@@ -106,14 +112,22 @@ type HeaderDifference struct {
 	Field       string `json:"field"`       // "Subject", "From"…
 	Signed      string `json:"signed"`      // the protected value, "" when the field is not protected
 	Unprotected string `json:"unprotected"` // the outer value
+	// Unsigned is true when the protected header came from an encrypted
+	// message that is not signed: it was hidden, not signed (Signed then
+	// holds the protected value all the same).
+	Unsigned bool `json:"unsigned,omitempty"`
 }
 
 // Sentence is what a person is told about the difference.
 func (d HeaderDifference) Sentence() string {
-	if d.Signed == "" {
-		return "the unprotected " + d.Field + " is not in the signed header"
+	inside := "signed"
+	if d.Unsigned {
+		inside = "encrypted"
 	}
-	return "the unprotected " + d.Field + " differs from the signed one"
+	if d.Signed == "" {
+		return "the unprotected " + d.Field + " is not in the " + inside + " header"
+	}
+	return "the unprotected " + d.Field + " differs from the " + inside + " one"
 }
 
 // Warning is the sentence the report's Reason carries for the difference.
@@ -121,11 +135,12 @@ func (d HeaderDifference) Warning() string {
 	return "Careful: " + d.Sentence() + "."
 }
 
-// protection reads the RFC 9788 protected header of a signed entity whose
-// Content-Type has the hp parameter and compares it with the outer header
-// top. It records the protected Subject and From and every difference in
-// the report.
-func (r *Report) protection(inner, top mailheader.Header) {
+// protection reads the RFC 9788 protected header of an entity whose
+// Content-Type has the hp parameter — the signed content, or the decrypted
+// entity of an encrypted message that is not signed (signed false) — and
+// compares it with the outer header top. It records the protected Subject
+// and From and every difference in the report.
+func (r *Report) protection(inner, top mailheader.Header, signed bool) {
 	_, params, err := mime.ParseMediaType(inner.Get("Content-Type"))
 	if err != nil || params["hp"] == "" {
 		return
@@ -146,9 +161,9 @@ func (r *Report) protection(inner, top mailheader.Header) {
 		if len(outs) == 0 {
 			continue // removed outside: RFC 9788 allows it
 		}
-		signed := normalSpace(strings.Join(inner.Values(name), ", "))
+		inside := normalSpace(strings.Join(inner.Values(name), ", "))
 		outer := normalSpace(strings.Join(outs, ", "))
-		if signed == outer {
+		if inside == outer {
 			continue
 		}
 		if hp == "cipher" {
@@ -161,7 +176,7 @@ func (r *Report) protection(inner, top mailheader.Header) {
 			}
 		}
 		r.HeaderDifferences = append(r.HeaderDifferences, HeaderDifference{Field: name,
-			Signed: mailheader.DecodeText(inner.Get(name)), Unprotected: mailheader.DecodeText(top.Get(name))})
+			Signed: mailheader.DecodeText(inner.Get(name)), Unprotected: mailheader.DecodeText(top.Get(name)), Unsigned: !signed})
 	}
 }
 

@@ -128,3 +128,74 @@ func TestHeaderProtectionOpenSSL(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderProtectionEncryptedOnly: a message encrypted but not signed
+// carries its header inside too (RFC 9788 hp="cipher", HP-Outer, outer
+// Subject "[...]"): Open shows the protected Subject; a relay that rewrites
+// the outer Subject is flagged against "the encrypted one" (nothing is
+// signed), and the identity rule never reads the hidden From. OpenSSL
+// decrypts it to the protected entity.
+func TestHeaderProtectionEncryptedOnly(t *testing.T) {
+	w := newWorld(t)
+	eve := w.issue(t, testca.IssueOptions{Email: eveAddr, Name: "Eve Kask"})
+	enc, err := EncryptMessage(hpMessage(eveAddr), []*x509.Certificate{eve.id.Certificate},
+		EncryptOptions{Protect: true, ObscureSubject: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer, _ := splitMessage(toCRLF(enc))
+	if !bytes.Contains(outer, []byte("Subject: [...]\r\n")) || bytes.Contains(enc, []byte("Card file 7")) {
+		t.Fatalf("outer header of the encrypted message:\n%s", outer)
+	}
+	open := func(msg []byte) *Report {
+		t.Helper()
+		r, err := Open(msg, OpenOptions{Keys: []envelope.Key{eve.key()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open(enc)
+	if r.Signed || r.Signature != StatusNone || r.HeaderProtection != "cipher" || r.Subject != "Card file 7" ||
+		r.ProtectedSubject != "Card file 7" || !strings.Contains(r.ProtectedFrom, eveAddr) || len(r.HeaderDifferences) != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.Contains(string(r.Entity), "HP-Outer: Subject: [...]\r\n") || r.Text != "The card file, protected.\r\n" {
+		t.Fatalf("decrypted entity:\n%s", r.Entity)
+	}
+
+	rewritten := bytes.Replace(enc, []byte("Subject: [...]\r\n"), []byte("Subject: Pay invoice 9\r\n"), 1)
+	r = open(rewritten)
+	if len(r.HeaderDifferences) != 1 || r.HeaderDifferences[0] != (HeaderDifference{Field: "Subject", Signed: "Card file 7",
+		Unprotected: "Pay invoice 9", Unsigned: true}) || r.Subject != "Card file 7" {
+		t.Fatalf("differences %+v, Subject %q", r.HeaderDifferences, r.Subject)
+	}
+	if !strings.Contains(r.Reason, "Careful: the unprotected Subject differs from the encrypted one.") {
+		t.Fatalf("reason: %s", r.Reason)
+	}
+
+	// Without Protect, nothing goes inside, and an hp parameter on a
+	// message that is neither signed nor encrypted means nothing.
+	plain, err := EncryptMessage(hpMessage(eveAddr), []*x509.Certificate{eve.id.Certificate}, EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := open(plain); r.HeaderProtection != "" || r.Subject != "Card file 7" {
+		t.Fatalf("unprotected: %+v", r)
+	}
+	fake := []byte("From: Eve Kask <" + eveAddr + ">\r\nSubject: Outside\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; hp=\"cipher\"\r\nSubject: Inside\r\n\r\nHello\r\n")
+	if r, err := Open(fake, OpenOptions{}); err != nil || r.HeaderProtection != "" || r.ProtectedSubject != "" {
+		t.Fatalf("hp on a plain message: %+v %v", r, err)
+	}
+
+	t.Run("OpenSSL decrypts it", func(t *testing.T) {
+		testenv.RequireTool(t, "openssl", "openssl")
+		inner := run(t, enc, "openssl", "cms", "-decrypt", "-inform", "SMIME", "-recip", eve.certPEM, "-inkey", eve.keyPEM, "-binary")
+		for _, want := range []string{"hp=cipher", "Subject: Card file 7", "HP-Outer: Subject: [...]"} {
+			if !strings.Contains(string(inner), want) {
+				t.Errorf("OpenSSL's decrypted entity lacks %q:\n%s", want, inner)
+			}
+		}
+	})
+}
