@@ -22,52 +22,52 @@ import (
 // AddressBookWindow lists the contacts with V / red X and the reason in
 // words; double-click (or Properties) opens a contact's properties.
 type AddressBookWindow struct {
-	Win      fyne.Window
-	core     AddressBook
-	List     *keyList
-	Rows     []app.ContactView
-	NewBtn   *widget.Button
-	Props    *widget.Button
-	Import   *widget.Button
-	Message  *widget.Label
-	Close    *widget.Button // Esc does the same
-	selected int
+	win       fyne.Window
+	core      AddressBook
+	list      *keyList
+	rows      []app.ContactView
+	newBtn    *widget.Button
+	propsBtn  *widget.Button
+	importBtn *widget.Button
+	message   *widget.Label
+	closeBtn  *widget.Button // Esc does the same
+	selected  int
 }
 
 // NewAddressBookWindow builds the address book window.
 func NewAddressBookWindow(a fyne.App, core AddressBook) *AddressBookWindow {
-	w := &AddressBookWindow{Win: a.NewWindow("Address Book"), core: core, selected: -1, Message: widget.NewLabel("")}
-	w.List = newKeyList(func() int { return len(w.Rows) }, newContactRow, w.updateRow)
-	w.List.keys = escCloses(w.Win, w.Win.Close)
-	w.Close = widget.NewButton("Close", w.Win.Close)
-	w.List.OnSelected = func(id widget.ListItemID) { w.selected = id; w.Props.Enable() }
-	w.NewBtn = widget.NewButtonWithIcon("New contact", theme.ContentAddIcon(), func() { w.editContact(nil) })
-	w.Props = widget.NewButtonWithIcon("Properties", theme.InfoIcon(), func() {
-		if w.selected >= 0 && w.selected < len(w.Rows) {
-			w.ShowContact(w.Rows[w.selected])
+	w := &AddressBookWindow{win: a.NewWindow("Address Book"), core: core, selected: -1, message: widget.NewLabel("")}
+	w.list = newKeyList(func() int { return len(w.rows) }, newContactRow, w.updateRow)
+	w.list.keys = escCloses(w.win, w.win.Close)
+	w.closeBtn = widget.NewButton("Close", w.win.Close)
+	w.list.OnSelected = func(id widget.ListItemID) { w.selected = id; w.propsBtn.Enable() }
+	w.newBtn = widget.NewButtonWithIcon("New contact", theme.ContentAddIcon(), func() { w.editContact(nil) })
+	w.propsBtn = widget.NewButtonWithIcon("Properties", theme.InfoIcon(), func() {
+		if w.selected >= 0 && w.selected < len(w.rows) {
+			w.ShowContact(w.rows[w.selected])
 		}
 	})
-	w.Props.Disable()
-	w.Import = widget.NewButtonWithIcon("Import Digital ID…", theme.FolderOpenIcon(), w.importWithDialog)
-	w.Message.Wrapping = fyne.TextWrapWord
-	w.Win.SetContent(container.NewBorder(container.NewHBox(w.NewBtn, w.Props, w.Import),
-		container.NewBorder(nil, nil, nil, w.Close, w.Message), nil, nil, w.List))
-	w.Win.Resize(fyne.NewSize(760, 480))
+	w.propsBtn.Disable()
+	w.importBtn = widget.NewButtonWithIcon("Import Digital ID…", theme.FolderOpenIcon(), w.importWithDialog)
+	w.message.Wrapping = fyne.TextWrapWord
+	w.win.SetContent(container.NewBorder(container.NewHBox(w.newBtn, w.propsBtn, w.importBtn),
+		container.NewBorder(nil, nil, nil, w.closeBtn, w.message), nil, nil, w.list))
+	w.win.Resize(fyne.NewSize(760, 480))
 	w.Reload()
 	return w
 }
 
 // Show opens the window.
-func (w *AddressBookWindow) Show() { w.Win.Show() }
+func (w *AddressBookWindow) Show() { w.win.Show() }
 
 // Reload reads the contacts again.
 func (w *AddressBookWindow) Reload() {
 	rows, err := w.core.Contacts()
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.message.SetText(errorSentence(err))
 	}
-	w.Rows = rows
-	w.List.Refresh()
+	w.rows = rows
+	w.list.Refresh()
 }
 
 // ContactMark is the V or red X of a contact, with its word.
@@ -93,7 +93,7 @@ func newContactRow() fyne.CanvasObject {
 
 func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	row := o.(*tapRow)
-	cv := w.Rows[id]
+	cv := w.rows[id]
 	b := row.content.(*fyne.Container)
 	left := b.Objects[1].(*fyne.Container)
 	grid := b.Objects[0].(*fyne.Container)
@@ -106,14 +106,14 @@ func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject)
 	}
 	grid.Objects[0].(*widget.Label).SetText(displaytext.Line(label))
 	grid.Objects[1].(*widget.Label).SetText(displaytext.Line(cv.Verdict.Reason))
-	row.onDouble = func() { w.List.Select(id); w.ShowContact(cv) }
+	row.onDouble = func() { w.list.Select(id); w.ShowContact(cv) }
 }
 
 // ShowContact opens a contact's properties with the Digital IDs tab.
 func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 	p := NewContactProperties(w.core, cv, time.Now())
 	p.OnChange = w.Reload
-	p.Import.OnTapped = func() {
+	p.importBtn.OnTapped = func() {
 		w.importWithDialog()
 	}
 	p.Confirm = func(q string, yes func()) {
@@ -121,9 +121,9 @@ func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 			if ok {
 				yes()
 			}
-		}, w.Win)
+		}, w.win)
 	}
-	d := dialog.NewCustom("Contact properties", "Close", p.Content, w.Win)
+	d := dialog.NewCustom("Contact properties", "Close", p.content, w.win)
 	d.Resize(fyne.NewSize(700, 440))
 	d.Show()
 }
@@ -138,17 +138,17 @@ func (w *AddressBookWindow) importWithDialog() {
 		if err == nil {
 			w.ImportData(data)
 		}
-	}, w.Win)
+	}, w.win)
 }
 
 // ImportData imports a .p7b, .cer or .pem file of someone's Digital ID.
 func (w *AddressBookWindow) ImportData(data []byte) {
 	addrs, err := w.core.ImportDigitalID(data)
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.message.SetText(errorSentence(err))
 		return
 	}
-	w.Message.SetText("Digital ID added for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
+	w.message.SetText("Digital ID added for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
 	w.Reload()
 }
 
@@ -157,17 +157,17 @@ func (w *AddressBookWindow) editContact(c *addressbook.Contact) {
 	f := NewContactForm(w.core, c)
 	var d dialog.Dialog
 	f.OnSaved = func() { w.Reload(); d.Hide() }
-	d = dialog.NewCustomWithoutButtons("Contact", container.NewBorder(nil, container.NewHBox(f.Save, widget.NewButton("Cancel", func() { d.Hide() })), nil, nil, f.Content), w.Win)
+	d = dialog.NewCustomWithoutButtons("Contact", container.NewBorder(nil, container.NewHBox(f.saveBtn, widget.NewButton("Cancel", func() { d.Hide() })), nil, nil, f.content), w.win)
 	d.Resize(fyne.NewSize(520, 240))
 	d.Show()
 }
 
 // ContactForm is the new / edit contact form with live address validation.
 type ContactForm struct {
-	Address, Name *widget.Entry
-	Check         *widget.Label
-	Save          *widget.Button
-	Content       fyne.CanvasObject
+	address, name *widget.Entry
+	check         *widget.Label
+	saveBtn       *widget.Button
+	content       fyne.CanvasObject
 	OnSaved       func()
 	core          AddressBook
 	contact       *addressbook.Contact
@@ -175,43 +175,43 @@ type ContactForm struct {
 
 // NewContactForm edits c, or a new contact when c is nil.
 func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
-	f := &ContactForm{core: core, contact: c, Address: widget.NewEntry(), Name: widget.NewEntry(), Check: widget.NewLabel("")}
-	f.Check.Wrapping = fyne.TextWrapWord
+	f := &ContactForm{core: core, contact: c, address: widget.NewEntry(), name: widget.NewEntry(), check: widget.NewLabel("")}
+	f.check.Wrapping = fyne.TextWrapWord
 	if c != nil {
-		f.Address.SetText(c.Address)
-		f.Address.Disable()
-		f.Name.SetText(c.Name)
+		f.address.SetText(c.Address)
+		f.address.Disable()
+		f.name.SetText(c.Name)
 	}
-	f.Save = widget.NewButton("Save", f.save)
-	f.Address.OnChanged = func(s string) {
+	f.saveBtn = widget.NewButton("Save", f.save)
+	f.address.OnChanged = func(s string) {
 		if _, err := testaaddr.Parse(strings.TrimSpace(s)); err != nil {
-			f.Check.SetText(errorSentence(err))
-			f.Save.Disable()
+			f.check.SetText(errorSentence(err))
+			f.saveBtn.Disable()
 		} else {
-			f.Check.SetText("")
-			f.Save.Enable()
+			f.check.SetText("")
+			f.saveBtn.Enable()
 		}
 	}
 	if c == nil {
-		f.Save.Disable()
+		f.saveBtn.Disable()
 	}
-	f.Content = container.NewVBox(widget.NewForm(widget.NewFormItem("Address", f.Address), widget.NewFormItem("Name", f.Name)), f.Check)
+	f.content = container.NewVBox(widget.NewForm(widget.NewFormItem("Address", f.address), widget.NewFormItem("Name", f.name)), f.check)
 	return f
 }
 
 func (f *ContactForm) save() {
 	c := f.contact
 	if c == nil {
-		a, err := testaaddr.Parse(strings.TrimSpace(f.Address.Text))
+		a, err := testaaddr.Parse(strings.TrimSpace(f.address.Text))
 		if err != nil {
-			f.Check.SetText(errorSentence(err))
+			f.check.SetText(errorSentence(err))
 			return
 		}
 		c = &addressbook.Contact{Address: a.String(), Link: addressbook.LinkNone}
 	}
-	c.Name = strings.TrimSpace(f.Name.Text)
+	c.Name = strings.TrimSpace(f.name.Text)
 	if err := f.core.SaveContact(c); err != nil {
-		f.Check.SetText(errorSentence(err))
+		f.check.SetText(errorSentence(err))
 		return
 	}
 	if f.OnSaved != nil {
@@ -221,18 +221,18 @@ func (f *ContactForm) save() {
 
 // ContactProperties is a contact's properties: General and Digital IDs tabs.
 type ContactProperties struct {
-	Content    fyne.CanvasObject
-	IDs        *widget.List
-	View       *widget.Button
-	Remove     *widget.Button
-	SetDefault *widget.Button
-	Import     *widget.Button
-	Details    *widget.Label
-	Message    *widget.Label
-	OnChange   func()
-	core       AddressBook
-	cv         app.ContactView
-	selected   int
+	content       fyne.CanvasObject
+	iDs           *widget.List
+	viewBtn       *widget.Button
+	removeBtn     *widget.Button
+	setDefaultBtn *widget.Button
+	importBtn     *widget.Button
+	details       *widget.Label
+	message       *widget.Label
+	OnChange      func()
+	core          AddressBook
+	cv            app.ContactView
+	selected      int
 	// Confirm asks before removing (the address book window asks with a
 	// dialog; on its own the sheet goes ahead).
 	Confirm func(question string, yes func())
@@ -240,10 +240,10 @@ type ContactProperties struct {
 
 // NewContactProperties builds the properties of one contact.
 func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *ContactProperties {
-	p := &ContactProperties{core: core, cv: cv, selected: -1, Details: widget.NewLabel(""), Message: widget.NewLabel("")}
+	p := &ContactProperties{core: core, cv: cv, selected: -1, details: widget.NewLabel(""), message: widget.NewLabel("")}
 	p.Confirm = func(q string, yes func()) { yes() }
-	p.Details.Wrapping = fyne.TextWrapWord
-	p.IDs = widget.NewList(func() int { return len(p.cv.Verdict.IDs) },
+	p.details.Wrapping = fyne.TextWrapWord
+	p.iDs = widget.NewList(func() int { return len(p.cv.Verdict.IDs) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, widget.NewLabel(""))
 		},
@@ -264,17 +264,17 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 			}
 			c.Objects[0].(*widget.Label).SetText(displaytext.Line(text))
 		})
-	p.IDs.OnSelected = func(id widget.ListItemID) {
+	p.iDs.OnSelected = func(id widget.ListItemID) {
 		p.selected = id
-		p.View.Enable()
-		p.Remove.Enable()
-		p.SetDefault.Enable()
+		p.viewBtn.Enable()
+		p.removeBtn.Enable()
+		p.setDefaultBtn.Enable()
 	}
-	p.View = widget.NewButton("View", p.view)
-	p.Remove = widget.NewButton("Remove", p.remove)
-	p.SetDefault = widget.NewButton("Set as default", p.setDefault)
-	p.Import = widget.NewButton("Import…", nil) // the window sets it: the file dialog needs a parent
-	for _, b := range []*widget.Button{p.View, p.Remove, p.SetDefault} {
+	p.viewBtn = widget.NewButton("View", p.view)
+	p.removeBtn = widget.NewButton("Remove", p.remove)
+	p.setDefaultBtn = widget.NewButton("Set as default", p.setDefault)
+	p.importBtn = widget.NewButton("Import…", nil) // the window sets it: the file dialog needs a parent
+	for _, b := range []*widget.Button{p.viewBtn, p.removeBtn, p.setDefaultBtn} {
 		b.Disable()
 	}
 	m, word := ContactMark(cv.Verdict)
@@ -284,8 +284,8 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
 		widget.NewFormItem("Secure link", widget.NewLabel(LinkStateText(cv.Contact.Link))),
 	)
-	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.View, p.SetDefault, p.Remove, p.Import), p.Details, p.Message), nil, nil, p.IDs)
-	p.Content = container.NewAppTabs(container.NewTabItem("General", general), container.NewTabItem("Digital IDs", ids))
+	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.viewBtn, p.setDefaultBtn, p.removeBtn, p.importBtn), p.details, p.message), nil, nil, p.iDs)
+	p.content = container.NewAppTabs(container.NewTabItem("General", general), container.NewTabItem("Digital IDs", ids))
 	_ = now
 	return p
 }
@@ -303,7 +303,7 @@ func (p *ContactProperties) view() {
 		return
 	}
 	c := v.ID.Certificate()
-	p.Details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
+	p.details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
 		displaytext.Line(identity.NameText(c.Subject)), displaytext.Line(identity.NameText(c.Issuer)), c.NotBefore.UTC().Format("2 January 2006"),
 		c.NotAfter.UTC().Format("2 January 2006"), v.ID.Fingerprint(), displaytext.Line(orText(v.Reason, "Usable to encrypt mail."))))
 }
@@ -316,10 +316,10 @@ func (p *ContactProperties) remove() {
 	fp := v.ID.Fingerprint()
 	p.Confirm("Remove this Digital ID of "+p.cv.Contact.Address+"?", func() {
 		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
-			p.Message.SetText(errorSentence(err))
+			p.message.SetText(errorSentence(err))
 			return
 		}
-		p.Message.SetText("Digital ID removed.")
+		p.message.SetText("Digital ID removed.")
 		p.changed()
 	})
 }
@@ -330,10 +330,10 @@ func (p *ContactProperties) setDefault() {
 		return
 	}
 	if err := p.core.SetDefaultDigitalID(p.cv.Contact.Address, v.ID.Fingerprint()); err != nil {
-		p.Message.SetText(errorSentence(err))
+		p.message.SetText(errorSentence(err))
 		return
 	}
-	p.Message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")
+	p.message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")
 	p.changed()
 }
 
@@ -345,8 +345,8 @@ func (p *ContactProperties) changed() {
 			}
 		}
 	}
-	p.IDs.UnselectAll()
-	p.IDs.Refresh()
+	p.iDs.UnselectAll()
+	p.iDs.Refresh()
 	if p.OnChange != nil {
 		p.OnChange()
 	}

@@ -62,8 +62,8 @@ func TestNamesPeopleCanRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	ab := NewAddressBookWindow(a, AppCore(core))
-	if ab.List.Length() != 1 {
-		t.Fatalf("%d address book rows for one person", ab.List.Length())
+	if ab.list.Length() != 1 {
+		t.Fatalf("%d address book rows for one person", ab.list.Length())
 	}
 	row := newContactRow()
 	ab.updateRow(0, row)

@@ -137,7 +137,7 @@ func TestContactNamesShowMarkers(t *testing.T) {
 		t.Errorf("address book row %q, want %q", label, want)
 	}
 	p := NewContactProperties(f, cv, f.now)
-	if texts := shownTexts(p.Content); !hasText(texts, "Ada <U+202E>eve") {
+	if texts := shownTexts(p.content); !hasText(texts, "Ada <U+202E>eve") {
 		t.Errorf("contact properties show %q, want the name with its marker", texts)
 	}
 }

@@ -65,7 +65,7 @@ func TestReaderShowsBannerPerMessage(t *testing.T) {
 	for _, c := range cases {
 		s.do(func() { m.list.list.Select(c.row) })
 		eventually(t, s, fmt.Sprintf("banner of row %d", c.row), func() bool {
-			return fmt.Sprint(m.reader.BannerTexts) == fmt.Sprint(c.banner)
+			return fmt.Sprint(m.reader.bannerTexts) == fmt.Sprint(c.banner)
 		})
 		lines := Banner(m.current)
 		for i, l := range lines {
@@ -209,7 +209,7 @@ func TestDeliveryReportLinksToItsMessage(t *testing.T) {
 	}
 	s.do(func() { m.list.list.Select(0) })
 	eventually(t, s, "the report's banner", func() bool {
-		return len(m.reader.BannerTexts) == 1 && m.reader.BannerTexts[0] == "Not delivered: a message you sent could not be delivered; the report below says why."
+		return len(m.reader.bannerTexts) == 1 && m.reader.bannerTexts[0] == "Not delivered: a message you sent could not be delivered; the report below says why."
 	})
 	s.do(func() { m.reader.OnShowMessage("m1") })
 	eventually(t, s, "the message it is about", func() bool { return m.current != nil && m.current.Message.ID == "m1" })

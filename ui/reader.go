@@ -35,7 +35,7 @@ type Reader struct {
 
 	view *app.MessageView
 	// BannerTexts are the banner's sentences as shown, for tests and screen readers.
-	BannerTexts []string
+	bannerTexts []string
 	// OnDetails opens the message's security properties.
 	OnDetails func(*app.MessageView)
 	// OnShowMessage opens another message (the one a delivery report is about).
@@ -92,14 +92,14 @@ func newReader(win fyne.Window) *Reader {
 func (r *Reader) Show(v *app.MessageView) {
 	r.view = v
 	r.banner.RemoveAll()
-	r.BannerTexts = nil
+	r.bannerTexts = nil
 	for _, l := range Banner(v) {
-		r.BannerTexts = append(r.BannerTexts, l.Text)
+		r.bannerTexts = append(r.bannerTexts, l.Text)
 		r.banner.Add(bannerLine(l))
 	}
 	if msg := v.Message; msg != nil && msg.DSN != "" {
 		text := DeliveryText(msg.Raw)
-		r.BannerTexts = append(r.BannerTexts, text)
+		r.bannerTexts = append(r.bannerTexts, text)
 		about := msg.DSN
 		r.banner.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Show that message", func() {
 			if r.OnShowMessage != nil {
@@ -167,7 +167,7 @@ func DeliveryText(raw []byte) string {
 func (r *Reader) Clear() {
 	r.view = nil
 	r.banner.RemoveAll()
-	r.BannerTexts = nil
+	r.bannerTexts = nil
 	r.details.Hide()
 	for _, l := range []*widget.Label{r.from, r.to, r.date, r.subject} {
 		l.SetText("")
@@ -181,8 +181,8 @@ func (r *Reader) Clear() {
 // ShowError shows why a message could not be opened.
 func (r *Reader) ShowError(err error) {
 	r.Clear()
-	r.BannerTexts = []string{errorSentence(err)}
-	r.banner.Add(bannerLine(BannerLine{Mark: MarkInvalid, Text: r.BannerTexts[0]}))
+	r.bannerTexts = []string{errorSentence(err)}
+	r.banner.Add(bannerLine(BannerLine{Mark: MarkInvalid, Text: r.bannerTexts[0]}))
 	r.body.SetText("")
 }
 

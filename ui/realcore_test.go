@@ -111,16 +111,16 @@ func TestRealCoreExchange(t *testing.T) {
 	fetchInWindow(t, s, m, "Dossier 42")
 	s.do(func() { m.list.list.Select(0) })
 	eventuallyFor(t, s, 20*time.Second, "the valid banner", func() bool {
-		return len(m.reader.BannerTexts) == 1 && m.reader.BannerTexts[0] == "Signed by Marie Curie <marie.curie@tcn.f.eu-admin.net> — valid."
+		return len(m.reader.bannerTexts) == 1 && m.reader.bannerTexts[0] == "Signed by Marie Curie <marie.curie@tcn.f.eu-admin.net> — valid."
 	})
 	if m.reader.body.Text != "Card 42 was reported stolen." {
 		t.Errorf("text %q", m.reader.body.Text)
 	}
 	ab := NewAddressBookWindow(fa, alain)
 	var marieRow *app.ContactView
-	for i := range ab.Rows {
-		if strings.EqualFold(ab.Rows[i].Contact.Address, marieAddr) {
-			marieRow = &ab.Rows[i]
+	for i := range ab.rows {
+		if strings.EqualFold(ab.rows[i].Contact.Address, marieAddr) {
+			marieRow = &ab.rows[i]
 		}
 	}
 	if marieRow == nil {
@@ -150,8 +150,8 @@ func TestRealCoreExchange(t *testing.T) {
 	fetchInWindow(t, s, mm, "Re: Dossier 42")
 	s.do(func() { mm.list.list.Select(0) })
 	eventuallyFor(t, s, 20*time.Second, "the encrypted banner", func() bool {
-		return len(mm.reader.BannerTexts) == 2 && mm.reader.BannerTexts[0] == "Signed by Alain Dupont <alain.dupont@tcn.b.eu-admin.net> — valid." &&
-			strings.HasPrefix(mm.reader.BannerTexts[1], "Encrypted for you (")
+		return len(mm.reader.bannerTexts) == 2 && mm.reader.bannerTexts[0] == "Signed by Alain Dupont <alain.dupont@tcn.b.eu-admin.net> — valid." &&
+			strings.HasPrefix(mm.reader.bannerTexts[1], "Encrypted for you (")
 	})
 	if !strings.HasPrefix(mm.reader.body.Text, "Blocked.") {
 		t.Errorf("decrypted text %q", mm.reader.body.Text)

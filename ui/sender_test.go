@@ -84,7 +84,7 @@ func TestRealCoreHostileSender(t *testing.T) {
 			m.list.list.Select(i)
 		})
 		eventuallyFor(t, s, 20*time.Second, "the banner of message "+string(rune('0'+i)), func() bool {
-			return len(m.reader.BannerTexts) > 0 && strings.Contains(m.reader.BannerTexts[0], want.banner)
+			return len(m.reader.bannerTexts) > 0 && strings.Contains(m.reader.bannerTexts[0], want.banner)
 		})
 		s.do(func() { from = m.reader.from.Text })
 		for _, shown := range []string{row, from} {

@@ -240,7 +240,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 	wins := []win{
 		{"Address Book", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewAddressBookWindow(a, f)
-			return w.Win, w.Close, w.List
+			return w.win, w.closeBtn, w.list
 		}, "its list"},
 		{"Secure Link", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewSecureLinkWindow(a, f)

@@ -117,9 +117,9 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	check("composer refusing Send", c.Win)
 
 	b := NewAddressBookWindow(a, f)
-	check("Address Book", b.Win)
+	check("Address Book", b.win)
 	b.ShowContact(f.contacts[len(f.contacts)-1])
-	checkFits(t, "contact properties", "dialog", b.Win.Canvas().Overlays().Top().MinSize())
+	checkFits(t, "contact properties", "dialog", b.win.Canvas().Overlays().Top().MinSize())
 
 	check("Secure Link", NewSecureLinkWindow(a, f).win)
 	sw := NewSettingsWindow(a, f)

@@ -22,7 +22,7 @@ func TestAddressBookMarks(t *testing.T) {
 	f.contacts = append(f.contacts, app.ContactView{Contact: &addressbook.Contact{Address: "Ada.Lovelace@tcn.gb.eu-admin.net"},
 		Verdict: addressbook.ContactVerdict{Status: addressbook.None, Reason: "Ada.Lovelace@tcn.gb.eu-admin.net has no Digital ID yet; ask for a signed mail (secure link)."}})
 	w := NewAddressBookWindow(a, f)
-	w.Win.Resize(w.Win.Canvas().Size().Max(w.Win.Content().MinSize()))
+	w.win.Resize(w.win.Canvas().Size().Max(w.win.Content().MinSize()))
 	want := []struct {
 		mark   Mark
 		word   string
@@ -57,18 +57,18 @@ func TestContactPropertiesDigitalIDs(t *testing.T) {
 	cv := app.ContactView{Contact: &addressbook.Contact{Address: marie, DigitalIDs: []*addressbook.DigitalID{d}},
 		Verdict: addressbook.ContactVerdict{Status: addressbook.Valid, IDs: []addressbook.Verdict{{ID: d, NotAfter: is.Certificate.NotAfter}}}}
 	p := NewContactProperties(f, cv, time.Now())
-	if !p.Remove.Disabled() {
+	if !p.removeBtn.Disabled() {
 		t.Error("Remove enabled with nothing selected")
 	}
-	p.IDs.Select(0)
-	test.Tap(p.View)
-	if !strings.Contains(p.Details.Text, "Valid ") || !strings.Contains(p.Details.Text, d.Fingerprint()) {
-		t.Errorf("details %q", p.Details.Text)
+	p.iDs.Select(0)
+	test.Tap(p.viewBtn)
+	if !strings.Contains(p.details.Text, "Valid ") || !strings.Contains(p.details.Text, d.Fingerprint()) {
+		t.Errorf("details %q", p.details.Text)
 	}
-	p.IDs.Select(0)
-	test.Tap(p.SetDefault)
-	p.IDs.Select(0)
-	test.Tap(p.Remove)
+	p.iDs.Select(0)
+	test.Tap(p.setDefaultBtn)
+	p.iDs.Select(0)
+	test.Tap(p.removeBtn)
 	if len(f.defaults) != 1 || len(f.removed) != 1 || !strings.HasSuffix(f.removed[0], d.Fingerprint()) {
 		t.Errorf("defaults %v removed %v", f.defaults, f.removed)
 	}
@@ -77,13 +77,13 @@ func TestContactPropertiesDigitalIDs(t *testing.T) {
 func TestContactFormValidatesAddress(t *testing.T) {
 	f := newFakeCore()
 	cf := NewContactForm(f, nil)
-	test.Type(cf.Address, "marie@example.com")
-	if !cf.Save.Disabled() || cf.Check.Text == "" {
-		t.Errorf("a non-TESTA address: save disabled %v, check %q", cf.Save.Disabled(), cf.Check.Text)
+	test.Type(cf.address, "marie@example.com")
+	if !cf.saveBtn.Disabled() || cf.check.Text == "" {
+		t.Errorf("a non-TESTA address: save disabled %v, check %q", cf.saveBtn.Disabled(), cf.check.Text)
 	}
-	cf.Address.SetText(marie)
-	test.Type(cf.Name, "Marie Curie")
-	test.Tap(cf.Save)
+	cf.address.SetText(marie)
+	test.Type(cf.name, "Marie Curie")
+	test.Tap(cf.saveBtn)
 	if len(f.contacts) != 1 || f.contacts[0].Contact.Name != "Marie Curie" {
 		t.Errorf("contacts %+v", f.contacts)
 	}
