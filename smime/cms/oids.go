@@ -19,6 +19,11 @@ var (
 	OIDAttrSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 	OIDAttrSMIMECaps     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 15}
 
+	// OIDEmailAddress is PKCS #9 emailAddress (RFC 2985), the subject name
+	// attribute that holds a mail address in certificates made before the
+	// subjectAltName rfc822Name took its place (RFC 8550 §3).
+	OIDEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+
 	OIDSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
 	OIDSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 	OIDSHA384 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}

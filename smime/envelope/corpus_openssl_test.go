@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"securemail/smime/cms"
 	"securemail/tests/testenv"
 )
 
@@ -127,7 +128,7 @@ func recipientAddress(c *x509.Certificate) string {
 		return c.EmailAddresses[0]
 	}
 	for _, n := range c.Subject.Names {
-		if n.Type.String() == "1.2.840.113549.1.9.1" {
+		if n.Type.Equal(cms.OIDEmailAddress) {
 			if s, ok := n.Value.(string); ok {
 				return s
 			}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"securemail/smime/cms"
 )
 
 // Identity is a person's Digital ID: a private key with its certificate and
@@ -87,7 +89,7 @@ func Address(cert *x509.Certificate) string {
 		return cert.EmailAddresses[0]
 	}
 	for _, n := range cert.Subject.Names {
-		if n.Type.Equal(oidEmailAddress) {
+		if n.Type.Equal(cms.OIDEmailAddress) {
 			if s, ok := n.Value.(string); ok {
 				return s
 			}

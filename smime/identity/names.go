@@ -5,6 +5,8 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"strings"
+
+	"securemail/smime/cms"
 )
 
 // attributeNames are the short names people know for the subject and
@@ -14,7 +16,7 @@ var attributeNames = []struct {
 	name string
 }{
 	{asn1.ObjectIdentifier{2, 5, 4, 3}, "CN"},
-	{oidEmailAddress, "Email"},
+	{cms.OIDEmailAddress, "Email"},
 	{asn1.ObjectIdentifier{2, 5, 4, 4}, "Surname"},
 	{asn1.ObjectIdentifier{2, 5, 4, 42}, "Given name"},
 	{asn1.ObjectIdentifier{2, 5, 4, 12}, "Title"},

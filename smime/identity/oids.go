@@ -34,6 +34,3 @@ var (
 
 	oidSHA224 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 4}
 )
-
-// oidEmailAddress is PKCS #9 emailAddress, a subject attribute.
-var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}

@@ -2,14 +2,11 @@ package trust
 
 import (
 	"crypto/x509"
-	"encoding/asn1"
 	"slices"
 
 	"securemail/internal/mailheader"
+	"securemail/smime/cms"
 )
-
-// oidEmailAddress is PKCS #9 emailAddress in a subject name.
-var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 
 // Addresses returns the e-mail addresses a Digital ID is for, in the form
 // addresses are compared in (mailheader.AddressKey: ASCII lower case, NFC;
@@ -32,7 +29,7 @@ func Addresses(cert *x509.Certificate) []string {
 	}
 	if len(out) == 0 {
 		for _, n := range cert.Subject.Names {
-			if s, ok := n.Value.(string); ok && n.Type.Equal(oidEmailAddress) {
+			if s, ok := n.Value.(string); ok && n.Type.Equal(cms.OIDEmailAddress) {
 				add(s)
 			}
 		}
@@ -47,7 +44,7 @@ func displayName(cert *x509.Certificate) string {
 		return cert.EmailAddresses[0]
 	}
 	for _, n := range cert.Subject.Names {
-		if s, ok := n.Value.(string); ok && n.Type.Equal(oidEmailAddress) {
+		if s, ok := n.Value.(string); ok && n.Type.Equal(cms.OIDEmailAddress) {
 			return s
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+
+	"securemail/smime/cms"
 )
 
 // KeyType names the key algorithm of an issued certificate.
@@ -133,10 +135,6 @@ type IssueOptions struct {
 	CA          bool               // basicConstraints CA:TRUE on the Digital ID itself
 }
 
-// oidEmailAddress is PKCS #9 emailAddress, kept in the subject for clients
-// (such as Outlook Express) that look there.
-var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
-
 // Issue makes an end-entity certificate under the intermediate. A CA with a
 // folder records it there (IssuedDir), so that it can be revoked later.
 func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
@@ -187,7 +185,8 @@ func (ca *CA) Issue(o IssueOptions) (*Issued, error) {
 		SerialNumber: randomSerial(),
 		Subject: pkix.Name{
 			CommonName: o.Name,
-			ExtraNames: []pkix.AttributeTypeAndValue{{Type: oidEmailAddress, Value: o.Email}},
+			// The address in the subject too, for clients (such as Outlook Express) that look there.
+			ExtraNames: []pkix.AttributeTypeAndValue{{Type: cms.OIDEmailAddress, Value: o.Email}},
 		},
 		NotBefore:             o.NotBefore,
 		NotAfter:              o.NotBefore.AddDate(0, 0, o.Days),
