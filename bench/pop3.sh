@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 table="$(mktemp)"
-trap 'rm -f "$table"' EXIT
+log="$(mktemp)"
+trap 'rm -f "$table" "$log"' EXIT
 go test -count=1 -timeout 30m ./bench/pop3 -run '^TestPOP3Fetch$' -v \
-  -pop3bench -pop3bench.runs "$runs" -pop3bench.out "$table" >/tmp/securemail-bench-pop3.log 2>&1 || {
-  cat /tmp/securemail-bench-pop3.log; echo "bench/pop3.sh: the benchmark failed"; exit 1; }
+  -pop3bench -pop3bench.runs "$runs" -pop3bench.out "$table" >"$log" 2>&1 || {
+  cat "$log"; echo "bench/pop3.sh: the benchmark failed"; exit 1; }
 echo "POP3 fetch over STLS from Dovecot, median of $runs runs ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)):"
 cat "$table"

@@ -8,12 +8,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# The summary goes to a file of this run only (two runs at once, or another
+# user's file of the same name, must not mix or block).
+log=$(mktemp "${TMPDIR:-/tmp}/securemail-windows-test.XXXXXX")
+trap 'rm -f "$log"' EXIT
 go build -o bin/testsummary ./tests/testsummary
 set +e
-SECUREMAIL_WINE_FULL=1 go test -json -count=1 -timeout 60m ./tests/wine/ | bin/testsummary > /tmp/securemail-windows-test.log
+SECUREMAIL_WINE_FULL=1 go test -json -count=1 -timeout 60m ./tests/wine/ | bin/testsummary > "$log"
 status=("${PIPESTATUS[@]}")
 set -e
-head -n -1 /tmp/securemail-windows-test.log
+head -n -1 "$log"
 echo "windows-test: all done in $(( $(date +%s) - start )) s"
-tail -n 1 /tmp/securemail-windows-test.log
+tail -n 1 "$log"
 [ "${status[0]}" = 0 ] && [ "${status[1]}" = 0 ]
