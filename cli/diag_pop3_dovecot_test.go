@@ -5,7 +5,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -41,7 +40,7 @@ func TestDiagPOP3AgainstDovecot(t *testing.T) {
 	}
 
 	// Each failure: exit 1, the step and a reason on stderr.
-	refused := fmt.Sprintf("127.0.0.12:%d", testenv.FreePort(t))
+	refused := testenv.RefusedAddr(t, "127.0.0.12")
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -274,7 +274,7 @@ func TestDovecotFailures(t *testing.T) {
 		}
 	})
 	t.Run("server down", func(t *testing.T) {
-		addr := fmt.Sprintf("127.0.0.9:%d", testenv.FreePort(t))
+		addr := testenv.RefusedAddr(t, "127.0.0.9")
 		_, err := pop3client.Dial(ctx, pop3client.Options{Address: addr})
 		var ce *pop3client.ConnError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "connection refused") {

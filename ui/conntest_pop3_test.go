@@ -12,7 +12,6 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,7 +116,7 @@ func servePOP3(c net.Conn) {
 func TestRealTesterPrivateCA(t *testing.T) {
 	caPEM, cert := privateCA(t)
 	addr := pop3Server(t, cert)
-	noSMTP := net.JoinHostPort("127.0.0.1", strconv.Itoa(testenv.FreePort(t)))
+	noSMTP := testenv.RefusedAddr(t, "127.0.0.1")
 	run := func(ca []byte, password string) []ConnStep {
 		var steps []ConnStep
 		s := app.Setup{POP3: profile.Server{Address: addr, TLS: "implicit", Username: "marie"},

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -126,7 +124,7 @@ func TestWizardServerCA(t *testing.T) {
 // TestRealTesterNoServer runs the real checks against a port nobody
 // listens on: each server fails at connect, in words.
 func TestRealTesterNoServer(t *testing.T) {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(testenv.FreePort(t)))
+	addr := testenv.RefusedAddr(t, "127.0.0.1")
 	var steps []ConnStep
 	s := app.Setup{POP3: profile.Server{Address: addr, TLS: "implicit", Username: "marie"},
 		SMTP: profile.Server{Address: addr, TLS: "starttls", Username: "marie"}, POP3Password: "pw"}

@@ -148,14 +148,15 @@ func StartDovecot(t testing.TB, o DovecotOptions) *Dovecot {
 		}
 	}
 
-	pop3Port, err := freePortOn(host)
+	// The listeners are bound here, on ports the system chooses, and handed
+	// to Dovecot as systemd would (LISTEN_FDS): no other program can take a
+	// port between its choice and Dovecot serving on it.
+	sockets, err := boundSockets(host, 2)
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	pop3sPort, err := freePortOn(host)
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
+	defer closeAll(sockets)
+	pop3Port, pop3sPort := sockets[0].port, sockets[1].port
 	d.POP3 = net.JoinHostPort(host, strconv.Itoa(pop3Port))
 	d.POP3S = net.JoinHostPort(host, strconv.Itoa(pop3sPort))
 	if o.AuthSocket {
@@ -168,7 +169,7 @@ func StartDovecot(t testing.TB, o DovecotOptions) *Dovecot {
 		t.Fatalf("testenv: %v", err)
 	}
 
-	cmd := exec.Command(bin, "-F", "-c", confFile)
+	cmd := socketActivated(sockets, bin, "-F", "-c", confFile)
 	out, err := os.Create(filepath.Join(dir, "stderr.log"))
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
@@ -353,14 +354,51 @@ func serverCertificate(ca *testca.CA, ip string) (chainPEM, keyPEM []byte, err e
 	return chainPEM, keyPEM, nil
 }
 
-// freePortOn returns a TCP port on host that was free a moment ago.
-func freePortOn(host string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("no free port on %s: %w", host, err)
+// boundSocket is a listening socket of this process, as a file to hand
+// to a child, and its port.
+type boundSocket struct {
+	file *os.File
+	port int
+}
+
+// boundSockets listens on n ports of host that the system chooses.
+func boundSockets(host string, n int) ([]boundSocket, error) {
+	var out []boundSocket
+	for range n {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			closeAll(out)
+			return nil, fmt.Errorf("no port to listen on %s: %w", host, err)
+		}
+		f, err := l.(*net.TCPListener).File() // a copy of the socket; l is no longer needed
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if err != nil {
+			closeAll(out)
+			return nil, err
+		}
+		out = append(out, boundSocket{file: f, port: port})
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return out, nil
+}
+
+// closeAll closes this process's copies of the sockets.
+func closeAll(sockets []boundSocket) {
+	for _, s := range sockets {
+		s.file.Close()
+	}
+}
+
+// socketActivated runs name with the sockets as systemd's socket
+// activation passes them: file descriptors 3, 4, … with LISTEN_FDS, and
+// LISTEN_PID set to the daemon's own PID (by a shell that then execs it).
+func socketActivated(sockets []boundSocket, name string, args ...string) *exec.Cmd {
+	sh := fmt.Sprintf(`LISTEN_PID=$$ LISTEN_FDS=%d exec "$0" "$@"`, len(sockets))
+	cmd := exec.Command("/bin/sh", append([]string{"-c", sh, name}, args...)...)
+	for _, s := range sockets {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, s.file)
+	}
+	return cmd
 }
 
 // waitListening waits until addr accepts a connection; it gives up when

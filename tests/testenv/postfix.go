@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -126,16 +127,6 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 	}
 	p := &Postfix{Dir: dir, LogFile: filepath.Join(dir, "maillog")}
 	conf := filepath.Join(dir, "conf")
-	port := FreePort(t)
-	p.Submission = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	inbound := 0
-	if o.Inbound {
-		if inbound = FreePort(t); inbound == port {
-			inbound = FreePort(t)
-		}
-		p.Inbound = net.JoinHostPort("127.0.0.1", strconv.Itoa(inbound))
-	}
-
 	if err := postfixMakeQueue(dir); err != nil {
 		t.Fatalf("testenv: Postfix queue: %v", err)
 	}
@@ -175,7 +166,6 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 	}
 	files := map[string]string{
 		"main.cf":    postfixMainCF(dir, o, uid, gid),
-		"master.cf":  postfixMasterCF(port, inbound),
 		"vmailbox":   postfixVmailbox(o.Users),
 		"refuse":     postfixRefuse(o.Refuse),
 		"tls_policy": postfixTLSPolicy(o.RelayHost),
@@ -185,36 +175,71 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 			t.Fatalf("testenv: %v", err)
 		}
 	}
+	// The master binds its ports itself, so they are chosen here; a start
+	// that finds one taken (another program bound it in between) is tried
+	// again on other ports. Started means the master holds each listening
+	// socket, not merely that something answers on the port.
+	for attempt := 1; ; attempt++ {
+		port, inbound := freePort(t), 0
+		p.Submission, p.Inbound = net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), ""
+		if o.Inbound {
+			for inbound == 0 || inbound == port {
+				inbound = freePort(t)
+			}
+			p.Inbound = net.JoinHostPort("127.0.0.1", strconv.Itoa(inbound))
+		}
+		if err := os.WriteFile(filepath.Join(conf, "master.cf"), []byte(postfixMasterCF(port, inbound)), 0o644); err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+		err := p.startMaster(t, master, conf, port, inbound)
+		if err == nil {
+			return p
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 3 {
+			t.Fatalf("testenv: Postfix did not start: %v\n%s", err, p.Log())
+		}
+		t.Logf("testenv: Postfix found a port taken; trying others")
+	}
+}
+
+// errPortTaken: the master could not bind a port another program holds.
+var errPortTaken = errors.New("a port was taken by another program")
+
+// startMaster runs the master on conf and waits until it listens on port
+// (and inbound, unless 0). The master is stopped when the test ends.
+func (p *Postfix) startMaster(t testing.TB, master, conf string, port, inbound int) error {
 	// Postfix refuses configuration files modified less than a second ago.
 	past := time.Now().Add(-time.Minute)
 	entries, _ := os.ReadDir(conf)
 	for _, e := range entries {
 		_ = os.Chtimes(filepath.Join(conf, e.Name()), past, past)
 	}
-
+	pidFile := filepath.Join(p.Dir, "queue", "pid", "master.pid")
+	_ = os.Remove(pidFile) // a failed attempt's
 	cmd := exec.Command(master, "-c", conf, "-s")
-	cmd.Dir = dir
-	out, err := os.Create(filepath.Join(dir, "master.out"))
+	cmd.Dir = p.Dir
+	out, err := os.Create(filepath.Join(p.Dir, "master.out"))
 	if err != nil {
-		t.Fatalf("testenv: %v", err)
+		return err
 	}
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		out.Close()
-		t.Fatalf("testenv: starting Postfix: %v", err)
-	}
+	err = cmd.Start()
 	out.Close()
+	if err != nil {
+		return fmt.Errorf("starting Postfix: %w", err)
+	}
 	// The master runs in the foreground; reap it when it ends so that it
 	// never lingers as a zombie of the test binary.
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	pid, err := ReadPIDFile(ctx, filepath.Join(dir, "queue", "pid", "master.pid"))
+	pid, err := ReadPIDFile(ctx, pidFile)
 	if err != nil {
 		_ = cmd.Process.Kill()
-		t.Fatalf("testenv: Postfix did not start: %v\n%s", err, p.Log())
+		<-exited
+		return err
 	}
 	p.PID = pid
 	t.Cleanup(func() {
@@ -227,15 +252,69 @@ func StartPostfix(t testing.TB, o PostfixOptions) *Postfix {
 			t.Logf("Postfix mail log:\n%s", p.Log())
 		}
 	})
-	for _, a := range []string{p.Submission, p.Inbound} {
-		if a == "" {
-			continue
+	return Until(ctx, func() error {
+		for _, port := range []int{port, inbound} {
+			if port == 0 {
+				continue
+			}
+			if ok, err := holdsListener(pid, port); err != nil || !ok {
+				if ended(exited) {
+					l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+					if err != nil {
+						return GiveUp(fmt.Errorf("port %d: %w (%w)", port, errPortTaken, err))
+					}
+					l.Close()
+					return GiveUp(errors.New("the master ended"))
+				}
+				return fmt.Errorf("the master does not listen on port %d yet (%v)", port, err)
+			}
 		}
-		if err := WaitTCP(ctx, a); err != nil {
-			t.Fatalf("testenv: Postfix: %v\n%s", err, p.Log())
+		return nil
+	})
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago:
+// only for a daemon that binds its ports itself (Postfix's master), whose
+// start then checks that it holds them. Elsewhere a test listens on
+// 127.0.0.1:0 and keeps the listener, or uses RefusedAddr.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: no free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// holdsListener reports whether process pid holds the socket listening on
+// 127.0.0.1:port (Linux: /proc/net/tcp and the process's descriptors).
+func holdsListener(pid, port int) (bool, error) {
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		return false, err
+	}
+	local := fmt.Sprintf("0100007F:%04X", port)
+	inode := ""
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) > 9 && f[1] == local && f[3] == "0A" { // 0A: LISTEN
+			inode = f[9]
 		}
 	}
-	return p
+	if inode == "" {
+		return false, nil
+	}
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return false, err
+	}
+	for _, fd := range fds {
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && l == "socket:["+inode+"]" {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Log returns Postfix's mail log so far (and anything the master printed).

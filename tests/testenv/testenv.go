@@ -39,17 +39,6 @@ func RequireTool(t testing.TB, name, debianPackage string) string {
 	return ""
 }
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("testenv: no free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // WaitTCP waits until addr accepts a TCP connection or ctx ends.
 func WaitTCP(ctx context.Context, addr string) error {
 	var d net.Dialer

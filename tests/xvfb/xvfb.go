@@ -6,12 +6,14 @@
 package xvfb
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,37 +37,42 @@ func Require(t testing.TB) {
 	}
 }
 
-// Start starts Xvfb on a free display with a 1280x800 screen and returns
-// once it accepts clients; it is stopped when the test ends.
+// Start starts Xvfb with a 1280x800 screen and returns once it accepts
+// clients; it is stopped when the test ends. Xvfb chooses a free display
+// number itself and tells it (-displayfd), so tests started at the same
+// time never share a screen.
 func Start(t testing.TB) *Display {
 	t.Helper()
 	Require(t)
 	d := &Display{t: t}
-	for n := 91; n < 120; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		d.Name = fmt.Sprintf(":%d", n)
-		break
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	cmd := exec.Command("Xvfb", d.Name, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := cmd.Start(); err != nil {
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
-	go cmd.Wait()
-	t.Cleanup(func() { testenv.StopPID(pid, 3*time.Second) })
-	deadline := time.Now().Add(10 * time.Second)
-	for exec.Command("xdpyinfo", "-display", d.Name).Run() != nil {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%s", d.Name[1:])); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Xvfb did not start")
-		}
-		time.Sleep(50 * time.Millisecond)
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { testenv.StopPID(pid, 3*time.Second); <-exited })
+	// Xvfb writes the number once it accepts clients; the pipe ends without
+	// one if it fails (the guard of the test binary's -timeout is enough).
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if n, convErr := strconv.Atoi(strings.TrimSpace(line)); convErr == nil && err == nil {
+		d.Name = fmt.Sprintf(":%d", n)
+		return d
 	}
-	return d
+	<-exited
+	t.Fatalf("Xvfb did not start (%v): %s", err, stderr.String())
+	return nil
 }
 
 // Env is env with DISPLAY set to this screen.
@@ -82,21 +89,20 @@ func (d *Display) Xdotool(args ...string) string {
 }
 
 // WaitWindow returns the id of the visible window whose title matches the
-// pattern, waiting up to timeout; if none appears it fails the test with
-// the program's output read from logFile.
+// pattern, waiting up to timeout (a guard); if none appears it fails the
+// test with the program's output read from logFile.
 func (d *Display) WaitWindow(title string, timeout time.Duration, logFile string) string {
 	d.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		for _, id := range strings.Fields(d.Xdotool("search", "--onlyvisible", "--name", title)) {
-			return id
+	var id string
+	testenv.Eventually(d.t, timeout, func() error {
+		if ids := strings.Fields(d.Xdotool("search", "--onlyvisible", "--name", title)); len(ids) > 0 {
+			id = ids[0]
+			return nil
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logFile)
-			d.t.Fatalf("no window matching %q appeared within %v; the program said:\n%s", title, timeout, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		log, _ := os.ReadFile(logFile)
+		return fmt.Errorf("no window matching %q appeared; the program said:\n%s", title, log)
+	})
+	return id
 }
 
 // Screenshot takes the window's picture until it is not blank and ready
@@ -107,28 +113,27 @@ func (d *Display) Screenshot(win, name string, ready func(image.Image) bool) []b
 }
 
 // Wait takes the window's picture until ready says it shows what it
-// should (the name says what, for the failure), failing the test after 20 s;
-// it returns the PNG.
+// should (the name says what, for the failure), failing the test after a
+// guard of a minute; it returns the PNG.
 func (d *Display) Wait(win, name string, ready func(image.Image) bool) []byte {
 	d.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var data []byte
+	testenv.Eventually(d.t, time.Minute, func() error {
 		cmd := exec.Command("import", "-window", win, "png:-")
 		cmd.Env = d.Env(os.Environ())
-		data, err := cmd.Output()
-		if err == nil {
-			img, err := png.Decode(bytes.NewReader(data))
-			if err == nil && ready(img) {
-				b := img.Bounds()
-				d.t.Logf("%s: %dx%d, luminance variance %.0f", name, b.Dx(), b.Dy(), Variance(img))
-				return data
-			}
+		var err error
+		if data, err = cmd.Output(); err != nil {
+			return fmt.Errorf("%s: no picture of the window: %w", name, err)
 		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("%s: the window stayed blank or did not show it (err %v)", name, err)
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil || !ready(img) {
+			return fmt.Errorf("%s: the window stayed blank or did not show it (%v)", name, err)
 		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		b := img.Bounds()
+		d.t.Logf("%s: %dx%d, luminance variance %.0f", name, b.Dx(), b.Dy(), Variance(img))
+		return nil
+	})
+	return data
 }
 
 // Variance is the variance of the pixels' luminance: near 0 for a blank window.
