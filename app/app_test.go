@@ -16,6 +16,7 @@ import (
 	"securemail/mailstore"
 	"securemail/testnet"
 	"securemail/testnet/mailbox"
+	"securemail/tests/testenv"
 )
 
 const (
@@ -73,27 +74,19 @@ func tester(t *testing.T, netDir, addr string, now func() time.Time) *App {
 	return a
 }
 
-// fetchUntil fetches until cond holds, polling with a deadline.
+// fetchUntil fetches until cond holds.
 func fetchUntil(t *testing.T, a *App, what string, cond func(*FetchResult) bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		res, err := a.Fetch(context.Background(), nil)
+	testenv.Eventually(t, time.Minute, func() error {
+		res, err := a.Fetch(t.Context(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cond(res) {
-			return
+		if !cond(res) {
+			return fmt.Errorf("%s has not happened", what)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within 30 s", what)
-		}
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-t.Context().Done():
-			t.Fatal(t.Context().Err())
-		}
-	}
+		return nil
+	})
 }
 
 func TestSetupRefusesWithoutTrustAndStoresNothing(t *testing.T) {

@@ -94,6 +94,9 @@ func countFiles(root string) int {
 	return n
 }
 
+// waitFiles waits until n messages are under root. The arrival time is
+// what the benchmark measures: a 2 ms poll is its resolution
+// (testenv.Eventually backs off to 50 ms).
 func waitFiles(t *testing.T, root string, n int) {
 	deadline := time.Now().Add(5 * time.Minute)
 	for countFiles(root) < n {

@@ -19,6 +19,7 @@ import (
 	"securemail/app/revocation"
 	"securemail/mailstore"
 	"securemail/smime/crl"
+	"securemail/tests/testenv"
 )
 
 // fakeCore is an in-memory Core: rows, opened views and contacts are
@@ -264,27 +265,23 @@ func (s *serial) do(f func()) {
 	f()
 }
 
-// eventually polls cond under the UI lock until it holds or 5 s pass.
+// eventually waits until cond holds under the UI lock (guard: 30 s).
 func eventually(t *testing.T, s *serial, what string, cond func() bool) {
 	t.Helper()
-	eventuallyFor(t, s, 5*time.Second, what, cond)
+	eventuallyFor(t, s, 30*time.Second, what, cond)
 }
 
-// eventuallyFor polls cond under the UI lock until it holds or d passes.
+// eventuallyFor waits until cond holds under the UI lock; d is the guard.
 func eventuallyFor(t *testing.T, s *serial, d time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
+	testenv.Eventually(t, d, func() error {
 		ok := false
 		s.do(func() { ok = cond() })
-		if ok {
-			return
+		if !ok {
+			return fmt.Errorf("waiting for %s", what)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 type fyneContainer = fyne.Container

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"securemail/app/keystore"
 	"securemail/mailstore"
 	"securemail/testnet"
+	"securemail/tests/testenv"
 )
 
 const (
@@ -161,8 +163,7 @@ func TestRealCoreExchange(t *testing.T) {
 // fetchInWindow presses Send/Receive until a message with that subject is listed first.
 func fetchInWindow(t *testing.T, s *serial, m *MainWindow, subject string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testenv.Eventually(t, time.Minute, func() error {
 		s.do(func() { test.Tap(m.sendReceiveBtn) })
 		eventuallyFor(t, s, 30*time.Second, "Send/Receive done", func() bool { return m.cancelWork == nil })
 		var first mailstore.Row
@@ -172,15 +173,12 @@ func fetchInWindow(t *testing.T, s *serial, m *MainWindow, subject string) {
 			return ok || m.list.length() == 0
 		})
 		if ok && first.Subject == subject {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			var status string
-			s.do(func() { status = m.status.Text })
-			t.Fatalf("%q did not arrive; status %q", subject, status)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		var status string
+		s.do(func() { status = m.status.Text })
+		return fmt.Errorf("%q did not arrive; status %q", subject, status)
+	})
 }
 
 func nil2draft() *composeDraft { return &composeDraft{} }

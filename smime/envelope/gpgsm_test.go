@@ -57,14 +57,8 @@ func newGpgsmHome(t *testing.T) *gpgsmHome {
 		testenv.StopPID(cmd.Process.Pid, 5*time.Second)
 		_ = cmd.Wait()
 	})
-	for {
-		if _, err := os.Stat(socket); err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("gpg-agent did not create %s", socket)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := testenv.Until(ctx, func() error { _, err := os.Stat(socket); return err }); err != nil {
+		t.Fatalf("gpg-agent did not create its socket: %v", err)
 	}
 	return h
 }

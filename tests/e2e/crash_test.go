@@ -16,6 +16,7 @@ import (
 	"securemail/app/keystore"
 	"securemail/mailstore"
 	"securemail/testnet/mailbox"
+	"securemail/tests/testenv"
 )
 
 // TestFetchSurvivesSIGKILL delivers 500 messages to Marie's mailbox, then
@@ -70,21 +71,12 @@ func TestFetchSurvivesSIGKILL(t *testing.T) {
 
 	// The final, complete fetch (the server may take a moment to notice
 	// the last killed session and free the mailbox).
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r := run(t, profile, "", "fetch", "--quiet")
-		if r.code == 0 {
-			break
+	testenv.Eventually(t, time.Minute, func() error {
+		if r := run(t, profile, "", "fetch", "--quiet"); r.code != 0 {
+			return fmt.Errorf("the final fetch failed: %s", r.stderr)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the final fetch failed: %s", r.stderr)
-		}
-		select {
-		case <-time.After(200 * time.Millisecond):
-		case <-t.Context().Done():
-			t.Fatal(t.Context().Err())
-		}
-	}
+		return nil
+	})
 
 	k, err := keystore.ForProfile(profile)
 	if err != nil {

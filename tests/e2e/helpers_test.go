@@ -196,26 +196,20 @@ func fetchAll(t *testing.T, profile string, n int) []listRow {
 }
 
 // fetchRows fetches as profile and lists the Inbox until done says it holds what is awaited (what, for the
-// failure), polling until a deadline.
+// failure).
 func fetchRows(t *testing.T, profile, what string, done func([]listRow) bool) []listRow {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var rows []listRow
+	testenv.Eventually(t, time.Minute, func() error {
 		mustRun(t, profile, "", "fetch", "--quiet")
-		var rows []listRow
+		rows = nil
 		jsonOut(t, profile, &rows, "messages", "list", "--folder", "Inbox")
-		if done(rows) {
-			return rows
+		if !done(rows) {
+			return fmt.Errorf("%s did not arrive in the Inbox of %s", what, profile)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not arrive in the Inbox of %s within 30 s", what, profile)
-		}
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-t.Context().Done():
-			t.Fatal(t.Context().Err())
-		}
-	}
+		return nil
+	})
+	return rows
 }
 
 // jsonOutCode is jsonOut for a command that may also exit 1 (a negative verdict, as `messages show` gives for a

@@ -391,13 +391,12 @@ func TestSizeRefusedBeforeSending(t *testing.T) {
 	if err := c.Quit(ctxFor(t, time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(pf.Log(), "disconnect from") {
-		if time.Now().After(deadline) {
-			t.Fatalf("Postfix logged no disconnect:\n%s", pf.Log())
+	testenv.Eventually(t, time.Minute, func() error {
+		if l := pf.Log(); !strings.Contains(l, "disconnect from") {
+			return fmt.Errorf("Postfix logged no disconnect:\n%s", l)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	for _, line := range strings.Split(pf.Log(), "\n") {
 		if strings.Contains(line, "disconnect from") && strings.Contains(line, " mail=") {
 			t.Errorf("the client sent MAIL FROM although the message is too large: %s", line)

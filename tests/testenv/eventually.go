@@ -9,7 +9,7 @@ import (
 
 // Until checks cond until it returns nil, which it returns; cond's error
 // says what is not so yet. It looks again soon at first (1 ms), then less
-// often (up to every 50 ms). When ctx ends first, the error names cond's
+// often (every 50 ms, or as long as a check takes). When ctx ends first, the error names cond's
 // last answer. It is the one way this repository's tests wait for
 // something another goroutine or process brings about: on the event, with
 // ctx only as a guard against a hang.
@@ -30,6 +30,7 @@ func Until(ctx context.Context, cond func() error) error {
 			return fmt.Errorf("%w (still so when giving up: %w)", err, ctx.Err())
 		case <-t.C:
 		}
+		began := time.Now()
 		err := cond()
 		if err == nil {
 			return nil
@@ -37,7 +38,7 @@ func Until(ctx context.Context, cond func() error) error {
 		if g, ok := err.(giveUp); ok {
 			return g.err
 		}
-		t.Reset(pause)
+		t.Reset(max(pause, time.Since(began))) // a costly check runs at most half the time
 		pause = min(2*pause, 50*time.Millisecond)
 	}
 }

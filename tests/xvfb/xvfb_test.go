@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -191,22 +192,19 @@ func (w *world) startNetwork() {
 	go cmd.Wait()
 	w.t.Cleanup(func() { testenv.StopPID(pid, 5*time.Second) })
 	// The network is up once a tester's POP3 server answers.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	testenv.Eventually(w.t, 2*time.Minute, func() error {
 		var acct struct{ POP3 string }
-		if b, err := os.ReadFile(filepath.Join(testnet.HandoutDir(w.netDir, marie), "account.json")); err == nil && json.Unmarshal(b, &acct) == nil && acct.POP3 != "" {
-			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-			err := testenv.WaitTCP(ctx, acct.POP3)
-			cancel()
-			if err == nil {
-				return
-			}
+		b, err := os.ReadFile(filepath.Join(testnet.HandoutDir(w.netDir, marie), "account.json"))
+		if err != nil || json.Unmarshal(b, &acct) != nil || acct.POP3 == "" {
+			return fmt.Errorf("the bundled network wrote no handout (%v):\n%s", err, out.String())
 		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("the bundled network did not start:\n%s", out.String())
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		if err := testenv.WaitTCP(ctx, acct.POP3); err != nil {
+			return fmt.Errorf("the bundled network did not start (%v):\n%s", err, out.String())
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // exchange sets both testers up, links them, and has Marie send Alain a
@@ -227,17 +225,13 @@ func (w *world) exchange(pa, pm string) {
 
 func (w *world) fetchUntil(profile, subject string) {
 	w.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	testenv.Eventually(w.t, 2*time.Minute, func() error {
 		w.run(profile, "", "fetch")
-		if strings.Contains(w.run(profile, "", "messages", "list", "--json"), subject) {
-			return
+		if !strings.Contains(w.run(profile, "", "messages", "list", "--json"), subject) {
+			return fmt.Errorf("%q did not arrive", subject)
 		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("%q did not arrive within 60 s", subject)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func (w *world) startGUI(profile string) int {
