@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"securemail/app/compose"
 	"securemail/internal/mailheader"
 	"securemail/mailstore"
+	"securemail/smime"
 )
 
 // TestSecondFetchAnnouncesNoKnownDigitalID: the first signed mail of a
@@ -108,5 +111,65 @@ func TestDraftsEncryptedReopenedAndRemovedBySend(t *testing.T) {
 	sent, _ := a.Messages(ctx, mailstore.Sent, 0, 0)
 	if len(sent) != 1 || a.DiscardDraft(ctx, sent[0].ID) == nil {
 		t.Fatal("DiscardDraft removed a message that is not a draft")
+	}
+}
+
+// TestAttachmentSizeCheckedWhenAttaching (issue 14 point 5): the size
+// limit is the server's SIZE once it said it, else the configured maximum;
+// a file that fits in clear but not once encrypted (base64 twice) is
+// refused before it is attached, and the estimate of the encoded size is
+// never below what Send really makes.
+func TestAttachmentSizeCheckedWhenAttaching(t *testing.T) {
+	netDir := startNet(t)
+	a := tester(t, netDir, alain, nil)
+	ctx := context.Background()
+	if l, err := a.SizeLimit(); err != nil || l.Octets != DefaultMaxMessageSize || l.Server != "" {
+		t.Fatalf("limit before any send: %+v, %v; want the configured maximum", l, err)
+	}
+	// Sending teaches the server's SIZE (the bundled servers say 32 MiB).
+	small := compose.Attachment{Name: "card.bin", Data: bytes.Repeat([]byte{0x42}, 300_000)}
+	d := &compose.Draft{To: []string{marie}, Subject: "sizes", Text: "see attached", Attachments: []compose.Attachment{small}}
+	res, err := a.Send(ctx, d, SendOptions{Sign: true})
+	if err != nil || res.Queued {
+		t.Fatalf("Send: %+v, %v", res, err)
+	}
+	l, err := a.SizeLimit()
+	if err != nil || l.Octets != 32<<20 || l.Server == "" {
+		t.Fatalf("limit after a send: %+v, %v; want the server's 32 MiB", l, err)
+	}
+	// The estimate is not below the real encoded size, nor far above.
+	sent, err := a.Store.Get(ctx, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := EncodedSize(int64(len(d.Text)), []int64{int64(len(small.Data))}, true, false, 1)
+	if est < int64(len(sent.Raw)) || est > int64(len(sent.Raw))*11/10+16384 {
+		t.Fatalf("estimated %d octets for a signed message of %d", est, len(sent.Raw))
+	}
+	me, err := a.Wallet.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := smime.EncryptMessage(sent.Raw, []*x509.Certificate{me.Certificate}, smime.EncryptOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est := EncodedSize(int64(len(d.Text)), []int64{int64(len(small.Data))}, true, true, 0); est < int64(len(enc)) || est > int64(len(enc))*11/10+16384 {
+		t.Fatalf("estimated %d octets for a signed and encrypted message of %d", est, len(enc))
+	}
+
+	// A configured maximum of 10 MB: 6 MB fits signed, not signed and encrypted.
+	set, _ := a.Settings()
+	set.ServerMaxSize, set.MaxMessageSize = 0, 10_000_000
+	a.SaveSettings(set)
+	big := compose.Attachment{Name: "scan.pdf", Data: make([]byte, 6_000_000)}
+	draft := &compose.Draft{To: []string{marie}, Text: "the scan"}
+	if err := a.CheckAttachment(draft, big, SendOptions{Sign: true}); err != nil {
+		t.Fatalf("6 MB signed against 10 MB: %v", err)
+	}
+	err = a.CheckAttachment(draft, big, SendOptions{Sign: true, Encrypt: true})
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || tl.Name != "scan.pdf" || tl.Limit.Octets != 10_000_000 || tl.Encoded <= 10_000_000 || !tl.Encrypted {
+		t.Fatalf("6 MB encrypted against 10 MB: %v; want a TooLargeError", err)
 	}
 }

@@ -180,6 +180,9 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 			res.Refused = append(res.Refused, x.Recipient+": "+x.Err.Reply())
 		}
 	}
+	if r != nil && r.MaxSize > 0 && (r.MaxSize != set.ServerMaxSize || set.ServerMaxSizeOf != o.Address) {
+		a.rememberServerSize(o.Address, r.MaxSize)
+	}
 	if err == nil {
 		if err := a.Store.Move(ctx, []string{id}, mailstore.Sent); err != nil {
 			return res, fmt.Errorf("app: the server accepted the message but it could not be moved to Sent: %w", err)

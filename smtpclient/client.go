@@ -311,6 +311,9 @@ func (c *Client) Send(ctx context.Context, env Envelope, msg io.Reader) (res *Re
 		EightBit: info.eightBody || info.eightHeader,
 		UTF8:     info.eightHeader || env.needsUTF8(),
 	}
+	if max, ok := c.MaxSize(); ok {
+		res.MaxSize = max
+	}
 
 	c.raw.Arm(ctx)
 	defer func() { err = c.end("the transaction", err) }()

@@ -57,6 +57,8 @@ type Result struct {
 	// needed by the message (go-smtp adds BODY=8BITMIME whenever the server
 	// offers it).
 	EightBit, UTF8 bool
+	// MaxSize is the server's SIZE limit in octets, 0 when it names none.
+	MaxSize int64
 }
 
 // check validates the envelope before anything is sent.

@@ -22,6 +22,7 @@ import (
 	"securemail/internal/mailheader"
 	"securemail/internal/safefile"
 	"securemail/testaaddr"
+	"securemail/ui/i18n"
 )
 
 // Composer is the window in which a message is written.
@@ -451,11 +452,37 @@ func (c *Composer) refreshFiles() {
 	c.Files.Refresh()
 }
 
-// AddAttachment attaches a file's bytes.
+// AddAttachment attaches a file's bytes, unless the message would then be
+// too large to send: that is said at once, with the sizes, and the file
+// is not attached.
 func (c *Composer) AddAttachment(name string, data []byte) {
-	c.attachments = append(c.attachments, compose.Attachment{Name: safefile.Name(name), Data: data})
+	a := compose.Attachment{Name: safefile.Name(name), Data: data}
+	if err := c.core.CheckAttachment(c.Draft(), a, app.SendOptions{Sign: c.Sign, Encrypt: c.Encrypt}); err != nil {
+		c.showMessage(attachRefusal(err))
+		return
+	}
+	c.attachments = append(c.attachments, a)
 	c.refreshFiles()
 	c.changed()
+}
+
+// attachRefusal words why a file was not attached: for a size, in the
+// user's units, the file's, the message's as sent and the limit's.
+func attachRefusal(err error) string {
+	var tl *app.TooLargeError
+	if !errors.As(err, &tl) {
+		return "The file was not attached: " + errorSentence(err)
+	}
+	why := "base64 makes attachments about a third larger"
+	if tl.Encrypted {
+		why = "base64 makes attachments about a third larger, and encryption about a third again"
+	}
+	by := "your settings allow messages of at most " + i18n.Size(tl.Limit.Octets)
+	if tl.Limit.Server != "" {
+		by = "the mail server " + tl.Limit.Server + " accepts messages of at most " + i18n.Size(tl.Limit.Octets)
+	}
+	return fmt.Sprintf("%s (%s) was not attached: with it the message would be %s as sent (%s), and %s. Send the file in smaller parts, or compressed.",
+		displaytext.Line(tl.Name), i18n.Size(tl.Size), i18n.Size(tl.Encoded), why, by)
 }
 
 func (c *Composer) attachWithDialog() {

@@ -53,6 +53,9 @@ type Sender interface {
 	SaveDraft(ctx context.Context, replaces string, d *compose.Draft, opts compose.DraftOptions) (string, error)
 	// DiscardDraft removes a draft for good.
 	DiscardDraft(ctx context.Context, id string) error
+	// CheckAttachment says, before a file is attached, whether the message
+	// would still fit the size limit once encoded (*app.TooLargeError).
+	CheckAttachment(d *compose.Draft, add compose.Attachment, opts app.SendOptions) error
 }
 
 // AddressBook is what the address book window edits.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,6 +18,7 @@ import (
 	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/testnet/testca"
+	"securemail/ui/i18n"
 )
 
 // rowPerson is what the message list shows in row id's person column.
@@ -333,4 +335,62 @@ func TestComposerDrafts(t *testing.T) {
 	if got := f.sent[0]; got.Opts.Draft != id || !strings.Contains(got.Draft.Text, "Thanks.") || !strings.Contains(got.Draft.Text, "Call me.") {
 		t.Fatalf("sent %q with %+v; want the edited draft, removing draft %s", got.Draft.Text, got.Opts, id)
 	}
+}
+
+// CheckAttachment: the fake's account sends at most 10 MB (its server said so).
+func (f *fakeCore) CheckAttachment(d *compose.Draft, add compose.Attachment, opts app.SendOptions) error {
+	return app.CheckSize(d, add, opts, app.SizeLimit{Octets: 10 << 20, Server: "127.0.0.1:2525"})
+}
+
+// TestAttachmentTooLargeSaidWhenAttaching (issue 14 point 5): a 6 MB file
+// on an encrypted message against a 10 MB limit is refused when attached,
+// not at Send, in MB, with the size the message would have as sent and
+// why; the same file on a message that is only signed fits and is listed
+// by name.
+func TestAttachmentTooLargeSaidWhenAttaching(t *testing.T) {
+	if _, err := i18n.Use("en"); err != nil { // the sizes' words, as the window loads them
+		t.Fatal(err)
+	}
+	f := contactsCore()
+	f.settings.Security.SignAll, f.settings.Security.EncryptAll = true, true
+	c, s := newTestComposer(t, f)
+	scan := make([]byte, 6<<20)
+	s.do(func() {
+		test.Type(c.To, "Marie.Curie@tcn.f.eu-admin.net")
+		c.AddAttachment("scan.pdf", scan)
+	})
+	msg := c.Message.Text
+	for _, want := range []string{"scan.pdf (6.0 MB) was not attached", "as sent", "encryption about a third again", "127.0.0.1:2525 accepts messages of at most 10.0 MB"} {
+		if !strings.Contains(msg, want) {
+			t.Fatalf("refusal %q does not say %q", msg, want)
+		}
+	}
+	if len(c.attachments) != 0 || len(f.sent) != 0 {
+		t.Fatal("the file was attached (or something sent) despite the refusal")
+	}
+	s.do(func() {
+		test.Tap(c.EncryptToggle) // signed only: base64 once
+		c.AddAttachment("scan.pdf", scan)
+	})
+	if len(c.attachments) != 1 || !strings.Contains(fmt.Sprint(filesTexts(c)), "scan.pdf") {
+		t.Fatalf("signed only, the file was not attached: %q, files %v", c.Message.Text, filesTexts(c))
+	}
+}
+
+// filesTexts are the labels of the composer's attachment list.
+func filesTexts(c *Composer) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			out = append(out, v.Text)
+		case *fyne.Container:
+			for _, x := range v.Objects {
+				walk(x)
+			}
+		}
+	}
+	walk(c.Files)
+	return out
 }

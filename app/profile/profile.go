@@ -40,6 +40,14 @@ type Settings struct {
 	// ui/i18n/translations); "" follows the system. It applies at the next
 	// start. The command line stays English.
 	Language string `json:"language,omitempty"`
+	// MaxMessageSize is the largest message, in octets as sent (after
+	// base64 and encryption), the composer accepts when the SMTP server
+	// has not said its own limit (SIZE); 0 means 10 MB.
+	MaxMessageSize int64 `json:"max_message_size,omitempty"`
+	// ServerMaxSize is the SMTP server's SIZE limit as it last said it
+	// (0: not known yet), with ServerMaxSizeOf the server it is for.
+	ServerMaxSize   int64  `json:"server_max_size,omitempty"`
+	ServerMaxSizeOf string `json:"server_max_size_of,omitempty"`
 }
 
 // Account is the mail account: the TESTA address and its servers.
