@@ -59,6 +59,8 @@ func (c *appCore) ExportP7B() ([]byte, error) { return c.Wallet.ExportP7B() }
 
 func (c *appCore) Roots() ([]*x509.Certificate, error) { return c.Wallet.Roots() }
 
+func (c *appCore) TrustRoot(a *digitalid.Authority) error { return c.Wallet.TrustRoot(a, c.Now()) }
+
 func (c *appCore) RemoveRoot(cert *x509.Certificate) error { return c.Wallet.RemoveRoot(cert) }
 
 func (c *appCore) ImportPFX(data []byte, password string) (*digitalid.MyID, error) {

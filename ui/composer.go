@@ -52,6 +52,9 @@ type Composer struct {
 	Confirm func(title, question string, yes func())
 	sending bool
 	do      func(func())
+	// onSendEnd, when set, is told on the UI goroutine that a send ended
+	// and whether the message went (the main window's closing waits on it).
+	onSendEnd func(sent bool)
 
 	// Drafts: what is typed is kept in Drafts every draftEvery and, on
 	// request, when the window closes.
@@ -574,6 +577,9 @@ func (c *Composer) doSend(opts app.SendOptions) {
 					c.OnSent(res)
 				}
 				c.Win.Close()
+			}
+			if c.onSendEnd != nil {
+				c.onSendEnd(err == nil)
 			}
 		})
 	}()

@@ -91,6 +91,9 @@ type Preferences interface {
 	ExportP7B() ([]byte, error)
 	ImportPFX(data []byte, password string) (*digitalid.MyID, error)
 	Roots() ([]*x509.Certificate, error)
+	// TrustRoot trusts a root authority the user confirmed (the wizard's
+	// check and tick, in Settings → Trusted authorities).
+	TrustRoot(a *digitalid.Authority) error
 	RemoveRoot(cert *x509.Certificate) error
 	// ImportCRL keeps a certificate revocation list file signed by a
 	// known authority.

@@ -246,7 +246,11 @@ func (f *fakeCore) ImportPFX([]byte, string) (*digitalid.MyID, error) {
 }
 func (f *fakeCore) Roots() ([]*x509.Certificate, error)  { return f.roots, nil }
 func (f *fakeCore) RemoveRoot(c *x509.Certificate) error { return nil }
-func (f *fakeCore) Now() time.Time                       { return f.now }
+func (f *fakeCore) TrustRoot(a *digitalid.Authority) error {
+	f.roots = append(f.roots, a.Certificate)
+	return nil
+}
+func (f *fakeCore) Now() time.Time { return f.now }
 func (f *fakeCore) SetPasswords(pop3, smtp string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -52,6 +52,9 @@ type MainWindow struct {
 	keys  *keymap // the window's keyboard commands (mainkeys.go)
 	// lastComposer is the composer opened last (a draft reopened from Drafts).
 	lastComposer *Composer
+	// composers are those opened here; closing waits for their sending (closing.go).
+	composers []*Composer
+	closing   bool // the window closes once the mail being sent has gone
 }
 
 // SetTrace reports the window's timing events to t (call before Show).
@@ -76,6 +79,7 @@ func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 	m.list.list.keys = m.keys
 	m.build()
 	m.win.SetOnClosed(m.close)
+	m.win.SetCloseIntercept(m.requestClose)
 	a.Lifecycle().SetOnStopped(m.close) // Quit (or SIGTERM) without closing the window
 	return m
 }
@@ -287,6 +291,7 @@ func (m *MainWindow) compose(d *compose.Draft) *Composer {
 		}
 		m.reloadFolders()
 	}
+	m.track(c)
 	c.OnSent = func(res *app.SendResult) {
 		if res.Queued {
 			m.setStatus("The server could not be reached; the message waits in the Outbox and will be sent later.")
@@ -385,6 +390,7 @@ func (m *MainWindow) sendReceive() {
 				}
 			}
 			m.reload()
+			m.closeIfIdle()
 		})
 	}()
 }

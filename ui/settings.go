@@ -56,6 +56,8 @@ type SettingsWindow struct {
 	Message                *widget.Label
 	rootSel                int
 	tabs                   *container.AppTabs
+	AddRoot                *widget.Button // "Add Root CA…": the wizard's check and tick (trustroot.go)
+	rootConfirm            *rootConfirm   // the open confirmation
 }
 
 // NewSettingsWindow builds the settings window.
@@ -115,6 +117,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.RemoveRoot = widget.NewButton("Stop trusting…", w.removeRoot)
 	w.RemoveRoot.Disable()
 	w.ImportCRL = widget.NewButton("Import CRL…", w.importCRLWithDialog)
+	w.AddRoot = widget.NewButton("Add Root CA…", w.addRootWithDialog)
 	w.MyID = widget.NewLabel("")
 	w.MyID.Wrapping = fyne.TextWrapWord
 	w.Export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
@@ -134,7 +137,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 			widget.NewFormItem("User name", w.User),
 			widget.NewFormItem("Password", container.NewHBox(w.ChangePassword)))),
 		container.NewTabItem("Security", container.NewVBox(w.SignAll, w.EncryptAll)),
-		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.RemoveRoot, w.ImportCRL), nil, nil, w.Roots)),
+		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.AddRoot, w.RemoveRoot, w.ImportCRL), nil, nil, w.Roots)),
 		container.NewTabItem("My Digital ID", container.NewVBox(w.MyID, w.Export, widget.NewSeparator(), w.PFXPassword, w.ImportPFX)),
 		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.CheckEvery),
 			widget.NewFormItem("Leave mail on the server", w.LeaveOnSrv))),

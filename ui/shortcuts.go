@@ -185,18 +185,56 @@ func escCloses(w fyne.Window, close func()) *keymap {
 	return k
 }
 
-// closeTopDialog hides the dialog (or pop-up) on top of the canvas, as its
-// Cancel or Close button would without an answer; false when none is open.
+// closeTopDialog closes the dialog (or pop-up) on top of the canvas as its
+// own Cancel, Close or No button would, running what that button runs (a
+// dialog that asks, such as the composer's "Save draft / Discard /
+// Cancel", answers Cancel); one without such a button is hidden. False
+// when no dialog is open.
 func closeTopDialog(c fyne.Canvas) bool {
 	top := c.Overlays().Top()
 	if top == nil {
 		return false
+	}
+	if p, ok := top.(*widget.PopUp); ok {
+		for _, label := range dismissLabels {
+			if b := findButton(p.Content, label); b != nil {
+				b.OnTapped()
+				if c.Overlays().Top() != top {
+					return true
+				}
+			}
+		}
 	}
 	top.Hide()
 	if c.Overlays().Top() == top { // a bare overlay that Hide does not remove
 		c.Overlays().Remove(top)
 	}
 	return true
+}
+
+// dismissLabels are the buttons that leave a dialog without doing
+// anything, in the order Esc looks for them.
+var dismissLabels = []string{"Cancel", "Close", "Keep open", "No", "OK"}
+
+// findButton finds the enabled, shown button labelled text among o's
+// containers.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text && v.Visible() && !v.Disabled() && v.OnTapped != nil {
+			return v
+		}
+	case *fyne.Container:
+		if !v.Visible() {
+			return nil
+		}
+		for _, c := range v.Objects {
+			if b := findButton(c, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
 
 // enterPressesNext makes Enter the wizard's default button: typed in a

@@ -27,7 +27,7 @@ func (w *Wizard) rootPage() fyne.CanvasObject {
 	s := &w.root
 	s.info = para("No file opened yet.")
 	s.open = w.openButton("Open Root_CA.cer…", w.loadRoot)
-	s.trust = widget.NewCheck("Trust this authority to identify e-mail senders", func(bool) { w.validate() })
+	s.trust = widget.NewCheck(trustRootTick, func(bool) { w.validate() })
 	return container.NewVBox(heading("Trusted authority"),
 		para("Open the Root CA file (Root_CA.cer). Check its name and fingerprint with the ones your national contact point gave you, then trust it."),
 		s.open, s.info, s.trust)
@@ -44,25 +44,35 @@ func (w *Wizard) rootProblem() stepCheck {
 	return stepCheck{}
 }
 
-// loadRoot reads and describes a Root CA file.
-func (w *Wizard) loadRoot(data []byte) {
-	s := &w.root
-	s.authority, s.data, w.problems[StepRoot] = nil, nil, ""
+// trustRootTick is the explicit tick without which no root is trusted, in
+// the wizard and in Settings → Trusted authorities.
+const trustRootTick = "Trust this authority to identify e-mail senders"
+
+// inspectRoot reads a Root CA file as the wizard and Settings show it: the
+// authority when it can be trusted (nil when refused), its description
+// (empty when the file holds no authority) and the refusal in words.
+func inspectRoot(data []byte, now time.Time) (root *digitalid.Authority, info, problem string) {
 	a, err := digitalid.InspectAuthority(data)
 	switch {
 	case err != nil:
-		w.problems[StepRoot] = errorSentence(err)
-		s.info.SetText("")
+		return nil, "", errorSentence(err)
 	case !a.SelfSigned:
-		w.problems[StepRoot] = fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", displaytext.Line(a.Certificate.Issuer.CommonName))
-		s.info.SetText(describeAuthority(a, w.now()))
-	case w.now().After(a.NotAfter):
-		w.problems[StepRoot] = fmt.Sprintf("This authority expired on %s, so nothing it issued can be trusted; ask for a current Root_CA.cer.", a.NotAfter.UTC().Format("2 January 2006"))
-		s.info.SetText(describeAuthority(a, w.now()))
-	default:
-		s.authority, s.data = a, data
-		s.info.SetText(describeAuthority(a, w.now()))
+		return nil, describeAuthority(a, now), fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", displaytext.Line(a.Certificate.Issuer.CommonName))
+	case now.After(a.NotAfter):
+		return nil, describeAuthority(a, now), fmt.Sprintf("This authority expired on %s, so nothing it issued can be trusted; ask for a current Root_CA.cer.", a.NotAfter.UTC().Format("2 January 2006"))
 	}
+	return a, describeAuthority(a, now), ""
+}
+
+// loadRoot reads and describes a Root CA file.
+func (w *Wizard) loadRoot(data []byte) {
+	s := &w.root
+	a, info, problem := inspectRoot(data, w.now())
+	s.authority, s.data, w.problems[StepRoot] = a, nil, problem
+	if a != nil {
+		s.data = data
+	}
+	s.info.SetText(info)
 	if w.chain.authority != nil {
 		w.loadChain(w.chain.data)
 	}

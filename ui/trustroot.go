@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app/digitalid"
+	"securemail/internal/displaytext"
+)
+
+// rootConfirm is Settings' "Add Root CA…" confirmation: the file's
+// authority shown as the wizard's Trusted authority step shows it (name,
+// SHA-256 fingerprint, validity, or why it is refused) and the same
+// explicit tick; Trust stays disabled until the root is acceptable and
+// ticked.
+type rootConfirm struct {
+	info, problem *widget.Label
+	tick          *widget.Check
+	trust, cancel *widget.Button
+	authority     *digitalid.Authority
+	dlg           dialog.Dialog
+}
+
+// addRootWithDialog lets the user pick a Root CA file, then confirm it.
+func (w *SettingsWindow) addRootWithDialog() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err != nil {
+			w.Message.SetText(errorSentence(err))
+			return
+		}
+		w.AddRootData(data)
+	}, w.Win)
+}
+
+// AddRootData shows the confirmation for a Root CA file's bytes; the root
+// is trusted only once the user ticks and presses Trust.
+func (w *SettingsWindow) AddRootData(data []byte) {
+	a, info, problem := inspectRoot(data, w.core.Now())
+	c := &rootConfirm{info: para(info), problem: para(problem), authority: a}
+	c.problem.Importance = widget.DangerImportance
+	if problem == "" {
+		c.problem.Hide()
+	}
+	c.trust = widget.NewButton("Trust", func() { w.trustRoot(c) })
+	c.trust.Importance = widget.HighImportance
+	c.trust.Disable()
+	c.tick = widget.NewCheck(trustRootTick, func(on bool) {
+		if on && c.authority != nil {
+			c.trust.Enable()
+		} else {
+			c.trust.Disable()
+		}
+	})
+	if a == nil {
+		c.tick.Disable()
+	}
+	c.cancel = widget.NewButton("Cancel", func() { c.dlg.Hide() })
+	body := container.NewVBox(
+		para("Check the authority's name and fingerprint with the ones your national contact point gave you, then trust it."),
+		c.info, c.problem, c.tick)
+	c.dlg = dialog.NewCustomWithoutButtons("Add a trusted authority",
+		container.NewBorder(nil, container.NewHBox(c.cancel, c.trust), nil, nil, body), w.Win)
+	c.dlg.Resize(fyne.NewSize(620, 320))
+	w.rootConfirm = c
+	c.dlg.Show()
+}
+
+// trustRoot records the confirmed root and lists it.
+func (w *SettingsWindow) trustRoot(c *rootConfirm) {
+	if c.authority == nil || !c.tick.Checked {
+		return
+	}
+	if err := w.core.TrustRoot(c.authority); err != nil {
+		c.problem.SetText(errorSentence(err))
+		c.problem.Show()
+		return
+	}
+	c.dlg.Hide()
+	w.Message.SetText(displaytext.Line(c.authority.Name) + " is now trusted to identify e-mail senders.")
+	w.reloadTrust()
+}
