@@ -318,6 +318,18 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 	if c.Win.Canvas().Overlays().Top() != nil || !open(c.Win) {
 		t.Error("Esc in the composer: the dialog stayed or the composer closed")
 	}
+	// Esc on "Save draft / Discard / Cancel" answers Cancel: the text stays,
+	// and closing asks again.
+	c.Body.SetText("Unsaved words.")
+	c.requestClose()
+	pressKey(c.Win, fyne.KeyEscape)
+	if c.Win.Canvas().Overlays().Top() != nil || !open(c.Win) || c.Body.Text != "Unsaved words." {
+		t.Fatal("Esc on the draft question did not answer Cancel")
+	}
+	c.requestClose()
+	if c.Win.Canvas().Overlays().Top() == nil {
+		t.Error("after Esc, closing the composer no longer asks")
+	}
 }
 
 // TestWizardByKeyboardAlone: Enter presses Next, Tab walks a step's
