@@ -2,6 +2,7 @@ package deps
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -18,9 +19,9 @@ func (t *table) check(g graph) []string {
 	sort.Strings(pkgs)
 	for _, from := range pkgs {
 		allow := t.rulesFor(from, opAllow)
-		if len(allow) == 0 {
+		if !slices.ContainsFunc(allow, func(r rule) bool { return r.owns(from) }) {
 			problems = append(problems, fmt.Sprintf(
-				"%s is on no line of %s: add a line %q in the section of its layer, listing what it may import",
+				"%s has no line of its own in %s: add a line %q in the section of its layer, listing what it may import",
 				from, tableFile, short(from)+" -> ..."))
 			continue
 		}
@@ -94,10 +95,15 @@ func (t *table) find(from, to, op string) (rule, pattern, bool) {
 }
 
 // bestLine picks the line to extend for a package: the one that names it
-// on its own, else the first that covers it.
+// on its own, else the first of its own lines (a path pattern holding it).
 func bestLine(rs []rule, pkg string) rule {
 	for _, r := range rs {
 		if r.written[pkg] {
+			return r
+		}
+	}
+	for _, r := range rs {
+		if r.owns(pkg) {
 			return r
 		}
 	}

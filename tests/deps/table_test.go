@@ -42,9 +42,19 @@ type rule struct {
 	text     string // the line as written, without its comment
 	op       string
 	from, to []pattern
+	// own holds the patterns written on the left side as paths, not through
+	// a NAME: the packages whose own line this is.
+	own []pattern
 	// written holds the module packages that the line names one by one on its
 	// left side (not through a NAME or a /... pattern).
 	written map[string]bool
+}
+
+// owns reports whether the line is the package's own: it names the package,
+// or a path pattern holding it, on its left side.
+func (r rule) owns(pkg string) bool {
+	_, ok := matchAny(r.own, pkg)
+	return ok
 }
 
 func (r rule) String() string { return fmt.Sprintf("%s:%d %q", tableFile, r.line, r.text) }
@@ -90,25 +100,25 @@ func parseTable(text string) (*table, error) {
 			if !nameRE.MatchString(left) {
 				return nil, fmt.Errorf("%s:%d: a NAME is written in capitals: %q", tableFile, start, left)
 			}
-			ps, _, err := expand(names, right)
+			ps, _, _, err := expand(names, right)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", tableFile, start, err)
 			}
 			names[left] = ps
 			continue
 		}
-		from, written, err := expand(names, left)
+		from, own, written, err := expand(names, left)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", tableFile, start, err)
 		}
-		to, _, err := expand(names, right)
+		to, _, _, err := expand(names, right)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", tableFile, start, err)
 		}
 		if len(from) == 0 || (op != opAllow && len(to) == 0) {
 			return nil, fmt.Errorf("%s:%d: %q has an empty side", tableFile, start, line)
 		}
-		t.rules = append(t.rules, rule{line: start, text: line, op: op, from: from, to: to, written: written})
+		t.rules = append(t.rules, rule{line: start, text: line, op: op, from: from, to: to, own: own, written: written})
 	}
 	return t, nil
 }
@@ -129,9 +139,10 @@ func splitRule(line string) (op, left, right string, ok bool) {
 	return "", "", "", false
 }
 
-// expand turns "APP, ui, fyne.io/fyne/v2/..." into patterns; written holds the
-// module packages named one by one.
-func expand(names map[string][]pattern, list string) (ps []pattern, written map[string]bool, err error) {
+// expand turns "APP, ui, fyne.io/fyne/v2/..." into patterns; own holds those
+// written as paths (not through a NAME), written the module packages named
+// one by one.
+func expand(names map[string][]pattern, list string) (ps, own []pattern, written map[string]bool, err error) {
 	written = map[string]bool{}
 	for item := range strings.SplitSeq(list, ",") {
 		item = strings.TrimSpace(item)
@@ -141,20 +152,20 @@ func expand(names map[string][]pattern, list string) (ps []pattern, written map[
 		case nameRE.MatchString(item):
 			set, ok := names[item]
 			if !ok {
-				return nil, nil, fmt.Errorf("%s is used before a line NAME = ... defines it", item)
+				return nil, nil, nil, fmt.Errorf("%s is used before a line NAME = ... defines it", item)
 			}
 			ps = append(ps, set...)
 		case itemRE.MatchString(item):
 			p := resolve(item)
-			ps = append(ps, p)
+			ps, own = append(ps, p), append(own, p)
 			if !strings.HasSuffix(item, "/...") && isOurs(string(p)) {
 				written[string(p)] = true
 			}
 		default:
-			return nil, nil, fmt.Errorf("%q is not a package path", item)
+			return nil, nil, nil, fmt.Errorf("%q is not a package path", item)
 		}
 	}
-	return ps, written, nil
+	return ps, own, written, nil
 }
 
 // resolve turns a path as the table writes it into an import path pattern.
