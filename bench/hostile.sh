@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hostile-input benchmark (issue 12, point 7; docs/BENCHMARKS.md "Hostile messages"): the messages of
 # bench/hostile (20 million empty MIME parts, 20,000 certificates, a million levels of nesting, a 100 MB header,
-# and an honest 100 MB control), each correctly signed, judged by `securemail smime open` (built with -tags
-# nogui) and by `openssl cms -verify` as whole processes, on the same files in the same run, alternating so that
+# and an honest 100 MB control), each correctly signed, judged by `securemail smime open` (securemail-cli,
+# cmd/securemail-cli) and by `openssl cms -verify` as whole processes, on the same files in the same run, alternating so that
 # both see the same load. Prints per shape the median of RUNS runs (default 5) of the wall time, of the CPU time
 # (user+sys: what a loaded machine does not inflate) and of the peak resident memory (/usr/bin/time), the ratios
 # us/OpenSSL, and each side's exit status (what it decided).
@@ -15,7 +15,7 @@ command -v openssl >/dev/null || { echo "bench: openssl is missing (Debian packa
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package time)"; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -tags nogui -o "$tmp/securemail" .
+go build -o "$tmp/securemail" ./cmd/securemail-cli
 go run ./bench/hostile "$tmp"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
