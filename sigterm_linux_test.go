@@ -1,5 +1,6 @@
 // These cases know where the process is from /proc/PID/io (bytes it has
-// read) and /proc/PID/stat (CPU time it has used), which only Linux has;
+// read) and /proc/PID/stat (CPU time it has used, testenv.BytesRead and
+// CPUTime), which only Linux has;
 // on other systems sigterm_test.go's cases run alone.
 //go:build linux
 
@@ -8,10 +9,10 @@ package main
 import (
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"securemail/tests/testenv"
 )
 
 // TestSMIMEOpenStopsOnSIGTERMWhileParsing sends `smime open` SIGTERM while
@@ -49,12 +50,12 @@ func TestSMIMEOpenStopsOnSIGTERMWhileParsing(t *testing.T) {
 				}()
 			}
 			pid := r.cmd.Process.Pid
-			if !waitProc(t, r, func() bool { return procRead(pid) >= int64(len(h.msg)) }) {
+			if !waitProc(t, r, func() bool { return testenv.BytesRead(pid) >= int64(len(h.msg)) }) {
 				t.Fatalf("exited before it had read its input: %s", r.stderr.String())
 			}
 			if c.moreCPU > 0 {
-				from := procCPU(pid)
-				if !waitProc(t, r, func() bool { return procCPU(pid)-from >= c.moreCPU }) {
+				from := testenv.CPUTime(pid)
+				if !waitProc(t, r, func() bool { return testenv.CPUTime(pid)-from >= c.moreCPU }) {
 					t.Logf("finished within %v of CPU after reading; stderr %q", c.moreCPU, r.stderr.String())
 					return
 				}
@@ -85,37 +86,4 @@ func waitProc(t *testing.T, r *run, cond func() bool) bool {
 		}
 	}
 	return true
-}
-
-// procRead is the bytes process pid has read (rchar), or -1.
-func procRead(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "rchar: "); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
-	}
-	return -1
-}
-
-// procCPU is the CPU time (user and system) process pid has used.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name (which may hold spaces) in
-	// parentheses: utime and stime are the 12th and 13th after it.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
 }

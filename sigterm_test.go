@@ -135,10 +135,16 @@ func (h *hostileOpen) start(t *testing.T, stdin *os.File) (*run, io.WriteCloser)
 // sentence saying it stopped. It returns false when the process had
 // already finished before the signal (nothing was measured).
 func (r *run) stop(interrupted bool) bool {
+	r.t.Helper()
+	return r.stopWith(syscall.SIGTERM, interrupted)
+}
+
+// stopWith is stop with another signal (SIGINT: Ctrl-C in a terminal).
+func (r *run) stopWith(sig os.Signal, interrupted bool) bool {
 	t := r.t
 	t.Helper()
 	start := time.Now()
-	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := r.cmd.Process.Signal(sig); err != nil {
 		<-r.exited
 		t.Logf("finished before the signal (%v); stderr %q", err, r.stderr.String())
 		return false
@@ -166,7 +172,8 @@ func (r *run) stop(interrupted bool) bool {
 
 // TestSMIMEOpenStopsOnSIGTERM sends `smime open` SIGTERM once while it is
 // still reading its standard input and once right after the input ended
-// (it is then still reading what the pipe holds, and assembling the 100 MB).
+// (it is then still reading what the pipe holds, and assembling the 100 MB),
+// and SIGINT (Ctrl-C) while it reads.
 // From the signal to the process's exit must take under 1 s; an
 // interrupted run exits 2 with one sentence on stderr. The cases while it
 // parses are in sigterm_linux_test.go.
@@ -176,9 +183,11 @@ func TestSMIMEOpenStopsOnSIGTERM(t *testing.T) {
 		name  string
 		input []byte
 		close bool
+		sig   os.Signal
 	}{
-		{"while reading its input", h.msg[:len(h.msg)/2], false},
-		{"right after its input ended", h.msg, true},
+		{"while reading its input", h.msg[:len(h.msg)/2], false, syscall.SIGTERM},
+		{"right after its input ended", h.msg, true, syscall.SIGTERM},
+		{"Ctrl-C (SIGINT) while reading its input", h.msg[:len(h.msg)/2], false, syscall.SIGINT},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, stdin := h.start(t, nil)
@@ -188,7 +197,7 @@ func TestSMIMEOpenStopsOnSIGTERM(t *testing.T) {
 			if c.close {
 				stdin.Close()
 			}
-			r.stop(!c.close)
+			r.stopWith(c.sig, !c.close)
 		})
 	}
 }

@@ -70,3 +70,38 @@ func ReadPIDFile(ctx context.Context, path string) (int, error) {
 	})
 	return pid, err
 }
+
+// BytesRead is how many bytes process pid has read so far (rchar of
+// /proc/PID/io: files, pipes and sockets), or -1 when it cannot be told.
+func BytesRead(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "rchar: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+// CPUTime is the CPU time (user and system) process pid has used so far,
+// from /proc/PID/stat; 0 when it cannot be told.
+func CPUTime(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// utime and stime are the 12th and 13th fields after the command
+	// name, which is in parentheses and may hold spaces.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
