@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"securemail/tests/hostile"
 	"securemail/testnet/mailbox"
+	"securemail/tests/hostile"
 )
 
 // TestFetchStopsOnSIGTERMWhileOpening: a 55 MB hostile message (11 million
