@@ -59,7 +59,7 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		return nil, err
 	}
 	c, err := pop3client.Dial(ctx, pop3client.Options{Address: set.Account.POP3.Address, TLS: mode, RootCAs: roots,
-		AllowCleartextLogin: set.Account.POP3.AllowCleartext})
+		AllowCleartextLogin: set.Account.POP3.AllowCleartextLogin})
 	if err != nil {
 		return nil, fmt.Errorf("app: cannot fetch mail: %w", err)
 	}

@@ -1,22 +1,28 @@
 package app
 
-import (
-	"errors"
-
-	"securemail/internal/durable"
-	"securemail/mailstore"
-)
-
-// WriteProblem words a failed file write for the user — the window's error
-// dialogs and the command line's stderr — from its typed error: a file
-// another program holds, a folder SecureMail may not write in, a full disk
-// ([durable.Problem]). ok is false when err is no failed write, or when the
-// mail store already made it a sentence (a [*mailstore.StorageError]'s text
-// is shown as it is).
-func WriteProblem(err error) (sentence string, ok bool) {
-	var se *mailstore.StorageError
-	if errors.As(err, &se) {
-		return "", false
-	}
-	return durable.Problem(err)
+// Problem is a refusal or failure the core words itself: What happened and
+// what to Do, shown as they are by [Explain]; Err, when set, is the cause
+// kept for errors.Is and logs.
+type Problem struct {
+	What string // starts with a capital, no final full stop
+	Do   string // starts in lower case, no final full stop; may be ""
+	Err  error
 }
+
+// Error returns the sentence with the package prefix, for logs.
+func (p *Problem) Error() string {
+	s := "app: " + p.What
+	if p.Do != "" {
+		s += "; " + p.Do
+	}
+	if p.Err != nil {
+		s += " (" + p.Err.Error() + ")"
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (p *Problem) Unwrap() error { return p.Err }
+
+// problem returns a *Problem without a cause.
+func problem(what, do string) error { return &Problem{What: what, Do: do} }

@@ -166,10 +166,11 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 	if err != nil {
 		return res, fmt.Errorf("app: %w", err)
 	}
-	o := smtpclient.Options{Address: set.Account.SMTP.Address, TLS: mode, RootCAs: roots,
-		AllowPlain: set.Account.SMTP.AllowCleartext, LocalName: "securemail.localhost"}
-	if mode != smtpclient.TLSNone {
-		o.Username, o.Password = set.Account.SMTP.Username, pw
+	srv := sendServer(set.Account.SMTP)
+	o := smtpclient.Options{Address: srv.Address, TLS: mode, RootCAs: roots,
+		AllowCleartextLogin: srv.AllowCleartextLogin, LocalName: sendLocalName}
+	if srv.Username != "" {
+		o.Username, o.Password = srv.Username, pw
 	}
 	r, err := smtpclient.Send(ctx, o, smtpclient.Envelope{From: env.From, To: env.To, DSN: &smtpclient.DSN{
 		Return: smtpclient.DSNReturnHeaders, Notify: []string{smtpclient.DSNNotifyFailure, smtpclient.DSNNotifyDelay}, EnvelopeID: id}},
@@ -195,7 +196,8 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 	switch {
 	case errors.As(err, &ce) && !smtpclient.IsCertificateError(err), errors.As(err, &se) && se.Temporary():
 		res.Queued = true
-		res.Notice = fmt.Sprintf("The message could not be sent now (%s); it is kept in the Outbox and will be sent at the next send or fetch — nothing is lost.", strings.TrimPrefix(err.Error(), "smtpclient: "))
+		res.Notice = "The message could not be sent now: " + Explain(err).What +
+			". It is kept in the Outbox and will be sent at the next send or fetch — nothing is lost."
 		return res, nil
 	case errors.Is(err, smtpclient.ErrAllRefused), errors.Is(err, smtpclient.ErrTooLarge), errors.Is(err, smtpclient.ErrBadMessage),
 		errors.As(err, &se) && se.Command == "DATA":

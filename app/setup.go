@@ -204,8 +204,8 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 		return fmt.Errorf("app: %s is damaged (%v); run the bundled network again to rewrite it", filepath.Join(dir, "account.json"), err)
 	}
 	s := Setup{Address: acc.Address, POP3Password: acc.Password, TrustRoot: trustRoot, Bundled: true,
-		POP3: profile.Server{Address: acc.POP3, TLS: orStartTLS(acc.POP3TLS), Username: acc.Username, AllowCleartext: acc.POP3TLS == "none"},
-		SMTP: profile.Server{Address: acc.SMTP, TLS: orStartTLS(acc.SMTPTLS), Username: acc.Username, AllowCleartext: acc.SMTPTLS == "none"}}
+		POP3: profile.Server{Address: acc.POP3, TLS: orStartTLS(acc.POP3TLS), Username: acc.Username, AllowCleartextLogin: acc.POP3TLS == "none"},
+		SMTP: profile.Server{Address: acc.SMTP, TLS: orStartTLS(acc.SMTPTLS), Username: acc.Username, AllowCleartextLogin: acc.SMTPTLS == "none"}}
 	for name, dst := range map[string]*[]byte{"Root_CA.cer": &s.RootCA, "EC_CA.cer": &s.ECCA, "Mail.pfx": &s.PFX} {
 		if *dst, err = read(name); err != nil {
 			return err

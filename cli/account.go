@@ -165,8 +165,8 @@ func runAccountSetup(ctx context.Context, env *Env, args []string) int {
 		if su == "" {
 			su = u
 		}
-		s.POP3 = profile.Server{Address: *pop3, TLS: strings.ToLower(*pop3TLS), Username: u, AllowCleartext: strings.EqualFold(*pop3TLS, "none")}
-		s.SMTP = profile.Server{Address: *smtp, TLS: strings.ToLower(*smtpTLS), Username: su, AllowCleartext: strings.EqualFold(*smtpTLS, "none")}
+		s.POP3 = profile.Server{Address: *pop3, TLS: strings.ToLower(*pop3TLS), Username: u, AllowCleartextLogin: strings.EqualFold(*pop3TLS, "none")}
+		s.SMTP = profile.Server{Address: *smtp, TLS: strings.ToLower(*smtpTLS), Username: su, AllowCleartextLogin: strings.EqualFold(*smtpTLS, "none")}
 		var err error
 		if s.POP3Password, err = ReadSecretFile(*pwFile); err != nil {
 			return Fail(env, ExitError, "%v", err), nil

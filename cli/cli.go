@@ -116,15 +116,13 @@ func Usage(w io.Writer) {
 
 // Fail prints one sentence on stderr, prefixed by the program name, and
 // returns code, so that commands can write `return Fail(env, ExitError, …)`.
-// An error among args that is a failed file write is worded by
-// [app.WriteProblem] (a file another program holds, a read-only folder, a
-// full disk).
+// An error among args is worded by [app.Explain] when it knows its type.
 func Fail(env *Env, code int, format string, args ...any) int {
 	args = append([]any(nil), args...)
 	for i, a := range args {
 		if err, ok := a.(error); ok {
-			if s, ok := app.WriteProblem(err); ok {
-				args[i] = s
+			if app.Explains(err) {
+				args[i] = app.Explain(err).Inline()
 			}
 		}
 	}

@@ -34,9 +34,9 @@ func TestDiagPOP3AgainstDovecot(t *testing.T) {
 	}
 
 	// Cleartext allowed explicitly.
-	code, out, errs := runDiagPOP3Test(t, "diag", "pop3", "--server", d.POP3, "--tls", "none", "--user", "marie", "--password-file", pw, "--allow-cleartext")
+	code, out, errs := runDiagPOP3Test(t, "diag", "pop3", "--server", d.POP3, "--tls", "none", "--user", "marie", "--password-file", pw, "--allow-cleartext-login")
 	if code != ExitOK || !strings.Contains(out, "not encrypted") {
-		t.Errorf("--allow-cleartext: exit %d, %q\n%s", code, errs, out)
+		t.Errorf("--allow-cleartext-login: exit %d, %q\n%s", code, errs, out)
 	}
 
 	// Each failure: exit 1, the step and a reason on stderr.
@@ -46,10 +46,10 @@ func TestDiagPOP3AgainstDovecot(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"wrong password", []string{"--server", d.POP3, "--user", "marie", "--password-file", bad, "--ca", d.CAFile}, `login failed: authentication failed`},
-		{"untrusted certificate", []string{"--server", d.POP3S, "--tls", "implicit"}, `TLS failed: the server's certificate is not trusted for 127.0.0.12`},
-		{"server down", []string{"--server", refused}, "connection failed: connection refused by " + refused},
-		{"cleartext refused", []string{"--server", d.POP3, "--tls", "none", "--user", "marie", "--password-file", pw}, "login failed: refusing to send the password"},
+		{"wrong password", []string{"--server", d.POP3, "--user", "marie", "--password-file", bad, "--ca", d.CAFile}, `login failed: The POP3 server refused the login: it answered "[AUTH] Authentication failed."; check the user name and password.`},
+		{"untrusted certificate", []string{"--server", d.POP3S, "--tls", "implicit"}, `TLS failed: The server's certificate is not trusted for 127.0.0.12`},
+		{"server down", []string{"--server", refused}, "connection failed: Connection refused by " + refused},
+		{"cleartext refused", []string{"--server", d.POP3, "--tls", "none", "--user", "marie", "--password-file", pw}, "login failed: SecureMail does not send your password over a connection without TLS"},
 	} {
 		code, out, errs := runDiagPOP3Test(t, append([]string{"diag", "pop3"}, tc.args...)...)
 		if code != ExitNegative || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {

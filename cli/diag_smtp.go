@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,15 +9,18 @@ import (
 	"strings"
 	"time"
 
-	"securemail/smtpclient"
+	"securemail/app"
 )
 
-const diagSMTPSynopsis = `diag smtp --server HOST:PORT [--tls none|starttls|implicit] [--user U --password-file F] [--ca FILE] [--from A --to B] [--allow-plain]
+const diagSMTPSynopsis = `diag smtp --server HOST:PORT [--tls none|starttls|implicit] [--user U --password-file F] [--ca FILE] [--from A --to B] [--allow-cleartext-login]
 
-Connects to an SMTP server and checks it step by step: connection, banner,
-EHLO capabilities, TLS (version and certificate), authentication, and with
---from and --to a short test message (the server's reply is printed). This
-is the "telnet to port 25" check, done properly.
+Connects to an SMTP server and checks it step by step: name lookup,
+connection, banner, EHLO capabilities, TLS (version and certificate),
+authentication, and with --from and --to a short test message (the
+server's reply is printed). This is the "telnet to port 25" check, done
+properly: --tls none checks a server without TLS, and sends a password
+without TLS only with --allow-cleartext-login (--allow-plain and
+--allow-cleartext are its old names).
 
 Exit status: 0 every step passed; 1 a step failed (connection refused,
 timeout, TLS not offered, certificate not trusted, authentication failed,
@@ -29,40 +31,17 @@ file, an address that cannot be used).`
 // runDiagSMTP implements `securemail diag smtp`.
 func runDiagSMTP(ctx context.Context, env *Env, args []string) int {
 	fs := NewFlagSet(env, "diag smtp", diagSMTPSynopsis)
-	server := fs.String("server", "", "SMTP server as HOST:PORT (required; submission is usually port 587 with starttls or 465 with implicit)")
-	mode := fs.String("tls", "starttls", "none, starttls (STARTTLS, port 587) or implicit (TLS from the start, port 465)")
-	user := fs.String("user", "", "user name to authenticate with (omit to check only connection and TLS)")
-	pwFile := fs.String("password-file", "", "file holding the password (one line)")
-	caFile := fs.String("ca", "", "PEM file of the CA(s) that issued the server certificate (default: the system's)")
-	serverName := fs.String("server-name", "", "name the certificate must be valid for (default: the host of --server)")
+	f := defineDiagFlags(env, fs, "diag smtp", "SMTP server (submission is usually port 587 with starttls or 465 with implicit)",
+		"none, starttls (STARTTLS, port 587) or implicit (TLS from the start, port 465)")
 	from := fs.String("from", "", "sender of the test message (with --to)")
 	var to StringList
 	fs.Var(&to, "to", "recipient of the test message (repeatable; with --from)")
-	allowPlain := fs.Bool("allow-plain", false, "allow a connection without TLS (--tls none); a password is never sent without TLS")
-	fs.BoolVar(allowPlain, "allow-cleartext", false, "the same as --allow-plain (the name diag pop3 uses)")
 	localName := fs.String("local-name", "", "name to give in EHLO (default: localhost)")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up on a step after this long")
 	if code, done := ParseFlags(env, fs, args); done {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return Fail(env, ExitError, "diag smtp: unexpected argument %q; run 'securemail diag smtp --help'", fs.Arg(0))
-	}
-	if *server == "" {
-		return Fail(env, ExitError, "diag smtp: --server HOST:PORT is required; run 'securemail diag smtp --help'")
-	}
-	tlsMode, err := smtpclient.ParseTLSMode(*mode)
-	if err != nil {
-		return Fail(env, ExitError, "diag smtp: --tls must be none, starttls or implicit, not %q", *mode)
-	}
-	if tlsMode == smtpclient.TLSNone && !*allowPlain {
-		return Fail(env, ExitError, "diag smtp: --tls none sends everything unencrypted; add --allow-plain to check such a server anyway")
-	}
-	if *user != "" && *pwFile == "" {
-		return Fail(env, ExitError, "diag smtp: --user needs --password-file with the password")
-	}
-	if *user != "" && tlsMode == smtpclient.TLSNone {
-		return Fail(env, ExitError, "diag smtp: a password is never sent without TLS; use --tls starttls or implicit, or leave out --user")
 	}
 	for _, a := range append([]string{*from}, to...) {
 		if strings.ContainsAny(a, "\r\n<> ") {
@@ -72,134 +51,65 @@ func runDiagSMTP(ctx context.Context, env *Env, args []string) int {
 	if (*from == "") != (len(to) == 0) {
 		return Fail(env, ExitError, "diag smtp: --from and --to go together: the test message needs a sender and a recipient")
 	}
-	var password string
-	if *user != "" {
-		if password, err = ReadSecretFile(*pwFile); err != nil {
-			return Fail(env, ExitError, "diag smtp: %v", err)
-		}
+	c, code := f.check(env, "diag smtp", app.SMTP)
+	if code != 0 {
+		return code
 	}
-	opts := smtpclient.Options{
-		Address:     *server,
-		TLS:         tlsMode,
-		ServerName:  *serverName,
-		AllowPlain:  *allowPlain,
-		LocalName:   *localName,
-		DialTimeout: *timeout,
-		IdleTimeout: *timeout,
-	}
-	if opts.RootCAs, err = diagRootCAs(*caFile); err != nil {
-		return Fail(env, ExitError, "diag smtp: %v", err)
-	}
-	var testMsg []byte
-	envelope := smtpclient.Envelope{From: *from, To: to}
+	c.LocalName = *localName
 	if *from != "" {
-		testMsg = diagSMTPMessage(*from, to, time.Now())
+		c.From, c.To, c.Message = *from, to, diagSMTPMessage(*from, to, time.Now())
 	}
-
-	out := env.Stdout
-	fmt.Fprintf(out, "server:       %s (TLS: %s)\n", *server, tlsMode)
-	c, err := smtpclient.Dial(ctx, opts)
-	if err != nil {
-		return diagSMTPFailed(env, diagSMTPStep(err), err)
+	r := &diagReport{}
+	r.lines = func(st app.ConnStep) { diagSMTPLines(r, st) }
+	code = runDiagCheck(ctx, env, "diag smtp", c, r)
+	if r.failed != nil && errors.Is(r.failed.Err, app.ErrBadAddress) {
+		return ExitError
 	}
-	defer c.Close()
-	fmt.Fprintf(out, "banner:       %s\n", c.Banner())
-	caps := c.Capabilities()
-	if len(caps) == 0 {
-		fmt.Fprintln(out, "capabilities: (none: the server does not answer EHLO with extensions)")
-	}
-	for i, line := range caps {
-		label := "capabilities:"
-		if i > 0 {
-			label = ""
-		}
-		fmt.Fprintf(out, "%-13s %s\n", label, line)
-	}
-	st, ok := c.TLSState()
-	diagPrintTLS(out, st, ok, certName(*server, *serverName))
-	if max, ok := c.MaxSize(); ok && max > 0 {
-		fmt.Fprintf(out, "size limit:   %d octets\n", max)
-	}
-
-	if *user == "" {
-		fmt.Fprintln(out, "authentication: skipped (no --user)")
-	} else {
-		if err := c.Auth(ctx, *user, password); err != nil {
-			return diagSMTPFailed(env, "authentication", err)
-		}
-		fmt.Fprintf(out, "authentication: OK as %s (AUTH %s)\n", *user, c.AuthMechanism())
-	}
-
-	if testMsg == nil {
-		fmt.Fprintln(out, "test message: skipped (no --from/--to)")
-	} else {
-		res, err := c.Send(ctx, envelope, bytes.NewReader(testMsg))
-		if err != nil {
-			if errors.Is(err, smtpclient.ErrBadAddress) {
-				return Fail(env, ExitError, "diag smtp: %s", strings.TrimPrefix(err.Error(), "smtpclient: "))
-			}
-			return diagSMTPFailed(env, "test message", err)
-		}
-		fmt.Fprintf(out, "test message: accepted for %s\n", strings.Join(res.Accepted, ", "))
-		fmt.Fprintf(out, "server reply: 250 %s\n", res.Reply)
-		if len(res.Refused) > 0 {
-			for _, r := range res.Refused {
-				fmt.Fprintf(out, "refused:      %s: %s\n", r.Recipient, r.Err.Reply())
-			}
-			_ = c.Quit(ctx)
-			fmt.Fprintln(out, `FAILED at step "test message"`)
-			return Fail(env, ExitNegative, "diag smtp: test message failed: %s", strings.TrimPrefix(res.Refused[0].Error(), "smtpclient: "))
-		}
-	}
-	if err := c.Quit(ctx); err != nil {
-		return diagSMTPFailed(env, "logout (QUIT)", err)
-	}
-	fmt.Fprintln(out, "result:       all checks passed")
-	return ExitOK
+	return code
 }
 
-// diagSMTPStep names the step of Dial that failed.
-func diagSMTPStep(err error) string {
-	var (
-		ce *smtpclient.ConnError
-		se *smtpclient.Error
-	)
-	switch {
-	case errors.Is(err, smtpclient.ErrTLSNotOffered), smtpclient.IsCertificateError(err):
-		return "TLS"
-	case errors.As(err, &se):
-		switch se.Command {
-		case "greeting":
-			return "banner"
-		case "STARTTLS":
-			return "TLS"
-		case "AUTH":
-			return "authentication"
+// diagSMTPLines prints what one step of diag smtp found.
+func diagSMTPLines(r *diagReport, st app.ConnStep) {
+	out := r.out
+	switch st.Kind {
+	case app.StepGreeting:
+		fmt.Fprintf(out, "banner:       %s\n", st.Banner)
+	case app.StepCapabilities:
+		r.maxSize = st.MaxSize
+		if len(st.Capabilities) == 0 {
+			fmt.Fprintln(out, "capabilities: (none: the server does not answer EHLO with extensions)")
 		}
-		return se.Command
-	case errors.As(err, &ce):
-		switch ce.Step {
-		case "connect":
-			return "connection"
-		case "TLS handshake", "STARTTLS":
-			return "TLS"
-		case "greeting":
-			return "banner"
+		for i, line := range st.Capabilities {
+			label := "capabilities:"
+			if i > 0 {
+				label = ""
+			}
+			fmt.Fprintf(out, "%-13s %s\n", label, line)
 		}
-		return ce.Step
+	case app.StepTLS:
+		diagTLSLines(out, st.TLS, r.certName)
+		if max := r.maxSize; max > 0 {
+			fmt.Fprintf(out, "size limit:   %d octets\n", max)
+		}
+	case app.StepLogin:
+		if st.Skipped != "" {
+			fmt.Fprintln(out, "authentication: skipped (no --user)")
+		} else if st.Err == nil {
+			fmt.Fprintf(out, "authentication: OK as %s (AUTH %s)\n", st.User, st.Mechanism)
+		}
+	case app.StepTestMessage:
+		if st.Skipped != "" {
+			fmt.Fprintln(out, "test message: skipped (no --from/--to)")
+			return
+		}
+		if len(st.Accepted) > 0 {
+			fmt.Fprintf(out, "test message: accepted for %s\n", strings.Join(st.Accepted, ", "))
+			fmt.Fprintf(out, "server reply: 250 %s\n", st.Reply)
+		}
+		for _, x := range st.Refused {
+			fmt.Fprintf(out, "refused:      %s: %s\n", x.Recipient, x.Reply)
+		}
 	}
-	return "connection"
-}
-
-// diagSMTPFailed reports the failed step on stdout (so the report reads to
-// the end) and as one sentence on stderr.
-func diagSMTPFailed(env *Env, step string, err error) int {
-	fmt.Fprintf(env.Stdout, "FAILED at step %q\n", step)
-	msg := strings.TrimPrefix(err.Error(), "smtpclient: ")
-	if strings.HasPrefix(msg, step+" failed") {
-		return Fail(env, ExitNegative, "diag smtp: %s", msg)
-	}
-	return Fail(env, ExitNegative, "diag smtp: %s failed: %s", step, msg)
 }
 
 // diagSMTPMessage is the short test message: plain ASCII, with the header

@@ -70,24 +70,48 @@ func TestDiagSMTPAgainstPostfix(t *testing.T) {
 		}
 	})
 
+	// The seed's "telnet to port 25": no TLS, no password, no permission
+	// needed. A password in clear still needs --allow-cleartext-login, and
+	// the old name of that permission is accepted with a notice.
+	t.Run("plain check without credentials", func(t *testing.T) {
+		code, out, errs := runDiagSMTPTest(t, "--server", pf.Submission, "--tls", "none")
+		if code != ExitOK || errs != "" || !strings.Contains(out, "TLS:          none (the connection is not encrypted)") ||
+			!strings.Contains(out, "banner:       220 localhost ESMTP Postfix") || !strings.Contains(out, "result:       all checks passed") {
+			t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
+		}
+	})
+	t.Run("password in clear refused", func(t *testing.T) {
+		code, out, errs := runDiagSMTPTest(t, "--server", pf.Submission, "--tls", "none", "--user", "jan", "--password-file", pw)
+		if code != ExitNegative || !strings.Contains(out, `FAILED at step "authentication"`) ||
+			!strings.Contains(errs, "does not send your password over a connection without TLS") {
+			t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
+		}
+	})
+	t.Run("old flag name", func(t *testing.T) {
+		code, out, errs := runDiagSMTPTest(t, "--server", pf.Submission, "--tls", "none", "--allow-plain")
+		if code != ExitOK || errs != "securemail: diag smtp: --allow-plain is deprecated; use --allow-cleartext-login\n" {
+			t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
+		}
+	})
+
 	failures := []struct {
 		name       string
 		args       []string
 		step, want string
 	}{
 		{"untrusted certificate", []string{"--server", pf.Submission, "--ca", dc.CAFile},
-			"TLS", "TLS failed: the server's certificate is not trusted for 127.0.0.1"},
+			"TLS", "TLS failed: The server's certificate is not trusted for 127.0.0.1"},
 		{"implicit TLS on a STARTTLS port", []string{"--server", pf.Submission, "--tls", "implicit", "--ca", pf.CAFile},
 			"TLS", "did not answer with TLS"},
 		{"recipient refused", append(common, "--user", "jan", "--password-file", pw, "--from", jan, "--to", refused),
-			"test message", "the server refused every recipient, so nothing was sent: <" + refused + "> (550 5.1.1"},
+			"test message", "The server refused every recipient, so nothing was sent: <" + refused + "> (550 5.1.1"},
 		{"one recipient of two refused", append(common, "--user", "jan", "--password-file", pw, "--from", jan, "--to", marie, "--to", refused),
-			"test message", "the server refused the recipient <" + refused + ">: \"550 5.1.1"},
+			"test message", "The server refused the recipient <" + refused + ">: it answered \"550 5.1.1"},
 		{"server down", []string{"--server", closedPort(t)},
-			"connection", "connection failed: connection refused by"},
+			"connection", "connection failed: Connection refused by"},
 		// Last: Dovecot delays logins from an address after a failed one.
 		{"wrong password", append(common, "--user", "jan", "--password-file", bad),
-			"authentication", "authentication failed: the server answered \"535 5.7.8"},
+			"authentication", "authentication failed: The SMTP server refused the login: it answered \"535 5.7.8"},
 	}
 	for _, f := range failures {
 		t.Run(f.name, func(t *testing.T) {

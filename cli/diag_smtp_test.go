@@ -38,10 +38,9 @@ func TestDiagSMTPUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{},
 		{"--server", "127.0.0.1:25", "--tls", "ssl"},
-		{"--server", "127.0.0.1:25", "--tls", "none"},
 		{"--server", "127.0.0.1:25", "--from", "a@b.example"},
 		{"--server", "127.0.0.1:25", "--user", "jan"},
-		{"--server", "127.0.0.1:25", "--tls", "none", "--allow-plain", "--user", "jan", "--password-file", "/nonexistent"},
+		{"--server", "127.0.0.1:25", "--tls", "none", "--allow-cleartext-login", "--user", "jan", "--password-file", "/nonexistent"},
 		{"--server", "127.0.0.1:25", "--user", "jan", "--password-file", "/nonexistent/pw"},
 		{"--server", "127.0.0.1:25", "--from", "a@b.example", "--to", "c@d.example\r\nRCPT TO:<x@y>"},
 	} {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/app"
 	"securemail/internal/bigbuf"
 	"securemail/smime"
 	"securemail/smime/crl"
@@ -219,7 +220,7 @@ func loadIdentity(env *Env, pfx, pwFile string) (*identity.Identity, int) {
 	case errors.Is(err, identity.ErrWrongPassword):
 		return nil, Fail(env, ExitError, "the password in %s does not open the Digital ID %s; check that you have the password delivered with it", pwFile, pfx)
 	case err != nil:
-		return nil, Fail(env, ExitError, "cannot use the Digital ID %s: %s", pfx, strings.TrimPrefix(err.Error(), "identity: "))
+		return nil, Fail(env, ExitError, "cannot use the Digital ID %s: %v", pfx, err)
 	}
 	return id, ExitOK
 }
@@ -232,7 +233,7 @@ func readCertificates(path string) ([]*x509.Certificate, error) {
 	}
 	certs, err := identity.ParseCertificates(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "identity: "))
+		return nil, fmt.Errorf("%s: %s", path, app.Explain(err).Inline())
 	}
 	return certs, nil
 }

@@ -70,14 +70,14 @@ func runTestCAIssue(_ context.Context, env *Env, args []string) int {
 
 	ca, err := testca.Open(*caDir)
 	if err != nil {
-		return Fail(env, ExitError, "%s", strings.TrimPrefix(err.Error(), "testca: "))
+		return Fail(env, ExitError, "%v", err)
 	}
 	h, err := ca.Handout(testca.IssueOptions{Email: *email, Key: keyType, Days: *days}, *password, *legacy)
 	if err != nil {
-		return Fail(env, ExitError, "cannot issue the Digital ID: %s", strings.TrimPrefix(err.Error(), "testca: "))
+		return Fail(env, ExitError, "cannot issue the Digital ID: %v", err)
 	}
 	if err := testca.WriteHandout(*outDir, h); err != nil {
-		return Fail(env, ExitError, "%s", strings.TrimPrefix(err.Error(), "testca: "))
+		return Fail(env, ExitError, "%v", err)
 	}
 
 	form := "AES-256, as OpenSSL 3 writes"
@@ -134,7 +134,7 @@ func runTestCARevoke(_ context.Context, env *Env, args []string) int {
 	}
 	reason, err := crl.ParseReason(*reasonName)
 	if err != nil {
-		return Fail(env, ExitError, "testca revoke: %s", strings.TrimPrefix(err.Error(), "crl: "))
+		return Fail(env, ExitError, "testca revoke: --reason %q is not a revocation reason; use one of %s", *reasonName, crl.ReasonNames())
 	}
 	sel := testca.Select{Email: strings.TrimSpace(*email)}
 	if *serial != "" {
@@ -146,7 +146,7 @@ func runTestCARevoke(_ context.Context, env *Env, args []string) int {
 	}
 	ca, err := testca.OpenExisting(*caDir)
 	if err != nil {
-		return Fail(env, ExitError, "%s", strings.TrimPrefix(err.Error(), "testca: "))
+		return Fail(env, ExitError, "%v", err)
 	}
 	revs, err := ca.Revoke(sel, reason, time.Now())
 	if errors.Is(err, testca.ErrNotIssued) {
@@ -157,7 +157,7 @@ func runTestCARevoke(_ context.Context, env *Env, args []string) int {
 		return Fail(env, ExitError, "testca revoke: the CA in %s has issued no Digital ID for %s; nothing was revoked", *caDir, what)
 	}
 	if err != nil {
-		return Fail(env, ExitError, "cannot revoke: %s", strings.TrimPrefix(err.Error(), "testca: "))
+		return Fail(env, ExitError, "cannot revoke: %v", err)
 	}
 	if len(revs) == 0 {
 		fmt.Fprintln(env.Stdout, "Already revoked; the CRL was issued again with the first revocation's date and reason.")

@@ -1,6 +1,7 @@
 // Package smtpclient is SecureMail's SMTP submission client, built on
 // emersion/go-smtp's client: STARTTLS (RFC 3207, port 587) or implicit TLS
-// (RFC 8314, port 465), AUTH PLAIN or LOGIN only after TLS, the server's
+// (RFC 8314, port 465), AUTH PLAIN or LOGIN only after TLS (unless a
+// cleartext login is allowed explicitly), the server's
 // SIZE limit checked before anything is sent, 8BITMIME and SMTPUTF8 when
 // the message needs them, DSN parameters (RFC 3461) when advertised, and a
 // result per recipient.
@@ -250,12 +251,12 @@ func (c *Client) Authenticated() bool { return c.authed }
 func (c *Client) AuthMechanism() string { return c.mech }
 
 // Auth authenticates with AUTH PLAIN, or LOGIN when the server offers only
-// that. It refuses to run without TLS, whatever the options say.
+// that. Without TLS it refuses unless Options.AllowCleartextLogin.
 func (c *Client) Auth(ctx context.Context, username, password string) (err error) {
 	if err := c.usable(); err != nil {
 		return err
 	}
-	if c.tls == nil {
+	if c.tls == nil && !c.opts.AllowCleartextLogin {
 		return ErrCleartextAuth
 	}
 	if strings.ContainsRune(username, 0) || strings.ContainsRune(password, 0) {
@@ -273,7 +274,7 @@ func (c *Client) Auth(ctx context.Context, username, password string) (err error
 		if ok, v := c.Extension("AUTH"); ok {
 			offered = v
 		}
-		return detailf(ErrAuthNotOffered, "%s offers no AUTH PLAIN or LOGIN after TLS (it offers: %s), so the password cannot be sent", c.opts.Address, offered)
+		return detailf(ErrAuthNotOffered, "%s offers no AUTH PLAIN or LOGIN (it offers: %s), so the password cannot be sent", c.opts.Address, offered)
 	}
 	c.raw.Arm(ctx)
 	defer func() { err = c.end("AUTH", err) }()

@@ -136,18 +136,15 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestNoPasswordWithoutTLS(t *testing.T) {
-	_, err := Dial(ctxT(t), Options{Address: "127.0.0.1:1", TLS: TLSNone})
-	if !errors.Is(err, ErrPlainNotAllowed) {
-		t.Errorf("TLS none without AllowPlain: got %v, want ErrPlainNotAllowed", err)
-	}
-	_, err = Dial(ctxT(t), Options{Address: "127.0.0.1:1", TLS: TLSNone, AllowPlain: true, Username: "marie", Password: "secret"})
+	_, err := Dial(ctxT(t), Options{Address: "127.0.0.1:1", TLS: TLSNone, Username: "marie", Password: "secret"})
 	if !errors.Is(err, ErrCleartextAuth) {
 		t.Errorf("credentials with TLS none: got %v, want ErrCleartextAuth", err)
 	}
 
-	// A plain session allowed explicitly still never sends the password.
+	// A plain session needs no permission, and never sends the password
+	// unless a cleartext login was allowed.
 	addr, lines := scripted(t, func(c *scriptConn) { c.serve([]string{"AUTH PLAIN LOGIN"}, nil, nil) })
-	c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true})
+	c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +156,20 @@ func TestNoPasswordWithoutTLS(t *testing.T) {
 		if strings.HasPrefix(strings.ToUpper(l), "AUTH") {
 			t.Errorf("the client sent %q over a plain connection", l)
 		}
+	}
+
+	// Allowed explicitly, the password goes out in clear.
+	addr, lines = scripted(t, func(c *scriptConn) { c.serve([]string{"AUTH PLAIN LOGIN"}, nil, nil) })
+	_, err = Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true, Username: "marie", Password: "secret"})
+	if e, ok := errorsAs[*Error](err); !ok || e.Command != "AUTH" {
+		t.Errorf("the scripted server refuses AUTH: got %v, want its refusal", err)
+	}
+	sent := false
+	for _, l := range transcript(t, lines) {
+		sent = sent || strings.HasPrefix(strings.ToUpper(l), "AUTH PLAIN")
+	}
+	if !sent {
+		t.Error("with AllowCleartextLogin the client did not send AUTH PLAIN")
 	}
 }
 
@@ -309,7 +320,7 @@ func TestStalledServerDuringData(t *testing.T) {
 	env := Envelope{From: "a@b.example", To: []string{"c@d.example"}}
 
 	t.Run("idle timeout", func(t *testing.T) {
-		c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true, IdleTimeout: 300 * time.Millisecond})
+		c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true, IdleTimeout: 300 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +334,7 @@ func TestStalledServerDuringData(t *testing.T) {
 		}
 	})
 	t.Run("cancel", func(t *testing.T) {
-		c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true})
+		c, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +369,7 @@ func TestOneOfThreeRecipientsRefused(t *testing.T) {
 		}, msgs)
 	})
 	env := Envelope{From: "a@b.example", To: []string{"c@d.example", "busy@d.example", "unknown@d.example", "e@d.example"}}
-	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true}, env, strings.NewReader(testMsg))
+	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true}, env, strings.NewReader(testMsg))
 	if err != nil {
 		t.Fatalf("Send with some recipients refused: %v", err)
 	}
@@ -398,7 +409,7 @@ func TestAllRecipientsRefusedTemporarily(t *testing.T) {
 	addr, lines := scripted(t, func(c *scriptConn) {
 		c.serve(nil, map[string]string{"a@d.example": "451 4.3.0 try later", "b@d.example": "452 4.5.3 too many"}, nil)
 	})
-	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 		Envelope{From: "x@b.example", To: []string{"a@d.example", "b@d.example"}}, strings.NewReader(testMsg))
 	if !errors.Is(err, ErrAllRefused) {
 		t.Fatalf("got %v, want ErrAllRefused", err)
@@ -439,7 +450,7 @@ func TestDataRefused(t *testing.T) {
 			}
 		}
 	})
-	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+	res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 		Envelope{From: "x@b.example", To: []string{"a@d.example"}}, strings.NewReader(testMsg))
 	e, ok := errorsAs[*Error](err)
 	if !ok || e.Command != "DATA" || !e.Temporary() || e.Code != 451 {
@@ -469,7 +480,7 @@ func TestServerClosesDuringData(t *testing.T) {
 			}
 		}
 	})
-	_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+	_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 		Envelope{From: "x@b.example", To: []string{"a@d.example"}}, strings.NewReader(testMsg))
 	if ce, ok := errorsAs[*ConnError](err); !ok || ce.Step != "DATA" {
 		t.Fatalf("got %v, want a connection failure during DATA", err)
@@ -478,7 +489,7 @@ func TestServerClosesDuringData(t *testing.T) {
 
 func TestBannerRefused(t *testing.T) {
 	addr, _ := scripted(t, func(c *scriptConn) { c.send("554 5.3.2 no service for you") })
-	_, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true})
+	_, err := Dial(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true})
 	e, ok := errorsAs[*Error](err)
 	if !ok || e.Command != "greeting" || e.Code != 554 {
 		t.Errorf("got %v, want the greeting refused with 554", err)
@@ -540,7 +551,7 @@ func TestEightBitAndUTF8Decisions(t *testing.T) {
 
 	t.Run("8BITMIME missing", func(t *testing.T) {
 		addr, lines := scripted(t, func(c *scriptConn) { c.serve([]string{"SIZE 100000"}, nil, nil) })
-		_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+		_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 			Envelope{From: "a@b.example", To: []string{"c@d.example"}}, strings.NewReader(eightBodyOnly))
 		if !errors.Is(err, Err8BitMIME) {
 			t.Fatalf("got %v, want Err8BitMIME", err)
@@ -553,7 +564,7 @@ func TestEightBitAndUTF8Decisions(t *testing.T) {
 	})
 	t.Run("8BITMIME offered", func(t *testing.T) {
 		addr, lines := scripted(t, func(c *scriptConn) { c.serve([]string{"8BITMIME", "SIZE 100000"}, nil, nil) })
-		res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+		res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 			Envelope{From: "a@b.example", To: []string{"c@d.example"}}, strings.NewReader(eightBodyOnly))
 		if err != nil || !res.EightBit || res.UTF8 {
 			t.Fatalf("Send = %+v, %v; want an 8-bit, non-UTF8 send", res, err)
@@ -565,7 +576,7 @@ func TestEightBitAndUTF8Decisions(t *testing.T) {
 	})
 	t.Run("SMTPUTF8 missing for the header", func(t *testing.T) {
 		addr, _ := scripted(t, func(c *scriptConn) { c.serve([]string{"8BITMIME"}, nil, nil) })
-		_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+		_, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 			Envelope{From: "a@b.example", To: []string{"c@d.example"}}, strings.NewReader(eightBody))
 		if !errors.Is(err, ErrSMTPUTF8) || !strings.Contains(err.Error(), "the message header has non-ASCII") {
 			t.Fatalf("got %v, want ErrSMTPUTF8 for the header", err)
@@ -584,7 +595,7 @@ func TestEightBitAndUTF8Decisions(t *testing.T) {
 	})
 	t.Run("DSN not advertised", func(t *testing.T) {
 		addr, lines := scripted(t, func(c *scriptConn) { c.serve([]string{"8BITMIME"}, nil, nil) })
-		res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowPlain: true},
+		res, err := Send(ctxT(t), Options{Address: addr, TLS: TLSNone, AllowCleartextLogin: true},
 			Envelope{From: "a@b.example", To: []string{"c@d.example"}, DSN: &DSN{Return: DSNReturnFull, Notify: []string{DSNNotifySuccess}, EnvelopeID: "x"}},
 			strings.NewReader(testMsg))
 		if err != nil || res.DSN {

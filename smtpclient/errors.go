@@ -93,10 +93,9 @@ func (e RecipientError) Temporary() bool { return e.Err.Temporary() }
 // Sentinel errors, for errors.Is. The errors returned carry a longer
 // sentence that names the server, the sizes or the addresses involved.
 var (
-	// ErrPlainNotAllowed: TLSNone without Options.AllowPlain.
-	ErrPlainNotAllowed = errors.New("smtpclient: refusing to connect without TLS; choose starttls or implicit, or allow a plain connection explicitly")
-	// ErrCleartextAuth: credentials given for a connection without TLS.
-	ErrCleartextAuth = errors.New("smtpclient: refusing to send the password over a connection without TLS; use starttls or implicit TLS")
+	// ErrCleartextAuth: a password for a connection without TLS, without
+	// Options.AllowCleartextLogin.
+	ErrCleartextAuth = errors.New("smtpclient: refusing to send the password over a connection without TLS; use starttls or implicit TLS, or allow a cleartext login explicitly")
 	// ErrTLSNotOffered: TLS mode starttls, but the server has no STARTTLS.
 	ErrTLSNotOffered = errors.New("smtpclient: the server does not offer STARTTLS, so the connection cannot be encrypted")
 	// ErrAuthNotOffered: credentials given, but the server offers neither

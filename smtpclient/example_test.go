@@ -49,7 +49,7 @@ func ExampleSend() {
 
 	msg := "From: Jan.Novak@tcn.cz.eu-admin.net\r\nSubject: Dossier 42\r\n\r\nHello.\r\n"
 	res, err := smtpclient.Send(context.Background(),
-		smtpclient.Options{Address: l.Addr().String(), TLS: smtpclient.TLSNone, AllowPlain: true},
+		smtpclient.Options{Address: l.Addr().String(), TLS: smtpclient.TLSNone},
 		smtpclient.Envelope{
 			From: "Jan.Novak@tcn.cz.eu-admin.net",
 			To:   []string{"Marie.Curie@tcn.f.eu-admin.net", "Busy.Person@tcn.f.eu-admin.net"},
@@ -72,15 +72,15 @@ func ExampleSend() {
 }
 
 // Before anything is sent, Send refuses a password over a connection
-// without TLS, whatever the options allow.
+// without TLS unless a cleartext login was allowed explicitly.
 func ExampleSend_noPasswordInClear() {
 	_, err := smtpclient.Send(context.Background(),
-		smtpclient.Options{Address: "192.0.2.1:25", TLS: smtpclient.TLSNone, AllowPlain: true, Username: "jan", Password: "secret"},
+		smtpclient.Options{Address: "192.0.2.1:25", TLS: smtpclient.TLSNone, Username: "jan", Password: "secret"},
 		smtpclient.Envelope{From: "Jan.Novak@tcn.cz.eu-admin.net", To: []string{"Marie.Curie@tcn.f.eu-admin.net"}},
 		strings.NewReader("Subject: x\r\n\r\nx\r\n"))
 	fmt.Println(errors.Is(err, smtpclient.ErrCleartextAuth))
 	fmt.Println(err)
 	// Output:
 	// true
-	// smtpclient: refusing to send the password over a connection without TLS; use starttls or implicit TLS
+	// smtpclient: refusing to send the password over a connection without TLS; use starttls or implicit TLS, or allow a cleartext login explicitly
 }

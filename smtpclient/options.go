@@ -15,11 +15,12 @@ import (
 type TLSMode string
 
 // TLS modes. The zero value means TLSStartTLS, so a connection without TLS
-// must be asked for explicitly (and allowed with Options.AllowPlain).
+// must be asked for explicitly; a password is sent on one only with
+// Options.AllowCleartextLogin.
 const (
 	TLSStartTLS TLSMode = "starttls" // plain connect, then STARTTLS (RFC 3207, port 587); fails if not offered
 	TLSImplicit TLSMode = "implicit" // TLS from the first byte (RFC 8314, port 465)
-	TLSNone     TLSMode = "none"     // no TLS at all; needs AllowPlain and never sends a password
+	TLSNone     TLSMode = "none"     // no TLS at all; a password only with AllowCleartextLogin
 )
 
 // ParseTLSMode reads "none", "starttls" or "implicit" (case-insensitive).
@@ -52,9 +53,12 @@ type Options struct {
 	// ServerName is the name the certificate must be valid for; "" means
 	// the host part of Address.
 	ServerName string
-	// AllowPlain permits TLSNone. Even then no password is ever sent
-	// without TLS: a connection with Username and TLSNone is refused.
-	AllowPlain bool
+	// AllowCleartextLogin permits sending the password (AUTH) on a
+	// connection without TLS. Off by default: Auth then refuses, and Dial
+	// with Username and TLSNone fails with ErrCleartextAuth. A connection
+	// without TLS and without a password needs no permission (the "telnet
+	// to port 25" check).
+	AllowCleartextLogin bool
 	// Username and Password, when Username is set, authenticate with AUTH
 	// PLAIN (or LOGIN if the server offers only that) after TLS.
 	Username, Password string
@@ -101,13 +105,8 @@ func (o Options) withDefaults() (Options, error) {
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = DefaultIdleTimeout
 	}
-	if o.TLS == TLSNone {
-		if !o.AllowPlain {
-			return o, ErrPlainNotAllowed
-		}
-		if o.Username != "" {
-			return o, ErrCleartextAuth
-		}
+	if o.TLS == TLSNone && o.Username != "" && !o.AllowCleartextLogin {
+		return o, ErrCleartextAuth
 	}
 	return o, nil
 }

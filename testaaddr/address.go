@@ -65,21 +65,25 @@ type Address struct {
 // for it with errors.Is; the error's text is the sentence to show a person.
 var ErrInvalid = errors.New("not a valid TESTA address")
 
-type invalidError struct {
-	input, why string
+// InvalidError is Parse's refusal: the text given, and why it is no TESTA
+// address and what to write instead.
+type InvalidError struct {
+	Input string // as given
+	Why   string // e.g. "it contains a space; remove it (…)"
 }
 
-func (e *invalidError) Error() string {
-	return fmt.Sprintf("%q is not a valid TESTA address: %s", e.input, e.why)
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("%q is not a valid TESTA address: %s", e.Input, e.Why)
 }
 
-func (e *invalidError) Unwrap() error { return ErrInvalid }
+// Unwrap lets errors.Is(err, ErrInvalid) hold.
+func (e *InvalidError) Unwrap() error { return ErrInvalid }
 
 // Parse validates s and returns its parts. Each kind of mistake gets its own
 // sentence that says what to write instead.
 func Parse(s string) (Address, error) {
 	fail := func(format string, args ...any) (Address, error) {
-		return Address{}, &invalidError{input: s, why: fmt.Sprintf(format, args...)}
+		return Address{}, &InvalidError{Input: s, Why: fmt.Sprintf(format, args...)}
 	}
 	if s == "" {
 		return fail("the address is empty; write it as Firstname.Surname@tcn.<country>.%s", Domain)

@@ -64,7 +64,7 @@ func (w *AddressBookWindow) Show() { w.win.Show() }
 func (w *AddressBookWindow) Reload() {
 	rows, err := w.core.Contacts()
 	if err != nil {
-		w.message.SetText(errorSentence(err))
+		w.message.SetText(app.Explain(err).String())
 	}
 	w.rows = rows
 	w.list.Refresh()
@@ -145,7 +145,7 @@ func (w *AddressBookWindow) importWithDialog() {
 func (w *AddressBookWindow) ImportData(data []byte) {
 	addrs, err := w.core.ImportDigitalID(data)
 	if err != nil {
-		w.message.SetText(errorSentence(err))
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
 	w.message.SetText("Digital ID added for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
@@ -185,7 +185,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 	f.saveBtn = widget.NewButton("Save", f.save)
 	f.address.OnChanged = func(s string) {
 		if _, err := testaaddr.Parse(strings.TrimSpace(s)); err != nil {
-			f.check.SetText(errorSentence(err))
+			f.check.SetText(app.Explain(err).String())
 			f.saveBtn.Disable()
 		} else {
 			f.check.SetText("")
@@ -204,14 +204,14 @@ func (f *ContactForm) save() {
 	if c == nil {
 		a, err := testaaddr.Parse(strings.TrimSpace(f.address.Text))
 		if err != nil {
-			f.check.SetText(errorSentence(err))
+			f.check.SetText(app.Explain(err).String())
 			return
 		}
 		c = &addressbook.Contact{Address: a.String(), Link: addressbook.LinkNone}
 	}
 	c.Name = strings.TrimSpace(f.name.Text)
 	if err := f.core.SaveContact(c); err != nil {
-		f.check.SetText(errorSentence(err))
+		f.check.SetText(app.Explain(err).String())
 		return
 	}
 	if f.OnSaved != nil {
@@ -316,7 +316,7 @@ func (p *ContactProperties) remove() {
 	fp := v.ID.Fingerprint()
 	p.Confirm("Remove this Digital ID of "+p.cv.Contact.Address+"?", func() {
 		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
-			p.message.SetText(errorSentence(err))
+			p.message.SetText(app.Explain(err).String())
 			return
 		}
 		p.message.SetText("Digital ID removed.")
@@ -330,7 +330,7 @@ func (p *ContactProperties) setDefault() {
 		return
 	}
 	if err := p.core.SetDefaultDigitalID(p.cv.Contact.Address, v.ID.Fingerprint()); err != nil {
-		p.message.SetText(errorSentence(err))
+		p.message.SetText(app.Explain(err).String())
 		return
 	}
 	p.message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")

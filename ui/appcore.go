@@ -18,6 +18,11 @@ type appCore struct {
 	*app.App
 }
 
+// TestConnection checks the wizard's servers with the core's checks.
+func (c *appCore) TestConnection(ctx context.Context, s app.Setup, report func(app.ConnStep)) error {
+	return app.TestConnection(ctx, s, report)
+}
+
 func (c *appCore) HasAccount() bool { return c.Profile.HasAccount() }
 
 func (c *appCore) Folders(ctx context.Context) ([]mailstore.Folder, error) {

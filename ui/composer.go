@@ -177,7 +177,7 @@ func (c *Composer) saveDraft(then func(error)) {
 			c.savingDraft = false
 			if err != nil {
 				c.draftState.SetText("")
-				c.showMessage(errorSentence(err))
+				c.showMessage(app.Explain(err).String())
 			} else {
 				c.draftID, c.savedEdits = id, edits
 				if replaces == "" {
@@ -416,7 +416,7 @@ func (c *Composer) refreshChips() {
 		}
 		l := widget.NewLabel(text)
 		if _, err := testaaddr.Parse(r); err != nil {
-			l.SetText(r + " — " + errorSentence(err))
+			l.SetText(r + " — " + app.Explain(err).String())
 			m = MarkInvalid
 		}
 		c.Chips.Add(container.NewHBox(widget.NewIcon(m.Icon()), l))
@@ -474,7 +474,7 @@ func (c *Composer) AddAttachment(name string, data []byte) {
 func attachRefusal(err error) string {
 	var tl *app.TooLargeError
 	if !errors.As(err, &tl) {
-		return "The file was not attached: " + errorSentence(err)
+		return "The file was not attached: " + app.Explain(err).String()
 	}
 	why := "base64 makes attachments about a third larger"
 	if tl.Encrypted {
@@ -536,7 +536,7 @@ func (c *Composer) send() {
 	}
 	for _, r := range rcpts {
 		if _, err := testaaddr.Parse(r); err != nil {
-			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, errorSentence(err)))
+			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, app.Explain(err).String()))
 			return
 		}
 	}
@@ -570,7 +570,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 				c.Message.Hide()
 				c.refuse(nd.Recipients)
 			case err != nil:
-				c.showMessage(errorSentence(err))
+				c.showMessage(app.Explain(err).String())
 			default:
 				c.showMessage("Sent.")
 				if c.OnSent != nil {
@@ -626,7 +626,7 @@ func (c *Composer) askForIDs() {
 		c.do(func() {
 			if err != nil {
 				c.Ask.Enable()
-				c.showMessage(errorSentence(err))
+				c.showMessage(app.Explain(err).String())
 				return
 			}
 			c.showMessage("A signed secure link request was sent to " + strings.Join(addrs, ", ") +

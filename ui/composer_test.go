@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -154,7 +153,7 @@ func TestComposerRefusesBadAddress(t *testing.T) {
 
 func TestComposerShowsSendError(t *testing.T) {
 	f := contactsCore()
-	f.sendErr = errors.New("app: the server refused the message")
+	f.sendErr = &app.Problem{What: "The server refused the message"}
 	c, s := newTestComposer(t, f)
 	s.do(func() {
 		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")

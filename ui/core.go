@@ -82,6 +82,13 @@ type Setupper interface {
 	ConnectionTester
 }
 
+// ConnectionTester runs the wizard's Test connection: the core's
+// [app.TestConnection], each step reported through report (from its own
+// goroutine), the first failure of each server returned.
+type ConnectionTester interface {
+	TestConnection(ctx context.Context, s app.Setup, report func(app.ConnStep)) error
+}
+
 // Preferences are the settings window's data: account, defaults, trust and
 // the user's own Digital IDs.
 type Preferences interface {

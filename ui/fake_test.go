@@ -42,7 +42,7 @@ type fakeCore struct {
 	requested [][]string
 	replied   []string
 	tested    []app.Setup
-	connSteps []ConnStep
+	connSteps []app.ConnStep
 	connBlock bool
 	setups    []app.Setup
 	handouts  []string
@@ -221,7 +221,7 @@ func (f *fakeCore) SetupFromHandout(_ context.Context, dir string, trust bool) e
 
 // TestConnection reports connSteps in order and returns the first failure;
 // with connBlock it then waits for ctx to end. The setups are recorded.
-func (f *fakeCore) TestConnection(ctx context.Context, s app.Setup, report func(ConnStep)) error {
+func (f *fakeCore) TestConnection(ctx context.Context, s app.Setup, report func(app.ConnStep)) error {
 	f.mu.Lock()
 	f.tested = append(f.tested, s)
 	steps, block := f.connSteps, f.connBlock

@@ -143,7 +143,7 @@ func (p *KeyPrompt) Submit() {
 		err = p.open(keys)
 	}
 	if err != nil {
-		p.message.SetText(errorSentence(err))
+		p.message.SetText(app.Explain(err).String())
 		return
 	}
 	p.opened = true

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"securemail/app"
 	"securemail/app/keystore"
 	"securemail/app/profile"
 )
@@ -105,7 +106,7 @@ func TestOpenKeysOffersAKeyFileWithoutKeyring(t *testing.T) {
 func TestOpenKeysAsksOnceForAnExistingKeyFile(t *testing.T) {
 	a := test.NewTempApp(t)
 	src := &fakeKeys{hasFile: true, filePass: "the passphrase"}
-	o := opener{err: errors.New("app: the mail store is damaged; restore it from a backup")}
+	o := opener{err: &app.Problem{What: "The mail store is damaged", Do: "restore it from a backup"}}
 	p, err := OpenKeys(a, src, o.open)
 	if err != nil || p == nil || p.again != nil {
 		t.Fatalf("existing key file: prompt %+v, error %v; want one passphrase entry", p, err)

@@ -179,7 +179,7 @@ func (m *MainWindow) reloadFolders() {
 		fs, err := m.core.Folders(m.ctx)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				return
 			}
 			m.folderRows = fs
@@ -200,7 +200,7 @@ func (m *MainWindow) ShowFolder(name string) {
 	m.setSelected(false)
 	m.list.setFolder(name, func(n int, err error) {
 		if err != nil {
-			m.setStatus(errorSentence(err))
+			m.setStatus(app.Explain(err).String())
 		}
 	})
 }
@@ -215,7 +215,7 @@ func (m *MainWindow) search(q string) {
 		rows, err := m.core.Search(m.ctx, q)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				return
 			}
 			m.list.showSearch(rows)
@@ -273,7 +273,7 @@ func (m *MainWindow) openDraft(r mailstore.Row) {
 		d, opts, err := m.core.OpenDraft(m.ctx, r.ID)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				return
 			}
 			m.list.list.UnselectAll() // selecting it again opens it again
@@ -335,7 +335,7 @@ func (m *MainWindow) deleteCurrent() {
 		err := m.core.Delete(m.ctx, []string{id})
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				return
 			}
 			m.setStatus("Message moved to Trash.")
@@ -380,9 +380,9 @@ func (m *MainWindow) sendReceive() {
 			case cancelled:
 				m.setStatus("Send/Receive was cancelled.")
 			case err != nil:
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 			case ferr != nil:
-				m.setStatus(errorSentence(ferr))
+				m.setStatus(app.Explain(ferr).String())
 			default:
 				m.setStatus(m.statusText())
 				if res != nil && res.New > 0 {
@@ -447,4 +447,6 @@ func (m *MainWindow) close() {
 	m.stop()
 }
 
-func errDialog(err error, w fyne.Window) { dialog.ShowError(fmt.Errorf("%s", errorSentence(err)), w) }
+func errDialog(err error, w fyne.Window) {
+	dialog.ShowError(fmt.Errorf("%s", app.Explain(err).String()), w)
+}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 )
 
@@ -75,7 +76,7 @@ func (w *NetworkWindow) Show() { w.win.Show() }
 func (w *NetworkWindow) Reload() {
 	var b strings.Builder
 	if hs, err := w.net.Handouts(); err != nil {
-		b.WriteString(errorSentence(err))
+		b.WriteString(app.Explain(err).String())
 	} else {
 		for _, h := range hs {
 			fmt.Fprintf(&b, "%s\n    files: %s\n", h.Address, h.Dir)
@@ -84,7 +85,7 @@ func (w *NetworkWindow) Reload() {
 	w.handouts.SetText(b.String())
 	b.Reset()
 	if qs, err := w.net.Queues(); err != nil {
-		b.WriteString(errorSentence(err))
+		b.WriteString(app.Explain(err).String())
 	} else if len(qs) == 0 {
 		b.WriteString("No messages are queued: everything was delivered.")
 	} else {
@@ -94,7 +95,7 @@ func (w *NetworkWindow) Reload() {
 	}
 	w.queues.SetText(b.String())
 	if lines, err := w.net.Events(300); err != nil {
-		w.log.SetText(errorSentence(err))
+		w.log.SetText(app.Explain(err).String())
 	} else if len(lines) == 0 {
 		w.log.SetText("Nothing has happened on the network yet.")
 	} else {
@@ -112,7 +113,7 @@ func (w *NetworkWindow) outage() {
 	}
 	d := outageChoices[w.outageFor.Selected]
 	if err := w.net.Outage(w.node.Selected, d); err != nil {
-		w.message.SetText(errorSentence(err))
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
 	w.message.SetText(fmt.Sprintf("%s is down for %s; watch the relay queues and the evidence log.", w.node.Selected, w.outageFor.Selected))

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"errors"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
 )
 
 // PasswordChange is the "Change password…" form of the settings window:
@@ -35,11 +35,11 @@ func (p *PasswordChange) items() []*widget.FormItem {
 func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 	switch {
 	case p.pop3.Text == "":
-		return "", "", errors.New("ui: type the new POP3 password of your mailbox")
+		return "", "", &app.Problem{What: "The new POP3 password is empty", Do: "type the new password of your mailbox"}
 	case p.pop3.Text != p.pop3Again.Text:
-		return "", "", errors.New("ui: the two POP3 passwords you typed differ; type the same new password twice")
+		return "", "", &app.Problem{What: "The two POP3 passwords you typed differ", Do: "type the same new password twice"}
 	case p.smtp.Text != p.smtpAgain.Text:
-		return "", "", errors.New("ui: the two SMTP passwords you typed differ; type the same new password twice, or leave both empty")
+		return "", "", &app.Problem{What: "The two SMTP passwords you typed differ", Do: "type the same new password twice, or leave both empty"}
 	}
 	return p.pop3.Text, p.smtp.Text, nil
 }
@@ -68,7 +68,7 @@ func (w *SettingsWindow) ChangePasswords() {
 		err = w.core.SetPasswords(pop3, smtp)
 	}
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		return
 	}
 	w.Message.SetText("The new passwords are saved; the next Send/Receive logs in with them.")

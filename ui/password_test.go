@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"errors"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
 )
 
 // overlayButton finds the button labelled text in the window's top dialog.
@@ -103,7 +104,7 @@ func TestSettingsChangePassword(t *testing.T) {
 
 func TestSettingsChangePasswordCoreRefusal(t *testing.T) {
 	a := test.NewTempApp(t)
-	f := &refusingPasswords{fakeCore: newFakeCore(), err: errors.New("app: no OS keyring is available; start your desktop's keyring")}
+	f := &refusingPasswords{fakeCore: newFakeCore(), err: &app.Problem{What: "No OS keyring is available", Do: "start your desktop's keyring"}}
 	w := NewSettingsWindow(a, f)
 	test.Tap(w.ChangePassword)
 	test.Type(w.Passwords.pop3, "new secret")

@@ -89,7 +89,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 				addrs, err := core.AddDigitalIDFromMessage(context.Background(), id)
 				p.do(func() {
 					if err != nil {
-						p.Result.SetText(errorSentence(err))
+						p.Result.SetText(app.Explain(err).String())
 						p.Add.Enable()
 						return
 					}

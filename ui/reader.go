@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -181,7 +180,7 @@ func (r *Reader) Clear() {
 // ShowError shows why a message could not be opened.
 func (r *Reader) ShowError(err error) {
 	r.Clear()
-	r.bannerTexts = []string{errorSentence(err)}
+	r.bannerTexts = []string{app.Explain(err).String()}
 	r.banner.Add(bannerLine(BannerLine{Mark: MarkInvalid, Text: r.bannerTexts[0]}))
 	r.body.SetText("")
 }
@@ -223,7 +222,7 @@ func (r *Reader) pickFolderWithDialog(done func(dir string)) {
 func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 	name, err := safefile.Save(dir, a.Name, a.Content)
 	if err != nil {
-		r.saved.SetText(saveErrorSentence(dir, err))
+		r.saved.SetText(saveErrorSentence(err))
 	} else {
 		r.saved.SetText(fmt.Sprintf("Saved as “%s” in %s.", name, displaytext.Line(dir)))
 	}
@@ -231,18 +230,10 @@ func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 }
 
 // saveErrorSentence says why an attachment could not be saved and what to
-// do; a failed write is worded by errorSentence ([app.WriteProblem]).
-func saveErrorSentence(dir string, err error) string {
-	var tooLong *safefile.FolderTooLongError
-	var full *safefile.FolderFullError
-	dir = displaytext.Line(dir)
-	switch {
-	case errors.As(err, &tooLong):
-		return fmt.Sprintf("Not saved: the path of %s is too long for Windows (%d characters in all); choose a folder with a shorter path.", dir, safefile.MaxPath)
-	case errors.As(err, &full):
-		return fmt.Sprintf("Not saved: %s already holds too many files of that name; choose another folder.", dir)
-	}
-	return "Not saved: " + errorSentence(err)
+// do ([app.Explain]: a path too long for Windows, a folder full of copies,
+// a failed write).
+func saveErrorSentence(err error) string {
+	return "Not saved: " + displaytext.Line(app.Explain(err).String())
 }
 
 func humanSize(n int) string {
@@ -253,29 +244,4 @@ func humanSize(n int) string {
 		return fmt.Sprintf("%d KB", (n+512)>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// errorSentence words a core error for the window: a failed file write
-// from its typed error ([app.WriteProblem]: a file held by another program,
-// a read-only folder, a full disk); otherwise the error's text without the
-// package prefix it carries.
-func errorSentence(err error) string {
-	s, ok := app.WriteProblem(err)
-	if !ok {
-		s = err.Error()
-		for {
-			i := strings.Index(s, ": ")
-			if i < 0 || i > 12 || strings.ContainsAny(s[:i], " .") {
-				break
-			}
-			s = s[i+2:]
-		}
-	}
-	if s != "" {
-		s = strings.ToUpper(s[:1]) + s[1:]
-	}
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -84,7 +84,7 @@ func (w *SecureLinkWindow) Show() { w.win.Show() }
 func (w *SecureLinkWindow) Reload() {
 	rows, err := w.core.SecureLinkStatus()
 	if err != nil {
-		w.message.SetText(errorSentence(err))
+		w.message.SetText(app.Explain(err).String())
 	}
 	w.rows = rows
 	w.table.Refresh()
@@ -130,7 +130,7 @@ func (w *SecureLinkWindow) Act(r app.LinkRow) {
 		}
 		w.do(func() {
 			if err != nil {
-				w.message.SetText(errorSentence(err))
+				w.message.SetText(app.Explain(err).String())
 			} else {
 				w.message.SetText(done)
 			}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/app/profile"
 	"securemail/app/revocation"
 	"securemail/internal/displaytext"
@@ -65,7 +66,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w := &SettingsWindow{Win: a.NewWindow("Settings"), core: core, Message: widget.NewLabel(""), rootSel: -1}
 	s, err := core.Settings()
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		s = profile.DefaultSettings()
 	}
 	w.settings = s
@@ -196,7 +197,7 @@ func (w *SettingsWindow) Settings() profile.Settings {
 
 func (w *SettingsWindow) save() {
 	if err := w.core.SaveSettings(w.Settings()); err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		return
 	}
 	w.Message.SetText("Settings saved.")
@@ -213,7 +214,7 @@ func (w *SettingsWindow) removeRoot() {
 				return
 			}
 			if err := w.core.RemoveRoot(c); err != nil {
-				w.Message.SetText(errorSentence(err))
+				w.Message.SetText(app.Explain(err).String())
 			}
 			w.rootSel = -1
 			w.RemoveRoot.Disable()
@@ -224,12 +225,12 @@ func (w *SettingsWindow) removeRoot() {
 func (w *SettingsWindow) exportWithDialog() {
 	data, err := w.core.ExportP7B()
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		return
 	}
 	saveBytes(w.Win, "my-digital-id.p7b", data, func(err error) {
 		if err != nil {
-			w.Message.SetText(errorSentence(err))
+			w.Message.SetText(app.Explain(err).String())
 		} else {
 			w.Message.SetText("Your Digital ID was exported (certificate and chain, never the private key).")
 		}
@@ -273,7 +274,7 @@ func (w *SettingsWindow) ImportCRLData(data []byte) {
 		return
 	}
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		return
 	}
 	w.Message.SetText(displaytext.Line(k.Summary()))
@@ -283,7 +284,7 @@ func (w *SettingsWindow) ImportCRLData(data []byte) {
 func (w *SettingsWindow) ImportPFXData(data []byte) {
 	id, err := w.core.ImportPFX(data, w.PFXPassword.Text)
 	if err != nil {
-		w.Message.SetText(errorSentence(err))
+		w.Message.SetText(app.Explain(err).String())
 		return
 	}
 	w.Message.SetText("Your new Digital ID is installed; it is valid until " + id.Certificate.NotAfter.UTC().Format("2 January 2006") + ".")

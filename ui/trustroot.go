@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 )
@@ -34,7 +35,7 @@ func (w *SettingsWindow) addRootWithDialog() {
 		defer r.Close()
 		data, err := io.ReadAll(r)
 		if err != nil {
-			w.Message.SetText(errorSentence(err))
+			w.Message.SetText(app.Explain(err).String())
 			return
 		}
 		w.AddRootData(data)
@@ -80,7 +81,7 @@ func (w *SettingsWindow) trustRoot(c *rootConfirm) {
 		return
 	}
 	if err := w.core.TrustRoot(c.authority); err != nil {
-		c.problem.SetText(errorSentence(err))
+		c.problem.SetText(app.Explain(err).String())
 		c.problem.Show()
 		return
 	}

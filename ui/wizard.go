@@ -274,7 +274,7 @@ func (w *Wizard) runSetup() {
 	}
 	s, err := w.setup()
 	if err != nil {
-		w.problems[StepDigitalID] = errorSentence(err)
+		w.problems[StepDigitalID] = app.Explain(err).String()
 		w.validate()
 		return
 	}
@@ -292,7 +292,7 @@ func (w *Wizard) runSetup() {
 		w.do(func() {
 			w.settingUp = false
 			if err != nil {
-				w.problems[StepDigitalID] = errorSentence(err)
+				w.problems[StepDigitalID] = app.Explain(err).String()
 				w.validate()
 				return
 			}

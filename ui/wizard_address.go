@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/testaaddr"
 )
 
@@ -67,7 +67,7 @@ func (w *Wizard) countryCode() string {
 }
 
 // errIncomplete: the address step is not filled in yet.
-var errIncomplete = errors.New("ui: type your first name and surname and choose your country")
+var errIncomplete = &app.Problem{What: "Your name or country is missing", Do: "type your first name and surname and choose your country"}
 
 // Address is the address being set up, or an error saying what to fix.
 func (w *Wizard) Address() (string, error) {
@@ -97,7 +97,7 @@ func (w *Wizard) addressProblem() stepCheck {
 	if _, err := w.Address(); err != nil {
 		shown := ""
 		if w.addr.first.Text != "" && w.addr.surname.Text != "" && w.countryCode() != "" {
-			shown = errorSentence(err)
+			shown = app.Explain(err).String()
 		}
 		return stepCheck{true, shown}
 	}
@@ -110,7 +110,7 @@ func (w *Wizard) loadHandouts() {
 	}
 	hs, err := w.net.Handouts()
 	if err != nil {
-		w.problems[StepAddress] = errorSentence(err)
+		w.problems[StepAddress] = app.Explain(err).String()
 		return
 	}
 	w.addr.handouts = hs

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 )
@@ -37,7 +38,7 @@ func (w *Wizard) loadChain(data []byte) {
 	a, err := digitalid.InspectAuthority(data)
 	switch {
 	case err != nil:
-		w.problems[StepChain] = errorSentence(err)
+		w.problems[StepChain] = app.Explain(err).String()
 		s.info.SetText("")
 	case root == nil:
 		w.problems[StepChain] = "Open and trust the Root CA first (go Back one step)."

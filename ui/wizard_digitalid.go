@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
 	"securemail/testaaddr"
@@ -60,7 +61,7 @@ func (w *Wizard) checkID() {
 	}
 	id, err := identity.ParsePFX(s.data, s.password.Text)
 	if err != nil {
-		msg := errorSentence(err)
+		msg := app.Explain(err).String()
 		if errors.Is(err, identity.ErrWrongPassword) {
 			msg += " Type the password that was delivered separately from the file."
 		}

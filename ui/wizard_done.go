@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/testaaddr"
 )
 
@@ -44,12 +45,12 @@ func (w *Wizard) exportID() {
 	msg := w.done.message
 	data, err := w.core.ExportP7B()
 	if err != nil {
-		msg.SetText(errorSentence(err))
+		msg.SetText(app.Explain(err).String())
 		return
 	}
 	saveBytes(w.win, "my-digital-id.p7b", data, func(err error) {
 		if err != nil {
-			msg.SetText(errorSentence(err))
+			msg.SetText(app.Explain(err).String())
 		} else {
 			msg.SetText("Your Digital ID was exported: certificate and chain, never the private key.")
 		}
@@ -65,7 +66,7 @@ func (w *Wizard) sendLinks() {
 			continue
 		}
 		if _, err := testaaddr.Parse(p); err != nil {
-			s.message.SetText(p + ": " + errorSentence(err))
+			s.message.SetText(p + ": " + app.Explain(err).String())
 			return
 		}
 		addrs = append(addrs, p)
@@ -80,7 +81,7 @@ func (w *Wizard) sendLinks() {
 		w.do(func() {
 			s.sendLinks.Enable()
 			if err != nil {
-				s.message.SetText(errorSentence(err))
+				s.message.SetText(app.Explain(err).String())
 				return
 			}
 			s.message.SetText("Secure link requests were sent to " + strings.Join(addrs, ", ") + ".")
@@ -92,13 +93,13 @@ func (w *Wizard) sendLinks() {
 func (w *Wizard) finish() {
 	s, err := w.core.Settings()
 	if err != nil {
-		w.problemLabel.SetText(errorSentence(err))
+		w.problemLabel.SetText(app.Explain(err).String())
 		w.problemBox.Show()
 		return
 	}
 	s.Security.SignAll, s.Security.EncryptAll = w.done.signAll.Checked, w.done.encryptAll.Checked
 	if err := w.core.SaveSettings(s); err != nil {
-		w.problemLabel.SetText(errorSentence(err))
+		w.problemLabel.SetText(app.Explain(err).String())
 		w.problemBox.Show()
 		return
 	}

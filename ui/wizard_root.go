@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 )
@@ -55,7 +56,7 @@ func inspectRoot(data []byte, now time.Time) (root *digitalid.Authority, info, p
 	a, err := digitalid.InspectAuthority(data)
 	switch {
 	case err != nil:
-		return nil, "", errorSentence(err)
+		return nil, "", app.Explain(err).String()
 	case !a.SelfSigned:
 		return nil, describeAuthority(a, now), fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", displaytext.Line(a.Certificate.Issuer.CommonName))
 	case now.After(a.NotAfter):

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
 )
@@ -127,7 +128,7 @@ func (w *Wizard) testConnection() {
 	}
 	s, err := w.setup()
 	if err != nil {
-		sv.testResult.SetText(errorSentence(err))
+		sv.testResult.SetText(app.Explain(err).String())
 		return
 	}
 	ctx, cancel := context.WithTimeout(w.ctx, testTimeout)
@@ -139,9 +140,9 @@ func (w *Wizard) testConnection() {
 	sv.testResult.SetText("Testing…")
 	go func() {
 		defer cancel()
-		err := w.core.TestConnection(ctx, s, func(st ConnStep) {
+		err := w.core.TestConnection(ctx, s, func(st app.ConnStep) {
 			w.do(func() {
-				if run != sv.testRun {
+				if run != sv.testRun || (st.Kind == app.StepTestMessage && st.Skipped != "") {
 					return
 				}
 				lines = append(lines, connLine(st))
@@ -160,7 +161,7 @@ func (w *Wizard) testConnection() {
 			case errors.Is(ctx.Err(), context.DeadlineExceeded):
 				lines = append(lines, fmt.Sprintf("The servers did not finish the checks within %d seconds; check the host names and ports, then try again.", int(testTimeout.Seconds())))
 			case err != nil && len(lines) == 0:
-				lines = append(lines, errorSentence(err))
+				lines = append(lines, app.Explain(err).String())
 			case err != nil:
 				lines = append(lines, "A check failed: see the step marked ✗.")
 			default:
@@ -171,12 +172,17 @@ func (w *Wizard) testConnection() {
 	}()
 }
 
-// connLine is one step of Test connection as shown.
-func connLine(st ConnStep) string {
-	if st.Err == nil {
-		return "✓ " + st.Server + " " + st.Step
+// connLine is one step of Test connection as shown: ✓ passed, – not
+// checked (and why), ✗ failed (and the sentence saying what to do).
+func connLine(st app.ConnStep) string {
+	name := string(st.Protocol) + " " + st.Kind.String()
+	switch {
+	case st.Err != nil:
+		return "✗ " + name + ": " + app.Explain(st.Err).String()
+	case st.Skipped != "":
+		return "– " + name + ": " + st.Skipped
 	}
-	return "✗ " + st.Server + " " + st.Step + ": " + errorSentence(st.Err)
+	return "✓ " + name
 }
 
 // loadServerCA reads the private CA (PEM or DER) that issued the mail
@@ -186,7 +192,7 @@ func (w *Wizard) loadServerCA(data []byte) {
 	s.serverCA, w.problems[StepServers] = nil, ""
 	certs, err := identity.ParseCertificates(data)
 	if err != nil {
-		w.problems[StepServers] = "This file holds no CA certificate (" + strings.TrimSuffix(errorSentence(err), ".") +
+		w.problems[StepServers] = "This file holds no CA certificate (" + app.Explain(err).What +
 			"). Open the PEM or DER file of the authority that issued your mail servers' certificates, or use the system's authorities."
 		s.caInfo.SetText("")
 	} else {

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"securemail/app"
 	"securemail/testnet/testca"
 )
 
@@ -233,7 +234,7 @@ func TestWizardRefusals(t *testing.T) {
 	if w.nextDisabled() {
 		t.Fatalf("the right Mail.pfx refused: %q", w.problem())
 	}
-	f.setupErr = errors.New("app: the keyring is locked; unlock it and try again")
+	f.setupErr = &app.Problem{What: "The keyring is locked", Do: "unlock it and try again"}
 	s.do(func() { w.tapNext() })
 	eventually(t, s, "the core's refusal", func() bool { return w.problem() == "The keyring is locked; unlock it and try again." })
 	if w.step != StepDigitalID {
@@ -266,11 +267,11 @@ func testcaOpts(email string) testca.IssueOptions {
 // connection it runs; closing the Secure Link window ends its requests.
 func TestClosingAScreenCancelsItsWork(t *testing.T) {
 	f := newFakeCore()
-	f.connSteps = []ConnStep{{"POP3", stepConnect, nil}}
+	f.connSteps = connSteps(app.POP3, nil, app.StepTCP)
 	f.connBlock = true // the checks run until their context ends
 	w, s := ownServersWizard(t, f)
 	s.do(w.tapTestConnection)
-	eventually(t, s, "the first step", func() bool { return strings.Contains(w.testResult(), "✓ POP3 connect") })
+	eventually(t, s, "the first step", func() bool { return strings.Contains(w.testResult(), "✓ POP3 connection") })
 	s.do(w.Close)
 	eventually(t, s, "the checks to end once the window closed", func() bool { return strings.Contains(w.testResult(), "Test cancelled.") })
 

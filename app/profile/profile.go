@@ -66,8 +66,27 @@ type Server struct {
 	Address  string `json:"address"` // host:port
 	TLS      string `json:"tls"`     // none | starttls | implicit
 	Username string `json:"username"`
-	// AllowCleartext permits a login without TLS (a test network only).
-	AllowCleartext bool `json:"allow_cleartext,omitempty"`
+	// AllowCleartextLogin permits sending the password on a connection
+	// without TLS (a test network only). Settings written before it had
+	// this name say "allow_cleartext"; UnmarshalJSON reads both.
+	AllowCleartextLogin bool `json:"allow_cleartext_login,omitempty"`
+}
+
+// UnmarshalJSON reads a server, taking the old key "allow_cleartext" as
+// AllowCleartextLogin.
+func (s *Server) UnmarshalJSON(b []byte) error {
+	type plain Server // without this method
+	var v struct {
+		plain
+		Old bool `json:"allow_cleartext"`
+	}
+	v.plain = plain(*s)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = Server(v.plain)
+	s.AllowCleartextLogin = s.AllowCleartextLogin || v.Old
+	return nil
 }
 
 // Security holds the seed's defaults for outgoing mail.

@@ -97,3 +97,30 @@ func TestWindowAppIDPerProfile(t *testing.T) {
 		t.Fatalf("the default profile's ID is %q; want the plain one (desktop entry, notifications)", def.WindowAppID())
 	}
 }
+
+// TestOldCleartextKeyStillRead: a settings file written before the
+// permission was named allow_cleartext_login keeps its meaning, and is
+// written back under the new name.
+func TestOldCleartextKeyStillRead(t *testing.T) {
+	p, _ := Open(t.TempDir())
+	old := `{"version":1,"account":{"address":"Marie.Curie@tcn.f.eu-admin.net",
+	 "pop3":{"address":"127.0.0.1:110","tls":"none","username":"marie","allow_cleartext":true},
+	 "smtp":{"address":"127.0.0.1:25","tls":"starttls","username":"marie"}}}`
+	if err := os.WriteFile(p.Path("settings.json"), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Account.POP3.AllowCleartextLogin || s.Account.SMTP.AllowCleartextLogin || s.Account.POP3.Username != "marie" {
+		t.Fatalf("old key: POP3 %+v, SMTP %+v", s.Account.POP3, s.Account.SMTP)
+	}
+	if err := p.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p.Path("settings.json"))
+	if !strings.Contains(string(b), `"allow_cleartext_login": true`) || strings.Contains(string(b), `"allow_cleartext":`) {
+		t.Errorf("saved settings do not use the new key:\n%s", b)
+	}
+}

@@ -39,5 +39,6 @@ func diskFull(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
-// isReadOnlyFS reports whether err is a write to a read-only file system.
-func isReadOnlyFS(err error) bool { return errors.Is(err, syscall.EROFS) }
+// IsReadOnlyFS reports whether err is a write to a read-only file system
+// (EROFS).
+func IsReadOnlyFS(err error) bool { return errors.Is(err, syscall.EROFS) }

@@ -67,5 +67,6 @@ func diskFull(err error) bool {
 		errors.Is(err, windows.ERROR_DISK_QUOTA_EXCEEDED) || errors.Is(err, syscall.ENOSPC)
 }
 
-// isReadOnlyFS reports whether err is a write to write-protected media.
-func isReadOnlyFS(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }
+// IsReadOnlyFS reports whether err is a write to write-protected media
+// (ERROR_WRITE_PROTECT).
+func IsReadOnlyFS(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }

@@ -1,15 +1,9 @@
 package durable
 
-import (
-	"errors"
-	"fmt"
-	"io/fs"
-	"path/filepath"
-	"syscall"
-)
+import "fmt"
 
 // WriteError is a write by [Write] or a folder sync by [SyncDir] that
-// failed. [Problem] words it for the user.
+// failed. app.Explain words it for the user.
 type WriteError struct {
 	// Path is the file being written, or the folder being synced.
 	Path string
@@ -34,36 +28,3 @@ func (e *WriteError) Unwrap() error { return e.Err }
 // ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL or ERROR_DISK_QUOTA_EXCEEDED on
 // Windows.
 func DiskFull(err error) bool { return diskFull(err) }
-
-// Problem words a failed write as one sentence for the user, without a
-// package prefix, saying what happened and what to do; ok is false if err
-// holds neither a [*LockedError] nor a [*WriteError]. It says "read-only"
-// only when the system refused permission, never for a file another program
-// holds (which Windows also reports as "Access denied").
-func Problem(err error) (sentence string, ok bool) {
-	var le *LockedError
-	if errors.As(err, &le) {
-		return fmt.Sprintf("The file %s is open in another program (a virus scanner or indexer?); close it and try again", le.Path), true
-	}
-	var we *WriteError
-	if !errors.As(err, &we) {
-		return "", false
-	}
-	dir := we.Path
-	if !we.Folder {
-		dir = filepath.Dir(we.Path)
-	}
-	switch {
-	case DiskFull(we.Err):
-		return fmt.Sprintf("The disk holding %s is full; free some space and try again", dir), true
-	case errors.Is(we.Err, fs.ErrPermission), isReadOnlyFS(we.Err):
-		return fmt.Sprintf("SecureMail may not write in the folder %s (it is read-only, or you lack permission); make it writable and try again", dir), true
-	case errors.Is(we.Err, fs.ErrNotExist):
-		return fmt.Sprintf("SecureMail could not write %s: the folder no longer exists; check that its disk is connected and try again", we.Path), true
-	}
-	var errno syscall.Errno
-	if errors.As(we.Err, &errno) {
-		return fmt.Sprintf("SecureMail could not write %s: the system reported %q; check the disk and try again", we.Path, errno.Error()), true
-	}
-	return fmt.Sprintf("SecureMail could not write %s; check the disk and try again", we.Path), true
-}

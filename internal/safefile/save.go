@@ -48,7 +48,7 @@ func (e *FolderFullError) Error() string {
 // its owner only. It returns the name the file was saved under, to be shown
 // to the user. On error nothing is left behind; the error is a
 // [*FolderTooLongError], a [*FolderFullError], or a [*durable.WriteError]
-// that durable.Problem words (folder gone or not writable, disk full).
+// that app.Explain words (folder gone or not writable, disk full).
 func Save(dir, name string, data []byte) (saved string, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -56,7 +56,7 @@ func Save(dir, name string, data []byte) (saved string, err error) {
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		// Worded like any failed write (durable.Problem): the folder is gone or not ours to write in.
+		// Worded like any failed write (app.Explain): the folder is gone or not ours to write in.
 		return "", &durable.WriteError{Path: filepath.Join(abs, Name(name)), Err: err}
 	}
 	taken := make(map[string]bool, len(entries))

@@ -66,6 +66,9 @@ func (e *severalError) Error() string {
 
 func (e *severalError) Unwrap() error { return ErrSeveralIdentities }
 
+// Addresses lists the e-mail addresses of the Digital IDs in the file.
+func (e *severalError) Addresses() []string { return append([]string(nil), e.addresses...) }
+
 // Fingerprint returns the SHA-256 fingerprint of a certificate as the UI
 // shows it: upper-case hex in colon-separated pairs.
 func Fingerprint(cert *x509.Certificate) string {

@@ -51,6 +51,9 @@ func (e *unsupportedError) Error() string {
 
 func (e *unsupportedError) Unwrap() error { return ErrUnsupported }
 
+// Algorithm names the protection SecureMail does not support.
+func (e *unsupportedError) Algorithm() string { return e.what }
+
 // decrypt decrypts data protected with a password-based scheme: the PKCS #12
 // PBE schemes (3DES, RC2) or PBES2 (PBKDF2 with AES or 3DES in CBC mode).
 func decrypt(alg pkix.AlgorithmIdentifier, password string, data []byte) ([]byte, error) {

@@ -1,6 +1,6 @@
 //go:build windows
 
-package durable
+package app
 
 import "golang.org/x/sys/windows"
 
