@@ -152,7 +152,7 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 // shouldDelete decides whether a message already stored may go from the
 // server now. A message stored by a run that died before processing it is
 // processed here.
-func (a *App) shouldDelete(ctx context.Context, set profile.Settings, id string, opts *smime.OpenOptions, res *FetchResult) (bool, error) {
+func (a *App) shouldDelete(ctx context.Context, set profile.Settings, id string, opts smime.OpenOptions, res *FetchResult) (bool, error) {
 	if set.LeaveOnServerDays < 0 {
 		return false, nil
 	}
@@ -180,7 +180,7 @@ func (a *App) shouldDelete(ctx context.Context, set profile.Settings, id string,
 // the signature is valid), the secure-link state, and for a delivery
 // report the message it is about. Decrypted content is never written.
 // Signatures are judged at arrived, when the message reached us.
-func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.Time, set profile.Settings, opts *smime.OpenOptions, res *FetchResult) error {
+func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.Time, set profile.Settings, opts smime.OpenOptions, res *FetchResult) error {
 	if dr, err := parseDSN(raw); err == nil {
 		res.Reports++
 		if about := a.reportAbout(ctx, dr); about != "" {
@@ -190,9 +190,8 @@ func (a *App) process(ctx context.Context, id string, raw []byte, arrived time.T
 		}
 		return a.Store.SetSecurity(ctx, id, mailstore.Security{Signature: mailstore.SigNone})
 	}
-	o := *opts
-	o.Arrived = arrived
-	rep, _ := a.openChecked(ctx, raw, o)
+	opts.Arrived = arrived // opts is this message's copy
+	rep, _ := a.openChecked(ctx, raw, opts)
 	if err := ctx.Err(); err != nil {
 		return err // stopped half-way: nothing recorded, the next fetch processes it (shouldDelete)
 	}

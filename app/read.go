@@ -10,20 +10,20 @@ import (
 )
 
 // newOpener loads the decryption keys and trust anchors.
-func (a *App) newOpener() (*smime.OpenOptions, error) {
+func (a *App) newOpener() (smime.OpenOptions, error) {
 	keys, err := a.decryptionKeys()
 	if err != nil {
-		return nil, err
+		return smime.OpenOptions{}, err
 	}
 	roots, inters, err := a.trustAnchors()
 	if err != nil {
-		return nil, err
+		return smime.OpenOptions{}, err
 	}
 	crls, err := a.revocationLists()
 	if err != nil {
-		return nil, err
+		return smime.OpenOptions{}, err
 	}
-	return &smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now(), CRLs: crls}, nil
+	return smime.OpenOptions{Keys: keys, Roots: roots, Intermediates: inters, Now: a.now(), CRLs: crls}, nil
 }
 
 // decryptionKeys returns the private keys of every Digital ID of the user,
@@ -64,7 +64,7 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 		return nil, err
 	}
 	opts.Arrived = m.Arrived                   // judged when it reached us, not now (docs/SECURITY.md §3)
-	rep, _ := a.openChecked(ctx, m.Raw, *opts) // the report carries the sentence of any failure
+	rep, _ := a.openChecked(ctx, m.Raw, opts) // the report carries the sentence of any failure
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("app: %w", err) // stopped half-way: no verdict to record
 	}
