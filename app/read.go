@@ -63,7 +63,7 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 	if err != nil {
 		return nil, err
 	}
-	opts.Arrived = m.Arrived                   // judged when it reached us, not now (docs/SECURITY.md §3)
+	opts.Arrived = m.Arrived                  // judged when it reached us, not now (docs/SECURITY.md §3)
 	rep, _ := a.openChecked(ctx, m.Raw, opts) // the report carries the sentence of any failure
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("app: %w", err) // stopped half-way: no verdict to record
