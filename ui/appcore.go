@@ -33,8 +33,8 @@ func (c *appCore) Count(ctx context.Context, folder string) (int, error) {
 	return c.Store.Count(ctx, folder)
 }
 
-func (c *appCore) List(ctx context.Context, folder string, offset, limit int) ([]mailstore.Row, error) {
-	return c.Store.List(ctx, folder, mailstore.ByDateDesc, offset, limit)
+func (c *appCore) List(ctx context.Context, folder string, order mailstore.Sort, offset, limit int) ([]mailstore.Row, error) {
+	return c.Store.List(ctx, folder, order, offset, limit)
 }
 
 func (c *appCore) Search(ctx context.Context, query string) ([]mailstore.Row, error) {

@@ -26,7 +26,7 @@ import (
 type Mailbox interface {
 	Folders(ctx context.Context) ([]mailstore.Folder, error)
 	Count(ctx context.Context, folder string) (int, error)
-	List(ctx context.Context, folder string, offset, limit int) ([]mailstore.Row, error)
+	List(ctx context.Context, folder string, order mailstore.Sort, offset, limit int) ([]mailstore.Row, error)
 	Search(ctx context.Context, query string) ([]mailstore.Row, error)
 	OpenMessage(ctx context.Context, id string) (*app.MessageView, error)
 	Delete(ctx context.Context, ids []string) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -89,11 +90,11 @@ func (f *fakeCore) Count(_ context.Context, folder string) (int, error) {
 	defer f.mu.Unlock()
 	return len(f.rows[folder]), nil
 }
-func (f *fakeCore) List(_ context.Context, folder string, offset, limit int) ([]mailstore.Row, error) {
+func (f *fakeCore) List(_ context.Context, folder string, order mailstore.Sort, offset, limit int) ([]mailstore.Row, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.listCalls++
-	rows := f.rows[folder]
+	rows := sortedRows(f.rows[folder], order)
 	if offset >= len(rows) {
 		return nil, nil
 	}
@@ -306,4 +307,23 @@ func (f *fakeCore) ImportCRL(data []byte) (revocation.Kept, error) {
 		return revocation.Kept{}, err
 	}
 	return revocation.Kept{List: l, Authority: a}, nil
+}
+
+// sortedRows is rows in order, as the store lists them.
+func sortedRows(rows []mailstore.Row, order mailstore.Sort) []mailstore.Row {
+	out := slices.Clone(rows)
+	if order == mailstore.ByDateAsc { // the tests give rows newest first
+		slices.Reverse(out)
+		return out
+	}
+	slices.SortStableFunc(out, func(a, b mailstore.Row) int {
+		switch order {
+		case mailstore.ByFrom:
+			return strings.Compare(strings.ToLower(a.From), strings.ToLower(b.From))
+		case mailstore.BySubject:
+			return strings.Compare(strings.ToLower(a.Subject), strings.ToLower(b.Subject))
+		}
+		return 0 // the order the test gave, newest first
+	})
+	return out
 }

@@ -20,7 +20,8 @@ func (m *MainWindow) loadLayout() profile.Layout {
 	} else {
 		prefs := m.fyneApp.Preferences()
 		l = profile.Layout{Width: prefs.Float("window.width"), Height: prefs.Float("window.height"),
-			SplitFolders: prefs.Float("split.folders"), SplitReader: prefs.Float("split.reader")}
+			SplitFolders: prefs.Float("split.folders"), SplitReader: prefs.Float("split.reader"),
+			Sort: prefs.String("list.sort"), FromWidth: prefs.Float("list.from_width"), DateWidth: prefs.Float("list.date_width")}
 	}
 	if l.Width < 100 || l.Height < 100 {
 		l.Width, l.Height = defaultLayout.Width, defaultLayout.Height
@@ -36,7 +37,8 @@ func (m *MainWindow) loadLayout() profile.Layout {
 
 // saveLayout remembers the window's size and split positions.
 func (m *MainWindow) saveLayout() {
-	l := profile.Layout{SplitFolders: m.split.Offset, SplitReader: m.readerSplit.Offset}
+	l := profile.Layout{SplitFolders: m.split.Offset, SplitReader: m.readerSplit.Offset, Sort: sortName(m.list.order),
+		FromWidth: float64(m.list.cols[colFrom]), DateWidth: float64(m.list.cols[colDate])}
 	if size := m.win.Canvas().Size(); size.Width > 100 {
 		l.Width, l.Height = float64(size.Width), float64(size.Height)
 	}
@@ -55,4 +57,21 @@ func (m *MainWindow) saveLayout() {
 	}
 	prefs.SetFloat("split.folders", l.SplitFolders)
 	prefs.SetFloat("split.reader", l.SplitReader)
+	prefs.SetString("list.sort", l.Sort)
+	prefs.SetFloat("list.from_width", l.FromWidth)
+	prefs.SetFloat("list.date_width", l.DateWidth)
+}
+
+// applyLayout takes the remembered order and column widths; unknown or
+// out-of-range ones keep the defaults.
+func (m *messageList) applyLayout(l profile.Layout) {
+	if o, ok := sortNames[l.Sort]; ok {
+		m.order = o
+	}
+	for col, w := range map[int]float64{colFrom: l.FromWidth, colDate: l.DateWidth} {
+		if w >= minColumn && w <= maxColumn {
+			m.cols[col] = float32(w)
+		}
+	}
+	m.header.refresh()
 }

@@ -139,7 +139,8 @@ func (m *MainWindow) build() {
 	status := container.NewBorder(nil, nil, nil, container.NewHBox(m.progress, m.cancelBtn), m.status)
 
 	l := m.loadLayout()
-	m.readerSplit = container.NewVSplit(m.list.list, m.reader.content)
+	m.list.applyLayout(l)
+	m.readerSplit = container.NewVSplit(container.NewBorder(m.list.header.row, nil, nil, nil, m.list.list), m.reader.content)
 	m.readerSplit.SetOffset(l.SplitReader)
 	m.split = container.NewHSplit(left, m.readerSplit)
 	m.split.SetOffset(l.SplitFolders)

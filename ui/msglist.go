@@ -40,11 +40,18 @@ type messageList struct {
 	// onLoaded, when set, is called on the UI goroutine after a page arrived.
 	onLoaded func()
 	do       func(func())
+	// order and cols are the list's sort and column widths, remembered per
+	// profile; header shows and changes them (listheader.go).
+	order  mailstore.Sort
+	cols   []float32
+	header *listHeader
 }
 
 func newMessageList(ctx context.Context, mb Mailbox, onOpen func(mailstore.Row)) *messageList {
-	m := &messageList{mb: mb, ctx: ctx, pages: map[int][]mailstore.Row{}, loading: map[int]bool{}, onOpen: onOpen, do: fyne.Do}
-	m.list = newKeyList(m.length, newRowView, m.update)
+	m := &messageList{mb: mb, ctx: ctx, pages: map[int][]mailstore.Row{}, loading: map[int]bool{}, onOpen: onOpen, do: fyne.Do,
+		cols: append([]float32(nil), rowColumns...)}
+	m.list = newKeyList(m.length, func() fyne.CanvasObject { return newRowViewWith(m.cols) }, m.update)
+	m.header = newListHeader(m)
 	m.list.OnSelected = func(id widget.ListItemID) {
 		if r, ok := m.row(id); ok && m.onOpen != nil {
 			m.onOpen(r)
@@ -96,9 +103,9 @@ func (m *messageList) request(page int) {
 		return
 	}
 	m.loading[page] = true
-	gen, folder := m.gen, m.folder
+	gen, folder, order := m.gen, m.folder, m.order
 	go func() {
-		rows, err := m.mb.List(m.ctx, folder, page*pageSize, pageSize)
+		rows, err := m.mb.List(m.ctx, folder, order, page*pageSize, pageSize)
 		m.do(func() {
 			if gen != m.gen {
 				return
@@ -171,22 +178,30 @@ func (m *messageList) showSearch(rows []mailstore.Row) {
 	m.list.Refresh()
 }
 
-// Column widths of a row: lock, signature mark, word, from, (subject), date, clip.
+// Column widths of a row by default: lock, signature mark, word, from,
+// (subject), date, clip. A list keeps its own copy (From and Date resize).
 var rowColumns = []float32{20, 20, 118, 200, -1, 120, 20}
 
-// rowLayout lays a row out in fixed columns; the subject takes what is left.
-type rowLayout struct{}
+// Indexes of the resizable columns.
+const (
+	colFrom = 3
+	colDate = 5
+)
 
-func (rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// rowLayout lays a row out in the columns cols (shared by every row of a
+// list and its header); the subject takes what is left.
+type rowLayout struct{ cols []float32 }
+
+func (r rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	fixed := float32(0)
-	for _, w := range rowColumns {
+	for _, w := range r.cols {
 		if w > 0 {
 			fixed += w + theme.Padding()
 		}
 	}
 	x := float32(0)
 	for i, o := range objs {
-		w := rowColumns[i]
+		w := r.cols[i]
 		if w < 0 {
 			w = size.Width - fixed - theme.Padding()
 			if w < 40 {
@@ -213,7 +228,10 @@ func (rowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(500, h)
 }
 
-func newRowView() fyne.CanvasObject {
+func newRowView() fyne.CanvasObject { return newRowViewWith(rowColumns) }
+
+// newRowViewWith is a row laid out in the columns cols.
+func newRowViewWith(cols []float32) fyne.CanvasObject {
 	lock := widget.NewIcon(nil)
 	seal := widget.NewIcon(nil)
 	word := canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -224,7 +242,7 @@ func newRowView() fyne.CanvasObject {
 	subject.Truncation = fyne.TextTruncateEllipsis
 	date := widget.NewLabel("")
 	clip := widget.NewIcon(nil)
-	return container.New(rowLayout{}, lock, seal, word, from, subject, date, clip)
+	return container.New(rowLayout{cols}, lock, seal, word, from, subject, date, clip)
 }
 
 func setRow(c *fyne.Container, r mailstore.Row) {

@@ -11,6 +11,7 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
+	"securemail/app/profile"
 	"securemail/mailstore"
 )
 
@@ -137,5 +138,44 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	for step := range stepNames {
 		w.show(step)
 		check("wizard, "+stepNames[step], w.win)
+	}
+}
+
+// TestListSortAndColumnsArePerProfile: the list opens in the profile's
+// order and column widths; tapping a column title sorts by it (Date again:
+// oldest first), dragging From resizes it, and both are saved with the
+// window's layout when it closes.
+func TestListSortAndColumnsArePerProfile(t *testing.T) {
+	a := test.NewTempApp(t)
+	c := &layoutCore{fakeCore: readerCore(), layout: profile.Layout{Sort: "from", FromWidth: 260, DateWidth: 150}}
+	m := NewMainWindow(a, c, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	first := func(what string, want func(mailstore.Row) bool) {
+		t.Helper()
+		eventually(t, s, what, func() bool { r, ok := m.list.row(0); return ok && want(r) })
+	}
+	first("the list by sender", func(r mailstore.Row) bool { return strings.HasPrefix(r.From, "Eve.Mallory") })
+	h := m.list.header
+	if h.from.label.Text != "From ▲" || h.date.label.Text != "Date" || m.list.cols[colFrom] != 260 || m.list.cols[colDate] != 150 {
+		t.Fatalf("header %q %q, widths %v", h.from.label.Text, h.date.label.Text, m.list.cols)
+	}
+	s.do(func() { test.Tap(h.subject) })
+	first("the list by subject", func(r mailstore.Row) bool { return r.Subject == "Dossier 42" })
+	s.do(func() { test.Tap(h.date); test.Tap(h.date) })
+	if h.date.label.Text != "Date ▲" || m.list.order != mailstore.ByDateAsc {
+		t.Fatalf("Date tapped twice: %q, order %v", h.date.label.Text, m.list.order)
+	}
+	first("the oldest first", func(r mailstore.Row) bool { return r.ID == "m3" })
+	s.do(func() {
+		h.from.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(40, 0)})
+		h.from.DragEnd()
+		h.date.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(-1000, 0)}) // held at the minimum
+	})
+	s.do(m.win.Close)
+	want := profile.Layout{Sort: "oldest", FromWidth: 300, DateWidth: minColumn}
+	if got := c.layout; got.Sort != want.Sort || got.FromWidth != want.FromWidth || got.DateWidth != want.DateWidth {
+		t.Errorf("saved %+v; want sort %q, From %v, Date %v", got, want.Sort, want.FromWidth, want.DateWidth)
 	}
 }

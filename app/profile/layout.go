@@ -18,6 +18,11 @@ type Layout struct {
 	Height       float64 `json:"height,omitempty"`
 	SplitFolders float64 `json:"split_folders,omitempty"`
 	SplitReader  float64 `json:"split_reader,omitempty"`
+	// Sort is the message list's order: "date" (newest first), "oldest",
+	// "from" or "subject"; FromWidth and DateWidth its resizable columns.
+	Sort      string  `json:"sort,omitempty"`
+	FromWidth float64 `json:"from_width,omitempty"`
+	DateWidth float64 `json:"date_width,omitempty"`
 }
 
 // LoadLayout reads the window layout of this profile; a missing or damaged

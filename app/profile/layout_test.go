@@ -11,7 +11,7 @@ func TestLayoutIsPerProfile(t *testing.T) {
 	if l := a.LoadLayout(); l != (Layout{}) {
 		t.Fatalf("a new profile remembers %+v", l)
 	}
-	want := Layout{Width: 1300, Height: 800, SplitFolders: 0.2, SplitReader: 0.4}
+	want := Layout{Width: 1300, Height: 800, SplitFolders: 0.2, SplitReader: 0.4, Sort: "from", FromWidth: 260, DateWidth: 140}
 	if err := a.SaveLayout(want); err != nil {
 		t.Fatal(err)
 	}
