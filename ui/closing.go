@@ -59,7 +59,7 @@ func (m *MainWindow) sendingNow() int {
 // track keeps a composer this window opened, forgetting the closed ones.
 func (m *MainWindow) track(c *Composer) {
 	open := m.fyneApp.Driver().AllWindows()
-	m.composers = slices.DeleteFunc(m.composers, func(o *Composer) bool { return !o.sending && !slices.Contains(open, o.Win) })
+	m.composers = slices.DeleteFunc(m.composers, func(o *Composer) bool { return !o.sending && !slices.Contains(open, o.win) })
 	m.composers = append(m.composers, c)
 	c.onSendEnd = func(sent bool) {
 		if m.closing && !sent {

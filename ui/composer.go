@@ -27,27 +27,27 @@ import (
 
 // Composer is the window in which a message is written.
 type Composer struct {
-	Win  fyne.Window
+	win  fyne.Window
 	core Sender
 
-	To, Cc          *recipientField
-	Chips           *fyne.Container
-	Subject         *sendEntry
-	Body            *sendEntry
-	SignToggle      *widget.Button
-	EncryptToggle   *widget.Button
-	Attach, SendBtn *widget.Button
-	Files           *fyne.Container
-	Refusal         *fyne.Container
-	RefusalText     *widget.Label
-	Ask, SendPlain  *widget.Button
-	Message         *widget.Label
-	Sign, Encrypt   bool
-	attachments     []compose.Attachment
-	contacts        map[string]app.ContactView
-	draft           *compose.Draft
-	missing         []app.MissingID
-	OnSent          func(*app.SendResult)
+	to, cc               *recipientField
+	chips                *fyne.Container
+	subject              *sendEntry
+	body                 *sendEntry
+	signToggle           *widget.Button
+	encryptToggle        *widget.Button
+	attachBtn, sendBtn   *widget.Button
+	files                *fyne.Container
+	refusal              *fyne.Container
+	refusalText          *widget.Label
+	askBtn, sendPlainBtn *widget.Button
+	message              *widget.Label
+	sign, encrypt        bool
+	attachments          []compose.Attachment
+	contacts             map[string]app.ContactView
+	draft                *compose.Draft
+	missing              []app.MissingID
+	OnSent               func(*app.SendResult)
 	// Confirm asks a yes/no question; tests replace it.
 	Confirm func(title, question string, yes func())
 	sending bool
@@ -86,16 +86,16 @@ type closePrompt struct {
 
 // NewComposer opens a composer on a draft (empty for a new message).
 func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
-	c := &Composer{Win: a.NewWindow("New message"), core: core, draft: d, contacts: map[string]app.ContactView{}, do: fyne.Do}
+	c := &Composer{win: a.NewWindow("New message"), core: core, draft: d, contacts: map[string]app.ContactView{}, do: fyne.Do}
 	c.Confirm = func(title, q string, yes func()) {
 		dialog.ShowConfirm(title, q, func(ok bool) {
 			if ok {
 				yes()
 			}
-		}, c.Win)
+		}, c.win)
 	}
 	if s, err := core.Settings(); err == nil {
-		c.Sign, c.Encrypt = s.Security.SignAll, s.Security.EncryptAll
+		c.sign, c.encrypt = s.Security.SignAll, s.Security.EncryptAll
 	}
 	if cs, err := core.Contacts(); err == nil {
 		c.setContacts(cs)
@@ -110,11 +110,11 @@ func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
 		t := time.NewTicker(d)
 		return t.C, t.Stop
 	}
-	c.Win.SetOnClosed(func() {
+	c.win.SetOnClosed(func() {
 		stop()
 		close(c.done)
 	})
-	c.Win.SetCloseIntercept(c.requestClose)
+	c.win.SetCloseIntercept(c.requestClose)
 	c.ready = true
 	return c
 }
@@ -123,7 +123,7 @@ func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
 // Drafts folder), with the toggles it was left with.
 func (c *Composer) Resume(id string, opts compose.DraftOptions) {
 	c.draftID, c.ownDraft = id, false
-	c.Sign, c.Encrypt = opts.Sign, opts.Encrypt
+	c.sign, c.encrypt = opts.Sign, opts.Encrypt
 	c.refreshToggles()
 }
 
@@ -155,7 +155,7 @@ func (c *Composer) changed() {
 func (c *Composer) unsaved() bool { return c.edits != c.savedEdits && c.hasContent() }
 
 func (c *Composer) hasContent() bool {
-	return len(c.Recipients()) > 0 || strings.TrimSpace(c.Subject.Text) != "" || strings.TrimSpace(c.Body.Text) != "" || len(c.attachments) > 0
+	return len(c.Recipients()) > 0 || strings.TrimSpace(c.subject.Text) != "" || strings.TrimSpace(c.body.Text) != "" || len(c.attachments) > 0
 }
 
 // autosave keeps the message in Drafts when it changed since the last save.
@@ -169,7 +169,7 @@ func (c *Composer) autosave() {
 // saveDraft stores the message as it stands off the UI goroutine; then,
 // when set, runs on the UI goroutine with the outcome.
 func (c *Composer) saveDraft(then func(error)) {
-	d, opts, edits, replaces := c.Draft(), compose.DraftOptions{Sign: c.Sign, Encrypt: c.Encrypt}, c.edits, c.draftID
+	d, opts, edits, replaces := c.Draft(), compose.DraftOptions{Sign: c.sign, Encrypt: c.encrypt}, c.edits, c.draftID
 	c.savingDraft = true
 	go func() {
 		id, err := c.core.SaveDraft(context.Background(), replaces, d, opts)
@@ -203,7 +203,7 @@ func (c *Composer) saveDraft(then func(error)) {
 // "Save draft / Discard / Cancel" first.
 func (c *Composer) requestClose() {
 	if c.sending || !c.unsaved() {
-		c.Win.Close()
+		c.win.Close()
 		return
 	}
 	if c.closePrompt != nil {
@@ -215,7 +215,7 @@ func (c *Composer) requestClose() {
 		finish()
 		c.saveDraft(func(err error) {
 			if err == nil {
-				c.Win.Close()
+				c.win.Close()
 			}
 		})
 	})
@@ -226,12 +226,12 @@ func (c *Composer) requestClose() {
 			id := c.draftID
 			go c.core.DiscardDraft(context.Background(), id) // best effort: a leftover draft loses nothing
 		}
-		c.Win.Close()
+		c.win.Close()
 	})
 	p.cancel = widget.NewButton("Cancel", finish)
 	p.dialog = dialog.NewCustomWithoutButtons("Save this message as a draft?",
 		container.NewVBox(widget.NewLabel("What you wrote since the last save would be lost."),
-			container.NewHBox(p.save, p.discard, p.cancel)), c.Win)
+			container.NewHBox(p.save, p.discard, p.cancel)), c.win)
 	c.closePrompt = p
 	p.dialog.Show()
 }
@@ -256,14 +256,14 @@ func (c *Composer) contactsChanged() {
 	c.do(func() {
 		c.setContacts(cs)
 		c.refreshChips()
-		if !c.Refusal.Visible() {
+		if !c.refusal.Visible() {
 			return
 		}
 		if missing := c.missingIDs(c.Recipients()); len(missing) > 0 {
 			c.refuse(missing)
 			return
 		}
-		c.Refusal.Hide()
+		c.refusal.Hide()
 		c.showMessage("Every recipient's Digital ID is now in your address book: this message can be sent encrypted.")
 	})
 }
@@ -280,49 +280,49 @@ func (c *Composer) missingIDs(rcpts []string) []app.MissingID {
 }
 
 func (c *Composer) build() {
-	c.To = c.recipientEntry()
-	c.Cc = c.recipientEntry()
-	c.To.SetText(strings.Join(c.draft.To, ", "))
-	c.Cc.SetText(strings.Join(c.draft.Cc, ", "))
-	c.Subject = newSendEntry(c.send, false)
-	c.Subject.SetText(c.draft.Subject)
+	c.to = c.recipientEntry()
+	c.cc = c.recipientEntry()
+	c.to.SetText(strings.Join(c.draft.To, ", "))
+	c.cc.SetText(strings.Join(c.draft.Cc, ", "))
+	c.subject = newSendEntry(c.send, false)
+	c.subject.SetText(c.draft.Subject)
 	// A reply's subject is the sender's text: the title shows hidden characters as <U+XXXX>.
-	c.Subject.OnChanged = func(s string) { c.Win.SetTitle(displaytext.Line(orText(s, "New message"))); c.changed() }
-	c.Win.SetTitle(displaytext.Line(orText(c.draft.Subject, "New message")))
-	c.Body = newSendEntry(c.send, true)
-	c.Body.SetText(c.draft.Text)
-	c.Body.OnChanged = func(string) { c.changed() }
-	c.Chips = container.NewHBox()
-	c.Files = container.NewHBox()
+	c.subject.OnChanged = func(s string) { c.win.SetTitle(displaytext.Line(orText(s, "New message"))); c.changed() }
+	c.win.SetTitle(displaytext.Line(orText(c.draft.Subject, "New message")))
+	c.body = newSendEntry(c.send, true)
+	c.body.SetText(c.draft.Text)
+	c.body.OnChanged = func(string) { c.changed() }
+	c.chips = container.NewHBox()
+	c.files = container.NewHBox()
 	c.attachments = append(c.attachments, c.draft.Attachments...)
-	c.SignToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.Sign = !c.Sign; c.refreshToggles(); c.changed() })
-	c.EncryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.Encrypt = !c.Encrypt; c.refreshToggles(); c.changed() })
-	c.Attach = widget.NewButtonWithIcon("Attach", theme.FileIcon(), c.attachWithDialog)
-	c.SendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.send)
-	c.SendBtn.Importance = widget.HighImportance
-	c.Message = widget.NewLabel("")
-	c.Message.Wrapping = fyne.TextWrapWord
-	c.Message.Hide()
+	c.signToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.sign = !c.sign; c.refreshToggles(); c.changed() })
+	c.encryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.encrypt = !c.encrypt; c.refreshToggles(); c.changed() })
+	c.attachBtn = widget.NewButtonWithIcon("Attach", theme.FileIcon(), c.attachWithDialog)
+	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.send)
+	c.sendBtn.Importance = widget.HighImportance
+	c.message = widget.NewLabel("")
+	c.message.Wrapping = fyne.TextWrapWord
+	c.message.Hide()
 
-	c.RefusalText = widget.NewLabel("")
-	c.RefusalText.Wrapping = fyne.TextWrapWord
-	c.Ask = widget.NewButton("Ask for their Digital ID", c.askForIDs)
-	c.SendPlain = widget.NewButton("Send without encryption…", c.sendWithoutEncryption)
-	c.Refusal = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), nil, c.RefusalText),
-		container.NewHBox(c.Ask, c.SendPlain))
-	c.Refusal.Hide()
+	c.refusalText = widget.NewLabel("")
+	c.refusalText.Wrapping = fyne.TextWrapWord
+	c.askBtn = widget.NewButton("Ask for their Digital ID", c.askForIDs)
+	c.sendPlainBtn = widget.NewButton("Send without encryption…", c.sendWithoutEncryption)
+	c.refusal = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), nil, c.refusalText),
+		container.NewHBox(c.askBtn, c.sendPlainBtn))
+	c.refusal.Hide()
 
 	c.draftState = widget.NewLabel("")
-	bar := container.NewHBox(c.SendBtn, widget.NewSeparator(), c.SignToggle, c.EncryptToggle, widget.NewSeparator(), c.Attach, c.draftState)
-	form := widget.NewForm(widget.NewFormItem("To", c.To), widget.NewFormItem("Cc", c.Cc), widget.NewFormItem("Subject", c.Subject))
+	bar := container.NewHBox(c.sendBtn, widget.NewSeparator(), c.signToggle, c.encryptToggle, widget.NewSeparator(), c.attachBtn, c.draftState)
+	form := widget.NewForm(widget.NewFormItem("To", c.to), widget.NewFormItem("Cc", c.cc), widget.NewFormItem("Subject", c.subject))
 	// The recipients' marks and the attachments scroll sideways rather than
 	// widen the window past the screen (docs/UX.md §6).
-	top := container.NewVBox(bar, form, container.NewHScroll(c.Chips), c.Refusal, c.Message)
-	c.Win.SetContent(container.NewBorder(top, container.NewHScroll(c.Files), nil, nil, c.Body))
-	c.Win.Resize(fyne.NewSize(760, 560))
-	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
-	c.Win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
-	escCloses(c.Win, nil) // Esc closes an open dialog, never the message being written
+	top := container.NewVBox(bar, form, container.NewHScroll(c.chips), c.refusal, c.message)
+	c.win.SetContent(container.NewBorder(top, container.NewHScroll(c.files), nil, nil, c.body))
+	c.win.Resize(fyne.NewSize(760, 560))
+	c.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
+	c.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { c.send() })
+	escCloses(c.win, nil) // Esc closes an open dialog, never the message being written
 	c.refreshToggles()
 	c.refreshChips()
 	c.refreshFiles()
@@ -331,11 +331,11 @@ func (c *Composer) build() {
 // Show opens the window with the cursor where typing starts: in To for a
 // new message or a forward, in the text for a reply.
 func (c *Composer) Show() {
-	c.Win.Show()
-	if strings.TrimSpace(c.To.Text) == "" {
-		c.Win.Canvas().Focus(c.To)
+	c.win.Show()
+	if strings.TrimSpace(c.to.Text) == "" {
+		c.win.Canvas().Focus(c.to)
 	} else {
-		c.Win.Canvas().Focus(c.Body)
+		c.win.Canvas().Focus(c.body)
 	}
 }
 
@@ -380,7 +380,7 @@ func (c *Composer) completions(text string) []string {
 // Recipients returns the addresses in To and Cc.
 func (c *Composer) Recipients() []string {
 	var out []string
-	for _, e := range []*recipientField{c.To, c.Cc} {
+	for _, e := range []*recipientField{c.to, c.cc} {
 		for _, p := range strings.Split(e.Text, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)
@@ -403,10 +403,10 @@ func (c *Composer) recipientMark(addr string) (Mark, string) {
 }
 
 func (c *Composer) refreshChips() {
-	if c.Chips == nil {
+	if c.chips == nil {
 		return
 	}
-	c.Chips.RemoveAll()
+	c.chips.RemoveAll()
 	for _, r := range c.Recipients() {
 		// Fyne has no tooltips: the reason a key is struck is written beside it.
 		m, why := c.recipientMark(r)
@@ -419,16 +419,16 @@ func (c *Composer) refreshChips() {
 			l.SetText(r + " — " + app.Explain(err).String())
 			m = MarkInvalid
 		}
-		c.Chips.Add(container.NewHBox(widget.NewIcon(m.Icon()), l))
+		c.chips.Add(container.NewHBox(widget.NewIcon(m.Icon()), l))
 	}
-	c.Chips.Refresh()
+	c.chips.Refresh()
 }
 
 func (c *Composer) refreshToggles() {
 	for _, t := range []struct {
 		b  *widget.Button
 		on bool
-	}{{c.SignToggle, c.Sign}, {c.EncryptToggle, c.Encrypt}} {
+	}{{c.signToggle, c.sign}, {c.encryptToggle, c.encrypt}} {
 		if t.on {
 			t.b.Importance = widget.HighImportance
 		} else {
@@ -436,23 +436,23 @@ func (c *Composer) refreshToggles() {
 		}
 		t.b.Refresh()
 	}
-	if !c.Encrypt {
-		c.Refusal.Hide()
+	if !c.encrypt {
+		c.refusal.Hide()
 	}
 }
 
 func (c *Composer) refreshFiles() {
-	c.Files.RemoveAll()
+	c.files.RemoveAll()
 	for i, a := range c.attachments {
 		i := i
-		c.Files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, humanSize(len(a.Data)))))
-		c.Files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		c.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, humanSize(len(a.Data)))))
+		c.files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			c.attachments = append(c.attachments[:i], c.attachments[i+1:]...)
 			c.refreshFiles()
 			c.changed()
 		}))
 	}
-	c.Files.Refresh()
+	c.files.Refresh()
 }
 
 // AddAttachment attaches a file's bytes, unless the message would then be
@@ -460,7 +460,7 @@ func (c *Composer) refreshFiles() {
 // is not attached.
 func (c *Composer) AddAttachment(name string, data []byte) {
 	a := compose.Attachment{Name: safefile.Name(name), Data: data}
-	if err := c.core.CheckAttachment(c.Draft(), a, app.SendOptions{Sign: c.Sign, Encrypt: c.Encrypt}); err != nil {
+	if err := c.core.CheckAttachment(c.Draft(), a, app.SendOptions{Sign: c.sign, Encrypt: c.encrypt}); err != nil {
 		c.showMessage(attachRefusal(err))
 		return
 	}
@@ -496,28 +496,28 @@ func (c *Composer) attachWithDialog() {
 		defer r.Close()
 		data, err := io.ReadAll(r)
 		if err != nil {
-			errDialog(err, c.Win)
+			errDialog(err, c.win)
 			return
 		}
 		c.AddAttachment(r.URI().Name(), data)
-	}, c.Win)
+	}, c.win)
 }
 
 // Draft is the message as it stands.
 func (c *Composer) Draft() *compose.Draft {
 	d := *c.draft
 	d.To, d.Cc = nil, nil
-	for _, p := range strings.Split(c.To.Text, ",") {
+	for _, p := range strings.Split(c.to.Text, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			d.To = append(d.To, p)
 		}
 	}
-	for _, p := range strings.Split(c.Cc.Text, ",") {
+	for _, p := range strings.Split(c.cc.Text, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			d.Cc = append(d.Cc, p)
 		}
 	}
-	d.Subject, d.Text, d.Attachments = c.Subject.Text, c.Body.Text, c.attachments
+	d.Subject, d.Text, d.Attachments = c.subject.Text, c.body.Text, c.attachments
 	if s, err := c.core.Settings(); err == nil {
 		d.From, d.FromName = s.Account.Address, s.Account.DisplayName
 	}
@@ -540,13 +540,13 @@ func (c *Composer) send() {
 			return
 		}
 	}
-	if c.Encrypt {
+	if c.encrypt {
 		if missing := c.missingIDs(rcpts); len(missing) > 0 {
 			c.refuse(missing)
 			return
 		}
 	}
-	c.doSend(app.SendOptions{Sign: c.Sign, Encrypt: c.Encrypt})
+	c.doSend(app.SendOptions{Sign: c.sign, Encrypt: c.encrypt})
 }
 
 func (c *Composer) doSend(opts app.SendOptions) {
@@ -555,7 +555,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 		return
 	}
 	c.sending = true
-	c.SendBtn.Disable()
+	c.sendBtn.Disable()
 	c.showMessage("Sending…")
 	d := c.Draft()
 	opts.Draft = c.draftID
@@ -563,11 +563,11 @@ func (c *Composer) doSend(opts app.SendOptions) {
 		res, err := c.core.Send(context.Background(), d, opts)
 		c.do(func() {
 			c.sending = false
-			c.SendBtn.Enable()
+			c.sendBtn.Enable()
 			var nd *app.NoDigitalIDError
 			switch {
 			case errors.As(err, &nd):
-				c.Message.Hide()
+				c.message.Hide()
 				c.refuse(nd.Recipients)
 			case err != nil:
 				c.showMessage(app.Explain(err).String())
@@ -576,7 +576,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 				if c.OnSent != nil {
 					c.OnSent(res)
 				}
-				c.Win.Close()
+				c.win.Close()
 			}
 			if c.onSendEnd != nil {
 				c.onSendEnd(err == nil)
@@ -601,18 +601,18 @@ func RefusalSentence(missing []app.MissingID) string {
 
 func (c *Composer) refuse(missing []app.MissingID) {
 	c.missing = missing
-	c.RefusalText.SetText(RefusalSentence(missing))
+	c.refusalText.SetText(RefusalSentence(missing))
 	first := missing[0].Address
 	if a, err := testaaddr.Parse(first); err == nil {
 		first = a.FirstName
 	}
 	if len(missing) == 1 {
-		c.Ask.SetText("Ask " + first + " for their Digital ID")
+		c.askBtn.SetText("Ask " + first + " for their Digital ID")
 	} else {
-		c.Ask.SetText("Ask them for their Digital IDs")
+		c.askBtn.SetText("Ask them for their Digital IDs")
 	}
-	c.Ask.Enable()
-	c.Refusal.Show()
+	c.askBtn.Enable()
+	c.refusal.Show()
 }
 
 func (c *Composer) askForIDs() {
@@ -620,12 +620,12 @@ func (c *Composer) askForIDs() {
 	for _, m := range c.missing {
 		addrs = append(addrs, m.Address)
 	}
-	c.Ask.Disable()
+	c.askBtn.Disable()
 	go func() {
 		err := c.core.RequestSecureLink(context.Background(), addrs)
 		c.do(func() {
 			if err != nil {
-				c.Ask.Enable()
+				c.askBtn.Enable()
 				c.showMessage(app.Explain(err).String())
 				return
 			}
@@ -639,15 +639,15 @@ func (c *Composer) sendWithoutEncryption() {
 	c.Confirm("Send without encryption?",
 		"Anyone who can read the mail on its way could read this message. Send it without encryption?",
 		func() {
-			c.Encrypt = false
+			c.encrypt = false
 			c.refreshToggles()
-			c.doSend(app.SendOptions{Sign: c.Sign, Encrypt: false})
+			c.doSend(app.SendOptions{Sign: c.sign, Encrypt: false})
 		})
 }
 
 func (c *Composer) showMessage(s string) {
-	c.Message.SetText(s)
-	c.Message.Show()
+	c.message.SetText(s)
+	c.message.Show()
 }
 
 func orText(s, def string) string {

@@ -37,23 +37,23 @@ func TestComposerTogglesDefaultFromSettingsAndSend(t *testing.T) {
 	f := contactsCore()
 	f.settings.Security.SignAll, f.settings.Security.EncryptAll = true, true
 	c, s := newTestComposer(t, f)
-	if !c.Sign || !c.Encrypt {
+	if !c.sign || !c.encrypt {
 		t.Fatal("Sign and Encrypt must be pressed by default when the settings say sign and encrypt all")
 	}
 	s.do(func() {
-		test.Type(c.To, "curie")
-		if opts := c.completions(c.To.Text); len(opts) != 1 || opts[0] != "Marie.Curie@tcn.f.eu-admin.net" {
+		test.Type(c.to, "curie")
+		if opts := c.completions(c.to.Text); len(opts) != 1 || opts[0] != "Marie.Curie@tcn.f.eu-admin.net" {
 			t.Errorf("completion %v", opts)
 		}
-		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
 		if m, _ := c.recipientMark("Marie.Curie@tcn.f.eu-admin.net"); m != MarkKey {
 			t.Errorf("Marie has a valid Digital ID: want the key mark, got %v", m)
 		}
-		test.Type(c.Subject, "Dossier 42")
-		test.Type(c.Body, "Card 42 is blocked.")
-		test.Tap(c.SignToggle) // sign off
-		test.Tap(c.SignToggle) // and on again
-		test.Tap(c.SendBtn)
+		test.Type(c.subject, "Dossier 42")
+		test.Type(c.body, "Card 42 is blocked.")
+		test.Tap(c.signToggle) // sign off
+		test.Tap(c.signToggle) // and on again
+		test.Tap(c.sendBtn)
 	})
 	eventually(t, s, "sent", func() bool { return len(f.sent) == 1 })
 	got := f.sent[0]
@@ -67,9 +67,9 @@ func TestComposerSignOnlyNeedsNoDigitalID(t *testing.T) {
 	f := contactsCore()
 	c, s := newTestComposer(t, f)
 	s.do(func() {
-		c.To.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
-		test.Tap(c.EncryptToggle) // encrypt off
-		test.Tap(c.SendBtn)
+		c.to.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		test.Tap(c.encryptToggle) // encrypt off
+		test.Tap(c.sendBtn)
 	})
 	eventually(t, s, "sent", func() bool { return len(f.sent) == 1 })
 	if o := f.sent[0].Opts; !o.Sign || o.Encrypt {
@@ -83,28 +83,28 @@ func TestComposerRefusesToEncryptWithoutDigitalID(t *testing.T) {
 	var asked string
 	c.Confirm = func(title, q string, yes func()) { asked = q; yes() }
 	s.do(func() {
-		c.To.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
-		test.Tap(c.SendBtn)
+		c.to.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		test.Tap(c.sendBtn)
 	})
 	if len(f.sent) != 0 {
 		t.Fatal("a message left although a recipient has no Digital ID")
 	}
-	if c.Refusal.Hidden {
+	if c.refusal.Hidden {
 		t.Fatal("no refusal shown")
 	}
 	want := "Ada.Lovelace@tcn.gb.eu-admin.net has no Digital ID yet, so this message cannot be encrypted for this recipient."
-	if c.RefusalText.Text != want {
-		t.Errorf("refusal %q\nwant    %q", c.RefusalText.Text, want)
+	if c.refusalText.Text != want {
+		t.Errorf("refusal %q\nwant    %q", c.refusalText.Text, want)
 	}
-	if c.Ask.Text != "Ask Ada for their Digital ID" || c.SendPlain.Text != "Send without encryption…" {
-		t.Errorf("buttons %q / %q", c.Ask.Text, c.SendPlain.Text)
+	if c.askBtn.Text != "Ask Ada for their Digital ID" || c.sendPlainBtn.Text != "Send without encryption…" {
+		t.Errorf("buttons %q / %q", c.askBtn.Text, c.sendPlainBtn.Text)
 	}
-	s.do(func() { test.Tap(c.Ask) })
+	s.do(func() { test.Tap(c.askBtn) })
 	eventually(t, s, "request sent", func() bool { return len(f.requested) == 1 })
 	if f.requested[0][0] != "Ada.Lovelace@tcn.gb.eu-admin.net" {
 		t.Errorf("requested %v", f.requested)
 	}
-	s.do(func() { test.Tap(c.SendPlain) })
+	s.do(func() { test.Tap(c.sendPlainBtn) })
 	if !strings.Contains(asked, "without encryption") {
 		t.Errorf("no confirmation asked: %q", asked)
 	}
@@ -119,15 +119,15 @@ func TestComposerShowsCoreRefusal(t *testing.T) {
 	f.sendErr = &app.NoDigitalIDError{Recipients: []app.MissingID{{Address: "Marie.Curie@tcn.f.eu-admin.net", Reason: "whose Digital ID expired on 2 November 2026"}}}
 	c, s := newTestComposer(t, f)
 	s.do(func() {
-		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
-		test.Tap(c.SendBtn)
+		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		test.Tap(c.sendBtn)
 	})
-	eventually(t, s, "refusal", func() bool { return !c.Refusal.Hidden })
-	if !strings.HasPrefix(c.RefusalText.Text, "Marie.Curie@tcn.f.eu-admin.net whose Digital ID expired on 2 November 2026, so") {
-		t.Errorf("refusal %q", c.RefusalText.Text)
+	eventually(t, s, "refusal", func() bool { return !c.refusal.Hidden })
+	if !strings.HasPrefix(c.refusalText.Text, "Marie.Curie@tcn.f.eu-admin.net whose Digital ID expired on 2 November 2026, so") {
+		t.Errorf("refusal %q", c.refusalText.Text)
 	}
-	if c.Ask.Text != "Ask Marie for their Digital ID" {
-		t.Errorf("ask %q", c.Ask.Text)
+	if c.askBtn.Text != "Ask Marie for their Digital ID" {
+		t.Errorf("ask %q", c.askBtn.Text)
 	}
 }
 
@@ -143,11 +143,11 @@ func TestComposerRefusesBadAddress(t *testing.T) {
 	f := contactsCore()
 	c, s := newTestComposer(t, f)
 	s.do(func() {
-		c.To.SetText("marie@example.com")
-		test.Tap(c.SendBtn)
+		c.to.SetText("marie@example.com")
+		test.Tap(c.sendBtn)
 	})
-	if len(f.sent) != 0 || c.Message.Hidden || !strings.Contains(c.Message.Text, "marie@example.com is not a TESTA address") {
-		t.Errorf("message %q", c.Message.Text)
+	if len(f.sent) != 0 || c.message.Hidden || !strings.Contains(c.message.Text, "marie@example.com is not a TESTA address") {
+		t.Errorf("message %q", c.message.Text)
 	}
 }
 
@@ -156,10 +156,10 @@ func TestComposerShowsSendError(t *testing.T) {
 	f.sendErr = &app.Problem{What: "The server refused the message"}
 	c, s := newTestComposer(t, f)
 	s.do(func() {
-		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
-		test.Tap(c.SendBtn)
+		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		test.Tap(c.sendBtn)
 	})
-	eventually(t, s, "error shown", func() bool { return c.Message.Text == "The server refused the message." })
+	eventually(t, s, "error shown", func() bool { return c.message.Text == "The server refused the message." })
 }
 
 func TestComposerCtrlEnterSendsFromAnyField(t *testing.T) {
@@ -167,14 +167,14 @@ func TestComposerCtrlEnterSendsFromAnyField(t *testing.T) {
 	c, s := newTestComposer(t, f)
 	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
 	s.do(func() {
-		c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
-		c.To.TypedShortcut(ctrlEnter)
+		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.to.TypedShortcut(ctrlEnter)
 	})
 	eventually(t, s, "sent from To", func() bool { return len(f.sent) == 1 })
 	c2, s2 := newTestComposer(t, f)
 	s2.do(func() {
-		c2.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
-		c2.Body.TypedShortcut(ctrlEnter)
+		c2.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c2.body.TypedShortcut(ctrlEnter)
 	})
 	eventually(t, s2, "sent from the text", func() bool { return len(f.sent) == 2 })
 }

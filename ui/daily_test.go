@@ -47,7 +47,7 @@ func TestNamesPeopleCanRead(t *testing.T) {
 	m := msg("m1", "Jan Peeters <"+written+">", "Dossier 7")
 	p := NewProperties(newFakeCore(), &app.MessageView{Message: m, Report: &smime.Report{Signed: true, Signature: "valid",
 		Signer: lower, SignerCertificate: is.Certificate, SignerMatchesFrom: true}}, time.Now())
-	details := strings.Join(p.Lines, "\n")
+	details := strings.Join(p.lines, "\n")
 	if !strings.Contains(details, "Digital ID (certificate) of: CN=Jan Peeters, Email="+lower) || strings.Contains(details, "1.2.840") ||
 		!strings.Contains(details, "Issued by: CN="+is.Certificate.Issuer.CommonName) {
 		t.Fatalf("Details read:\n%s", details)
@@ -123,7 +123,7 @@ func (w *watchingCore) addContact(cv app.ContactView) {
 // chipTexts are the recipient marks' words under To and Cc.
 func chipTexts(c *Composer) []string {
 	var out []string
-	for _, o := range c.Chips.Objects {
+	for _, o := range c.chips.Objects {
 		out = append(out, o.(*fyneContainer).Objects[1].(*widget.Label).Text)
 	}
 	return out
@@ -142,12 +142,12 @@ func TestComposerLearnsArrivingDigitalID(t *testing.T) {
 	s := &serial{}
 	c.do = s.do
 	s.do(func() {
-		test.Type(c.To, ada)
-		test.Type(c.Subject, "Dossier 9")
-		test.Tap(c.SendBtn)
+		test.Type(c.to, ada)
+		test.Type(c.subject, "Dossier 9")
+		test.Tap(c.sendBtn)
 	})
 	var refused bool
-	s.do(func() { refused = c.Refusal.Visible() && strings.Contains(c.RefusalText.Text, ada) })
+	s.do(func() { refused = c.refusal.Visible() && strings.Contains(c.refusalText.Text, ada) })
 	if !refused || len(w.sent) != 0 {
 		t.Fatalf("Send without Ada's Digital ID: refusal shown %v, %d sent", refused, len(w.sent))
 	}
@@ -156,10 +156,10 @@ func TestComposerLearnsArrivingDigitalID(t *testing.T) {
 		Verdict: addressbook.ContactVerdict{Status: addressbook.Valid, Reason: "Digital ID valid until 2 April 2026.", Usable: &addressbook.DigitalID{}}})
 	eventually(t, s, "the refusal gone and Ada's key mark", func() bool {
 		chips := chipTexts(c)
-		return !c.Refusal.Visible() && len(chips) == 1 && strings.Contains(chips[0], "(key: can be encrypted for)") &&
-			strings.Contains(c.Message.Text, "can be sent encrypted")
+		return !c.refusal.Visible() && len(chips) == 1 && strings.Contains(chips[0], "(key: can be encrypted for)") &&
+			strings.Contains(c.message.Text, "can be sent encrypted")
 	})
-	s.do(func() { test.Tap(c.SendBtn) })
+	s.do(func() { test.Tap(c.sendBtn) })
 	eventually(t, s, "sent", func() bool { w.mu.Lock(); defer w.mu.Unlock(); return len(w.sent) == 1 })
 	if o := w.sent[0].Opts; !o.Encrypt {
 		t.Fatalf("sent with %+v; want encrypted", o)
@@ -256,9 +256,9 @@ func TestComposerDrafts(t *testing.T) {
 	c.do = s.do
 	ticks := fakeClock(c)
 	s.do(func() {
-		test.Type(c.To, "Marie.Curie@tcn.f.eu-admin.net")
-		test.Type(c.Subject, "Dossier 42")
-		test.Type(c.Body, "Card 42")
+		test.Type(c.to, "Marie.Curie@tcn.f.eu-admin.net")
+		test.Type(c.subject, "Dossier 42")
+		test.Type(c.body, "Card 42")
 	})
 	ticks <- time.Now()
 	eventually(t, s, "the first autosave", func() bool { return c.draftState.Text == "Draft saved." && len(f.savedDrafts()) == 1 })
@@ -273,7 +273,7 @@ func TestComposerDrafts(t *testing.T) {
 		t.Fatalf("%d saves without a change", f.drafts.saves)
 	}
 	// More typing replaces the draft.
-	s.do(func() { test.Type(c.Body, " is blocked.") })
+	s.do(func() { test.Type(c.body, " is blocked.") })
 	ticks <- time.Now()
 	eventually(t, s, "the second autosave", func() bool { return c.draftID != first && c.savedEdits == c.edits })
 	if saved := f.savedDrafts(); len(saved) != 1 || saved[c.draftID].d.Text != "Card 42 is blocked." {
@@ -281,13 +281,13 @@ func TestComposerDrafts(t *testing.T) {
 	}
 
 	// Closing with unsaved text asks; Cancel keeps the window.
-	s.do(func() { test.Type(c.Body, " Call me.") })
+	s.do(func() { test.Type(c.body, " Call me.") })
 	s.do(c.requestClose)
 	if c.closePrompt == nil {
 		t.Fatal("closing with unsaved text asked nothing")
 	}
 	s.do(func() { test.Tap(c.closePrompt.cancel) })
-	if c.closePrompt != nil || !c.Win.Content().Visible() {
+	if c.closePrompt != nil || !c.win.Content().Visible() {
 		t.Fatal("Cancel did not keep the composer open")
 	}
 	// Save draft stores what was typed and closes.
@@ -304,10 +304,10 @@ func TestComposerDrafts(t *testing.T) {
 	c2 := NewComposer(a, f, &compose.Draft{})
 	c2.do = s.do
 	ticks2 := fakeClock(c2)
-	s.do(func() { test.Type(c2.Body, "never mind") })
+	s.do(func() { test.Type(c2.body, "never mind") })
 	ticks2 <- time.Now()
 	eventually(t, s, "the other composer's autosave", func() bool { return c2.draftID != "" })
-	s.do(func() { test.Type(c2.Body, "!") })
+	s.do(func() { test.Type(c2.body, "!") })
 	s.do(c2.requestClose)
 	s.do(func() { test.Tap(c2.closePrompt.discard) })
 	eventually(t, s, "the discarded draft removed", func() bool { return len(f.savedDrafts()) == 1 })
@@ -325,11 +325,11 @@ func TestComposerDrafts(t *testing.T) {
 	var reopened *Composer
 	eventually(t, s, "the draft in a composer", func() bool { reopened = m.lastComposer; return reopened != nil })
 	s.do(func() {
-		if reopened.Body.Text != "Card 42 is blocked. Call me." || reopened.draftID != id || !reopened.Encrypt {
-			t.Fatalf("reopened with %q, draft %q, encrypt %v", reopened.Body.Text, reopened.draftID, reopened.Encrypt)
+		if reopened.body.Text != "Card 42 is blocked. Call me." || reopened.draftID != id || !reopened.encrypt {
+			t.Fatalf("reopened with %q, draft %q, encrypt %v", reopened.body.Text, reopened.draftID, reopened.encrypt)
 		}
-		test.Type(reopened.Body, " Thanks.")
-		test.Tap(reopened.SendBtn)
+		test.Type(reopened.body, " Thanks.")
+		test.Tap(reopened.sendBtn)
 	})
 	eventually(t, s, "sent", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return len(f.sent) == 1 })
 	if got := f.sent[0]; got.Opts.Draft != id || !strings.Contains(got.Draft.Text, "Thanks.") || !strings.Contains(got.Draft.Text, "Call me.") {
@@ -356,10 +356,10 @@ func TestAttachmentTooLargeSaidWhenAttaching(t *testing.T) {
 	c, s := newTestComposer(t, f)
 	scan := make([]byte, 6<<20)
 	s.do(func() {
-		test.Type(c.To, "Marie.Curie@tcn.f.eu-admin.net")
+		test.Type(c.to, "Marie.Curie@tcn.f.eu-admin.net")
 		c.AddAttachment("scan.pdf", scan)
 	})
-	msg := c.Message.Text
+	msg := c.message.Text
 	for _, want := range []string{"scan.pdf (6.0 MB) was not attached", "as sent", "encryption about a third again", "127.0.0.1:2525 accepts messages of at most 10.0 MB"} {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("refusal %q does not say %q", msg, want)
@@ -369,11 +369,11 @@ func TestAttachmentTooLargeSaidWhenAttaching(t *testing.T) {
 		t.Fatal("the file was attached (or something sent) despite the refusal")
 	}
 	s.do(func() {
-		test.Tap(c.EncryptToggle) // signed only: base64 once
+		test.Tap(c.encryptToggle) // signed only: base64 once
 		c.AddAttachment("scan.pdf", scan)
 	})
 	if len(c.attachments) != 1 || !strings.Contains(fmt.Sprint(filesTexts(c)), "scan.pdf") {
-		t.Fatalf("signed only, the file was not attached: %q, files %v", c.Message.Text, filesTexts(c))
+		t.Fatalf("signed only, the file was not attached: %q, files %v", c.message.Text, filesTexts(c))
 	}
 }
 
@@ -391,6 +391,6 @@ func filesTexts(c *Composer) []string {
 			}
 		}
 	}
-	walk(c.Files)
+	walk(c.files)
 	return out
 }

@@ -47,12 +47,12 @@ func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 // changePasswordWithDialog asks for the new passwords and stores them on
 // confirmation.
 func (w *SettingsWindow) changePasswordWithDialog() {
-	w.Passwords = newPasswordChange()
-	d := dialog.NewForm("Change the mail passwords", "Change", "Cancel", w.Passwords.items(), func(ok bool) {
+	w.passwords = newPasswordChange()
+	d := dialog.NewForm("Change the mail passwords", "Change", "Cancel", w.passwords.items(), func(ok bool) {
 		if ok {
 			w.ChangePasswords()
 		}
-	}, w.Win)
+	}, w.win)
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 }
@@ -60,16 +60,16 @@ func (w *SettingsWindow) changePasswordWithDialog() {
 // ChangePasswords stores the passwords typed in w.Passwords (the confirmed
 // dialog) and reports the outcome in one sentence.
 func (w *SettingsWindow) ChangePasswords() {
-	if w.Passwords == nil {
+	if w.passwords == nil {
 		return
 	}
-	pop3, smtp, err := w.Passwords.passwords()
+	pop3, smtp, err := w.passwords.passwords()
 	if err == nil {
 		err = w.core.SetPasswords(pop3, smtp)
 	}
 	if err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.Message.SetText("The new passwords are saved; the next Send/Receive logs in with them.")
+	w.message.SetText("The new passwords are saved; the next Send/Receive logs in with them.")
 }

@@ -47,56 +47,56 @@ func TestSettingsChangePassword(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := newFakeCore()
 	w := NewSettingsWindow(a, f)
-	w.Win.Resize(fyne.NewSize(680, 440))
+	w.win.Resize(fyne.NewSize(680, 440))
 
 	// Typed differently twice: refused with one sentence, nothing stored.
-	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.pop3, "new secret")
-	test.Type(w.Passwords.pop3Again, "new secrte")
-	test.Tap(overlayButton(t, w.Win, "Change"))
+	test.Tap(w.changePasswordBtn)
+	test.Type(w.passwords.pop3, "new secret")
+	test.Type(w.passwords.pop3Again, "new secrte")
+	test.Tap(overlayButton(t, w.win, "Change"))
 	if len(f.passwords) != 0 {
 		t.Fatalf("mismatched passwords were stored: %v", f.passwords)
 	}
-	if w.Message.Text != "The two POP3 passwords you typed differ; type the same new password twice." {
-		t.Errorf("mismatch message %q", w.Message.Text)
+	if w.message.Text != "The two POP3 passwords you typed differ; type the same new password twice." {
+		t.Errorf("mismatch message %q", w.message.Text)
 	}
 
 	// Cancel stores nothing.
-	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.pop3, "new secret")
-	test.Type(w.Passwords.pop3Again, "new secret")
-	test.Tap(overlayButton(t, w.Win, "Cancel"))
+	test.Tap(w.changePasswordBtn)
+	test.Type(w.passwords.pop3, "new secret")
+	test.Type(w.passwords.pop3Again, "new secret")
+	test.Tap(overlayButton(t, w.win, "Cancel"))
 	if len(f.passwords) != 0 {
 		t.Fatalf("a cancelled change was stored: %v", f.passwords)
 	}
 
 	// Typed the same twice, SMTP left empty: stored.
-	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.pop3, "new secret")
-	test.Type(w.Passwords.pop3Again, "new secret")
-	test.Tap(overlayButton(t, w.Win, "Change"))
+	test.Tap(w.changePasswordBtn)
+	test.Type(w.passwords.pop3, "new secret")
+	test.Type(w.passwords.pop3Again, "new secret")
+	test.Tap(overlayButton(t, w.win, "Change"))
 	if len(f.passwords) != 1 || f.passwords[0] != [2]string{"new secret", ""} {
 		t.Fatalf("stored %v; want the new POP3 password and an empty SMTP one", f.passwords)
 	}
-	if w.Message.Text != "The new passwords are saved; the next Send/Receive logs in with them." {
-		t.Errorf("success message %q", w.Message.Text)
+	if w.message.Text != "The new passwords are saved; the next Send/Receive logs in with them." {
+		t.Errorf("success message %q", w.message.Text)
 	}
 
 	// A different SMTP password, mistyped once, then right.
-	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.pop3, "p1 secret")
-	test.Type(w.Passwords.pop3Again, "p1 secret")
-	test.Type(w.Passwords.smtp, "s1 secret")
-	test.Tap(overlayButton(t, w.Win, "Change"))
-	if len(f.passwords) != 1 || w.Message.Text != "The two SMTP passwords you typed differ; type the same new password twice, or leave both empty." {
-		t.Fatalf("mistyped SMTP: stored %v, message %q", f.passwords, w.Message.Text)
+	test.Tap(w.changePasswordBtn)
+	test.Type(w.passwords.pop3, "p1 secret")
+	test.Type(w.passwords.pop3Again, "p1 secret")
+	test.Type(w.passwords.smtp, "s1 secret")
+	test.Tap(overlayButton(t, w.win, "Change"))
+	if len(f.passwords) != 1 || w.message.Text != "The two SMTP passwords you typed differ; type the same new password twice, or leave both empty." {
+		t.Fatalf("mistyped SMTP: stored %v, message %q", f.passwords, w.message.Text)
 	}
-	test.Tap(w.ChangePassword)
-	for e, s := range map[*widget.Entry]string{w.Passwords.pop3: "p1 secret", w.Passwords.pop3Again: "p1 secret",
-		w.Passwords.smtp: "s1 secret", w.Passwords.smtpAgain: "s1 secret"} {
+	test.Tap(w.changePasswordBtn)
+	for e, s := range map[*widget.Entry]string{w.passwords.pop3: "p1 secret", w.passwords.pop3Again: "p1 secret",
+		w.passwords.smtp: "s1 secret", w.passwords.smtpAgain: "s1 secret"} {
 		test.Type(e, s)
 	}
-	test.Tap(overlayButton(t, w.Win, "Change"))
+	test.Tap(overlayButton(t, w.win, "Change"))
 	if len(f.passwords) != 2 || f.passwords[1] != [2]string{"p1 secret", "s1 secret"} {
 		t.Fatalf("stored %v", f.passwords)
 	}
@@ -106,12 +106,12 @@ func TestSettingsChangePasswordCoreRefusal(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := &refusingPasswords{fakeCore: newFakeCore(), err: &app.Problem{What: "No OS keyring is available", Do: "start your desktop's keyring"}}
 	w := NewSettingsWindow(a, f)
-	test.Tap(w.ChangePassword)
-	test.Type(w.Passwords.pop3, "new secret")
-	test.Type(w.Passwords.pop3Again, "new secret")
-	test.Tap(overlayButton(t, w.Win, "Change"))
-	if w.Message.Text != "No OS keyring is available; start your desktop's keyring." {
-		t.Errorf("refusal message %q", w.Message.Text)
+	test.Tap(w.changePasswordBtn)
+	test.Type(w.passwords.pop3, "new secret")
+	test.Type(w.passwords.pop3Again, "new secret")
+	test.Tap(overlayButton(t, w.win, "Change"))
+	if w.message.Text != "No OS keyring is available; start your desktop's keyring." {
+		t.Errorf("refusal message %q", w.message.Text)
 	}
 }
 

@@ -26,10 +26,10 @@ type digitalIDAdder interface {
 
 // Properties is the message security properties sheet.
 type Properties struct {
-	Content fyne.CanvasObject
-	Lines   []string // the facts shown, for tests
-	Add     *widget.Button
-	Result  *widget.Label
+	content fyne.CanvasObject
+	lines   []string // the facts shown, for tests
+	addBtn  *widget.Button
+	result  *widget.Label
 	do      func(func())
 }
 
@@ -37,12 +37,12 @@ type Properties struct {
 // Digital ID (certificate) and its chain, validity on arrival and now, and
 // the encryption algorithm.
 func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Properties {
-	p := &Properties{Result: widget.NewLabel(""), do: fyne.Do}
+	p := &Properties{result: widget.NewLabel(""), do: fyne.Do}
 	r := v.Report
 	form := widget.NewForm()
 	add := func(k, val string) {
 		val = displaytext.Line(val) // names from the certificates and the message
-		p.Lines = append(p.Lines, k+": "+val)
+		p.lines = append(p.lines, k+": "+val)
 		l := widget.NewLabel(val)
 		l.Wrapping = fyne.TextWrapWord
 		form.Append(k, l)
@@ -82,32 +82,32 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 	var buttons []fyne.CanvasObject
 	if r != nil && r.SignerCertificate != nil && v.Message != nil {
 		id := v.Message.ID
-		p.Add = widget.NewButton("Add Digital ID to Address Book", nil)
-		p.Add.OnTapped = func() {
-			p.Add.Disable()
+		p.addBtn = widget.NewButton("Add Digital ID to Address Book", nil)
+		p.addBtn.OnTapped = func() {
+			p.addBtn.Disable()
 			go func() {
 				addrs, err := core.AddDigitalIDFromMessage(context.Background(), id)
 				p.do(func() {
 					if err != nil {
-						p.Result.SetText(app.Explain(err).String())
-						p.Add.Enable()
+						p.result.SetText(app.Explain(err).String())
+						p.addBtn.Enable()
 						return
 					}
-					p.Result.SetText("Added to the address book for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
+					p.result.SetText("Added to the address book for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
 				})
 			}()
 		}
-		buttons = append(buttons, p.Add)
+		buttons = append(buttons, p.addBtn)
 	}
-	buttons = append(buttons, p.Result)
-	p.Content = container.NewBorder(nil, container.NewVBox(buttons...), nil, nil, container.NewVScroll(form))
+	buttons = append(buttons, p.result)
+	p.content = container.NewBorder(nil, container.NewVBox(buttons...), nil, nil, container.NewVScroll(form))
 	return p
 }
 
 // ShowProperties opens the properties sheet in a dialog.
 func ShowProperties(w fyne.Window, core digitalIDAdder, v *app.MessageView) {
 	p := NewProperties(core, v, time.Now())
-	d := dialog.NewCustom("Message security", "Close", p.Content, w)
+	d := dialog.NewCustom("Message security", "Close", p.content, w)
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()
 }

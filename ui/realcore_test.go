@@ -95,15 +95,15 @@ func TestRealCoreExchange(t *testing.T) {
 	c := NewComposer(fa, marie, nil2draft())
 	c.do = s.do
 	s.do(func() {
-		c.To.SetText(alainAddr)
-		c.Subject.SetText("Dossier 42")
-		c.Body.SetText("Card 42 was reported stolen.")
-		test.Tap(c.EncryptToggle)
-		test.Tap(c.SendBtn)
+		c.to.SetText(alainAddr)
+		c.subject.SetText("Dossier 42")
+		c.body.SetText("Card 42 was reported stolen.")
+		test.Tap(c.encryptToggle)
+		test.Tap(c.sendBtn)
 	})
-	eventuallyFor(t, s, 30*time.Second, "Marie's mail sent", func() bool { return !c.sending && c.Message.Text != "Sending…" })
-	if c.Message.Text != "Sent." {
-		t.Fatalf("sending failed: %q %q", c.Message.Text, c.RefusalText.Text)
+	eventuallyFor(t, s, 30*time.Second, "Marie's mail sent", func() bool { return !c.sending && c.message.Text != "Sending…" })
+	if c.message.Text != "Sent." {
+		t.Fatalf("sending failed: %q %q", c.message.Text, c.refusalText.Text)
 	}
 
 	// Alain receives it in the main window.
@@ -135,16 +135,16 @@ func TestRealCoreExchange(t *testing.T) {
 	// Alain answers signed and encrypted.
 	r := NewComposer(fa, alain, compose.Reply(m.current.Original(), false, alainAddr))
 	r.do = s.do
-	if !r.Sign || !r.Encrypt {
+	if !r.sign || !r.encrypt {
 		t.Fatal("the reply must start signed and encrypted (the defaults)")
 	}
 	s.do(func() {
-		r.Body.SetText("Blocked. " + r.Body.Text)
-		test.Tap(r.SendBtn)
+		r.body.SetText("Blocked. " + r.body.Text)
+		test.Tap(r.sendBtn)
 	})
-	eventuallyFor(t, s, 30*time.Second, "Alain's reply sent", func() bool { return !r.sending && r.Message.Text != "Sending…" })
-	if r.Message.Text != "Sent." {
-		t.Fatalf("the reply was not sent: %q %q", r.Message.Text, r.RefusalText.Text)
+	eventuallyFor(t, s, 30*time.Second, "Alain's reply sent", func() bool { return !r.sending && r.message.Text != "Sending…" })
+	if r.message.Text != "Sent." {
+		t.Fatalf("the reply was not sent: %q %q", r.message.Text, r.refusalText.Text)
 	}
 	mm := NewMainWindow(fa, marie, net)
 	mm.do = s.do

@@ -34,62 +34,62 @@ var leaveChoices = []struct {
 // SettingsWindow edits the settings: account and servers, security
 // defaults, trusted authorities, my Digital ID, checking.
 type SettingsWindow struct {
-	Win                    fyne.Window
-	core                   Preferences
-	settings               profile.Settings
-	Address, Name          *keyEntry
-	POP3, SMTP             *keyEntry
-	POP3TLS, SMTPTLS       *widget.Select
-	User                   *keyEntry
-	ChangePassword         *widget.Button
-	Passwords              *PasswordChange // the open "Change password…" form
-	SignAll, EncryptAll    *widget.Check
-	CheckEvery, LeaveOnSrv *widget.Select
-	Roots                  *keyList
-	rootCerts              []*x509.Certificate
-	RemoveRoot             *widget.Button
-	ImportCRL              *widget.Button // "Import CRL…": a revocation list file
-	MyID                   *widget.Label
-	Export, ImportPFX      *widget.Button
-	PFXPassword            *keyEntry
-	Save                   *widget.Button
-	Close                  *widget.Button // Esc does the same
-	Message                *widget.Label
-	rootSel                int
-	tabs                   *container.AppTabs
-	AddRoot                *widget.Button // "Add Root CA…": the wizard's check and tick (trustroot.go)
-	rootConfirm            *rootConfirm   // the open confirmation
+	win                     fyne.Window
+	core                    Preferences
+	settings                profile.Settings
+	address, name           *keyEntry
+	pop3, smtp              *keyEntry
+	pop3tls, smtptls        *widget.Select
+	user                    *keyEntry
+	changePasswordBtn       *widget.Button
+	passwords               *PasswordChange // the open "Change password…" form
+	signAll, encryptAll     *widget.Check
+	checkEvery, leaveOnSrv  *widget.Select
+	roots                   *keyList
+	rootCerts               []*x509.Certificate
+	removeRootBtn           *widget.Button
+	importCRLBtn            *widget.Button // "Import CRL…": a revocation list file
+	myID                    *widget.Label
+	exportBtn, importPFXBtn *widget.Button
+	pfxPassword             *keyEntry
+	saveBtn                 *widget.Button
+	closeBtn                *widget.Button // Esc does the same
+	message                 *widget.Label
+	rootSel                 int
+	tabs                    *container.AppTabs
+	addRoot                 *widget.Button // "Add Root CA…": the wizard's check and tick (trustroot.go)
+	rootConfirm             *rootConfirm   // the open confirmation
 }
 
 // NewSettingsWindow builds the settings window.
 func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
-	w := &SettingsWindow{Win: a.NewWindow("Settings"), core: core, Message: widget.NewLabel(""), rootSel: -1}
+	w := &SettingsWindow{win: a.NewWindow("Settings"), core: core, message: widget.NewLabel(""), rootSel: -1}
 	s, err := core.Settings()
 	if err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		s = profile.DefaultSettings()
 	}
 	w.settings = s
-	keys := escCloses(w.Win, w.Win.Close)
-	w.Close = widget.NewButton("Close", w.Win.Close)
-	w.Address = newKeyEntry(keys)
-	w.Address.SetText(s.Account.Address)
-	w.Address.Disable()
-	w.Name = newKeyEntry(keys)
-	w.Name.SetText(s.Account.DisplayName)
-	w.POP3, w.SMTP, w.User = newKeyEntry(keys), newKeyEntry(keys), newKeyEntry(keys)
-	w.POP3.SetText(s.Account.POP3.Address)
-	w.SMTP.SetText(s.Account.SMTP.Address)
-	w.User.SetText(s.Account.POP3.Username)
-	w.ChangePassword = widget.NewButton("Change password…", w.changePasswordWithDialog)
+	keys := escCloses(w.win, w.win.Close)
+	w.closeBtn = widget.NewButton("Close", w.win.Close)
+	w.address = newKeyEntry(keys)
+	w.address.SetText(s.Account.Address)
+	w.address.Disable()
+	w.name = newKeyEntry(keys)
+	w.name.SetText(s.Account.DisplayName)
+	w.pop3, w.smtp, w.user = newKeyEntry(keys), newKeyEntry(keys), newKeyEntry(keys)
+	w.pop3.SetText(s.Account.POP3.Address)
+	w.smtp.SetText(s.Account.SMTP.Address)
+	w.user.SetText(s.Account.POP3.Username)
+	w.changePasswordBtn = widget.NewButton("Change password…", w.changePasswordWithDialog)
 	tls := []string{"starttls", "implicit", "none"}
-	w.POP3TLS, w.SMTPTLS = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
-	w.POP3TLS.SetSelected(s.Account.POP3.TLS)
-	w.SMTPTLS.SetSelected(s.Account.SMTP.TLS)
-	w.SignAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
-	w.SignAll.SetChecked(s.Security.SignAll)
-	w.EncryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
-	w.EncryptAll.SetChecked(s.Security.EncryptAll)
+	w.pop3tls, w.smtptls = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
+	w.pop3tls.SetSelected(s.Account.POP3.TLS)
+	w.smtptls.SetSelected(s.Account.SMTP.TLS)
+	w.signAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
+	w.signAll.SetChecked(s.Security.SignAll)
+	w.encryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
+	w.encryptAll.SetChecked(s.Security.EncryptAll)
 	var checks, leaves []string
 	for _, c := range checkChoices {
 		checks = append(checks, c.Label)
@@ -97,79 +97,79 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	for _, c := range leaveChoices {
 		leaves = append(leaves, c.Label)
 	}
-	w.CheckEvery, w.LeaveOnSrv = widget.NewSelect(checks, nil), widget.NewSelect(leaves, nil)
+	w.checkEvery, w.leaveOnSrv = widget.NewSelect(checks, nil), widget.NewSelect(leaves, nil)
 	for _, c := range checkChoices {
 		if c.Every == time.Duration(s.CheckEvery) {
-			w.CheckEvery.SetSelected(c.Label)
+			w.checkEvery.SetSelected(c.Label)
 		}
 	}
 	for _, c := range leaveChoices {
 		if c.Days == s.LeaveOnServerDays {
-			w.LeaveOnSrv.SetSelected(c.Label)
+			w.leaveOnSrv.SetSelected(c.Label)
 		}
 	}
-	w.Roots = newKeyList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
+	w.roots = newKeyList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.rootCerts[id]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s · valid until %s", displaytext.Line(c.Subject.CommonName), c.NotAfter.UTC().Format("2 January 2006")))
 		})
-	w.Roots.keys = keys
-	w.Roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.RemoveRoot.Enable() }
-	w.RemoveRoot = widget.NewButton("Stop trusting…", w.removeRoot)
-	w.RemoveRoot.Disable()
-	w.ImportCRL = widget.NewButton("Import CRL…", w.importCRLWithDialog)
-	w.AddRoot = widget.NewButton("Add Root CA…", w.addRootWithDialog)
-	w.MyID = widget.NewLabel("")
-	w.MyID.Wrapping = fyne.TextWrapWord
-	w.Export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
-	w.PFXPassword = newKeyPasswordEntry(keys)
-	w.PFXPassword.SetPlaceHolder("password of the new Mail.pfx")
-	w.ImportPFX = widget.NewButton("Import a new Mail.pfx…", w.importWithDialog)
-	w.Save = widget.NewButton("Save", w.save)
-	w.Save.Importance = widget.HighImportance
-	w.Message.Wrapping = fyne.TextWrapWord
+	w.roots.keys = keys
+	w.roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.removeRootBtn.Enable() }
+	w.removeRootBtn = widget.NewButton("Stop trusting…", w.removeRoot)
+	w.removeRootBtn.Disable()
+	w.importCRLBtn = widget.NewButton("Import CRL…", w.importCRLWithDialog)
+	w.addRoot = widget.NewButton("Add Root CA…", w.addRootWithDialog)
+	w.myID = widget.NewLabel("")
+	w.myID.Wrapping = fyne.TextWrapWord
+	w.exportBtn = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
+	w.pfxPassword = newKeyPasswordEntry(keys)
+	w.pfxPassword.SetPlaceHolder("password of the new Mail.pfx")
+	w.importPFXBtn = widget.NewButton("Import a new Mail.pfx…", w.importWithDialog)
+	w.saveBtn = widget.NewButton("Save", w.save)
+	w.saveBtn.Importance = widget.HighImportance
+	w.message.Wrapping = fyne.TextWrapWord
 	w.reloadTrust()
 
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Account", widget.NewForm(
-			widget.NewFormItem("Address", w.Address), widget.NewFormItem("Your name", w.Name),
-			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.POP3TLS, w.POP3)),
-			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.SMTPTLS, w.SMTP)),
-			widget.NewFormItem("User name", w.User),
-			widget.NewFormItem("Password", container.NewHBox(w.ChangePassword)))),
-		container.NewTabItem("Security", container.NewVBox(w.SignAll, w.EncryptAll)),
-		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.AddRoot, w.RemoveRoot, w.ImportCRL), nil, nil, w.Roots)),
-		container.NewTabItem("My Digital ID", container.NewVBox(w.MyID, w.Export, widget.NewSeparator(), w.PFXPassword, w.ImportPFX)),
-		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.CheckEvery),
-			widget.NewFormItem("Leave mail on the server", w.LeaveOnSrv))),
+			widget.NewFormItem("Address", w.address), widget.NewFormItem("Your name", w.name),
+			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.pop3tls, w.pop3)),
+			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.smtptls, w.smtp)),
+			widget.NewFormItem("User name", w.user),
+			widget.NewFormItem("Password", container.NewHBox(w.changePasswordBtn)))),
+		container.NewTabItem("Security", container.NewVBox(w.signAll, w.encryptAll)),
+		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.addRoot, w.removeRootBtn, w.importCRLBtn), nil, nil, w.roots)),
+		container.NewTabItem("My Digital ID", container.NewVBox(w.myID, w.exportBtn, widget.NewSeparator(), w.pfxPassword, w.importPFXBtn)),
+		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.checkEvery),
+			widget.NewFormItem("Leave mail on the server", w.leaveOnSrv))),
 	)
-	w.Win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(w.Save, w.Close), w.Message), nil, nil, w.tabs))
-	w.Win.Resize(fyne.NewSize(680, 440))
+	w.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(w.saveBtn, w.closeBtn), w.message), nil, nil, w.tabs))
+	w.win.Resize(fyne.NewSize(680, 440))
 	return w
 }
 
 // Show opens the window.
-func (w *SettingsWindow) Show() { w.Win.Show() }
+func (w *SettingsWindow) Show() { w.win.Show() }
 
 func (w *SettingsWindow) reloadTrust() {
 	if roots, err := w.core.Roots(); err == nil {
 		w.rootCerts = roots
-		w.Roots.Refresh()
+		w.roots.Refresh()
 	}
 	ids, err := w.core.MyIDs()
 	if err != nil || len(ids) == 0 {
-		w.MyID.SetText("You have no Digital ID yet: import your Mail.pfx below.")
-		w.Export.Disable()
+		w.myID.SetText("You have no Digital ID yet: import your Mail.pfx below.")
+		w.exportBtn.Disable()
 		return
 	}
-	w.Export.Enable()
+	w.exportBtn.Enable()
 	id := ids[0]
 	days := id.DaysLeft(w.core.Now())
 	left := fmt.Sprintf("%d days left", days)
 	if days < 0 {
 		left = "expired"
 	}
-	w.MyID.SetText(fmt.Sprintf("%s\nAddress: %s\nIssued by: %s\nValid until: %s (%s)\nSHA-256: %s",
+	w.myID.SetText(fmt.Sprintf("%s\nAddress: %s\nIssued by: %s\nValid until: %s (%s)\nSHA-256: %s",
 		displaytext.Line(id.Certificate.Subject.CommonName), displaytext.Line(id.Address), displaytext.Line(id.Certificate.Issuer.CommonName),
 		id.Certificate.NotAfter.UTC().Format("2 January 2006"), left, id.Fingerprint))
 }
@@ -177,18 +177,18 @@ func (w *SettingsWindow) reloadTrust() {
 // Settings returns the settings as edited.
 func (w *SettingsWindow) Settings() profile.Settings {
 	s := w.settings
-	s.Account.DisplayName = strings.TrimSpace(w.Name.Text)
-	s.Account.POP3.Address, s.Account.SMTP.Address = strings.TrimSpace(w.POP3.Text), strings.TrimSpace(w.SMTP.Text)
-	s.Account.POP3.TLS, s.Account.SMTP.TLS = w.POP3TLS.Selected, w.SMTPTLS.Selected
-	s.Account.POP3.Username, s.Account.SMTP.Username = strings.TrimSpace(w.User.Text), strings.TrimSpace(w.User.Text)
-	s.Security.SignAll, s.Security.EncryptAll = w.SignAll.Checked, w.EncryptAll.Checked
+	s.Account.DisplayName = strings.TrimSpace(w.name.Text)
+	s.Account.POP3.Address, s.Account.SMTP.Address = strings.TrimSpace(w.pop3.Text), strings.TrimSpace(w.smtp.Text)
+	s.Account.POP3.TLS, s.Account.SMTP.TLS = w.pop3tls.Selected, w.smtptls.Selected
+	s.Account.POP3.Username, s.Account.SMTP.Username = strings.TrimSpace(w.user.Text), strings.TrimSpace(w.user.Text)
+	s.Security.SignAll, s.Security.EncryptAll = w.signAll.Checked, w.encryptAll.Checked
 	for _, c := range checkChoices {
-		if c.Label == w.CheckEvery.Selected {
+		if c.Label == w.checkEvery.Selected {
 			s.CheckEvery = profile.Duration(c.Every)
 		}
 	}
 	for _, c := range leaveChoices {
-		if c.Label == w.LeaveOnSrv.Selected {
+		if c.Label == w.leaveOnSrv.Selected {
 			s.LeaveOnServerDays = c.Days
 		}
 	}
@@ -197,10 +197,10 @@ func (w *SettingsWindow) Settings() profile.Settings {
 
 func (w *SettingsWindow) save() {
 	if err := w.core.SaveSettings(w.Settings()); err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.Message.SetText("Settings saved.")
+	w.message.SetText("Settings saved.")
 }
 
 func (w *SettingsWindow) removeRoot() {
@@ -214,25 +214,25 @@ func (w *SettingsWindow) removeRoot() {
 				return
 			}
 			if err := w.core.RemoveRoot(c); err != nil {
-				w.Message.SetText(app.Explain(err).String())
+				w.message.SetText(app.Explain(err).String())
 			}
 			w.rootSel = -1
-			w.RemoveRoot.Disable()
+			w.removeRootBtn.Disable()
 			w.reloadTrust()
-		}, w.Win)
+		}, w.win)
 }
 
 func (w *SettingsWindow) exportWithDialog() {
 	data, err := w.core.ExportP7B()
 	if err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	saveBytes(w.Win, "my-digital-id.p7b", data, func(err error) {
+	saveBytes(w.win, "my-digital-id.p7b", data, func(err error) {
 		if err != nil {
-			w.Message.SetText(app.Explain(err).String())
+			w.message.SetText(app.Explain(err).String())
 		} else {
-			w.Message.SetText("Your Digital ID was exported (certificate and chain, never the private key).")
+			w.message.SetText("Your Digital ID was exported (certificate and chain, never the private key).")
 		}
 	})
 }
@@ -247,7 +247,7 @@ func (w *SettingsWindow) importWithDialog() {
 		if err == nil {
 			w.ImportPFXData(data)
 		}
-	}, w.Win)
+	}, w.win)
 }
 
 func (w *SettingsWindow) importCRLWithDialog() {
@@ -258,11 +258,11 @@ func (w *SettingsWindow) importCRLWithDialog() {
 		defer r.Close()
 		data, err := io.ReadAll(io.LimitReader(r, revocation.MaxSize+1))
 		if err != nil {
-			w.Message.SetText("The file could not be read; nothing was imported.")
+			w.message.SetText("The file could not be read; nothing was imported.")
 			return
 		}
 		w.ImportCRLData(data)
-	}, w.Win)
+	}, w.win)
 }
 
 // ImportCRLData imports a certificate revocation list file and says what it
@@ -270,24 +270,24 @@ func (w *SettingsWindow) importCRLWithDialog() {
 func (w *SettingsWindow) ImportCRLData(data []byte) {
 	k, err := w.core.ImportCRL(data)
 	if sentence, ok := revocation.Sentence(err); ok {
-		w.Message.SetText(sentence)
+		w.message.SetText(sentence)
 		return
 	}
 	if err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.Message.SetText(displaytext.Line(k.Summary()))
+	w.message.SetText(displaytext.Line(k.Summary()))
 }
 
 // ImportPFXData imports a new Mail.pfx with the typed password.
 func (w *SettingsWindow) ImportPFXData(data []byte) {
-	id, err := w.core.ImportPFX(data, w.PFXPassword.Text)
+	id, err := w.core.ImportPFX(data, w.pfxPassword.Text)
 	if err != nil {
-		w.Message.SetText(app.Explain(err).String())
+		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.Message.SetText("Your new Digital ID is installed; it is valid until " + id.Certificate.NotAfter.UTC().Format("2 January 2006") + ".")
+	w.message.SetText("Your new Digital ID is installed; it is valid until " + id.Certificate.NotAfter.UTC().Format("2 January 2006") + ".")
 	w.reloadTrust()
 }
 

@@ -248,7 +248,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 		}, "its table"},
 		{"Settings", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewSettingsWindow(a, f)
-			return w.Win, w.Close, w.Name
+			return w.win, w.closeBtn, w.name
 		}, "an entry"},
 		{"Settings (trusted authorities)", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewSettingsWindow(a, f)
@@ -256,7 +256,7 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 			if w.tabs.Selected().Text != "Trusted authorities" {
 				t.Fatalf("tab %q", w.tabs.Selected().Text)
 			}
-			return w.Win, w.Close, w.Roots
+			return w.win, w.closeBtn, w.roots
 		}, "the authorities"},
 		{"Offline TESTA network", func() (fyne.Window, *widget.Button, fyne.Focusable) {
 			w := NewNetworkWindow(a, &fakeNet{})
@@ -312,22 +312,22 @@ func TestEscClosesSecondaryWindowsAndDialogs(t *testing.T) {
 	// The composer: Esc closes its dialog, never the message being written.
 	c := NewComposer(a, f, &compose.Draft{})
 	c.Show()
-	dialog.ShowInformation("A question", "Something to say", c.Win)
-	pressKey(c.Win, fyne.KeyEscape)
-	pressKey(c.Win, fyne.KeyEscape)
-	if c.Win.Canvas().Overlays().Top() != nil || !open(c.Win) {
+	dialog.ShowInformation("A question", "Something to say", c.win)
+	pressKey(c.win, fyne.KeyEscape)
+	pressKey(c.win, fyne.KeyEscape)
+	if c.win.Canvas().Overlays().Top() != nil || !open(c.win) {
 		t.Error("Esc in the composer: the dialog stayed or the composer closed")
 	}
 	// Esc on "Save draft / Discard / Cancel" answers Cancel: the text stays,
 	// and closing asks again.
-	c.Body.SetText("Unsaved words.")
+	c.body.SetText("Unsaved words.")
 	c.requestClose()
-	pressKey(c.Win, fyne.KeyEscape)
-	if c.Win.Canvas().Overlays().Top() != nil || !open(c.Win) || c.Body.Text != "Unsaved words." {
+	pressKey(c.win, fyne.KeyEscape)
+	if c.win.Canvas().Overlays().Top() != nil || !open(c.win) || c.body.Text != "Unsaved words." {
 		t.Fatal("Esc on the draft question did not answer Cancel")
 	}
 	c.requestClose()
-	if c.Win.Canvas().Overlays().Top() == nil {
+	if c.win.Canvas().Overlays().Top() == nil {
 		t.Error("after Esc, closing the composer no longer asks")
 	}
 }
@@ -433,19 +433,19 @@ func tabToNextField(t *testing.T, c fyne.Canvas, want fyne.Focusable, from strin
 func TestComposerByKeyboardAlone(t *testing.T) {
 	f := contactsCore()
 	c, s := newTestComposer(t, f)
-	cv := c.Win.Canvas()
+	cv := c.win.Canvas()
 	s.do(c.Show)
-	if cv.Focused() != c.To {
+	if cv.Focused() != c.to {
 		t.Fatalf("a new message starts with the focus on %T, want To", cv.Focused())
 	}
 	s.do(func() {
 		typeFocused(t, cv, "Marie.Curie@tcn.f.eu-admin.net")
-		tabToNextField(t, cv, c.Cc, "To")
-		tabToNextField(t, cv, c.Subject, "Cc")
+		tabToNextField(t, cv, c.cc, "To")
+		tabToNextField(t, cv, c.subject, "Cc")
 		typeFocused(t, cv, "Dossier 42")
-		tabToNextField(t, cv, c.Body, "Subject")
+		tabToNextField(t, cv, c.body, "Subject")
 		typeFocused(t, cv, "Card 42 is blocked.")
-		pressShortcut(c.Win, ctrl(fyne.KeyReturn))
+		pressShortcut(c.win, ctrl(fyne.KeyReturn))
 	})
 	eventually(t, s, "sent", func() bool { return len(f.sent) == 1 })
 	if d := f.sent[0].Draft; d.Subject != "Dossier 42" || d.Text != "Card 42 is blocked." || len(d.To) != 1 {
@@ -454,7 +454,7 @@ func TestComposerByKeyboardAlone(t *testing.T) {
 	// A reply starts in the text.
 	r := NewComposer(fyne.CurrentApp(), f, &compose.Draft{To: []string{"Marie.Curie@tcn.f.eu-admin.net"}, Subject: "Re: x"})
 	r.Show()
-	if r.Win.Canvas().Focused() != r.Body {
-		t.Errorf("a reply starts with the focus on %T, want the text", r.Win.Canvas().Focused())
+	if r.win.Canvas().Focused() != r.body {
+		t.Errorf("a reply starts with the focus on %T, want the text", r.win.Canvas().Focused())
 	}
 }

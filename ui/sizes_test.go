@@ -113,9 +113,9 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 		Cc: []string{longAddr}, Subject: longSubject, Text: "x"})
 	c.AddAttachment(strings.Repeat("annual-report-", 8)+".pdf", []byte("x"))
 	c.AddAttachment(strings.Repeat("annex-", 12)+".xlsx", []byte("x"))
-	check("composer", c.Win)
+	check("composer", c.win)
 	c.refuse(c.missingIDs(c.Recipients()))
-	check("composer refusing Send", c.Win)
+	check("composer refusing Send", c.win)
 
 	b := NewAddressBookWindow(a, f)
 	check("Address Book", b.win)
@@ -126,7 +126,7 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	sw := NewSettingsWindow(a, f)
 	for i := range sw.tabs.Items {
 		sw.tabs.SelectIndex(i)
-		check("Settings, "+sw.tabs.Items[i].Text, sw.Win)
+		check("Settings, "+sw.tabs.Items[i].Text, sw.win)
 	}
 	net := &longNet{}
 	nw := NewNetworkWindow(a, net)

@@ -35,11 +35,11 @@ func (w *SettingsWindow) addRootWithDialog() {
 		defer r.Close()
 		data, err := io.ReadAll(r)
 		if err != nil {
-			w.Message.SetText(app.Explain(err).String())
+			w.message.SetText(app.Explain(err).String())
 			return
 		}
 		w.AddRootData(data)
-	}, w.Win)
+	}, w.win)
 }
 
 // AddRootData shows the confirmation for a Root CA file's bytes; the root
@@ -69,7 +69,7 @@ func (w *SettingsWindow) AddRootData(data []byte) {
 		para("Check the authority's name and fingerprint with the ones your national contact point gave you, then trust it."),
 		c.info, c.problem, c.tick)
 	c.dlg = dialog.NewCustomWithoutButtons("Add a trusted authority",
-		container.NewBorder(nil, container.NewHBox(c.cancel, c.trust), nil, nil, body), w.Win)
+		container.NewBorder(nil, container.NewHBox(c.cancel, c.trust), nil, nil, body), w.win)
 	c.dlg.Resize(fyne.NewSize(620, 320))
 	w.rootConfirm = c
 	c.dlg.Show()
@@ -86,6 +86,6 @@ func (w *SettingsWindow) trustRoot(c *rootConfirm) {
 		return
 	}
 	c.dlg.Hide()
-	w.Message.SetText(displaytext.Line(c.authority.Name) + " is now trusted to identify e-mail senders.")
+	w.message.SetText(displaytext.Line(c.authority.Name) + " is now trusted to identify e-mail senders.")
 	w.reloadTrust()
 }

@@ -138,22 +138,22 @@ func TestSettingsSaveAndMyDigitalID(t *testing.T) {
 	f.myIDs = []digitalid.MyID{{Certificate: is.Certificate, Address: marie, Fingerprint: "AB:CD", Current: true}}
 	f.roots = []*x509Certificate{ca.Root}
 	w := NewSettingsWindow(a, f)
-	if !strings.Contains(w.MyID.Text, "(10 days left)") {
-		t.Errorf("my Digital ID %q", w.MyID.Text)
+	if !strings.Contains(w.myID.Text, "(10 days left)") {
+		t.Errorf("my Digital ID %q", w.myID.Text)
 	}
-	if w.CheckEvery.Selected != "Never" || !w.SignAll.Checked || !w.EncryptAll.Checked {
-		t.Errorf("check %q sign %v encrypt %v", w.CheckEvery.Selected, w.SignAll.Checked, w.EncryptAll.Checked)
+	if w.checkEvery.Selected != "Never" || !w.signAll.Checked || !w.encryptAll.Checked {
+		t.Errorf("check %q sign %v encrypt %v", w.checkEvery.Selected, w.signAll.Checked, w.encryptAll.Checked)
 	}
-	test.Tap(w.EncryptAll)
-	w.CheckEvery.SetSelected("Every 5 minutes")
-	w.LeaveOnSrv.SetSelected("Keep 7 days")
-	test.Tap(w.Save)
+	test.Tap(w.encryptAll)
+	w.checkEvery.SetSelected("Every 5 minutes")
+	w.leaveOnSrv.SetSelected("Keep 7 days")
+	test.Tap(w.saveBtn)
 	got := f.saved[0]
 	if got.Security.EncryptAll || !got.Security.SignAll || got.CheckEvery != profile.Duration(5*time.Minute) || got.LeaveOnServerDays != 7 {
 		t.Errorf("saved %+v", got)
 	}
-	if w.Message.Text != "Settings saved." {
-		t.Errorf("message %q", w.Message.Text)
+	if w.message.Text != "Settings saved." {
+		t.Errorf("message %q", w.message.Text)
 	}
 }
 
@@ -189,14 +189,14 @@ func TestPropertiesShowSignerAndAdd(t *testing.T) {
 	p := NewProperties(f, v, time.Now())
 	s := &serial{}
 	p.do = s.do
-	joined := strings.Join(p.Lines, "\n")
+	joined := strings.Join(p.lines, "\n")
 	for _, want := range []string{"Encryption: AES-256-GCM", "Signer: " + marie, "Signed at (as the signer claims): ", "Valid when it arrived: yes", "Valid now: yes", "Chain: ", "SHA-256 fingerprint: "} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("properties lack %q:\n%s", want, joined)
 		}
 	}
-	s.do(func() { test.Tap(p.Add) })
-	eventually(t, s, "added", func() bool { return p.Result.Text == "Added to the address book for "+marie+"." })
+	s.do(func() { test.Tap(p.addBtn) })
+	eventually(t, s, "added", func() bool { return p.result.Text == "Added to the address book for "+marie+"." })
 }
 
 // TestSettingsImportCRL: "Import CRL…" in the Trusted authorities tab says
@@ -208,8 +208,8 @@ func TestSettingsImportCRL(t *testing.T) {
 	other := newCA(t)
 	f.roots = []*x509Certificate{ca.Root, ca.Intermediate}
 	w := NewSettingsWindow(a, f)
-	if w.ImportCRL.Text != "Import CRL…" {
-		t.Fatalf("button %q", w.ImportCRL.Text)
+	if w.importCRLBtn.Text != "Import CRL…" {
+		t.Fatalf("button %q", w.importCRLBtn.Text)
 	}
 	now := time.Now()
 	good, err := ca.NewCRL([]testca.Revocation{{Serial: "0A", Email: marie, At: now, Reason: crl.KeyCompromise}}, 3, now)
@@ -218,16 +218,16 @@ func TestSettingsImportCRL(t *testing.T) {
 	}
 	w.ImportCRLData(good)
 	want := "Revocation list of TESTA Test EC CA imported: 1 Digital ID revoked; next update " + now.Add(testca.CRLValidity).UTC().Format("2 January 2006") + "."
-	if w.Message.Text != want {
-		t.Errorf("message %q, want %q", w.Message.Text, want)
+	if w.message.Text != want {
+		t.Errorf("message %q, want %q", w.message.Text, want)
 	}
 	w.ImportCRLData([]byte("not a list"))
-	if !strings.HasPrefix(w.Message.Text, "This file is not a certificate revocation list") {
-		t.Errorf("a text file: %q", w.Message.Text)
+	if !strings.HasPrefix(w.message.Text, "This file is not a certificate revocation list") {
+		t.Errorf("a text file: %q", w.message.Text)
 	}
 	foreign, _ := other.NewCRL(nil, 1, now)
 	w.ImportCRLData(foreign)
-	if !strings.Contains(w.Message.Text, "signature does not verify") && !strings.Contains(w.Message.Text, "does not know") {
-		t.Errorf("another CA's list: %q", w.Message.Text)
+	if !strings.Contains(w.message.Text, "signature does not verify") && !strings.Contains(w.message.Text, "does not know") {
+		t.Errorf("another CA's list: %q", w.message.Text)
 	}
 }

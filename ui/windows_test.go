@@ -52,8 +52,8 @@ func TestSettingsAddsARootCAWithTheWizardsConfirmation(t *testing.T) {
 	h := handout(t, ca, marie)
 	w := NewSettingsWindow(a, f)
 	w.tabs.SelectIndex(2)
-	if w.tabs.Selected().Text != "Trusted authorities" || w.AddRoot.Text != "Add Root CA…" {
-		t.Fatalf("tab %q, button %q", w.tabs.Selected().Text, w.AddRoot.Text)
+	if w.tabs.Selected().Text != "Trusted authorities" || w.addRoot.Text != "Add Root CA…" {
+		t.Fatalf("tab %q, button %q", w.tabs.Selected().Text, w.addRoot.Text)
 	}
 	// The EC CA is not a root.
 	w.AddRootData(h.ECCA)
@@ -61,7 +61,7 @@ func TestSettingsAddsARootCAWithTheWizardsConfirmation(t *testing.T) {
 	if !strings.HasPrefix(c.problem.Text, "This file is not a root authority") || !c.tick.Disabled() || !c.trust.Disabled() {
 		t.Fatalf("EC CA: problem %q, tick disabled %v, Trust disabled %v", c.problem.Text, c.tick.Disabled(), c.trust.Disabled())
 	}
-	tapButton(t, w.Win.Canvas().Overlays().Top(), "Cancel")
+	tapButton(t, w.win.Canvas().Overlays().Top(), "Cancel")
 	// The root: shown as the wizard shows it, trusted only once ticked.
 	w.AddRootData(h.RootCA)
 	c = w.rootConfirm
@@ -72,9 +72,9 @@ func TestSettingsAddsARootCAWithTheWizardsConfirmation(t *testing.T) {
 	if !c.trust.Disabled() {
 		t.Fatal("Trust is enabled before the tick")
 	}
-	pressKey(w.Win, fyne.KeyEscape)
-	if len(f.roots) != 0 || w.Win.Canvas().Overlays().Top() != nil {
-		t.Fatalf("Esc: %d roots trusted, dialog open %v", len(f.roots), w.Win.Canvas().Overlays().Top() != nil)
+	pressKey(w.win, fyne.KeyEscape)
+	if len(f.roots) != 0 || w.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("Esc: %d roots trusted, dialog open %v", len(f.roots), w.win.Canvas().Overlays().Top() != nil)
 	}
 	w.AddRootData(h.RootCA)
 	c = w.rootConfirm
@@ -83,8 +83,8 @@ func TestSettingsAddsARootCAWithTheWizardsConfirmation(t *testing.T) {
 	if len(f.roots) != 1 || !f.roots[0].Equal(ca.Root) {
 		t.Fatalf("trusted %d roots", len(f.roots))
 	}
-	if w.Win.Canvas().Overlays().Top() != nil || !strings.HasSuffix(w.Message.Text, "is now trusted to identify e-mail senders.") || w.Roots.Length() != 1 {
-		t.Errorf("after Trust: dialog open %v, message %q, %d roots listed", w.Win.Canvas().Overlays().Top() != nil, w.Message.Text, w.Roots.Length())
+	if w.win.Canvas().Overlays().Top() != nil || !strings.HasSuffix(w.message.Text, "is now trusted to identify e-mail senders.") || w.roots.Length() != 1 {
+		t.Errorf("after Trust: dialog open %v, message %q, %d roots listed", w.win.Canvas().Overlays().Top() != nil, w.message.Text, w.roots.Length())
 	}
 }
 
@@ -130,10 +130,10 @@ func TestClosingWhileMailIsSentLosesNothing(t *testing.T) {
 		s.do(func() { pressShortcut(m.win, ctrl(fyne.KeyN)) })
 		c := m.composers[len(m.composers)-1]
 		s.do(func() {
-			c.To.SetText("Marie.Curie@tcn.f.eu-admin.net")
-			c.Subject.SetText("Dossier 42")
-			c.Body.SetText("Card 42 is blocked.")
-			test.Tap(c.SendBtn)
+			c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+			c.subject.SetText("Dossier 42")
+			c.body.SetText("Card 42 is blocked.")
+			test.Tap(c.sendBtn)
 		})
 		<-core.started
 		return c
@@ -175,10 +175,10 @@ func TestClosingWhileMailIsSentLosesNothing(t *testing.T) {
 	s.do(func() { tapButton(t, m.win.Canvas().Overlays().Top(), "Close when sent") })
 	core.release <- errors.New("smtp: the server refused the message")
 	eventually(t, s, "the send ended", func() bool { return !c.sending })
-	if !isOpen(m.win) || !isOpen(c.Win) || c.Body.Text != "Card 42 is blocked." || !strings.HasPrefix(m.status.Text, "A message could not be sent") {
-		t.Errorf("failed send: window open %v, composer open %v with %q, status %q", isOpen(m.win), isOpen(c.Win), c.Body.Text, m.status.Text)
+	if !isOpen(m.win) || !isOpen(c.win) || c.body.Text != "Card 42 is blocked." || !strings.HasPrefix(m.status.Text, "A message could not be sent") {
+		t.Errorf("failed send: window open %v, composer open %v with %q, status %q", isOpen(m.win), isOpen(c.win), c.body.Text, m.status.Text)
 	}
-	c.Win.Close()
+	c.win.Close()
 
 	// A Send/Receive is stopped, then the window closes.
 	s.do(func() { pressKey(m.win, fyne.KeyF5) })
