@@ -2,8 +2,12 @@ package smime
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	"securemail/internal/bigbuf"
 )
 
 func TestSplitMultipartKeepsExactBytes(t *testing.T) {
@@ -51,6 +55,40 @@ func TestToCRLF(t *testing.T) {
 		if got := string(toCRLF([]byte(in))); got != want {
 			t.Errorf("toCRLF(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestToCRLFAcrossPieces: toCRLFContext works a piece of bigbuf.Piece bytes
+// at a time; a line end on either side of a piece boundary is judged with
+// the byte before it, and a done context stops it.
+func TestToCRLFAcrossPieces(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		at   string // written at bigbuf.Piece-1
+		bare bool
+	}{
+		{"CRLF split by the boundary", "\r\n", false},
+		{"bare LF first in a piece", "x\n", true},
+		{"bare LF last in a piece", "\nx", true},
+	} {
+		b := bytes.Repeat([]byte("a"), 2*bigbuf.Piece+10)
+		copy(b[bigbuf.Piece-1:], c.at)
+		got, err := toCRLFContext(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changed := !bytes.Equal(got, b); changed != c.bare {
+			t.Errorf("%s: changed %v, want %v", c.name, changed, c.bare)
+		}
+		if bytes.Count(got, []byte("\n")) != 1 || bytes.Count(got, []byte("\r\n")) != 1 {
+			t.Errorf("%s: a bare LF is left", c.name)
+		}
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := toCRLFContext(done, bytes.Repeat([]byte("a\n"), bigbuf.Piece)); !errors.Is(err, context.Canceled) {
+		t.Errorf("a done context: %v, want context.Canceled", err)
 	}
 }
 
