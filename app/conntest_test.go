@@ -278,3 +278,22 @@ func TestFailedStep(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountAgainstTheBundledNetwork: Settings' check of a saved account
+// reads the servers from the settings and the passwords from the keyring,
+// and passes against the bundled network's real servers.
+func TestAccountAgainstTheBundledNetwork(t *testing.T) {
+	a := tester(t, startNet(t), alain, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var steps []ConnStep
+	if err := a.TestAccount(ctx, func(st ConnStep) { steps = append(steps, st) }); err != nil {
+		t.Fatalf("%v\n%s", Explain(err), stepLines(steps))
+	}
+	got := stepLines(steps)
+	for _, want := range []string{"✓ POP3 login\n✓ POP3 mailbox size\n✓ POP3 logout", "✓ SMTP TLS, certificate verified\n✓ SMTP login", "✓ SMTP logout"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("steps lack %q:\n%s", want, got)
+		}
+	}
+}

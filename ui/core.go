@@ -106,6 +106,9 @@ type Preferences interface {
 	// known authority.
 	ImportCRL(data []byte) (revocation.Kept, error)
 	SetPasswords(pop3, smtp string) error
+	// TestAccount checks the saved account's servers with the passwords
+	// in the keyring ([app.App.TestAccount]).
+	TestAccount(ctx context.Context, report func(app.ConnStep)) error
 	Now() time.Time
 }
 

@@ -44,16 +44,18 @@ type fakeCore struct {
 	replied   []string
 	tested    []app.Setup
 	connSteps []app.ConnStep
-	connBlock bool
-	setups    []app.Setup
-	handouts  []string
-	setupErr  error
-	saved     []profile.Settings
-	removed   []string
-	defaults  []string
-	fetches   int
-	passwords [][2]string
-	listCalls int
+	// testedAccount counts Settings' Test connection runs.
+	testedAccount int
+	connBlock     bool
+	setups        []app.Setup
+	handouts      []string
+	setupErr      error
+	saved         []profile.Settings
+	removed       []string
+	defaults      []string
+	fetches       int
+	passwords     [][2]string
+	listCalls     int
 }
 
 type sentCall struct {
@@ -252,6 +254,15 @@ func (f *fakeCore) TrustRoot(a *digitalid.Authority) error {
 	return nil
 }
 func (f *fakeCore) Now() time.Time { return f.now }
+
+// TestAccount reports connSteps as TestConnection does, for the saved
+// account (counted in testedAccount).
+func (f *fakeCore) TestAccount(ctx context.Context, report func(app.ConnStep)) error {
+	f.mu.Lock()
+	f.testedAccount++
+	f.mu.Unlock()
+	return f.TestConnection(ctx, app.Setup{}, report)
+}
 func (f *fakeCore) SetPasswords(pop3, smtp string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -59,6 +59,7 @@ type SettingsWindow struct {
 	tabs                    *container.AppTabs
 	addRoot                 *widget.Button // "Add Root CA…": the wizard's check and tick (trustroot.go)
 	rootConfirm             *rootConfirm   // the open confirmation
+	test                    *accountTest   // Test connection of the saved account
 }
 
 // NewSettingsWindow builds the settings window.
@@ -70,6 +71,8 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 		s = profile.DefaultSettings()
 	}
 	w.settings = s
+	ctx, _ := screenContext(w.win)
+	w.test = newAccountTest(core, ctx)
 	keys := escCloses(w.win, w.win.Close)
 	w.closeBtn = widget.NewButton("Close", w.win.Close)
 	w.address = newKeyEntry(keys)
@@ -136,7 +139,8 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.pop3tls, w.pop3)),
 			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.smtptls, w.smtp)),
 			widget.NewFormItem("User name", w.user),
-			widget.NewFormItem("Password", container.NewHBox(w.changePasswordBtn)))),
+			widget.NewFormItem("Password", container.NewHBox(w.changePasswordBtn)),
+			widget.NewFormItem("Connection", w.test.content))),
 		container.NewTabItem("Security", container.NewVBox(w.signAll, w.encryptAll)),
 		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.addRoot, w.removeRootBtn, w.importCRLBtn), nil, nil, w.roots)),
 		container.NewTabItem("My Digital ID", container.NewVBox(w.myID, w.exportBtn, widget.NewSeparator(), w.pfxPassword, w.importPFXBtn)),
