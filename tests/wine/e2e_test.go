@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"securemail/testnet"
+	"securemail/tests/testenv"
 )
 
 // The two testers of the end-to-end run.
@@ -269,18 +271,18 @@ type listRow struct {
 // (mail crosses two national servers and a relay).
 func (w *windowsCLI) fetchUntil(profile, subject string) listRow {
 	w.t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	var found listRow
+	testenv.Eventually(w.t, 2*time.Minute, func() error {
 		w.mustRun(profile, "", "fetch", "--quiet")
 		var rows []listRow
 		w.jsonOut(profile, &rows, "messages", "list", "--folder", "Inbox")
 		for _, r := range rows {
 			if r.Subject == subject {
-				return r
+				found = r
+				return nil
 			}
 		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("%q did not arrive in the Inbox of %s within 2 minutes", subject, profile)
-		}
-	}
+		return fmt.Errorf("%q did not arrive in the Inbox of %s", subject, profile)
+	})
+	return found
 }
