@@ -39,7 +39,7 @@ type SettingsWindow struct {
 	settings                profile.Settings
 	address, name           *keyEntry
 	pop3, smtp              *keyEntry
-	pop3tls, smtptls        *widget.Select
+	pop3TLS, smtpTLS        *widget.Select
 	user                    *keyEntry
 	changePasswordBtn       *widget.Button
 	passwords               *PasswordChange // the open "Change password…" form
@@ -86,9 +86,9 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.user.SetText(s.Account.POP3.Username)
 	w.changePasswordBtn = widget.NewButton("Change password…", w.changePasswordWithDialog)
 	tls := []string{"starttls", "implicit", "none"}
-	w.pop3tls, w.smtptls = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
-	w.pop3tls.SetSelected(s.Account.POP3.TLS)
-	w.smtptls.SetSelected(s.Account.SMTP.TLS)
+	w.pop3TLS, w.smtpTLS = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
+	w.pop3TLS.SetSelected(s.Account.POP3.TLS)
+	w.smtpTLS.SetSelected(s.Account.SMTP.TLS)
 	w.signAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
 	w.signAll.SetChecked(s.Security.SignAll)
 	w.encryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
@@ -136,8 +136,8 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.tabs = container.NewAppTabs(
 		container.NewTabItem("Account", widget.NewForm(
 			widget.NewFormItem("Address", w.address), widget.NewFormItem("Your name", w.name),
-			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.pop3tls, w.pop3)),
-			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.smtptls, w.smtp)),
+			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.pop3TLS, w.pop3)),
+			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.smtpTLS, w.smtp)),
 			widget.NewFormItem("User name", w.user),
 			widget.NewFormItem("Password", container.NewHBox(w.changePasswordBtn)),
 			widget.NewFormItem("Connection", w.test.content))),
@@ -183,7 +183,7 @@ func (w *SettingsWindow) Settings() profile.Settings {
 	s := w.settings
 	s.Account.DisplayName = strings.TrimSpace(w.name.Text)
 	s.Account.POP3.Address, s.Account.SMTP.Address = strings.TrimSpace(w.pop3.Text), strings.TrimSpace(w.smtp.Text)
-	s.Account.POP3.TLS, s.Account.SMTP.TLS = w.pop3tls.Selected, w.smtptls.Selected
+	s.Account.POP3.TLS, s.Account.SMTP.TLS = w.pop3TLS.Selected, w.smtpTLS.Selected
 	s.Account.POP3.Username, s.Account.SMTP.Username = strings.TrimSpace(w.user.Text), strings.TrimSpace(w.user.Text)
 	s.Security.SignAll, s.Security.EncryptAll = w.signAll.Checked, w.encryptAll.Checked
 	for _, c := range checkChoices {

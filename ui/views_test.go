@@ -60,14 +60,14 @@ func TestContactPropertiesDigitalIDs(t *testing.T) {
 	if !p.removeBtn.Disabled() {
 		t.Error("Remove enabled with nothing selected")
 	}
-	p.iDs.Select(0)
+	p.ids.Select(0)
 	test.Tap(p.viewBtn)
 	if !strings.Contains(p.details.Text, "Valid ") || !strings.Contains(p.details.Text, d.Fingerprint()) {
 		t.Errorf("details %q", p.details.Text)
 	}
-	p.iDs.Select(0)
+	p.ids.Select(0)
 	test.Tap(p.setDefaultBtn)
-	p.iDs.Select(0)
+	p.ids.Select(0)
 	test.Tap(p.removeBtn)
 	if len(f.defaults) != 1 || len(f.removed) != 1 || !strings.HasSuffix(f.removed[0], d.Fingerprint()) {
 		t.Errorf("defaults %v removed %v", f.defaults, f.removed)

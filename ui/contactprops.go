@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/app/addressbook"
+	"securemail/internal/displaytext"
+	"securemail/smime/identity"
+)
+
+// ContactProperties is a contact's properties: General and Digital IDs tabs.
+type ContactProperties struct {
+	content       fyne.CanvasObject
+	ids           *widget.List
+	viewBtn       *widget.Button
+	removeBtn     *widget.Button
+	setDefaultBtn *widget.Button
+	importBtn     *widget.Button
+	details       *widget.Label
+	message       *widget.Label
+	OnChange      func()
+	core          AddressBook
+	cv            app.ContactView
+	selected      int
+	// Confirm asks before removing (the address book window asks with a
+	// dialog; on its own the sheet goes ahead).
+	Confirm func(question string, yes func())
+}
+
+// NewContactProperties builds the properties of one contact.
+func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *ContactProperties {
+	p := &ContactProperties{core: core, cv: cv, selected: -1, details: widget.NewLabel(""), message: widget.NewLabel("")}
+	p.Confirm = func(q string, yes func()) { yes() }
+	p.details.Wrapping = fyne.TextWrapWord
+	p.ids = widget.NewList(func() int { return len(p.cv.Verdict.IDs) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, widget.NewLabel(""))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			v := p.cv.Verdict.IDs[id]
+			c := o.(*fyne.Container)
+			m := MarkContactOK
+			if v.Problem != "" {
+				m = MarkInvalid
+			}
+			c.Objects[1].(*widget.Icon).SetResource(m.Icon())
+			text := fmt.Sprintf("%s · until %s", v.ID.Certificate().Subject.CommonName, v.NotAfter.UTC().Format("2 Jan 2006"))
+			if v.ID.Default {
+				text += " · default"
+			}
+			if v.Reason != "" {
+				text += " · " + v.Reason
+			}
+			c.Objects[0].(*widget.Label).SetText(displaytext.Line(text))
+		})
+	p.ids.OnSelected = func(id widget.ListItemID) {
+		p.selected = id
+		p.viewBtn.Enable()
+		p.removeBtn.Enable()
+		p.setDefaultBtn.Enable()
+	}
+	p.viewBtn = widget.NewButton("View", p.view)
+	p.removeBtn = widget.NewButton("Remove", p.remove)
+	p.setDefaultBtn = widget.NewButton("Set as default", p.setDefault)
+	p.importBtn = widget.NewButton("Import…", nil) // the window sets it: the file dialog needs a parent
+	for _, b := range []*widget.Button{p.viewBtn, p.removeBtn, p.setDefaultBtn} {
+		b.Disable()
+	}
+	m, word := ContactMark(cv.Verdict)
+	general := widget.NewForm(
+		widget.NewFormItem("Address", widget.NewLabel(displaytext.Line(cv.Contact.Address))),
+		widget.NewFormItem("Name", widget.NewLabel(displaytext.Line(cv.Contact.Name))),
+		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
+		widget.NewFormItem("Secure link", widget.NewLabel(LinkStateText(cv.Contact.Link))),
+	)
+	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.viewBtn, p.setDefaultBtn, p.removeBtn, p.importBtn), p.details, p.message), nil, nil, p.ids)
+	p.content = container.NewAppTabs(container.NewTabItem("General", general), container.NewTabItem("Digital IDs", ids))
+	_ = now
+	return p
+}
+
+func (p *ContactProperties) current() *addressbook.Verdict {
+	if p.selected < 0 || p.selected >= len(p.cv.Verdict.IDs) {
+		return nil
+	}
+	return &p.cv.Verdict.IDs[p.selected]
+}
+
+func (p *ContactProperties) view() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	c := v.ID.Certificate()
+	p.details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
+		displaytext.Line(identity.NameText(c.Subject)), displaytext.Line(identity.NameText(c.Issuer)), c.NotBefore.UTC().Format("2 January 2006"),
+		c.NotAfter.UTC().Format("2 January 2006"), v.ID.Fingerprint(), displaytext.Line(orText(v.Reason, "Usable to encrypt mail."))))
+}
+
+func (p *ContactProperties) remove() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	fp := v.ID.Fingerprint()
+	p.Confirm("Remove this Digital ID of "+p.cv.Contact.Address+"?", func() {
+		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
+			p.message.SetText(app.Explain(err).String())
+			return
+		}
+		p.message.SetText("Digital ID removed.")
+		p.changed()
+	})
+}
+
+func (p *ContactProperties) setDefault() {
+	v := p.current()
+	if v == nil {
+		return
+	}
+	if err := p.core.SetDefaultDigitalID(p.cv.Contact.Address, v.ID.Fingerprint()); err != nil {
+		p.message.SetText(app.Explain(err).String())
+		return
+	}
+	p.message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")
+	p.changed()
+}
+
+func (p *ContactProperties) changed() {
+	if cs, err := p.core.Contacts(); err == nil {
+		for _, c := range cs {
+			if strings.EqualFold(c.Contact.Address, p.cv.Contact.Address) {
+				p.cv = c
+			}
+		}
+	}
+	p.ids.UnselectAll()
+	p.ids.Refresh()
+	if p.OnChange != nil {
+		p.OnChange()
+	}
+}
