@@ -173,3 +173,47 @@ func TestAttachmentSizeCheckedWhenAttaching(t *testing.T) {
 		t.Fatalf("6 MB encrypted against 10 MB: %v; want a TooLargeError", err)
 	}
 }
+
+// TestTrashRestoreAndEmpty (issue 14 point 8): a deleted message comes
+// back from Trash to the Inbox (one the user wrote, to Sent); Empty Trash
+// removes what is left for good; read state can be undone.
+func TestTrashRestoreAndEmpty(t *testing.T) {
+	netDir := startNet(t)
+	a := tester(t, netDir, alain, nil)
+	ctx := context.Background()
+	in, err := a.Store.Add(ctx, mailstore.Inbox, []byte("From: "+marie+"\r\nTo: "+alain+"\r\nSubject: hello\r\n\r\nhi\r\n"), mailstore.AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := a.Store.Add(ctx, mailstore.Sent, []byte("From: "+strings.ToLower(alain)+"\r\nTo: "+marie+"\r\nSubject: mine\r\n\r\nhi\r\n"), mailstore.AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := a.Store.Add(ctx, mailstore.Inbox, []byte("From: "+marie+"\r\nSubject: bin\r\n\r\nx\r\n"), mailstore.AddOptions{})
+	if err := a.Store.Delete(ctx, []string{in, mine, other}); err != nil {
+		t.Fatal(err)
+	}
+	to, err := a.Restore(ctx, []string{in, mine})
+	if err != nil || len(to) != 2 || to[0] != mailstore.Inbox || to[1] != mailstore.Sent {
+		t.Fatalf("Restore: %v, %v; want Inbox then Sent", to, err)
+	}
+	if _, err := a.Restore(ctx, []string{in}); err == nil {
+		t.Fatal("restoring a message that is not in Trash was not refused")
+	}
+	if err := a.EmptyTrash(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a.Store.Count(ctx, mailstore.Trash); n != 0 {
+		t.Fatalf("%d messages in Trash after Empty Trash", n)
+	}
+	if _, err := a.Store.Get(ctx, other); err == nil {
+		t.Fatal("a message emptied from Trash can still be read")
+	}
+	if err := a.SetSeen(ctx, in, true); err != nil {
+		t.Fatal(err)
+	}
+	a.SetSeen(ctx, in, false)
+	if m, _ := a.Store.Get(ctx, in); m.Seen {
+		t.Fatal("marked unread, the message is still read")
+	}
+}

@@ -34,6 +34,13 @@ type Mailbox interface {
 	Fetch(ctx context.Context, progress app.Progress) (*app.FetchResult, error)
 	FlushOutbox(ctx context.Context) (int, error)
 	AddDigitalIDFromMessage(ctx context.Context, id string) ([]string, error)
+	// SetSeen marks a message read or unread.
+	SetSeen(ctx context.Context, id string, seen bool) error
+	// Restore takes messages out of Trash (to the Inbox, or Sent for the
+	// user's own) and returns the folder of each.
+	Restore(ctx context.Context, ids []string) ([]string, error)
+	// EmptyTrash removes every message in Trash for good.
+	EmptyTrash(ctx context.Context) error
 	// OpenDraft reads a message of the Drafts folder back for the composer.
 	OpenDraft(ctx context.Context, id string) (*compose.Draft, compose.DraftOptions, error)
 }

@@ -394,3 +394,175 @@ func filesTexts(c *Composer) []string {
 	walk(c.files)
 	return out
 }
+
+func (f *fakeCore) SetSeen(_ context.Context, id string, seen bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, rows := range f.rows {
+		for i := range rows {
+			if rows[i].ID == id {
+				rows[i].Seen = seen
+			}
+		}
+	}
+	return nil
+}
+
+func (f *fakeCore) Restore(_ context.Context, ids []string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var to []string
+	for _, id := range ids {
+		for i, r := range f.rows[mailstore.Trash] {
+			if r.ID == id {
+				f.rows[mailstore.Trash] = append(f.rows[mailstore.Trash][:i], f.rows[mailstore.Trash][i+1:]...)
+				r.Folder = mailstore.Inbox
+				f.rows[mailstore.Inbox] = append(f.rows[mailstore.Inbox], r)
+				to = append(to, mailstore.Inbox)
+				break
+			}
+		}
+	}
+	return to, nil
+}
+
+func (f *fakeCore) EmptyTrash(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rows[mailstore.Trash] = nil
+	return nil
+}
+
+// fakeTimers is the main window's fake clock for search as you type.
+type fakeTimers struct {
+	pending []*fakeTimer
+}
+
+type fakeTimer struct {
+	f       func()
+	stopped bool
+}
+
+func (c *fakeTimers) after(_ time.Duration, f func()) func() {
+	t := &fakeTimer{f: f}
+	c.pending = append(c.pending, t)
+	return func() { t.stopped = true }
+}
+
+// fire runs the timers not stopped; it returns how many ran.
+func (c *fakeTimers) fire() int {
+	n := 0
+	for _, t := range c.pending {
+		if !t.stopped {
+			t.f()
+			n++
+		}
+	}
+	c.pending = nil
+	return n
+}
+
+// folderUnseen is the unread count the folder list shows for a folder.
+func folderUnseen(m *MainWindow, name string) int {
+	for _, f := range m.folderRows {
+		if f.Name == name {
+			return f.Unseen
+		}
+	}
+	return -1
+}
+
+// TestMailHandling (issue 14 point 8): opening a message shows it read at
+// once (the row and the folder's count); Mark unread undoes it; search runs
+// once typing pauses (a fake clock), its status about the current query;
+// in Trash, Restore brings a message back and Empty Trash asks first.
+func TestMailHandling(t *testing.T) {
+	f := readerCore()
+	f.rows[mailstore.Trash] = []mailstore.Row{{ID: "t1", Folder: mailstore.Trash, From: "Marie.Curie@tcn.f.eu-admin.net", Subject: "Old", Seen: true}}
+	a := test.NewTempApp(t)
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	clock := &fakeTimers{}
+	m.mail.after = clock.after
+	s.do(m.Show)
+	eventually(t, s, "the Inbox listed with its count", func() bool {
+		_, ok := m.list.row(2)
+		return ok && folderUnseen(m, mailstore.Inbox) == 3
+	})
+
+	// Read at once.
+	s.do(func() {
+		m.list.list.Select(0)
+		if r, _ := m.list.row(0); !r.Seen || folderUnseen(m, mailstore.Inbox) != 2 {
+			t.Errorf("just opened: row read %v, Inbox count %d; want read and 2 at once", r.Seen, folderUnseen(m, mailstore.Inbox))
+		}
+		if m.mail.unreadBtn.Text != "Mark unread" || m.mail.unreadBtn.Disabled() {
+			t.Errorf("the read/unread button says %q (disabled %v)", m.mail.unreadBtn.Text, m.mail.unreadBtn.Disabled())
+		}
+		test.Tap(m.mail.unreadBtn)
+		if r, _ := m.list.row(0); r.Seen || folderUnseen(m, mailstore.Inbox) != 3 || m.mail.unreadBtn.Text != "Mark read" {
+			t.Errorf("after Mark unread: row read %v, Inbox count %d, button %q", r.Seen, folderUnseen(m, mailstore.Inbox), m.mail.unreadBtn.Text)
+		}
+	})
+	eventually(t, s, "the store told", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return !f.rows[mailstore.Inbox][0].Seen
+	})
+
+	// Search as you type: one search when typing pauses.
+	s.do(func() { test.Type(m.searchEntry, "dos") })
+	if len(clock.pending) != 3 {
+		t.Fatalf("%d timers for three keys", len(clock.pending))
+	}
+	var ran int
+	s.do(func() { ran = clock.fire() })
+	if ran != 1 {
+		t.Fatalf("%d searches ran for one pause in typing", ran)
+	}
+	eventually(t, s, "the results", func() bool { return m.list.length() == 1 && m.status.Text == `1 messages match "dos".` })
+	s.do(func() { test.Type(m.searchEntry, "x") })
+	s.do(func() { clock.fire() })
+	eventually(t, s, "the status about the new query", func() bool { return m.list.length() == 0 && strings.Contains(m.status.Text, `"dosx"`) })
+	s.do(func() { m.searchEntry.SetText("") })
+	eventually(t, s, "the folder back", func() bool { return m.searching == "" && m.list.length() == 3 })
+
+	// Trash: Restore, then Empty Trash with a confirmation.
+	s.do(func() { m.ShowFolder(mailstore.Trash) })
+	eventually(t, s, "Trash listed", func() bool { _, ok := m.list.row(0); return ok && m.list.folder == mailstore.Trash })
+	s.do(func() {
+		if !m.mail.restoreBtn.Visible() || !m.mail.emptyBtn.Visible() {
+			t.Error("Restore and Empty Trash are not shown in Trash")
+		}
+		m.list.list.Select(0)
+	})
+	s.do(func() { test.Tap(m.mail.restoreBtn) })
+	eventually(t, s, "restored", func() bool { return strings.Contains(m.status.Text, "back in Inbox") })
+	f.mu.Lock()
+	if len(f.rows[mailstore.Trash]) != 0 || len(f.rows[mailstore.Inbox]) != 4 {
+		t.Errorf("after Restore: %d in Trash, %d in Inbox", len(f.rows[mailstore.Trash]), len(f.rows[mailstore.Inbox]))
+	}
+	f.rows[mailstore.Trash] = []mailstore.Row{{ID: "t2", Folder: mailstore.Trash, Subject: "Gone", Seen: true}}
+	f.mu.Unlock()
+	var asked func()
+	m.mail.confirmEmpt = func(yes func()) { asked = yes }
+	s.do(func() { test.Tap(m.mail.emptyBtn) })
+	if asked == nil {
+		t.Fatal("Empty Trash did not ask first")
+	}
+	f.mu.Lock()
+	n := len(f.rows[mailstore.Trash])
+	f.mu.Unlock()
+	if n != 1 {
+		t.Fatal("Trash was emptied before the answer")
+	}
+	s.do(asked)
+	eventually(t, s, "Trash emptied", func() bool { return m.status.Text == "Trash is empty." })
+	s.do(func() {
+		m.ShowFolder(mailstore.Inbox)
+		if m.mail.restoreBtn.Visible() || m.mail.emptyBtn.Visible() {
+			t.Error("Restore and Empty Trash shown outside Trash")
+		}
+	})
+}

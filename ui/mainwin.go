@@ -54,7 +54,9 @@ type MainWindow struct {
 	lastComposer *Composer
 	// composers are those opened here; closing waits for their sending (closing.go).
 	composers []*Composer
-	closing   bool // the window closes once the mail being sent has gone
+	closing   bool         // the window closes once the mail being sent has gone
+	mail      mailHandling // search as you type, read state, Trash (mailhandling.go)
+	searching string       // the query whose results are listed ("" for none)
 }
 
 // SetTrace reports the window's timing events to t (call before Show).
@@ -97,6 +99,7 @@ func (m *MainWindow) build() {
 	m.searchEntry = newKeyEntry(m.keys)
 	m.searchEntry.SetPlaceHolder("Search (Ctrl+F)")
 	m.searchEntry.OnSubmitted = m.search
+	m.searchEntry.OnChanged = m.searchTyped
 	for _, b := range []*widget.Button{m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn} {
 		b.Disable()
 	}
@@ -140,7 +143,7 @@ func (m *MainWindow) build() {
 
 	l := m.loadLayout()
 	m.list.applyLayout(l)
-	m.readerSplit = container.NewVSplit(container.NewBorder(m.list.header.row, nil, nil, nil, m.list.list), m.reader.content)
+	m.readerSplit = container.NewVSplit(container.NewBorder(container.NewVBox(m.buildListBar(), m.list.header.row), nil, nil, nil, m.list.list), m.reader.content)
 	m.readerSplit.SetOffset(l.SplitReader)
 	m.split = container.NewHSplit(left, m.readerSplit)
 	m.split.SetOffset(l.SplitFolders)
@@ -197,6 +200,7 @@ func (m *MainWindow) reloadFolders() {
 // ShowFolder lists a folder.
 func (m *MainWindow) ShowFolder(name string) {
 	m.folder = name
+	m.refreshListBar()
 	m.reader.Clear()
 	m.setSelected(false)
 	m.list.setFolder(name, func(n int, err error) {
@@ -208,13 +212,18 @@ func (m *MainWindow) ShowFolder(name string) {
 
 func (m *MainWindow) search(q string) {
 	q = strings.TrimSpace(q)
+	m.searching = q
 	if q == "" {
 		m.ShowFolder(m.folder)
+		m.setStatus(m.statusText())
 		return
 	}
 	go func() {
 		rows, err := m.core.Search(m.ctx, q)
 		m.do(func() {
+			if m.searching != q {
+				return // the user has typed on: the status is about the current query
+			}
 			if err != nil {
 				m.setStatus(app.Explain(err).String())
 				return
@@ -233,6 +242,9 @@ func (m *MainWindow) open(r mailstore.Row) {
 	}
 	m.currentRow = r
 	m.setSelected(true)
+	if !r.Seen {
+		m.showSeen(r, true) // at once, not after decrypting
+	}
 	go func() {
 		v, err := m.core.OpenMessage(m.ctx, r.ID)
 		if err == nil && !r.Seen {
@@ -264,6 +276,7 @@ func (m *MainWindow) setSelected(on bool) {
 	if !on {
 		m.current, m.currentRow = nil, mailstore.Row{}
 	}
+	m.refreshListBar()
 }
 
 func (m *MainWindow) newMessage() { m.compose(&compose.Draft{}) }

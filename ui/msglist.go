@@ -309,3 +309,25 @@ func shortDate(t, now time.Time) string {
 	}
 	return t.Format("2 Jan 2006")
 }
+
+// setSeen changes the read state of a listed message in the rows held
+// (folder pages and search results); false when it is not listed.
+func (m *messageList) setSeen(id string, seen bool) bool {
+	found := false
+	for _, rows := range m.pages {
+		for i := range rows {
+			if rows[i].ID == id && rows[i].Seen != seen {
+				rows[i].Seen, found = seen, true
+			}
+		}
+	}
+	for i := range m.search {
+		if m.search[i].ID == id && m.search[i].Seen != seen {
+			m.search[i].Seen, found = seen, true
+		}
+	}
+	if found {
+		m.list.Refresh()
+	}
+	return found
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/mailstore"
+)
+
+// searchDelay is how long typing in the search field pauses before the
+// search runs: one search per pause, not one per key.
+const searchDelay = 300 * time.Millisecond
+
+// mailHandling is the main window's handling of the mail it lists: search
+// as you type, read / unread, Restore and Empty Trash.
+type mailHandling struct {
+	// after runs f on the UI goroutine after d unless stop is called
+	// first; tests replace it with a fake clock.
+	after       func(d time.Duration, f func()) (stop func())
+	stopSearch  func()
+	bar         *fyne.Container
+	unreadBtn   *widget.Button // "Mark unread" / "Mark read" for the selected message
+	restoreBtn  *widget.Button // in Trash: back to the Inbox (or Sent)
+	emptyBtn    *widget.Button // in Trash: Empty Trash…
+	confirmEmpt func(yes func())
+}
+
+// buildListBar makes the small bar above the message list.
+func (m *MainWindow) buildListBar() fyne.CanvasObject {
+	h := &m.mail
+	if h.after == nil {
+		h.after = func(d time.Duration, f func()) func() {
+			t := time.AfterFunc(d, func() { m.do(f) })
+			return func() { t.Stop() }
+		}
+	}
+	h.unreadBtn = widget.NewButtonWithIcon("Mark unread", theme.MailComposeIcon(), m.toggleSeen)
+	h.restoreBtn = widget.NewButtonWithIcon("Restore", theme.ContentUndoIcon(), m.restoreCurrent)
+	h.emptyBtn = widget.NewButtonWithIcon("Empty Trash…", theme.DeleteIcon(), m.emptyTrash)
+	h.confirmEmpt = func(yes func()) {
+		dialog.ShowConfirm("Empty Trash", "Remove every message in Trash for good? They cannot be restored afterwards.", func(ok bool) {
+			if ok {
+				yes()
+			}
+		}, m.win)
+	}
+	h.bar = container.NewHBox(h.unreadBtn, h.restoreBtn, h.emptyBtn)
+	m.refreshListBar()
+	return h.bar
+}
+
+// refreshListBar shows the bar's buttons that apply to the folder and the
+// selected message.
+func (m *MainWindow) refreshListBar() {
+	h := &m.mail
+	if h.bar == nil {
+		return
+	}
+	selected := m.currentRow.ID != ""
+	if selected && m.currentRow.Seen {
+		h.unreadBtn.SetText("Mark unread")
+	} else if selected {
+		h.unreadBtn.SetText("Mark read")
+	}
+	enable(h.unreadBtn, selected)
+	enable(h.restoreBtn, selected)
+	inTrash := m.folder == mailstore.Trash && m.searching == ""
+	for _, b := range []*widget.Button{h.restoreBtn, h.emptyBtn} {
+		if inTrash {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+}
+
+func enable(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// searchTyped runs the search once typing pauses for searchDelay; an
+// emptied field shows the folder again at once.
+func (m *MainWindow) searchTyped(q string) {
+	h := &m.mail
+	if h.stopSearch != nil {
+		h.stopSearch()
+		h.stopSearch = nil
+	}
+	if strings.TrimSpace(q) == "" {
+		if m.searching != "" {
+			m.search("")
+		}
+		return
+	}
+	h.stopSearch = h.after(searchDelay, func() {
+		h.stopSearch = nil
+		if m.searchEntry.Text == q { // still what the field says
+			m.search(q)
+		}
+	})
+}
+
+// showSeen changes a listed message's read state and its folder's count at
+// once, before the store has it.
+func (m *MainWindow) showSeen(r mailstore.Row, seen bool) {
+	if !m.list.setSeen(r.ID, seen) {
+		return
+	}
+	if m.currentRow.ID == r.ID {
+		m.currentRow.Seen = seen
+	}
+	for i := range m.folderRows {
+		if m.folderRows[i].Name == r.Folder || (r.Folder == "" && m.folderRows[i].Name == m.folder) {
+			if seen && m.folderRows[i].Unseen > 0 {
+				m.folderRows[i].Unseen--
+			} else if !seen {
+				m.folderRows[i].Unseen++
+			}
+		}
+	}
+	m.folders.Refresh()
+	m.refreshListBar()
+}
+
+// toggleSeen marks the selected message unread (or read again).
+func (m *MainWindow) toggleSeen() {
+	r := m.currentRow
+	if r.ID == "" {
+		return
+	}
+	seen := !r.Seen
+	m.showSeen(r, seen)
+	go func() {
+		err := m.core.SetSeen(m.ctx, r.ID, seen)
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				m.reload()
+			}
+		})
+	}()
+}
+
+// restoreCurrent takes the selected message out of Trash.
+func (m *MainWindow) restoreCurrent() {
+	id := m.currentRow.ID
+	if id == "" {
+		return
+	}
+	go func() {
+		to, err := m.core.Restore(m.ctx, []string{id})
+		m.do(func() {
+			if err != nil {
+				m.setStatus(errorSentence(err))
+				return
+			}
+			m.setStatus(fmt.Sprintf("The message is back in %s.", to[0]))
+			m.Refresh()
+		})
+	}()
+}
+
+// emptyTrash removes Trash's messages for good, after a confirmation.
+func (m *MainWindow) emptyTrash() {
+	m.mail.confirmEmpt(func() {
+		go func() {
+			err := m.core.EmptyTrash(m.ctx)
+			m.do(func() {
+				if err != nil {
+					m.setStatus(errorSentence(err))
+					return
+				}
+				m.setStatus("Trash is empty.")
+				m.Refresh()
+			})
+		}()
+	})
+}
