@@ -323,7 +323,12 @@ func TestComposerDrafts(t *testing.T) {
 	eventually(t, s, "Drafts listed", func() bool { _, ok := m.list.row(0); return ok && m.list.folder == mailstore.Drafts })
 	s.do(func() { m.list.list.Select(0) })
 	var reopened *Composer
-	eventually(t, s, "the draft in a composer", func() bool { reopened = m.lastComposer; return reopened != nil })
+	eventually(t, s, "the draft in a composer", func() bool {
+		if len(m.composers) > 0 {
+			reopened = m.composers[len(m.composers)-1]
+		}
+		return reopened != nil
+	})
 	s.do(func() {
 		if reopened.body.Text != "Card 42 is blocked. Call me." || reopened.draftID != id || !reopened.encrypt {
 			t.Fatalf("reopened with %q, draft %q, encrypt %v", reopened.body.Text, reopened.draftID, reopened.encrypt)

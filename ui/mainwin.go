@@ -50,8 +50,6 @@ type MainWindow struct {
 	do    func(func())
 	trace *traceState
 	keys  *keymap // the window's keyboard commands (mainkeys.go)
-	// lastComposer is the composer opened last (a draft reopened from Drafts).
-	lastComposer *Composer
 	// composers are those opened here; closing waits for their sending (closing.go).
 	composers []*Composer
 	closing   bool         // the window closes once the mail being sent has gone
@@ -315,7 +313,6 @@ func (m *MainWindow) compose(d *compose.Draft) *Composer {
 		m.reloadFolders()
 	}
 	c.Show()
-	m.lastComposer = c
 	return c
 }
 
