@@ -33,7 +33,8 @@ func (a *App) SaveDraft(ctx context.Context, replaces string, d *compose.Draft, 
 	if opts.Encrypt {
 		me, err := a.Wallet.Current()
 		if err != nil {
-			return "", fmt.Errorf("app: the draft was not saved, because it is to be encrypted and your Digital ID is not available: %w", err)
+			return "", &Problem{What: "The draft was not saved: the message is to be encrypted, and your Digital ID, which the draft is encrypted with, is not available",
+				Do: "install your Digital ID in Settings, or turn Encrypt off for this message", Err: err}
 		}
 		if raw, err = smime.EncryptMessage(raw, []*x509.Certificate{me.Certificate}, smime.EncryptOptions{}); err != nil {
 			return "", fmt.Errorf("app: the draft was not saved: %w", err)
@@ -69,7 +70,8 @@ func (a *App) OpenDraft(ctx context.Context, id string) (*compose.Draft, compose
 		if r != nil {
 			why = r.Error
 		}
-		return nil, compose.DraftOptions{}, fmt.Errorf("app: the draft cannot be opened: %s", why)
+		return nil, compose.DraftOptions{}, &Problem{What: "The draft cannot be opened again in the composer: " + why,
+			Do: "open it from the list to read it, and copy its text into a new message"}
 	}
 	h := mailheader.Parse(v.Message.Raw)
 	d, opts := compose.ReadDraft(h)
@@ -98,7 +100,7 @@ func (a *App) DiscardDraft(ctx context.Context, id string) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	if m.Folder != mailstore.Drafts {
-		return fmt.Errorf("app: message %s is in %s, not in Drafts, so it was not removed", id, m.Folder)
+		return &Problem{What: "Only a draft can be discarded, and this message is in " + m.Folder, Do: "delete it instead"}
 	}
 	if err := a.Store.Expunge(ctx, []string{id}); err != nil && !errors.Is(err, mailstore.ErrNotFound) {
 		return fmt.Errorf("app: the old draft could not be removed: %w", err)

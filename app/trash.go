@@ -23,7 +23,7 @@ func (a *App) Restore(ctx context.Context, ids []string) ([]string, error) {
 			return to, fmt.Errorf("app: %w", err)
 		}
 		if m.Folder != mailstore.Trash {
-			return to, fmt.Errorf("app: message %s is in %s, not in Trash, so there is nothing to restore", id, m.Folder)
+			return to, &Problem{What: "This message is in " + m.Folder + ", not in Trash, so there is nothing to restore"}
 		}
 		folder := mailstore.Inbox
 		if mailheader.EqualAddress(m.FromAddr, set.Account.Address) {

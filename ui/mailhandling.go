@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app"
 	"securemail/mailstore"
 )
 
@@ -145,7 +146,7 @@ func (m *MainWindow) toggleSeen() {
 		err := m.core.SetSeen(m.ctx, r.ID, seen)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				m.reload()
 			}
 		})
@@ -162,7 +163,7 @@ func (m *MainWindow) restoreCurrent() {
 		to, err := m.core.Restore(m.ctx, []string{id})
 		m.do(func() {
 			if err != nil {
-				m.setStatus(errorSentence(err))
+				m.setStatus(app.Explain(err).String())
 				return
 			}
 			m.setStatus(fmt.Sprintf("The message is back in %s.", to[0]))
@@ -178,7 +179,7 @@ func (m *MainWindow) emptyTrash() {
 			err := m.core.EmptyTrash(m.ctx)
 			m.do(func() {
 				if err != nil {
-					m.setStatus(errorSentence(err))
+					m.setStatus(app.Explain(err).String())
 					return
 				}
 				m.setStatus("Trash is empty.")
