@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -54,7 +55,7 @@ func (w *SettingsWindow) AddRootData(data []byte) {
 	c.trust = widget.NewButton("Trust", func() { w.trustRoot(c) })
 	c.trust.Importance = widget.HighImportance
 	c.trust.Disable()
-	c.tick = widget.NewCheck(trustRootTick, func(on bool) {
+	c.tick = widget.NewCheck(lang.L(trustRootTick), func(on bool) {
 		if on && c.authority != nil {
 			c.trust.Enable()
 		} else {

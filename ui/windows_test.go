@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -66,7 +67,7 @@ func TestSettingsAddsARootCAWithTheWizardsConfirmation(t *testing.T) {
 	w.AddRootData(h.RootCA)
 	c = w.rootConfirm
 	_, wizardInfo, _ := inspectRoot(h.RootCA, f.Now())
-	if c.info.Text != wizardInfo || !strings.Contains(c.info.Text, "SHA-256 fingerprint: ") || c.tick.Text != trustRootTick {
+	if c.info.Text != wizardInfo || !strings.Contains(c.info.Text, "SHA-256 fingerprint: ") || c.tick.Text != lang.L(trustRootTick) {
 		t.Fatalf("confirmation shows %q with tick %q; the wizard shows %q", c.info.Text, c.tick.Text, wizardInfo)
 	}
 	if !c.trust.Disabled() {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -34,7 +34,7 @@ const (
 	StepDone
 )
 
-var stepNames = []string{"Welcome", "Your address", "Mail servers", "Trusted authority", "Authority chain", "Your Digital ID", "Done"}
+var stepNames = []string{"wizard.step.welcome", "wizard.step.address", "wizard.step.servers", "wizard.step.root", "wizard.step.chain", "wizard.step.digitalid", "wizard.step.done"}
 
 // Wizard is the first-run wizard of docs/UX.md §6: a step indicator, Back always
 // works, Next only when the step is valid.
@@ -74,7 +74,7 @@ type Wizard struct {
 
 // NewWizard builds the wizard; net is nil when no bundled network is available.
 func NewWizard(a fyne.App, core Core, net Network) *Wizard {
-	w := &Wizard{win: a.NewWindow("SecureMail — set-up"), core: core, net: net, now: time.Now, problems: map[int]string{}, do: fyne.Do}
+	w := &Wizard{win: a.NewWindow(lang.L("wizard.title")), core: core, net: net, now: time.Now, problems: map[int]string{}, do: fyne.Do}
 	w.ctx, _ = screenContext(w.win)
 	w.win.SetIcon(appIcon())
 	w.build()
@@ -94,8 +94,8 @@ func (w *Wizard) build() {
 	w.problemLabel = widget.NewLabel("")
 	w.problemLabel.Wrapping = fyne.TextWrapWord
 	w.problemLabel.Importance = widget.DangerImportance
-	w.backBtn = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { w.show(w.step - 1) })
-	w.nextBtn = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.next)
+	w.backBtn = widget.NewButtonWithIcon(lang.L("wizard.back"), theme.NavigateBackIcon(), func() { w.show(w.step - 1) })
+	w.nextBtn = widget.NewButtonWithIcon(lang.L("wizard.next"), theme.NavigateNextIcon(), w.next)
 	w.nextBtn.IconPlacement = widget.ButtonIconTrailingText
 	w.nextBtn.Importance = widget.HighImportance
 	w.pages = []fyne.CanvasObject{w.welcomePage(), w.addressPage(), w.serversPage(), w.rootPage(), w.chainPage(), w.digitalIDPage(), w.donePage()}
@@ -134,7 +134,7 @@ func (w *Wizard) show(step int) {
 	w.body.Refresh()
 	w.indicator.RemoveAll()
 	for i, n := range stepNames {
-		l := widget.NewLabel(fmt.Sprintf("%d %s", i+1, n))
+		l := widget.NewLabel(lang.L("wizard.step.numbered", map[string]any{"N": i + 1, "Name": lang.L(n)}))
 		if i == step {
 			l.TextStyle.Bold = true
 			l.Importance = widget.HighImportance
@@ -150,9 +150,9 @@ func (w *Wizard) show(step int) {
 		w.backBtn.Enable()
 	}
 	if step == StepDone {
-		w.nextBtn.SetText("Finish")
+		w.nextBtn.SetText(lang.L("wizard.finish"))
 	} else {
-		w.nextBtn.SetText("Next")
+		w.nextBtn.SetText(lang.L("wizard.next"))
 	}
 	w.validate()
 }
@@ -280,7 +280,8 @@ func (w *Wizard) runSetup() {
 	}
 	w.settingUp = true
 	w.nextBtn.Disable()
-	w.id.info.SetText(w.id.info.Text + "\n\nSetting up your account…")
+	w.id.info.SetText(w.id.info.Text + "\n\n" + lang.L("wizard.settingup"))
+
 	bundled, handout := w.servers.choice.Selected == serversBundled, w.addr.handout
 	go func() {
 		var err error

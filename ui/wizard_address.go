@@ -7,10 +7,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/testaaddr"
+	"securemail/ui/i18n"
 )
 
 // addressStep is the wizard's "Your address" step: first name, surname and
@@ -29,34 +31,39 @@ type addressStep struct {
 func (w *Wizard) addressPage() fyne.CanvasObject {
 	s := &w.addr
 	s.first, s.surname = widget.NewEntry(), widget.NewEntry()
-	s.first.SetPlaceHolder("Marie")
-	s.surname.SetPlaceHolder("Curie")
+	s.first.SetPlaceHolder(lang.L("wizard.address.first.example"))
+	s.surname.SetPlaceHolder(lang.L("wizard.address.surname.example"))
 	var names []string
 	for _, c := range testaaddr.Countries() {
 		names = append(names, countryLabel(c))
 	}
+	i18n.SortStrings(names)
 	s.country = widget.NewSelect(names, func(string) { w.validate() })
-	s.country.PlaceHolder = "(choose your country)"
+	s.country.PlaceHolder = lang.L("wizard.address.country.choose")
 	s.shown = widget.NewLabel("")
 	s.shown.TextStyle.Bold = true
 	s.shown.Wrapping = fyne.TextWrapWord
 	s.first.OnChanged = func(string) { w.validate() }
 	s.surname.OnChanged = func(string) { w.validate() }
 	s.tester = widget.NewSelect(nil, w.pickHandout)
-	s.tester.PlaceHolder = "(pick a tester of the bundled network)"
+	s.tester.PlaceHolder = lang.L("wizard.address.tester.choose")
 	items := []fyne.CanvasObject{
-		heading("Your address"),
-		widget.NewForm(widget.NewFormItem("First name", s.first), widget.NewFormItem("Surname", s.surname),
-			widget.NewFormItem("Country", s.country)),
-		para("Your address will be:"), s.shown,
+		heading(lang.L("wizard.step.address")),
+		widget.NewForm(widget.NewFormItem(lang.L("wizard.address.first"), s.first), widget.NewFormItem(lang.L("wizard.address.surname"), s.surname),
+			widget.NewFormItem(lang.L("wizard.address.country"), s.country)),
+		para(lang.L("wizard.address.willbe")), s.shown,
 	}
 	if w.net != nil {
-		items = append(items, widget.NewSeparator(), para("Or, on the bundled offline network, be one of its testers:"), s.tester)
+		items = append(items, widget.NewSeparator(), para(lang.L("wizard.address.ortester")), s.tester)
 	}
 	return container.NewVBox(items...)
 }
 
-func countryLabel(c testaaddr.Country) string { return c.Name + " (" + c.Code + ")" }
+// countryLabel names a country of Annex A in the window's language, with
+// its distinguishing sign: "Allemagne (D)".
+func countryLabel(c testaaddr.Country) string {
+	return i18n.CountryName(c.Region) + " (" + c.Code + ")"
+}
 
 func (w *Wizard) countryCode() string {
 	s := w.addr.country.Selected

@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -24,10 +23,10 @@ type chainStep struct {
 
 func (w *Wizard) chainPage() fyne.CanvasObject {
 	s := &w.chain
-	s.info = para("No file opened yet.")
-	s.open = w.openButton("Open EC_CA.cer…", w.loadChain)
-	return container.NewVBox(heading("Authority chain"),
-		para("Open the EC CA file (EC_CA.cer): the authority between the one you trust and your Digital ID."),
+	s.info = para(lang.L("wizard.nofile"))
+	s.open = w.openButton(lang.L("wizard.chain.open"), w.loadChain)
+	return container.NewVBox(heading(lang.L("wizard.step.chain")),
+		para(lang.L("wizard.chain.intro")),
 		s.open, s.info)
 }
 
@@ -41,15 +40,15 @@ func (w *Wizard) loadChain(data []byte) {
 		w.problems[StepChain] = app.Explain(err).String()
 		s.info.SetText("")
 	case root == nil:
-		w.problems[StepChain] = "Open and trust the Root CA first (go Back one step)."
+		w.problems[StepChain] = lang.L("wizard.chain.rootfirst")
 		s.info.SetText(describeAuthority(a, w.now()))
 	case a.Certificate.CheckSignatureFrom(root.Certificate) != nil:
-		w.problems[StepChain] = fmt.Sprintf("This authority was not issued by the one you trust (%s) but by %s. Open the EC_CA.cer that came with your Root_CA.cer.",
-			displaytext.Line(root.Name), displaytext.Line(a.Certificate.Issuer.CommonName))
+		w.problems[StepChain] = lang.L("wizard.chain.otherroot", map[string]any{"Root": displaytext.Line(root.Name), "Issuer": displaytext.Line(a.Certificate.Issuer.CommonName)})
 		s.info.SetText(describeAuthority(a, w.now()))
 	default:
 		s.authority = a
-		s.info.SetText(describeAuthority(a, w.now()) + "\nIssued by the authority you trust: yes.")
+		s.info.SetText(describeAuthority(a, w.now()) + "\n" + lang.L("wizard.chain.issuedbyroot"))
+
 	}
 	if w.id.data != nil {
 		w.checkID()

@@ -3,17 +3,18 @@ package ui
 import (
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
 	"securemail/testaaddr"
+	"securemail/ui/i18n"
 )
 
 // digitalIDStep is the wizard's "Your Digital ID" step: Mail.pfx and its
@@ -30,14 +31,14 @@ type digitalIDStep struct {
 
 func (w *Wizard) digitalIDPage() fyne.CanvasObject {
 	s := &w.id
-	s.info = para("No file opened yet.")
+	s.info = para(lang.L("wizard.nofile"))
 	s.password = widget.NewPasswordEntry()
-	s.password.SetPlaceHolder("the password delivered separately")
+	s.password.SetPlaceHolder(lang.L("wizard.id.password.hint"))
 	s.password.OnChanged = func(string) { w.checkID() }
-	s.open = w.openButton("Open Mail.pfx…", w.loadDigitalID)
-	return container.NewVBox(heading("Your Digital ID"),
-		para("Open your Mail.pfx and type its password. It must be issued for your address, under the authority you trust."),
-		s.open, widget.NewForm(widget.NewFormItem("Password", s.password)), s.info)
+	s.open = w.openButton(lang.L("wizard.id.open"), w.loadDigitalID)
+	return container.NewVBox(heading(lang.L("wizard.step.digitalid")),
+		para(lang.L("wizard.id.intro")),
+		s.open, widget.NewForm(widget.NewFormItem(lang.L("wizard.password"), s.password)), s.info)
 }
 
 // loadDigitalID reads a Mail.pfx; it is checked with the typed password.
@@ -56,14 +57,14 @@ func (w *Wizard) checkID() {
 		return
 	}
 	if s.password.Text == "" {
-		s.info.SetText("Type the password of your Mail.pfx.")
+		s.info.SetText(lang.L("wizard.id.typepassword"))
 		return
 	}
 	id, err := identity.ParsePFX(s.data, s.password.Text)
 	if err != nil {
 		msg := app.Explain(err).String()
 		if errors.Is(err, identity.ErrWrongPassword) {
-			msg += " Type the password that was delivered separately from the file."
+			msg += " " + lang.L("wizard.id.wrongpassword")
 		}
 		w.problems[StepDigitalID] = msg
 		s.info.SetText("")
@@ -73,24 +74,24 @@ func (w *Wizard) checkID() {
 	addr, _ := w.Address()
 	idAddr := identity.Address(c)
 	days := int(math.Floor(c.NotAfter.Sub(w.now()).Hours() / 24))
-	s.info.SetText(fmt.Sprintf("Name: %s\nAddress: %s\nIssued by: %s\nValid until: %s (%d days left)",
-		displaytext.Line(c.Subject.CommonName), displaytext.Line(idAddr), displaytext.Line(c.Issuer.CommonName), c.NotAfter.UTC().Format("2 January 2006"), days))
+	s.info.SetText(lang.N("wizard.id.describe", days, map[string]any{"Name": displaytext.Line(c.Subject.CommonName), "Address": displaytext.Line(idAddr),
+		"Issuer": displaytext.Line(c.Issuer.CommonName), "Until": i18n.Date(c.NotAfter.UTC()), "Days": days}))
 	root, ec := w.root.authority, w.chain.authority
 	switch {
 	case !testaaddr.Equal(idAddr, addr):
-		w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID is for %s, but your address is %s, so you could not sign or encrypt with it. Open the Mail.pfx issued for %s, or go Back and correct your address.",
-			orText(idAddr, "no address"), addr, addr)
+		w.problems[StepDigitalID] = lang.L("wizard.id.otheraddress", map[string]any{"IDAddress": orText(idAddr, lang.L("wizard.id.noaddress")), "Address": addr})
 	case w.now().After(c.NotAfter):
-		w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID expired on %s; test Digital IDs live one month and cannot be renewed, so ask for a new Mail.pfx.", c.NotAfter.UTC().Format("2 January 2006"))
+		w.problems[StepDigitalID] = lang.L("wizard.id.expired", map[string]any{"Date": i18n.Date(c.NotAfter.UTC())})
 	case root == nil || ec == nil:
-		w.problems[StepDigitalID] = "Open and trust the Root CA and the EC CA first (go Back)."
+		w.problems[StepDigitalID] = lang.L("wizard.id.authoritiesfirst")
 	default:
 		roots, inter := x509.NewCertPool(), x509.NewCertPool()
 		roots.AddCert(root.Certificate)
 		inter.AddCert(ec.Certificate)
 		if _, err := c.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: w.now(),
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-			w.problems[StepDigitalID] = fmt.Sprintf("This Digital ID was not issued under the authority you trust (%s), so it could not identify you to others. Open the Mail.pfx of the same handout as the two authority files.", displaytext.Line(root.Name))
+			w.problems[StepDigitalID] = lang.L("wizard.id.otherroot", map[string]any{"Root": displaytext.Line(root.Name)})
+
 			return
 		}
 		s.id = id

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -24,19 +25,19 @@ type doneStep struct {
 
 func (w *Wizard) donePage() fyne.CanvasObject {
 	s := &w.done
-	s.signAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
-	s.encryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
+	s.signAll = widget.NewCheck(lang.L("settings.signall"), nil)
+	s.encryptAll = widget.NewCheck(lang.L("settings.encryptall"), nil)
 	s.signAll.SetChecked(true)
 	s.encryptAll.SetChecked(true)
-	s.export = widget.NewButton("Export my Digital ID (.p7b)…", w.exportID)
+	s.export = widget.NewButton(lang.L("wizard.done.export"), w.exportID)
 	s.linkTo = widget.NewEntry()
 	s.linkTo.SetPlaceHolder("Jan.Novak@tcn.cz.eu-admin.net, …")
-	s.sendLinks = widget.NewButton("Send secure link requests", w.sendLinks)
+	s.sendLinks = widget.NewButton(lang.L("wizard.done.sendlinks"), w.sendLinks)
 	s.message = para("")
-	return container.NewVBox(heading("Done"),
-		para("Your account is ready. These are the defaults; you can change them in Settings at any time."),
+	return container.NewVBox(heading(lang.L("wizard.step.done")),
+		para(lang.L("wizard.done.ready")),
 		s.signAll, s.encryptAll, widget.NewSeparator(), s.export,
-		para("Send secure link requests to the people you will write to, so that you exchange Digital IDs:"),
+		para(lang.L("wizard.done.linkintro")),
 		container.NewBorder(nil, nil, nil, s.sendLinks, s.linkTo), s.message)
 }
 
@@ -52,7 +53,7 @@ func (w *Wizard) exportID() {
 		if err != nil {
 			msg.SetText(app.Explain(err).String())
 		} else {
-			msg.SetText("Your Digital ID was exported: certificate and chain, never the private key.")
+			msg.SetText(lang.L("digitalid.exported"))
 		}
 	})
 }
@@ -72,7 +73,7 @@ func (w *Wizard) sendLinks() {
 		addrs = append(addrs, p)
 	}
 	if len(addrs) == 0 {
-		s.message.SetText("Type the addresses to send requests to, separated by commas.")
+		s.message.SetText(lang.L("wizard.done.typeaddresses"))
 		return
 	}
 	s.sendLinks.Disable()
@@ -84,7 +85,8 @@ func (w *Wizard) sendLinks() {
 				s.message.SetText(app.Explain(err).String())
 				return
 			}
-			s.message.SetText("Secure link requests were sent to " + strings.Join(addrs, ", ") + ".")
+			s.message.SetText(lang.L("securelink.requestssent", map[string]any{"To": strings.Join(addrs, ", ")}))
+
 		})
 	}()
 }

@@ -1,16 +1,17 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
+	"securemail/ui/i18n"
 )
 
 // rootStep is the wizard's "Trusted authority" step: Root_CA.cer, shown
@@ -26,11 +27,11 @@ type rootStep struct {
 
 func (w *Wizard) rootPage() fyne.CanvasObject {
 	s := &w.root
-	s.info = para("No file opened yet.")
-	s.open = w.openButton("Open Root_CA.cer…", w.loadRoot)
-	s.trust = widget.NewCheck(trustRootTick, func(bool) { w.validate() })
-	return container.NewVBox(heading("Trusted authority"),
-		para("Open the Root CA file (Root_CA.cer). Check its name and fingerprint with the ones your national contact point gave you, then trust it."),
+	s.info = para(lang.L("wizard.nofile"))
+	s.open = w.openButton(lang.L("wizard.root.open"), w.loadRoot)
+	s.trust = widget.NewCheck(lang.L(trustRootTick), func(bool) { w.validate() })
+	return container.NewVBox(heading(lang.L("wizard.step.root")),
+		para(lang.L("wizard.root.intro")),
 		s.open, s.info, s.trust)
 }
 
@@ -40,14 +41,14 @@ func (w *Wizard) rootProblem() stepCheck {
 		return c
 	}
 	if !w.root.trust.Checked {
-		return stepCheck{true, "Tick \"Trust this authority to identify e-mail senders\" once you have checked its fingerprint; without it no signature can be shown as valid."}
+		return stepCheck{true, lang.L("wizard.root.tickfirst")}
 	}
 	return stepCheck{}
 }
 
 // trustRootTick is the explicit tick without which no root is trusted, in
 // the wizard and in Settings → Trusted authorities.
-const trustRootTick = "Trust this authority to identify e-mail senders"
+const trustRootTick = "wizard.root.trust"
 
 // inspectRoot reads a Root CA file as the wizard and Settings show it: the
 // authority when it can be trusted (nil when refused), its description
@@ -58,9 +59,9 @@ func inspectRoot(data []byte, now time.Time) (root *digitalid.Authority, info, p
 	case err != nil:
 		return nil, "", app.Explain(err).String()
 	case !a.SelfSigned:
-		return nil, describeAuthority(a, now), fmt.Sprintf("This file is not a root authority: it was issued by %s. Open Root_CA.cer, the Root CA file of your handout.", displaytext.Line(a.Certificate.Issuer.CommonName))
+		return nil, describeAuthority(a, now), lang.L("wizard.root.notroot", map[string]any{"Issuer": displaytext.Line(a.Certificate.Issuer.CommonName)})
 	case now.After(a.NotAfter):
-		return nil, describeAuthority(a, now), fmt.Sprintf("This authority expired on %s, so nothing it issued can be trusted; ask for a current Root_CA.cer.", a.NotAfter.UTC().Format("2 January 2006"))
+		return nil, describeAuthority(a, now), lang.L("wizard.root.expired", map[string]any{"Date": i18n.Date(a.NotAfter.UTC())})
 	}
 	return a, describeAuthority(a, now), ""
 }
@@ -82,10 +83,11 @@ func (w *Wizard) loadRoot(data []byte) {
 
 // describeAuthority is a CA as the wizard shows it: name, fingerprint, validity.
 func describeAuthority(a *digitalid.Authority, now time.Time) string {
-	state := "valid"
+	state := lang.L("authority.state.valid")
 	if now.After(a.NotAfter) {
-		state = "EXPIRED"
+		state = lang.L("authority.state.expired")
 	}
-	return fmt.Sprintf("Name: %s\nSHA-256 fingerprint: %s\nValid from %s until %s (%s)", displaytext.Line(a.Name), a.Fingerprint,
-		a.NotBefore.UTC().Format("2 January 2006"), a.NotAfter.UTC().Format("2 January 2006"), state)
+	return lang.L("authority.describe", map[string]any{"Name": displaytext.Line(a.Name), "Fingerprint": a.Fingerprint,
+		"From": i18n.Date(a.NotBefore.UTC()), "Until": i18n.Date(a.NotAfter.UTC()), "State": state})
+
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -15,7 +16,7 @@ type welcomeStep struct {
 
 func (w *Wizard) welcomePage() fyne.CanvasObject {
 	s := &w.welcome
-	s.useBundled = widget.NewButtonWithIcon("No files yet? Use the bundled offline network", theme.ComputerIcon(), func() {
+	s.useBundled = widget.NewButtonWithIcon(lang.L("wizard.welcome.bundled"), theme.ComputerIcon(), func() {
 		w.servers.choice.SetSelected(serversBundled)
 		w.show(StepAddress)
 	})
@@ -23,13 +24,11 @@ func (w *Wizard) welcomePage() fyne.CanvasObject {
 		s.useBundled.Disable()
 	}
 	return container.NewVBox(
-		heading("Welcome to SecureMail"),
-		para("SecureMail sends and receives signed and encrypted mail over the TESTA network. This set-up takes a few minutes: "+
-			"your address, your mail servers, then the three files your national contact point sent you:"),
-		para("  •  Root_CA.cer — the authority you will trust to identify e-mail senders\n"+
-			"  •  EC_CA.cer — the authority chain between it and you\n"+
-			"  •  Mail.pfx — your own Digital ID, with its password (delivered separately)"),
-		para("Afterwards every mail you send is signed and encrypted, and every mail you read says who really sent it."),
+		heading(lang.L("wizard.welcome.heading")),
+		para(lang.L("wizard.welcome.intro")),
+		para(lang.L("wizard.welcome.files")),
+		para(lang.L("wizard.welcome.after")),
+
 		s.useBundled,
 	)
 }

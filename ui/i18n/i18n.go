@@ -23,6 +23,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"github.com/jeandeaual/go-locale"
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
@@ -30,6 +31,16 @@ import (
 
 //go:embed translations/*.json
 var files embed.FS
+
+// init gives Fyne's lang our words in the system's language as soon as the
+// window's code is loaded, so that every screen (and every test of one) reads
+// English rather than keys even before [Use] is called. Fyne's lang is
+// itself process-wide; this adds to it once.
+func init() {
+	if err := lang.AddTranslationsFS(files, "translations"); err != nil {
+		fyne.LogError("SecureMail's translation files", err)
+	}
+}
 
 // Language is one language the window speaks.
 type Language struct {
@@ -176,4 +187,11 @@ func keys(code string) (map[string]json.RawMessage, error) {
 		return nil, fmt.Errorf("i18n: %s.json: %w", code, err)
 	}
 	return m, nil
+}
+
+// SortStrings sorts texts shown in a list (country names) in the order of
+// the window's language: "Österreich" with the O's in German, "Espagne"
+// after "Danemark" in French.
+func SortStrings(texts []string) {
+	collate.New(language.Make(Current().Code)).SortStrings(texts)
 }
