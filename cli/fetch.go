@@ -22,6 +22,9 @@ func runFetch(ctx context.Context, env *Env, args []string) int {
 	return withApp(ctx, env, profileOptions{PassFile: *passFile, NeedKeys: true}, func(a *app.App) (int, error) {
 		sent, flushErr := a.FlushOutbox(ctx)
 		res, err := a.Fetch(ctx, nil)
+		if err != nil && ctx.Err() != nil { // SIGTERM or Ctrl-C, whatever it cut short
+			return Fail(env, ExitError, "fetch stopped: the command was interrupted; the messages it stored are kept, and the next fetch goes on from there"), nil
+		}
 		if err != nil {
 			return ExitError, err
 		}

@@ -51,7 +51,7 @@ func runSMIMESign(ctx context.Context, env *Env, args []string) int {
 	}
 	msg, err := readMessage(ctx, env)
 	if err != nil {
-		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+		return failRead(env, err)
 	}
 	out := &resultWriter{w: env.Stdout}
 	if err := smime.SignMessageTo(out, msg, id, smime.SignOptions{Opaque: *opaque, Digest: h}); err != nil {
@@ -90,7 +90,7 @@ func runSMIMEEncrypt(ctx context.Context, env *Env, args []string) int {
 	}
 	msg, err := readMessage(ctx, env)
 	if err != nil {
-		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+		return failRead(env, err)
 	}
 	out := &resultWriter{w: env.Stdout}
 	if err := smime.EncryptMessageTo(out, msg, recipients, smime.EncryptOptions{Cipher: c}); err != nil {
@@ -164,7 +164,7 @@ func runSMIMEOpen(ctx context.Context, env *Env, args []string) int {
 	}
 	msg, err := readMessage(ctx, env)
 	if err != nil {
-		return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
+		return failRead(env, err)
 	}
 	// The message is not needed afterwards: open it in its own buffer.
 	report, openErr := smime.OpenInPlace(ctx, msg, opts)
@@ -289,8 +289,17 @@ func readMessage(ctx context.Context, env *Env) ([]byte, error) {
 	case r := <-done:
 		return r.b, r.err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("stopped: %w", ctx.Err())
+		return nil, ctx.Err()
 	}
+}
+
+// failRead reports why readMessage failed: interrupted (SIGTERM or Ctrl-C)
+// or the input could not be read.
+func failRead(env *Env, err error) int {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Fail(env, ExitError, "stopped before the whole message was read from standard input: the command was interrupted, and wrote nothing")
+	}
+	return Fail(env, ExitError, "cannot read the message from standard input: %v", err)
 }
 
 // resultWriter passes the result to standard output as the smime package
