@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fyne.io/fyne/v2/lang"
 	"strings"
 	"testing"
 
@@ -112,7 +113,7 @@ func TestWizardServerCA(t *testing.T) {
 			t.Error("the set-up must carry the servers' CA file")
 		}
 		w.tapClearServerCA()
-		if got, _ := w.setup(); got.ServerCA != nil || w.serverCAInfo() != systemRootsText {
+		if got, _ := w.setup(); got.ServerCA != nil || w.serverCAInfo() != lang.L(systemRootsText) {
 			t.Errorf("after Use the system's authorities: %d bytes, info %q", len(got.ServerCA), w.serverCAInfo())
 		}
 	})

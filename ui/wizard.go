@@ -282,7 +282,7 @@ func (w *Wizard) runSetup() {
 	w.nextBtn.Disable()
 	w.id.info.SetText(w.id.info.Text + "\n\n" + lang.L("wizard.settingup"))
 
-	bundled, handout := w.servers.choice.Selected == serversBundled, w.addr.handout
+	bundled, handout := w.servers.choice.Selected == serversBundled(), w.addr.handout
 	go func() {
 		var err error
 		if bundled && handout != nil {

@@ -141,7 +141,7 @@ func (w *Wizard) pickHandout(addr string) {
 			w.addr.surname.SetText(a.Surname)
 			w.addr.country.SetSelected(countryLabel(a.Country))
 		}
-		w.servers.choice.SetSelected(serversBundled)
+		w.servers.choice.SetSelected(serversBundled())
 		if data, err := os.ReadFile(filepath.Join(h.Dir, "Root_CA.cer")); err == nil {
 			w.loadRoot(data)
 		}

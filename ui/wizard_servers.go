@@ -3,24 +3,24 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
+	"securemail/ui/i18n"
 )
 
-const (
-	serversBundled = "Bundled offline TESTA network"
-	serversOwn     = "My organisation's POP3 and SMTP servers"
-)
+// serversBundled and serversOwn are the two choices of the step.
+func serversBundled() string { return lang.L("wizard.servers.bundled") }
+func serversOwn() string     { return lang.L("wizard.servers.own") }
 
 // serversStep is the wizard's "Mail servers" step: the bundled offline
 // network, or the organisation's own POP3 and SMTP servers with their
@@ -58,23 +58,23 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 	}
 	s.testResult = widget.NewLabel("")
 	s.testResult.Wrapping = fyne.TextWrapWord
-	s.testConn = widget.NewButton("Test connection", w.testConnection)
-	s.caInfo = para(systemRootsText)
-	s.openCA = w.openButton("Open the servers' CA file…", w.loadServerCA)
-	s.clearCA = widget.NewButton("Use the system's authorities", w.clearServerCA)
+	s.testConn = widget.NewButton(lang.L("conn.test"), w.testConnection)
+	s.caInfo = para(lang.L(systemRootsText))
+	s.openCA = w.openButton(lang.L("wizard.servers.openca"), w.loadServerCA)
+	s.clearCA = widget.NewButton(lang.L("wizard.servers.systemcas"), w.clearServerCA)
 	s.clearCA.Disable()
 	s.own = container.NewVBox(widget.NewForm(
-		widget.NewFormItem("POP3 (incoming)", container.NewBorder(nil, nil, nil, container.NewHBox(s.pop3Port, s.pop3Sec), s.pop3Host)),
-		widget.NewFormItem("SMTP (outgoing)", container.NewBorder(nil, nil, nil, container.NewHBox(s.smtpPort, s.smtpSec), s.smtpHost)),
-		widget.NewFormItem("User name", s.user), widget.NewFormItem("Password", s.password),
-	), para("If your organisation's servers use certificates of a private authority, open its CA file (PEM or DER):"),
+		widget.NewFormItem(lang.L("servers.pop3"), container.NewBorder(nil, nil, nil, container.NewHBox(s.pop3Port, s.pop3Sec), s.pop3Host)),
+		widget.NewFormItem(lang.L("servers.smtp"), container.NewBorder(nil, nil, nil, container.NewHBox(s.smtpPort, s.smtpSec), s.smtpHost)),
+		widget.NewFormItem(lang.L("servers.user"), s.user), widget.NewFormItem(lang.L("wizard.password"), s.password),
+	), para(lang.L("wizard.servers.caintro")),
 		container.NewHBox(s.openCA, s.clearCA), s.caInfo, container.NewHBox(s.testConn), s.testResult)
-	opts := []string{serversBundled, serversOwn}
+	opts := []string{serversBundled(), serversOwn()}
 	if w.net == nil {
 		opts = opts[1:]
 	}
 	s.choice = widget.NewRadioGroup(opts, func(c string) {
-		if c == serversOwn {
+		if c == serversOwn() {
 			s.own.Show()
 		} else {
 			s.own.Hide()
@@ -82,8 +82,8 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 		w.validate()
 	})
 	s.choice.SetSelected(opts[0])
-	return container.NewVBox(heading("Mail servers"),
-		para("The bundled offline network runs national mail servers and TESTA relays on this computer, so you can try everything without real servers."),
+	return container.NewVBox(heading(lang.L("wizard.step.servers")),
+		para(lang.L("wizard.servers.intro")),
 		s.choice, s.own)
 }
 
@@ -92,10 +92,10 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 // was opened.
 func (w *Wizard) serversProblem() stepCheck {
 	s := &w.servers
-	if s.choice.Selected == serversBundled {
+	if s.choice.Selected == serversBundled() {
 		addr, _ := w.Address()
 		if w.bundledTester(addr) == nil {
-			return stepCheck{true, fmt.Sprintf("The bundled network has no tester %s. Go Back and pick one of its testers, or choose your organisation's servers.", addr)}
+			return stepCheck{true, lang.L("wizard.servers.notester", map[string]any{"Address": addr})}
 		}
 		return stepCheck{}
 	}
@@ -109,7 +109,7 @@ func (w *Wizard) serversProblem() stepCheck {
 	}
 	for _, e := range []*widget.Entry{s.pop3Port, s.smtpPort} {
 		if p, err := strconv.Atoi(strings.TrimSpace(e.Text)); err != nil || p < 1 || p > 65535 {
-			return stepCheck{true, "A port is a number from 1 to 65535, for example 110 for POP3 and 587 for SMTP."}
+			return stepCheck{true, lang.L("servers.port")}
 		}
 	}
 	return stepCheck{}
@@ -135,9 +135,9 @@ func (w *Wizard) testConnection() {
 	sv.testRun++
 	run := sv.testRun
 	sv.testCancel = cancel
-	sv.testConn.SetText("Cancel")
+	sv.testConn.SetText(lang.L("Cancel"))
 	var lines []string
-	sv.testResult.SetText("Testing…")
+	sv.testResult.SetText(lang.L("conn.testing"))
 	go func() {
 		defer cancel()
 		err := w.core.TestConnection(ctx, s, func(st app.ConnStep) {
@@ -146,7 +146,7 @@ func (w *Wizard) testConnection() {
 					return
 				}
 				lines = append(lines, connLine(st))
-				sv.testResult.SetText(strings.Join(lines, "\n") + "\nTesting…")
+				sv.testResult.SetText(strings.Join(lines, "\n") + "\n" + lang.L("conn.testing"))
 			})
 		})
 		w.do(func() {
@@ -154,18 +154,18 @@ func (w *Wizard) testConnection() {
 				return
 			}
 			sv.testCancel = nil
-			sv.testConn.SetText("Test connection")
+			sv.testConn.SetText(lang.L("conn.test"))
 			switch {
 			case errors.Is(ctx.Err(), context.Canceled):
-				lines = append(lines, "Test cancelled.")
+				lines = append(lines, lang.L("conn.cancelled"))
 			case errors.Is(ctx.Err(), context.DeadlineExceeded):
-				lines = append(lines, fmt.Sprintf("The servers did not finish the checks within %d seconds; check the host names and ports, then try again.", int(testTimeout.Seconds())))
+				lines = append(lines, lang.L("conn.timeout", map[string]any{"Seconds": int(testTimeout.Seconds())}))
 			case err != nil && len(lines) == 0:
 				lines = append(lines, app.Explain(err).String())
 			case err != nil:
-				lines = append(lines, "A check failed: see the step marked ✗.")
+				lines = append(lines, lang.L("conn.failed"))
 			default:
-				lines = append(lines, "All checks passed: SecureMail can fetch and send your mail.")
+				lines = append(lines, lang.L("conn.passed"))
 			}
 			sv.testResult.SetText(strings.Join(lines, "\n"))
 		})
@@ -175,14 +175,38 @@ func (w *Wizard) testConnection() {
 // connLine is one step of Test connection as shown: ✓ passed, – not
 // checked (and why), ✗ failed (and the sentence saying what to do).
 func connLine(st app.ConnStep) string {
-	name := string(st.Protocol) + " " + st.Kind.String()
+	name := string(st.Protocol) + " " + lang.L(connStepKey(st.Kind))
 	switch {
 	case st.Err != nil:
 		return "✗ " + name + ": " + app.Explain(st.Err).String()
 	case st.Skipped != "":
-		return "– " + name + ": " + st.Skipped
+		return "– " + name + ": " + lang.L(connStepKey(st.Kind)+".skipped")
 	}
 	return "✓ " + name
+}
+
+// connStepKey is the translation key naming a step of Test connection (the
+// key plus ".skipped" says why the step was not checked).
+func connStepKey(k app.StepKind) string {
+	switch k {
+	case app.StepDNS:
+		return "conn.step.dns"
+	case app.StepTCP:
+		return "conn.step.tcp"
+	case app.StepTLS:
+		return "conn.step.tls"
+	case app.StepGreeting:
+		return "conn.step.greeting"
+	case app.StepCapabilities:
+		return "conn.step.capabilities"
+	case app.StepLogin:
+		return "conn.step.login"
+	case app.StepMailbox:
+		return "conn.step.mailbox"
+	case app.StepTestMessage:
+		return "conn.step.testmessage"
+	}
+	return "conn.step.logout"
 }
 
 // loadServerCA reads the private CA (PEM or DER) that issued the mail
@@ -192,16 +216,15 @@ func (w *Wizard) loadServerCA(data []byte) {
 	s.serverCA, w.problems[StepServers] = nil, ""
 	certs, err := identity.ParseCertificates(data)
 	if err != nil {
-		w.problems[StepServers] = "This file holds no CA certificate (" + app.Explain(err).What +
-			"). Open the PEM or DER file of the authority that issued your mail servers' certificates, or use the system's authorities."
+		w.problems[StepServers] = lang.L("wizard.servers.nocafile", map[string]any{"Why": app.Explain(err).What})
 		s.caInfo.SetText("")
 	} else {
 		s.serverCA = data
 		var names []string
 		for _, c := range certs {
-			names = append(names, fmt.Sprintf("%s (valid until %s)", displaytext.Line(orText(c.Subject.CommonName, c.Subject.String())), c.NotAfter.UTC().Format("2 January 2006")))
+			names = append(names, lang.L("certificate.nameuntil", map[string]any{"Name": displaytext.Line(orText(c.Subject.CommonName, c.Subject.String())), "Until": i18n.Date(c.NotAfter.UTC())}))
 		}
-		s.caInfo.SetText("The servers' certificates are verified against: " + strings.Join(names, ", "))
+		s.caInfo.SetText(lang.L("wizard.servers.verifiedagainst", map[string]any{"Names": strings.Join(names, ", ")}))
 		s.clearCA.Enable()
 	}
 	w.validate()
@@ -210,9 +233,9 @@ func (w *Wizard) loadServerCA(data []byte) {
 // clearServerCA goes back to the system's authorities.
 func (w *Wizard) clearServerCA() {
 	w.servers.serverCA, w.problems[StepServers] = nil, ""
-	w.servers.caInfo.SetText(systemRootsText)
+	w.servers.caInfo.SetText(lang.L(systemRootsText))
 	w.servers.clearCA.Disable()
 	w.validate()
 }
 
-const systemRootsText = "The servers' certificates are verified against the system's authorities."
+const systemRootsText = "wizard.servers.systemroots"

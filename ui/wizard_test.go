@@ -52,7 +52,7 @@ func TestWizardHappyPathOwnServers(t *testing.T) {
 		t.Fatalf("address shown %q, next disabled %v", w.addressShown(), w.nextDisabled())
 	}
 	w.tapNext()
-	if w.step != StepServers || w.serversChoice() != serversOwn {
+	if w.step != StepServers || w.serversChoice() != serversOwn() {
 		t.Fatalf("step %d servers %q", w.step, w.serversChoice())
 	}
 	if !w.nextDisabled() {
@@ -152,7 +152,7 @@ func TestWizardBundledHandout(t *testing.T) {
 		t.Fatalf("address %q", w.addressShown())
 	}
 	w.tapNext() // servers: bundled
-	if w.serversChoice() != serversBundled || w.nextDisabled() {
+	if w.serversChoice() != serversBundled() || w.nextDisabled() {
 		t.Fatalf("servers %q problem %q", w.serversChoice(), w.problem())
 	}
 	w.tapNext() // root, prefilled but not trusted yet

@@ -17,7 +17,7 @@ type welcomeStep struct {
 func (w *Wizard) welcomePage() fyne.CanvasObject {
 	s := &w.welcome
 	s.useBundled = widget.NewButtonWithIcon(lang.L("wizard.welcome.bundled"), theme.ComputerIcon(), func() {
-		w.servers.choice.SetSelected(serversBundled)
+		w.servers.choice.SetSelected(serversBundled())
 		w.show(StepAddress)
 	})
 	if w.net == nil {

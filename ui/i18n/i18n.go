@@ -12,7 +12,6 @@ package i18n
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -173,20 +172,6 @@ func dateFields(t time.Time) map[string]any {
 		"Weekday": lang.L(fmt.Sprintf("weekday.%d", int(t.Weekday()))),
 		"Time":    t.Format("15:04"),
 	}
-}
-
-// keys reads the keys of one translation file: a plain text or a plural
-// form ({"one": …, "other": …}) per key.
-func keys(code string) (map[string]json.RawMessage, error) {
-	data, err := files.ReadFile("translations/" + code + ".json")
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("i18n: %s.json: %w", code, err)
-	}
-	return m, nil
 }
 
 // SortStrings sorts texts shown in a list (country names) in the order of

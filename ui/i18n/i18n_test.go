@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -150,4 +151,18 @@ func TestSizeCountsBytesInTheLanguage(t *testing.T) {
 			t.Errorf("Size(%d) in French = %q, want %q", n, got, want)
 		}
 	}
+}
+
+// keys reads the keys of one translation file: a plain text or a plural
+// form ({"one": …, "other": …}) per key.
+func keys(code string) (map[string]json.RawMessage, error) {
+	data, err := files.ReadFile("translations/" + code + ".json")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("i18n: %s.json: %w", code, err)
+	}
+	return m, nil
 }
