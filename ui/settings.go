@@ -73,8 +73,9 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.settings = s
 	ctx, _ := screenContext(w.win)
 	w.test = newAccountTest(core, ctx)
-	keys := escCloses(w.win, w.win.Close)
-	w.closeBtn = widget.NewButton("Close", w.win.Close)
+	keys := escCloses(w.win, w.requestClose)
+	w.closeBtn = widget.NewButton("Close", w.requestClose)
+	w.win.SetCloseIntercept(w.requestClose)
 	w.address = newKeyEntry(keys)
 	w.address.SetText(s.Account.Address)
 	w.address.Disable()
@@ -200,10 +201,12 @@ func (w *SettingsWindow) Settings() profile.Settings {
 }
 
 func (w *SettingsWindow) save() {
-	if err := w.core.SaveSettings(w.Settings()); err != nil {
+	s := w.Settings()
+	if err := w.core.SaveSettings(s); err != nil {
 		w.message.SetText(app.Explain(err).String())
 		return
 	}
+	w.settings = s // what Close compares with (settingsclose.go)
 	w.message.SetText("Settings saved.")
 }
 

@@ -193,3 +193,36 @@ func TestClosingWhileMailIsSentLosesNothing(t *testing.T) {
 		t.Error("an idle window did not close")
 	}
 }
+
+// TestSettingsCloseAsksWhenChangesAreNotSaved: Esc or Close with an edit
+// not saved asks Save / Discard / Cancel (Esc answers Cancel); Save saves
+// and closes; unchanged, the window closes at once.
+func TestSettingsCloseAsksWhenChangesAreNotSaved(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	isOpen := func(w fyne.Window) bool { return slices.Contains(a.Driver().AllWindows(), w) }
+	w := NewSettingsWindow(a, f)
+	w.Show()
+	w.win.Canvas().Focus(w.name)
+	typeFocused(t, w.win.Canvas(), "Jan Novák")
+	pressKey(w.win, fyne.KeyEscape)
+	asked := w.win.Canvas().Overlays().Top()
+	if asked == nil || !isOpen(w.win) || !strings.Contains(labelsIn(asked), "not saved") {
+		t.Fatal("Esc with an unsaved edit did not ask")
+	}
+	pressKey(w.win, fyne.KeyEscape) // Cancel
+	if w.win.Canvas().Overlays().Top() != nil || !isOpen(w.win) || w.name.Text != "Jan Novák" {
+		t.Fatal("Esc on the question did not answer Cancel")
+	}
+	test.Tap(w.closeBtn)
+	tapButton(t, w.win.Canvas().Overlays().Top(), "Save")
+	if len(f.saved) != 1 || f.saved[0].Account.DisplayName != "Jan Novák" || isOpen(w.win) {
+		t.Fatalf("Save: saved %d, window open %v", len(f.saved), isOpen(w.win))
+	}
+	w = NewSettingsWindow(a, f)
+	w.Show()
+	test.Tap(w.closeBtn)
+	if isOpen(w.win) {
+		t.Error("unchanged settings did not close at once")
+	}
+}
