@@ -20,11 +20,7 @@ import (
 // Linux-only test harnesses are not in the list.
 var windowsPackages = []string{
 	"./app/...",
-	"./internal/displaytext/...",
-	"./internal/durable/...",
-	"./internal/filelock/...",
-	"./internal/mailnet/...",
-	"./internal/safefile/...",
+	"./internal/...",
 	"./mailstore/...",
 	"./pop3client/...",
 	"./smime/...",
