@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -99,21 +100,21 @@ func OpenKeys(a fyne.App, src KeySource, open func(keystore.Store) error) (*KeyP
 }
 
 func newKeyPrompt(a fyne.App, src KeySource, open func(keystore.Store) error, creating bool) *KeyPrompt {
-	p := &KeyPrompt{win: a.NewWindow("SecureMail — key file"), src: src, open: open, creating: creating,
+	p := &KeyPrompt{win: a.NewWindow(lang.L("keys.title")), src: src, open: open, creating: creating,
 		passphrase: widget.NewPasswordEntry(), message: widget.NewLabel("")}
 	p.message.Wrapping = fyne.TextWrapWord
-	p.quitBtn = widget.NewButton("Quit", p.win.Close)
-	form := widget.NewForm(widget.NewFormItem("Passphrase", p.passphrase))
+	p.quitBtn = widget.NewButton(lang.L("Quit"), p.win.Close)
+	form := widget.NewForm(widget.NewFormItem(lang.L("keys.passphrase"), p.passphrase))
 	if creating {
-		p.explain = widget.NewLabel("No OS keyring is available on this computer, so SecureMail can keep your private keys and passwords in a file protected by a passphrase instead; choose a passphrase of at least 8 characters and type it twice.")
+		p.explain = widget.NewLabel(lang.L("keys.create.explain"))
 		p.again = widget.NewPasswordEntry()
 		p.again.OnSubmitted = func(string) { p.Submit() }
-		form.Append("Type it again", p.again)
-		p.okBtn = widget.NewButton("Use a key file", p.Submit)
+		form.Append(lang.L("keys.again"), p.again)
+		p.okBtn = widget.NewButton(lang.L("keys.create.ok"), p.Submit)
 	} else {
-		p.explain = widget.NewLabel("This profile keeps its private keys and passwords in a file protected by a passphrase; type the passphrase to open it.")
+		p.explain = widget.NewLabel(lang.L("keys.unlock.explain"))
 		p.passphrase.OnSubmitted = func(string) { p.Submit() }
-		p.okBtn = widget.NewButton("Open", p.Submit)
+		p.okBtn = widget.NewButton(lang.L("Open"), p.Submit)
 	}
 	p.explain.Wrapping = fyne.TextWrapWord
 	p.okBtn.Importance = widget.HighImportance
@@ -130,12 +131,13 @@ func (p *KeyPrompt) Submit() {
 	}
 	pass := p.passphrase.Text
 	if p.creating && pass != p.again.Text {
-		p.message.SetText("The two passphrases you typed differ; type the same passphrase twice.")
+		p.message.SetText(lang.L("keys.differ"))
 		return
 	}
 	keys, err := p.src.OpenKeyFile(pass)
 	if errors.Is(err, keystore.ErrWrongPassphrase) {
-		p.message.SetText("The passphrase is wrong; type it again (it is the one chosen when the key file was made).")
+		p.message.SetText(lang.L("keys.wrong"))
+
 		p.passphrase.SetText("")
 		return
 	}

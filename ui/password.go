@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -19,15 +20,15 @@ type PasswordChange struct {
 func newPasswordChange() *PasswordChange {
 	p := &PasswordChange{pop3: widget.NewPasswordEntry(), pop3Again: widget.NewPasswordEntry(),
 		smtp: widget.NewPasswordEntry(), smtpAgain: widget.NewPasswordEntry()}
-	p.smtp.SetPlaceHolder("leave empty to use the POP3 password")
+	p.smtp.SetPlaceHolder(lang.L("password.smtp.placeholder"))
 	return p
 }
 
 // items are the form's rows.
 func (p *PasswordChange) items() []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem("New POP3 password", p.pop3), widget.NewFormItem("Type it again", p.pop3Again),
-		widget.NewFormItem("New SMTP password", p.smtp), widget.NewFormItem("Type it again", p.smtpAgain),
+		widget.NewFormItem(lang.L("password.pop3"), p.pop3), widget.NewFormItem(lang.L("keys.again"), p.pop3Again),
+		widget.NewFormItem(lang.L("password.smtp"), p.smtp), widget.NewFormItem(lang.L("keys.again"), p.smtpAgain),
 	}
 }
 
@@ -35,11 +36,12 @@ func (p *PasswordChange) items() []*widget.FormItem {
 func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 	switch {
 	case p.pop3.Text == "":
-		return "", "", &app.Problem{What: "The new POP3 password is empty", Do: "type the new password of your mailbox"}
+		return "", "", &app.Problem{What: lang.L("password.empty.what"), Do: lang.L("password.empty.do")}
 	case p.pop3.Text != p.pop3Again.Text:
-		return "", "", &app.Problem{What: "The two POP3 passwords you typed differ", Do: "type the same new password twice"}
+		return "", "", &app.Problem{What: lang.L("password.pop3differ.what"), Do: lang.L("password.pop3differ.do")}
 	case p.smtp.Text != p.smtpAgain.Text:
-		return "", "", &app.Problem{What: "The two SMTP passwords you typed differ", Do: "type the same new password twice, or leave both empty"}
+		return "", "", &app.Problem{What: lang.L("password.smtpdiffer.what"), Do: lang.L("password.smtpdiffer.do")}
+
 	}
 	return p.pop3.Text, p.smtp.Text, nil
 }
@@ -48,7 +50,7 @@ func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 // confirmation.
 func (w *SettingsWindow) changePasswordWithDialog() {
 	w.passwords = newPasswordChange()
-	d := dialog.NewForm("Change the mail passwords", "Change", "Cancel", w.passwords.items(), func(ok bool) {
+	d := dialog.NewForm(lang.L("password.title"), lang.L("password.change"), lang.L("Cancel"), w.passwords.items(), func(ok bool) {
 		if ok {
 			w.ChangePasswords()
 		}
@@ -71,5 +73,6 @@ func (w *SettingsWindow) ChangePasswords() {
 		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.message.SetText("The new passwords are saved; the next Send/Receive logs in with them.")
+	w.message.SetText(lang.L("password.saved"))
+
 }
