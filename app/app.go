@@ -171,6 +171,7 @@ type SendResult struct {
 	Accepted []string
 	// Notice is the sentence to show when the message was queued.
 	Notice string
+	cause  error // why a queued message could not be sent now
 }
 
 // ---- Address book ----

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -78,12 +77,12 @@ func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string,
 	}
 	r := v.Report
 	if r == nil || !r.Signed || r.SignerCertificate == nil {
-		return nil, errors.New("app: this message is not signed, so it carries no Digital ID to add")
+		return nil, problem("This message is not signed, so it carries no Digital ID to add", "")
 	}
 	switch r.Signature {
 	case smime.StatusValid, smime.StatusExpired:
 	default:
-		return nil, fmt.Errorf("app: the signer's Digital ID was not added: %s", r.Reason)
+		return nil, problemf("", "The signer's Digital ID was not added: %s", r.Reason)
 	}
 	filed, err := a.Book.AddDigitalID("", r.SignerCertificate, r.Harvested, r.Capabilities)
 	if err != nil {

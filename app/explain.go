@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"securemail/app/addressbook"
@@ -111,7 +112,15 @@ func explainApp(err error) (Sentence, bool) {
 	)
 	switch {
 	case errors.As(err, &problem):
-		return Sentence{What: problem.What, Do: problem.Do}, true
+		if problem.Err == nil {
+			return Sentence{What: problem.What, Do: problem.Do}, true
+		}
+		cause := Explain(problem.Err)
+		do := problem.Do
+		if do == "" {
+			do = cause.Do
+		}
+		return Sentence{What: problem.What + ": " + lowerFirst(cause.What), Do: do}, true
 	case errors.As(err, &noID):
 		var who string
 		for i, m := range noID.Recipients {
@@ -269,6 +278,18 @@ func connSentence(protocol, step, addr, host string, err error) Sentence {
 			Do: "check that the address and port are those of a POP3 server"}
 	}
 	return Sentence{What: fmt.Sprintf("The %s with %s failed (%v)", step, addr, err), Do: "check the address and port, and try again"}
+}
+
+// lowerFirst puts a sentence after a colon inside another one: its first
+// word in lower case when it is a common word ("The server…"), as it is
+// when it is a name ("SecureMail…", "POP3…", an address).
+func lowerFirst(s string) string {
+	word, _, _ := strings.Cut(s, " ")
+	switch word {
+	case "The", "This", "A", "An", "No", "Connection", "Your", "You", "Cancelled":
+		return strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
 }
 
 // certNames lists the names a certificate is valid for.

@@ -61,15 +61,15 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 	c, err := pop3client.Dial(ctx, pop3client.Options{Address: set.Account.POP3.Address, TLS: mode, RootCAs: roots,
 		AllowCleartextLogin: set.Account.POP3.AllowCleartextLogin})
 	if err != nil {
-		return nil, fmt.Errorf("app: cannot fetch mail: %w", err)
+		return nil, because("Mail could not be fetched", err)
 	}
 	defer c.Close()
 	if err := c.Login(ctx, set.Account.POP3.Username, pw); err != nil {
-		return nil, fmt.Errorf("app: cannot fetch mail: %w", err)
+		return nil, because("Mail could not be fetched", err)
 	}
 	uids, err := c.UIDL(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("app: cannot fetch mail: %w", err)
+		return nil, because("Mail could not be fetched", err)
 	}
 	account := sourceAccount(set)
 	stored, err := a.Store.Sources(ctx, account)
@@ -104,7 +104,7 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		// copies of a growing buffer held off SIGTERM (internal/bigbuf).
 		raw, err := bigbuf.ReadAll(ctx, r, maxFetchedMessage)
 		if errors.Is(err, bigbuf.ErrTooLarge) {
-			return fmt.Errorf("app: message %d on the server is larger than %d MB; it was left there", n, maxFetchedMessage>>20)
+			return problemf("read it with another mail program, or ask the sender to send it smaller", "Message %d on the server is larger than %d MB, so it was left there", n, maxFetchedMessage>>20)
 		}
 		if err != nil {
 			return err
@@ -135,15 +135,15 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		return nil
 	})
 	if err != nil {
-		return res, fmt.Errorf("app: fetching stopped after %d of %d messages (those are stored; run fetch again for the rest): %w", done, total, err)
+		return res, because(fmt.Sprintf("Fetching stopped after %d of %d messages (those are stored; fetch again for the rest)", done, total), err)
 	}
 	for _, n := range dele {
 		if err := c.Dele(ctx, n); err != nil {
-			return res, fmt.Errorf("app: the server refused to delete a fetched message (it is stored here and will be deleted next time): %w", err)
+			return res, because("The server refused to delete a fetched message (it is stored here and will be deleted next time)", err)
 		}
 	}
 	if err := c.Quit(ctx); err != nil {
-		return res, fmt.Errorf("app: the server did not end the session cleanly; fetched messages are stored and will be deleted next time: %w", err)
+		return res, because("The server did not end the session cleanly (fetched messages are stored and will be deleted next time)", err)
 	}
 	a.refreshContactLists(ctx)
 	return res, nil

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 
 	"securemail/app/keystore"
 )
@@ -13,7 +12,7 @@ import (
 // cannot be used or pop3 is empty.
 func (a *App) SetPasswords(pop3, smtp string) error {
 	if pop3 == "" {
-		return errors.New("app: the POP3 password is empty; type the password of your mailbox")
+		return problem("The POP3 password is empty", "type the password of your mailbox")
 	}
 	if smtp == "" {
 		smtp = pop3
@@ -22,10 +21,10 @@ func (a *App) SetPasswords(pop3, smtp string) error {
 		return err
 	}
 	if err := a.Keys.Set(secretPOP3, []byte(pop3)); err != nil {
-		return fmt.Errorf("app: the POP3 password could not be put in the keyring: %w", err)
+		return because("The POP3 password could not be put in the keyring", err)
 	}
 	if err := a.Keys.Set(secretSMTP, []byte(smtp)); err != nil {
-		return fmt.Errorf("app: the SMTP password could not be put in the keyring: %w", err)
+		return because("The SMTP password could not be put in the keyring", err)
 	}
 	return nil
 }

@@ -67,7 +67,7 @@ func (a *App) linkMail(ctx context.Context, addrs []string, kind string) error {
 		return err
 	}
 	if len(addrs) == 0 {
-		return fmt.Errorf("app: name at least one address to send the secure-link %s to", kind)
+		return problemf("name at least one address", "No address to send the secure-link %s to", kind)
 	}
 	for _, raw := range addrs {
 		p, err := testaaddr.Parse(strings.TrimSpace(raw))
@@ -89,10 +89,10 @@ func (a *App) linkMail(ctx context.Context, addrs []string, kind string) error {
 		}
 		res, err := a.Send(ctx, d, SendOptions{Sign: true})
 		if err != nil {
-			return fmt.Errorf("app: the secure-link %s to %s was not sent: %w", kind, to, err)
+			return because(fmt.Sprintf("The secure-link %s to %s was not sent", kind, to), err)
 		}
 		if len(res.Refused) > 0 {
-			return fmt.Errorf("app: the server refused the secure-link %s to %s: %s", kind, to, strings.Join(res.Refused, "; "))
+			return problemf("check the address", "The server refused the secure-link %s to %s: %s", kind, to, strings.Join(res.Refused, "; "))
 		}
 		if err := a.updateLink(to, func(c *addressbook.Contact) { c.TheyHaveOurs = true }); err != nil {
 			return err

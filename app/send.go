@@ -49,7 +49,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	draft.From, draft.FromName = set.Account.Address, set.Account.DisplayName
 	rcpts := draft.Recipients()
 	if len(rcpts) == 0 {
-		return nil, errors.New("app: the message has no recipient; add one in To")
+		return nil, problem("The message has no recipient", "add one in To")
 	}
 	var certs []*x509.Certificate
 	var caps [][]asn1.ObjectIdentifier
@@ -119,7 +119,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	}
 	id, err := a.Store.Add(ctx, mailstore.Outbox, raw, mailstore.AddOptions{Flags: mailstore.Seen})
 	if err != nil {
-		return nil, fmt.Errorf("app: the message could not be stored, so it was not sent: %w", err)
+		return nil, because("The message could not be stored, so it was not sent", err)
 	}
 	sec := mailstore.Security{Signed: opts.Sign, Signature: mailstore.SigNone, Encrypted: opts.Encrypt}
 	if opts.Sign {
@@ -186,7 +186,7 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 	}
 	if err == nil {
 		if err := a.Store.Move(ctx, []string{id}, mailstore.Sent); err != nil {
-			return res, fmt.Errorf("app: the server accepted the message but it could not be moved to Sent: %w", err)
+			return res, because("The server accepted the message, but it could not be moved to Sent", err)
 		}
 		a.removeEnvelope(msgID)
 		return res, nil
@@ -195,7 +195,7 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 	var se *smtpclient.Error
 	switch {
 	case errors.As(err, &ce) && !smtpclient.IsCertificateError(err), errors.As(err, &se) && se.Temporary():
-		res.Queued = true
+		res.Queued, res.cause = true, err
 		res.Notice = "The message could not be sent now: " + Explain(err).What +
 			". It is kept in the Outbox and will be sent at the next send or fetch — nothing is lost."
 		return res, nil
@@ -205,9 +205,9 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 			return res, fmt.Errorf("app: %w", err)
 		}
 		a.removeEnvelope(msgID)
-		return res, fmt.Errorf("app: the message was not sent and was moved to Drafts: %w", err)
+		return res, because("The message was not sent and was moved to Drafts", err)
 	}
-	return res, fmt.Errorf("app: the message is kept in the Outbox: %w", err)
+	return res, because("The message is kept in the Outbox", err)
 }
 
 // FlushOutbox retries every message waiting in the Outbox. It stops at
@@ -242,7 +242,8 @@ func (a *App) FlushOutbox(ctx context.Context) (sent int, err error) {
 			return sent, err
 		}
 		if res.Queued {
-			return sent, fmt.Errorf("app: %d messages are still waiting in the Outbox: %s", len(rows)-i, res.Notice)
+			return sent, &Problem{What: fmt.Sprintf("%d messages are still waiting in the Outbox", len(rows)-i),
+				Do: "they will be sent at the next send or fetch — nothing is lost", Err: res.cause}
 		}
 		sent++
 	}

@@ -52,21 +52,21 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 		return err
 	}
 	if s.POP3Password == "" {
-		return errors.New("app: the POP3 password is empty; type the password of your mailbox")
+		return problem("The POP3 password is empty", "type the password of your mailbox")
 	}
 	root, err := digitalid.InspectAuthority(s.RootCA)
 	if err != nil {
 		return err
 	}
 	if !root.SelfSigned {
-		return fmt.Errorf("app: %q is not a root authority (it was issued by %q); give the Root CA file, and the EC CA separately", root.Name, root.Certificate.Issuer.CommonName)
+		return problemf("give the Root CA file, and the EC CA separately", "%q is not a root authority (it was issued by %q)", root.Name, root.Certificate.Issuer.CommonName)
 	}
 	if !s.TrustRoot {
 		return ErrRootNotTrusted
 	}
 	now := a.now()
 	if now.After(root.NotAfter) {
-		return fmt.Errorf("app: the authority %q expired on %s; ask for a current Root CA", root.Name, root.NotAfter.UTC().Format("2 January 2006"))
+		return problemf("ask for a current Root CA", "The authority %q expired on %s", root.Name, root.NotAfter.UTC().Format("2 January 2006"))
 	}
 	ec, err := digitalid.InspectAuthority(s.ECCA)
 	if err != nil {
@@ -76,25 +76,25 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	pool.AddCert(root.Certificate)
 	if _, err := ec.Certificate.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return fmt.Errorf("app: the EC CA %q was not issued by the Root CA %q (%v); use the EC CA that came with your Root CA", ec.Name, root.Name, err)
+		return problemf("use the EC CA that came with your Root CA", "The EC CA %q was not issued by the Root CA %q (%v)", ec.Name, root.Name, err)
 	}
 	id, err := identity.ParsePFX(s.PFX, s.PFXPassword)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
 	if got := identity.Address(id.Certificate); !testaaddr.Equal(got, account) {
-		return fmt.Errorf("app: the Digital ID in Mail.pfx is for %s, but your account is %s; you could neither sign nor encrypt with it — ask for a Mail.pfx issued for %s", got, account, account)
+		return problemf("ask for a Mail.pfx issued for "+account, "The Digital ID in Mail.pfx is for %s, but your account is %s, so you could neither sign nor encrypt with it", got, account)
 	}
 	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: []*x509.Certificate{root.Certificate},
 		Intermediates: []*x509.Certificate{ec.Certificate}, Purpose: trust.Signing, Now: now, Address: account})
 	if res.Problem != trust.OK {
-		return fmt.Errorf("app: your Mail.pfx cannot be used: %s", res.Reason)
+		return problemf("", "Your Mail.pfx cannot be used: %s", res.Reason)
 	}
 	var serverCA []byte
 	if len(s.ServerCA) > 0 {
 		certs, err := identity.ParseCertificates(s.ServerCA)
 		if err != nil {
-			return fmt.Errorf("app: the servers' CA file cannot be read: %w", err)
+			return &ServerCAError{Err: err}
 		}
 		for _, c := range certs {
 			serverCA = append(serverCA, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
@@ -116,14 +116,14 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	}
 	a.forgetKeys()
 	if err := a.Keys.Set(secretPOP3, []byte(s.POP3Password)); err != nil {
-		return fmt.Errorf("app: the POP3 password could not be put in the keyring: %w", err)
+		return because("The POP3 password could not be put in the keyring", err)
 	}
 	smtpPW := s.SMTPPassword
 	if smtpPW == "" {
 		smtpPW = s.POP3Password
 	}
 	if err := a.Keys.Set(secretSMTP, []byte(smtpPW)); err != nil {
-		return fmt.Errorf("app: the SMTP password could not be put in the keyring: %w", err)
+		return because("The SMTP password could not be put in the keyring", err)
 	}
 	set, err := a.Profile.Load()
 	if err != nil && !errors.Is(err, profile.ErrNoAccount) {
@@ -157,18 +157,18 @@ func keyringUsable(k keystore.Store) (bool, error) {
 
 func checkServer(what string, s profile.Server) error {
 	if s.Address == "" {
-		return fmt.Errorf("app: the %s server is missing; give it as host:port", what)
+		return problemf("give it as host:port", "The %s server is missing", what)
 	}
 	if !strings.Contains(s.Address, ":") {
-		return fmt.Errorf("app: the %s server %q has no port; give it as host:port", what, s.Address)
+		return problemf("give it as host:port", "The %s server %q has no port", what, s.Address)
 	}
 	switch s.TLS {
 	case "none", "starttls", "implicit":
 	default:
-		return fmt.Errorf("app: the %s security %q is not one of none, starttls, implicit", what, s.TLS)
+		return problemf("choose none, starttls or implicit", "The %s security %q is not one SecureMail knows", what, s.TLS)
 	}
 	if s.Username == "" {
-		return fmt.Errorf("app: the %s user name is empty", what)
+		return problemf("type the user name of your mailbox", "The %s user name is empty", what)
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 	read := func(name string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			return nil, fmt.Errorf("app: the handout folder %s has no readable %s; give the folder the bundled network wrote for you (handouts/<address>)", dir, name)
+			return nil, problemf("give the folder the bundled network wrote for you (handouts/<address>)", "The handout folder %s has no readable %s", dir, name)
 		}
 		return b, nil
 	}
@@ -201,7 +201,7 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 	}
 	var acc handoutAccount
 	if err := json.Unmarshal(accJSON, &acc); err != nil {
-		return fmt.Errorf("app: %s is damaged (%v); run the bundled network again to rewrite it", filepath.Join(dir, "account.json"), err)
+		return problemf("run the bundled network again to rewrite it", "%s is damaged (%v)", filepath.Join(dir, "account.json"), err)
 	}
 	s := Setup{Address: acc.Address, POP3Password: acc.Password, TrustRoot: trustRoot, Bundled: true,
 		POP3: profile.Server{Address: acc.POP3, TLS: orStartTLS(acc.POP3TLS), Username: acc.Username, AllowCleartextLogin: acc.POP3TLS == "none"},
@@ -262,11 +262,11 @@ func (a *App) serverRoots(s profile.Settings) (*x509.CertPool, error) {
 	}
 	b, err := os.ReadFile(a.Profile.Path(filepath.Base(s.Account.ServerCA)))
 	if err != nil {
-		return nil, fmt.Errorf("app: the servers' CA file of this profile is missing (%v); set the account up again", err)
+		return nil, problemf("set the account up again", "The servers' CA file of this profile is missing (%v)", err)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("app: the servers' CA file %s holds no certificate; set the account up again", a.Profile.Path(s.Account.ServerCA))
+		return nil, problemf("set the account up again", "The servers' CA file %s holds no certificate", a.Profile.Path(s.Account.ServerCA))
 	}
 	return pool, nil
 }
@@ -275,7 +275,7 @@ func (a *App) serverRoots(s profile.Settings) (*x509.CertPool, error) {
 func (a *App) secret(name string) (string, error) {
 	b, err := a.Keys.Get(name)
 	if errors.Is(err, keystore.ErrNotFound) {
-		return "", fmt.Errorf("app: the %s is not in the keyring; set the account up again", strings.ReplaceAll(name, "-", " "))
+		return "", problemf("set the account up again", "The %s is not in the keyring", strings.ReplaceAll(name, "-", " "))
 	}
 	if err != nil {
 		return "", fmt.Errorf("app: %w", err)
