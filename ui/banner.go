@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"fyne.io/fyne/v2/lang"
+
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime"
@@ -32,12 +34,13 @@ func Banner(v *app.MessageView) []BannerLine {
 	var lines []BannerLine
 	enc := ""
 	if r.Encrypted {
-		enc = "Encrypted for you (" + cipherName(r.Encryption) + ")."
+		enc = lang.L("banner.encrypted", map[string]any{"Cipher": cipherName(r.Encryption)})
 	}
-	// The reason quotes the signer's certificate and the message's From.
+	// The reason quotes the signer's certificate and the message's From; it
+	// is the report's English and ends with the English encryption sentence.
 	sig := displaytext.Line(strings.TrimSpace(r.Reason))
-	if enc != "" {
-		sig = strings.TrimSpace(strings.TrimSuffix(sig, enc))
+	if r.Encrypted {
+		sig = strings.TrimSpace(strings.TrimSuffix(sig, "Encrypted for you ("+cipherNameEnglish(r.Encryption)+")."))
 	}
 	// A protected header field whose outer copy says otherwise gets a warning line of its own.
 	var warnings []BannerLine
@@ -69,6 +72,15 @@ func hasLayer(r *smime.Report, names ...string) bool {
 
 // cipherName is how the banner names a content cipher.
 func cipherName(c string) string {
+	if c == "" {
+		return lang.L("banner.cipher.unknown")
+	}
+	return cipherNameEnglish(c)
+}
+
+// cipherNameEnglish is the cipher's name as the report's English reason
+// says it.
+func cipherNameEnglish(c string) string {
 	switch c {
 	case "":
 		return "unknown algorithm"

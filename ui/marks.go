@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"securemail/assets"
 	"securemail/mailstore"
@@ -100,30 +101,31 @@ func signatureMark(status string, signed bool) Mark {
 func rowWord(r mailstore.Row) string {
 	var w []string
 	if r.Encrypted {
-		w = append(w, "Encrypted")
+		w = append(w, lang.L("mark.encrypted"))
 	}
 	switch r.Signature {
 	case smime.StatusValid:
-		w = append(w, "Signed")
+		w = append(w, lang.L("mark.signed"))
 	case smime.StatusInvalid:
-		w = append(w, "INVALID")
+		w = append(w, lang.L("mark.invalid"))
 	case smime.StatusUntrusted:
-		w = append(w, "Untrusted")
+		w = append(w, lang.L("mark.untrusted"))
 	case smime.StatusExpired:
-		w = append(w, "Expired")
+		w = append(w, lang.L("mark.expired"))
 	case smime.StatusWeakAlgorithm:
-		w = append(w, "Weak")
+		w = append(w, lang.L("mark.weak"))
 	case smime.StatusAddressMismatch:
-		w = append(w, "Mismatch")
+		w = append(w, lang.L("mark.mismatch"))
 	case smime.StatusBadFrom:
-		w = append(w, "No single sender")
+		w = append(w, lang.L("mark.badfrom"))
 	default:
 		if r.Signed {
-			w = append(w, "Signed?")
+			w = append(w, lang.L("mark.signedunverified"))
 		}
 	}
 	if r.DSN != "" {
-		w = append(w, "Report")
+		w = append(w, lang.L("mark.report"))
+
 	}
 	return strings.Join(w, " · ")
 }

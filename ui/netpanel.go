@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -31,37 +32,54 @@ type NetworkWindow struct {
 	tabs       *container.AppTabs
 }
 
-var outageChoices = map[string]time.Duration{"1 minute": time.Minute, "10 minutes": 10 * time.Minute, "1 hour": time.Hour, "5 hours": 5 * time.Hour}
+// outageLengths are the outage lengths the panel offers, in its order.
+func outageLengths() []time.Duration {
+	return []time.Duration{time.Minute, 10 * time.Minute, time.Hour, 5 * time.Hour}
+}
+
+// outageLabel names an outage length in the window's language.
+func outageLabel(d time.Duration) string {
+	if d < time.Hour {
+		n := int(d / time.Minute)
+		return lang.N("network.minutes", n, map[string]any{"N": n})
+	}
+	n := int(d / time.Hour)
+	return lang.N("network.hours", n, map[string]any{"N": n})
+}
 
 // NewNetworkWindow builds the panel.
 func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
-	w := &NetworkWindow{win: a.NewWindow("Offline TESTA network"), net: net,
+	w := &NetworkWindow{win: a.NewWindow(lang.L("network.title")), net: net,
 		handouts: widget.NewLabel(""), queues: widget.NewLabel(""), log: widget.NewLabel(""), message: widget.NewLabel("")}
 	w.log.TextStyle.Monospace = true
 	w.queues.TextStyle.Monospace = true
 	w.handouts.Selectable = true
 	w.log.Selectable = true
 	w.node = widget.NewSelect(net.Nodes(), nil)
-	w.outageFor = widget.NewSelect([]string{"1 minute", "10 minutes", "1 hour", "5 hours"}, nil)
-	w.outageFor.SetSelected("10 minutes")
-	w.downBtn = widget.NewButton("Take it down", w.outage)
-	w.refreshBtn = widget.NewButton("Refresh", w.Reload)
+	var labels []string
+	for _, d := range outageLengths() {
+		labels = append(labels, outageLabel(d))
+	}
+	w.outageFor = widget.NewSelect(labels, nil)
+	w.outageFor.SetSelectedIndex(1)
+	w.downBtn = widget.NewButton(lang.L("network.down"), w.outage)
+	w.refreshBtn = widget.NewButton(lang.L("network.refresh"), w.Reload)
 	escCloses(w.win, w.win.Close)
-	w.close = widget.NewButton("Close", w.win.Close)
+	w.close = widget.NewButton(lang.L("Close"), w.win.Close)
 	w.message.Wrapping = fyne.TextWrapWord
-	mode := "This SecureMail runs the network in " + net.Dir() + "."
+	mode := lang.L("network.mode.own", map[string]any{"Dir": net.Dir()})
 	if !net.Running() {
-		mode = "Another program runs the network in " + net.Dir() + "; this panel watches it."
+		mode = lang.L("network.mode.other", map[string]any{"Dir": net.Dir()})
 	}
 	outage := container.NewVBox(
-		widget.NewLabel("Simulate an outage: the node refuses connections; mail waits in the relays' queues and is retried every 2 minutes."),
-		widget.NewForm(widget.NewFormItem("Node", w.node), widget.NewFormItem("For", w.outageFor)), w.downBtn)
+		widget.NewLabel(lang.L("network.outage.intro")),
+		widget.NewForm(widget.NewFormItem(lang.L("network.node"), w.node), widget.NewFormItem(lang.L("network.for"), w.outageFor)), w.downBtn)
 	w.tabs = container.NewAppTabs(
 		// Long lines scroll sideways: the window fits a small screen (docs/UX.md §6).
-		container.NewTabItem("Testers", container.NewScroll(w.handouts)),
-		container.NewTabItem("Relay queues", container.NewScroll(w.queues)),
-		container.NewTabItem("Evidence log", container.NewScroll(w.log)),
-		container.NewTabItem("Outage", outage),
+		container.NewTabItem(lang.L("network.tab.testers"), container.NewScroll(w.handouts)),
+		container.NewTabItem(lang.L("network.tab.queues"), container.NewScroll(w.queues)),
+		container.NewTabItem(lang.L("network.tab.log"), container.NewScroll(w.log)),
+		container.NewTabItem(lang.L("network.tab.outage"), outage),
 	)
 	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(820, 520))
@@ -79,7 +97,7 @@ func (w *NetworkWindow) Reload() {
 		b.WriteString(app.Explain(err).String())
 	} else {
 		for _, h := range hs {
-			fmt.Fprintf(&b, "%s\n    files: %s\n", h.Address, h.Dir)
+			fmt.Fprintf(&b, "%s\n    %s\n", h.Address, lang.L("network.files", map[string]any{"Dir": h.Dir}))
 		}
 	}
 	w.handouts.SetText(b.String())
@@ -87,17 +105,18 @@ func (w *NetworkWindow) Reload() {
 	if qs, err := w.net.Queues(); err != nil {
 		b.WriteString(app.Explain(err).String())
 	} else if len(qs) == 0 {
-		b.WriteString("No messages are queued: everything was delivered.")
+		b.WriteString(lang.L("network.queues.empty"))
 	} else {
 		for _, q := range qs {
-			fmt.Fprintf(&b, "%-10s %s → %s  attempts %d, next %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(q.To), q.Attempts, q.NextAttempt.Local().Format("15:04:05"))
+			fmt.Fprintf(&b, "%-10s %s → %s  %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(q.To),
+				lang.L("network.queue.attempts", map[string]any{"N": q.Attempts, "Next": q.NextAttempt.Local().Format("15:04:05")}))
 		}
 	}
 	w.queues.SetText(b.String())
 	if lines, err := w.net.Events(300); err != nil {
 		w.log.SetText(app.Explain(err).String())
 	} else if len(lines) == 0 {
-		w.log.SetText("Nothing has happened on the network yet.")
+		w.log.SetText(lang.L("network.log.empty"))
 	} else {
 		for i, l := range lines {
 			lines[i] = displaytext.Line(l) // the log quotes envelope addresses from mail
@@ -108,15 +127,20 @@ func (w *NetworkWindow) Reload() {
 
 func (w *NetworkWindow) outage() {
 	if w.node.Selected == "" {
-		w.message.SetText("Pick the node to take down first.")
+		w.message.SetText(lang.L("network.pick"))
 		return
 	}
-	d := outageChoices[w.outageFor.Selected]
+	i := w.outageFor.SelectedIndex()
+	if i < 0 {
+		i = 1
+	}
+	d := outageLengths()[i]
 	if err := w.net.Outage(w.node.Selected, d); err != nil {
 		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.message.SetText(fmt.Sprintf("%s is down for %s; watch the relay queues and the evidence log.", w.node.Selected, w.outageFor.Selected))
+	w.message.SetText(lang.L("network.isdown", map[string]any{"Node": w.node.Selected, "For": outageLabel(d)}))
+
 }
 
 func homeDir() string {

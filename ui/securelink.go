@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -16,24 +17,24 @@ import (
 func LinkStateText(s addressbook.LinkState) string {
 	switch s {
 	case addressbook.LinkRequested:
-		return "Request sent"
+		return lang.L("link.state.requested")
 	case addressbook.LinkReceived:
-		return "Their ID received"
+		return lang.L("link.state.received")
 	case addressbook.LinkEstablished:
-		return "Linked"
+		return lang.L("link.state.linked")
 	}
-	return "Not linked"
+	return lang.L("link.state.none")
 }
 
 // linkAction is the one action a row offers: "Send request", "Reply signed" or "".
 func linkAction(s addressbook.LinkState) string {
 	switch s {
 	case addressbook.LinkReceived:
-		return "Reply signed"
+		return lang.L("link.action.reply")
 	case addressbook.LinkRequested, addressbook.LinkEstablished:
 		return ""
 	}
-	return "Send request"
+	return lang.L("link.action.request")
 }
 
 // SecureLinkWindow is the table of contacts with their secure-link state and
@@ -51,25 +52,25 @@ type SecureLinkWindow struct {
 
 // NewSecureLinkWindow builds the secure-link view.
 func NewSecureLinkWindow(a fyne.App, core Linker) *SecureLinkWindow {
-	w := &SecureLinkWindow{win: a.NewWindow("Secure Link"), core: core, message: widget.NewLabel(""), do: fyne.Do}
+	w := &SecureLinkWindow{win: a.NewWindow(lang.L("link.title")), core: core, message: widget.NewLabel(""), do: fyne.Do}
 	w.ctx, _ = screenContext(w.win)
 	w.message.Wrapping = fyne.TextWrapWord
 	w.table = newKeyTable(func() (int, int) { return len(w.rows), 3 },
 		func() fyne.CanvasObject {
-			return container.NewStack(widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net"), widget.NewButton("Send request", nil))
+			return container.NewStack(widget.NewLabel("Firstname.Surname@tcn.xx.eu-admin.net"), widget.NewButton(lang.L("link.action.request"), nil))
 		},
 		w.updateCell)
 	w.table.keys = escCloses(w.win, w.win.Close)
-	w.close = widget.NewButton("Close", w.win.Close)
+	w.close = widget.NewButton(lang.L("Close"), w.win.Close)
 	w.table.SetColumnWidth(0, 360)
 	w.table.SetColumnWidth(1, 160)
 	w.table.SetColumnWidth(2, 160)
 	w.table.ShowHeaderRow = true
 	w.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
 	w.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText([]string{"Contact", "State", "Action"}[id.Col])
+		o.(*widget.Label).SetText([]string{lang.L("link.col.contact"), lang.L("link.col.state"), lang.L("link.col.action")}[id.Col])
 	}
-	intro := widget.NewLabel("A secure link is an exchange of signed mails: once both sides hold each other's Digital ID, mail between you can be encrypted.")
+	intro := widget.NewLabel(lang.L("link.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	w.win.SetContent(container.NewBorder(intro, container.NewBorder(nil, nil, nil, w.close, w.message), nil, nil, w.table))
 	w.win.Resize(fyne.NewSize(720, 420))
@@ -116,18 +117,20 @@ func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject
 
 // Act carries out a row's action in the background.
 func (w *SecureLinkWindow) Act(r app.LinkRow) {
-	w.message.SetText("Sending…")
+	w.message.SetText(lang.L("link.sending"))
 	go func() {
 		var err error
 		done := ""
-		switch linkAction(r.State) {
-		case "Send request":
-			err = w.core.RequestSecureLink(w.ctx, []string{r.Address})
-			done = "A signed request was sent to " + r.Address + "; their signed reply will complete the link."
-		case "Reply signed":
+		switch r.State {
+		case addressbook.LinkRequested, addressbook.LinkEstablished:
+		case addressbook.LinkReceived:
 			err = w.core.ReplySecureLink(w.ctx, r.Address)
-			done = "Your signed reply was sent to " + r.Address + "; you can now exchange encrypted mail."
+			done = lang.L("link.replied", map[string]any{"Address": r.Address})
+		default:
+			err = w.core.RequestSecureLink(w.ctx, []string{r.Address})
+			done = lang.L("link.requested", map[string]any{"Address": r.Address})
 		}
+
 		w.do(func() {
 			if err != nil {
 				w.message.SetText(app.Explain(err).String())
