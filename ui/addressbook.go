@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"io"
 	"strings"
 	"time"
 
@@ -126,16 +125,7 @@ func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 }
 
 func (w *AddressBookWindow) importWithDialog() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err == nil {
-			w.ImportData(data)
-		}
-	}, w.win)
+	openFile(w.win, func(_ string, data []byte) { w.ImportData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 // ImportData imports a .p7b, .cer or .pem file of someone's Digital ID.

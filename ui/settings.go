@@ -245,16 +245,7 @@ func (w *SettingsWindow) exportWithDialog() {
 }
 
 func (w *SettingsWindow) importWithDialog() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err == nil {
-			w.ImportPFXData(data)
-		}
-	}, w.win)
+	openFile(w.win, func(_ string, data []byte) { w.ImportPFXData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 func (w *SettingsWindow) importCRLWithDialog() {

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"io"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -29,18 +27,7 @@ type rootConfirm struct {
 
 // addRootWithDialog lets the user pick a Root CA file, then confirm it.
 func (w *SettingsWindow) addRootWithDialog() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			w.message.SetText(app.Explain(err).String())
-			return
-		}
-		w.AddRootData(data)
-	}, w.win)
+	openFile(w.win, func(_ string, data []byte) { w.AddRootData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 // AddRootData shows the confirmation for a Root CA file's bytes; the root

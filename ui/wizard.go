@@ -2,14 +2,12 @@ package ui
 
 import (
 	"context"
-	"io"
 	"net"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -219,18 +217,7 @@ func (w *Wizard) openButton(label string, load func([]byte)) *widget.Button {
 
 // openFile lets the user pick a file and hands its bytes to load.
 func (w *Wizard) openFile(load func([]byte)) {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		defer r.Close()
-		data, err := io.ReadAll(r)
-		if err != nil {
-			errDialog(err, w.win)
-			return
-		}
-		load(data)
-	}, w.win)
+	openFile(w.win, func(_ string, data []byte) { load(data) }, func(err error) { errDialog(err, w.win) })
 }
 
 // setup collects everything for app.SetupAccount.

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/app/compose"
+	"securemail/internal/displaytext"
+	"securemail/internal/safefile"
+	"securemail/ui/i18n"
+)
+
+// The composer's attachments: adding files within the size limit and showing them.
+
+func (c *Composer) refreshFiles() {
+	c.files.RemoveAll()
+	for i, a := range c.attachments {
+		i := i
+		c.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, humanSize(len(a.Data)))))
+		c.files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			c.attachments = append(c.attachments[:i], c.attachments[i+1:]...)
+			c.refreshFiles()
+			c.changed()
+		}))
+	}
+	c.files.Refresh()
+}
+
+// AddAttachment attaches a file's bytes, unless the message would then be
+// too large to send: that is said at once, with the sizes, and the file
+// is not attached.
+func (c *Composer) AddAttachment(name string, data []byte) {
+	a := compose.Attachment{Name: safefile.Name(name), Data: data}
+	if err := c.core.CheckAttachment(c.Draft(), a, app.SendOptions{Sign: c.sign, Encrypt: c.encrypt}); err != nil {
+		c.showMessage(attachRefusal(err))
+		return
+	}
+	c.attachments = append(c.attachments, a)
+	c.refreshFiles()
+	c.changed()
+}
+
+// attachRefusal words why a file was not attached: for a size, in the
+// user's units, the file's, the message's as sent and the limit's.
+func attachRefusal(err error) string {
+	var tl *app.TooLargeError
+	if !errors.As(err, &tl) {
+		return "The file was not attached: " + app.Explain(err).String()
+	}
+	why := "base64 makes attachments about a third larger"
+	if tl.Encrypted {
+		why = "base64 makes attachments about a third larger, and encryption about a third again"
+	}
+	by := "your settings allow messages of at most " + i18n.Size(tl.Limit.Octets)
+	if tl.Limit.Server != "" {
+		by = "the mail server " + tl.Limit.Server + " accepts messages of at most " + i18n.Size(tl.Limit.Octets)
+	}
+	return fmt.Sprintf("%s (%s) was not attached: with it the message would be %s as sent (%s), and %s. Send the file in smaller parts, or compressed.",
+		displaytext.Line(tl.Name), i18n.Size(tl.Size), i18n.Size(tl.Encoded), why, by)
+}
+
+func (c *Composer) attachWithDialog() {
+	openFile(c.win, c.AddAttachment, func(err error) { errDialog(err, c.win) })
+}

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/testaaddr"
+)
+
+// Sending from the composer: Send, the refusal when a recipient has no Digital ID, and its two ways out; Ctrl+Enter sends.
+
+// send checks principle 3 before anything leaves, then sends off the UI goroutine.
+func (c *Composer) send() {
+	if c.sending {
+		return
+	}
+	rcpts := c.Recipients()
+	if len(rcpts) == 0 {
+		c.showMessage("Add at least one recipient in To.")
+		return
+	}
+	for _, r := range rcpts {
+		if _, err := testaaddr.Parse(r); err != nil {
+			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, app.Explain(err).String()))
+			return
+		}
+	}
+	if c.encrypt {
+		if missing := c.missingIDs(rcpts); len(missing) > 0 {
+			c.refuse(missing)
+			return
+		}
+	}
+	c.doSend(app.SendOptions{Sign: c.sign, Encrypt: c.encrypt})
+}
+
+func (c *Composer) doSend(opts app.SendOptions) {
+	if c.savingDraft { // the draft being stored is the one Send removes: send once it is
+		c.pendingSend = &opts
+		return
+	}
+	c.sending = true
+	c.sendBtn.Disable()
+	c.showMessage("Sending…")
+	d := c.Draft()
+	opts.Draft = c.draftID
+	go func() {
+		res, err := c.core.Send(context.Background(), d, opts)
+		c.do(func() {
+			c.sending = false
+			c.sendBtn.Enable()
+			var nd *app.NoDigitalIDError
+			switch {
+			case errors.As(err, &nd):
+				c.message.Hide()
+				c.refuse(nd.Recipients)
+			case err != nil:
+				c.showMessage(app.Explain(err).String())
+			default:
+				c.showMessage("Sent.")
+				if c.OnSent != nil {
+					c.OnSent(res)
+				}
+				c.win.Close()
+			}
+			if c.onSendEnd != nil {
+				c.onSendEnd(err == nil)
+			}
+		})
+	}()
+}
+
+// RefusalSentence is principle 3's sentence for recipients that cannot be
+// encrypted for.
+func RefusalSentence(missing []app.MissingID) string {
+	var parts []string
+	for _, m := range missing {
+		parts = append(parts, m.Address+" "+strings.TrimSuffix(m.Reason, "."))
+	}
+	who := "them"
+	if len(missing) == 1 {
+		who = "this recipient"
+	}
+	return strings.Join(parts, "; ") + ", so this message cannot be encrypted for " + who + "."
+}
+
+func (c *Composer) refuse(missing []app.MissingID) {
+	c.missing = missing
+	c.refusalText.SetText(RefusalSentence(missing))
+	first := missing[0].Address
+	if a, err := testaaddr.Parse(first); err == nil {
+		first = a.FirstName
+	}
+	if len(missing) == 1 {
+		c.askBtn.SetText("Ask " + first + " for their Digital ID")
+	} else {
+		c.askBtn.SetText("Ask them for their Digital IDs")
+	}
+	c.askBtn.Enable()
+	c.refusal.Show()
+}
+
+func (c *Composer) askForIDs() {
+	var addrs []string
+	for _, m := range c.missing {
+		addrs = append(addrs, m.Address)
+	}
+	c.askBtn.Disable()
+	go func() {
+		err := c.core.RequestSecureLink(context.Background(), addrs)
+		c.do(func() {
+			if err != nil {
+				c.askBtn.Enable()
+				c.showMessage(app.Explain(err).String())
+				return
+			}
+			c.showMessage("A signed secure link request was sent to " + strings.Join(addrs, ", ") +
+				". Once they reply, their Digital ID is in your address book and you can send this message encrypted.")
+		})
+	}()
+}
+
+func (c *Composer) sendWithoutEncryption() {
+	c.Confirm("Send without encryption?",
+		"Anyone who can read the mail on its way could read this message. Send it without encryption?",
+		func() {
+			c.encrypt = false
+			c.refreshToggles()
+			c.doSend(app.SendOptions{Sign: c.sign, Encrypt: false})
+		})
+}
+
+// sendEntry is the subject or the message text.
+type sendEntry struct {
+	widget.Entry
+	onSend func()
+}
+
+func newSendEntry(onSend func(), multiLine bool) *sendEntry {
+	e := &sendEntry{onSend: onSend}
+	if multiLine {
+		e.MultiLine = true
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut sends on Ctrl+Enter and passes everything else on.
+func (e *sendEntry) TypedShortcut(s fyne.Shortcut) {
+	if isSendShortcut(s) {
+		e.onSend()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+func isSendShortcut(s fyne.Shortcut) bool {
+	cs, ok := s.(*desktop.CustomShortcut)
+	return ok && (cs.KeyName == fyne.KeyReturn || cs.KeyName == fyne.KeyEnter) && cs.Modifier == fyne.KeyModifierShortcutDefault
+}
