@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 )
 
 // Closing the main window while mail is being sent (issue 14 point 9):
@@ -26,20 +26,16 @@ func (m *MainWindow) requestClose() {
 	case sending == 0:
 		m.closing = true
 		m.cancelWork()
-		m.setStatus("Stopping Send/Receive; the window closes once it has stopped. Messages not sent yet stay in the Outbox.")
+		m.setStatus(lang.L("closing.stopping"))
 	default:
-		what := "A message is being sent"
-		if sending > 1 {
-			what = fmt.Sprintf("%d messages are being sent", sending)
-		}
-		dialog.ShowCustomConfirm("Mail is being sent", "Close when sent", "Keep open",
-			para(what+". SecureMail can close once the server has taken it; if it cannot be sent, the window stays open and nothing is lost."),
+		dialog.ShowCustomConfirm(lang.L("closing.title"), lang.L("closing.whensent"), lang.L("closing.keepopen"),
+			para(lang.N("closing.sending", sending, map[string]any{"N": sending})),
 			func(wait bool) {
 				if !wait {
 					return
 				}
 				m.closing = true
-				m.setStatus("The window closes once the mail being sent has gone.")
+				m.setStatus(lang.L("closing.waiting"))
 				m.closeIfIdle()
 			}, m.win)
 	}
@@ -64,7 +60,8 @@ func (m *MainWindow) track(c *Composer) {
 	c.onSendEnd = func(sent bool) {
 		if m.closing && !sent {
 			m.closing = false
-			m.setStatus("A message could not be sent, so the window stayed open: its composer says why.")
+			m.setStatus(lang.L("closing.notsent"))
+
 			return
 		}
 		m.closeIfIdle()

@@ -12,11 +12,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
+	"securemail/ui/i18n"
 )
 
 // digitalIDAdder is "Add Digital ID to Address Book".
@@ -48,41 +50,41 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 		form.Append(k, l)
 	}
 	if m := v.Message; m != nil { // whole: the reader cuts long ones with "…"
-		add("From", m.From)
-		add("To", m.To)
-		add("Subject", m.Subject)
+		add(lang.L("mail.from"), m.From)
+		add(lang.L("mail.to"), m.To)
+		add(lang.L("mail.subject"), m.Subject)
 	}
 	for _, b := range Banner(v) {
-		add("Verdict", b.Text)
+		add(lang.L("props.verdict"), b.Text)
 	}
 	if r != nil && r.Encrypted {
-		add("Encryption", cipherName(r.Encryption))
+		add(lang.L("props.encryption"), cipherName(r.Encryption))
 	}
 	if r != nil && r.SignerCertificate != nil {
 		c := r.SignerCertificate
-		add("Signer", r.Signer)
-		add("Digital ID (certificate) of", identity.NameText(c.Subject))
-		add("Issued by", identity.NameText(c.Issuer))
-		add("Serial number", fmt.Sprintf("%X", c.SerialNumber))
-		add("Valid", c.NotBefore.UTC().Format("2 January 2006")+" to "+c.NotAfter.UTC().Format("2 January 2006"))
+		add(lang.L("props.signer"), r.Signer)
+		add(lang.L("props.subject"), identity.NameText(c.Subject))
+		add(lang.L("props.issuer"), identity.NameText(c.Issuer))
+		add(lang.L("props.serial"), fmt.Sprintf("%X", c.SerialNumber))
+		add(lang.L("props.valid"), lang.L("props.validrange", map[string]any{"From": i18n.Date(c.NotBefore.UTC()), "To": i18n.Date(c.NotAfter.UTC())}))
 		if !r.SigningTime.IsZero() {
-			add("Signed at (as the signer claims)", r.SigningTime.Local().Format("2 January 2006 15:04"))
+			add(lang.L("props.signedat"), i18n.DateTime(r.SigningTime.Local()))
 		}
 		if v.Message != nil && !v.Message.Arrived.IsZero() {
-			add("Arrived", v.Message.Arrived.Local().Format("2 January 2006 15:04"))
-			add("Valid when it arrived", yesNo(within(c, v.Message.Arrived)))
+			add(lang.L("props.arrived"), i18n.DateTime(v.Message.Arrived.Local()))
+			add(lang.L("props.validarrived"), yesNo(within(c, v.Message.Arrived)))
 		}
-		add("Valid now", yesNo(within(c, now)))
-		add("Signature algorithm", c.SignatureAlgorithm.String())
-		add("SHA-256 fingerprint", fingerprint(c))
+		add(lang.L("props.validnow"), yesNo(within(c, now)))
+		add(lang.L("props.sigalg"), c.SignatureAlgorithm.String())
+		add(lang.L("props.fingerprint"), fingerprint(c))
 		if chain := chainNames(r.Certificates, c); chain != "" {
-			add("Chain", chain)
+			add(lang.L("props.chain"), chain)
 		}
 	}
 	var buttons []fyne.CanvasObject
 	if r != nil && r.SignerCertificate != nil && v.Message != nil {
 		id := v.Message.ID
-		p.addBtn = widget.NewButton("Add Digital ID to Address Book", nil)
+		p.addBtn = widget.NewButton(lang.L("props.addid"), nil)
 		p.addBtn.OnTapped = func() {
 			p.addBtn.Disable()
 			go func() {
@@ -93,7 +95,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 						p.addBtn.Enable()
 						return
 					}
-					p.result.SetText("Added to the address book for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
+					p.result.SetText(lang.L("props.added", map[string]any{"Addresses": displaytext.Line(strings.Join(addrs, ", "))}))
 				})
 			}()
 		}
@@ -107,7 +109,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 // ShowProperties opens the properties sheet in a dialog.
 func ShowProperties(w fyne.Window, core digitalIDAdder, v *app.MessageView) {
 	p := NewProperties(core, v, time.Now())
-	d := dialog.NewCustom("Message security", "Close", p.content, w)
+	d := dialog.NewCustom(lang.L("props.title"), lang.L("Close"), p.content, w)
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()
 }
@@ -118,9 +120,9 @@ func within(c *x509.Certificate, t time.Time) bool {
 
 func yesNo(b bool) string {
 	if b {
-		return "yes"
+		return lang.L("props.yes")
 	}
-	return "no"
+	return lang.L("props.no")
 }
 
 func fingerprint(c *x509.Certificate) string {
@@ -158,7 +160,8 @@ func chainNames(pems []string, signer *x509.Certificate) string {
 		}
 		if next == nil {
 			if cur.Issuer.String() != cur.Subject.String() {
-				names = append(names, cur.Issuer.CommonName+" (not in the message)")
+				names = append(names, lang.L("props.notinmessage", map[string]any{"Name": cur.Issuer.CommonName}))
+
 			}
 			break
 		}

@@ -39,7 +39,7 @@ func (w *SettingsWindow) AddRootData(data []byte) {
 	if problem == "" {
 		c.problem.Hide()
 	}
-	c.trust = widget.NewButton("Trust", func() { w.trustRoot(c) })
+	c.trust = widget.NewButton(lang.L("trust.trust"), func() { w.trustRoot(c) })
 	c.trust.Importance = widget.HighImportance
 	c.trust.Disable()
 	c.tick = widget.NewCheck(lang.L(trustRootTick), func(on bool) {
@@ -52,11 +52,11 @@ func (w *SettingsWindow) AddRootData(data []byte) {
 	if a == nil {
 		c.tick.Disable()
 	}
-	c.cancel = widget.NewButton("Cancel", func() { c.dlg.Hide() })
+	c.cancel = widget.NewButton(lang.L("Cancel"), func() { c.dlg.Hide() })
 	body := container.NewVBox(
-		para("Check the authority's name and fingerprint with the ones your national contact point gave you, then trust it."),
+		para(lang.L("trust.intro")),
 		c.info, c.problem, c.tick)
-	c.dlg = dialog.NewCustomWithoutButtons("Add a trusted authority",
+	c.dlg = dialog.NewCustomWithoutButtons(lang.L("trust.title"),
 		container.NewBorder(nil, container.NewHBox(c.cancel, c.trust), nil, nil, body), w.win)
 	c.dlg.Resize(fyne.NewSize(620, 320))
 	w.rootConfirm = c
@@ -74,6 +74,7 @@ func (w *SettingsWindow) trustRoot(c *rootConfirm) {
 		return
 	}
 	c.dlg.Hide()
-	w.message.SetText(displaytext.Line(c.authority.Name) + " is now trusted to identify e-mail senders.")
+	w.message.SetText(lang.L("trust.done", map[string]any{"Name": displaytext.Line(c.authority.Name)}))
+
 	w.reloadTrust()
 }
