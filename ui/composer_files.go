@@ -20,7 +20,7 @@ func (c *Composer) refreshFiles() {
 	c.files.RemoveAll()
 	for i, a := range c.attachments {
 		i := i
-		c.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, humanSize(len(a.Data)))))
+		c.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", a.Name, i18n.Size(int64(len(a.Data))))))
 		c.files.Add(widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			c.attachments = append(c.attachments[:i], c.attachments[i+1:]...)
 			c.refreshFiles()

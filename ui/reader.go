@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,6 +16,7 @@ import (
 	"securemail/internal/displaytext"
 	"securemail/internal/safefile"
 	"securemail/smime"
+	"securemail/ui/i18n"
 )
 
 // Reader is the reading pane: the security banner, the header fields, the
@@ -54,7 +56,7 @@ func newReader(win fyne.Window) *Reader {
 		to:      widget.NewLabel(""),
 		date:    widget.NewLabel(""),
 		subject: widget.NewLabel(""),
-		body:    widget.NewLabel("Select a message to read it."),
+		body:    widget.NewLabel(lang.L("reader.empty")),
 		note:    widget.NewLabel(""),
 		files:   container.NewHBox(),
 		saved:   widget.NewLabel(""),
@@ -69,7 +71,7 @@ func newReader(win fyne.Window) *Reader {
 	r.note.Hide()
 	r.saved.Wrapping = fyne.TextWrapWord
 	r.saved.Hide()
-	r.details = widget.NewButton("Details", func() {
+	r.details = widget.NewButton(lang.L("reader.details"), func() {
 		if r.OnDetails != nil && r.view != nil {
 			r.OnDetails(r.view)
 		}
@@ -77,10 +79,10 @@ func newReader(win fyne.Window) *Reader {
 	r.details.Hide()
 	r.pickFolder = r.pickFolderWithDialog
 	head := widget.NewForm(
-		widget.NewFormItem("From", r.from),
-		widget.NewFormItem("To", r.to),
-		widget.NewFormItem("Date", r.date),
-		widget.NewFormItem("Subject", r.subject),
+		widget.NewFormItem(lang.L("mail.from"), r.from),
+		widget.NewFormItem(lang.L("mail.to"), r.to),
+		widget.NewFormItem(lang.L("mail.date"), r.date),
+		widget.NewFormItem(lang.L("mail.subject"), r.subject),
 	)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, r.details, r.banner), head, widget.NewSeparator())
 	r.content = container.NewBorder(top, container.NewVBox(container.NewHScroll(r.files), r.saved), nil, nil, container.NewVScroll(container.NewVBox(r.note, r.body)))
@@ -100,7 +102,7 @@ func (r *Reader) Show(v *app.MessageView) {
 		text := DeliveryText(msg.Raw)
 		r.bannerTexts = append(r.bannerTexts, text)
 		about := msg.DSN
-		r.banner.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Show that message", func() {
+		r.banner.Add(container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("reader.showthat"), func() {
 			if r.OnShowMessage != nil {
 				r.OnShowMessage(about)
 			}
@@ -116,13 +118,13 @@ func (r *Reader) Show(v *app.MessageView) {
 	if msg != nil {
 		r.from.SetText(displaytext.Line(msg.From))
 		r.to.SetText(displaytext.Line(msg.To))
-		r.date.SetText(msg.Date.Local().Format("Mon 2 January 2006 15:04"))
+		r.date.SetText(i18n.DateTime(msg.Date.Local()))
 		r.subject.SetText(displaytext.Line(msg.Subject))
 	}
 	text, fromHTML := v.Readable()
 	r.body.SetText(displaytext.Text(text))
 	if fromHTML {
-		r.note.SetText(htmlNote)
+		r.note.SetText(lang.L("reader.htmlnote"))
 		r.note.Show()
 	} else {
 		r.note.Hide()
@@ -130,14 +132,14 @@ func (r *Reader) Show(v *app.MessageView) {
 	r.files.RemoveAll()
 	r.saved.Hide()
 	if v.Report != nil && len(v.Report.Attachments) > 0 {
-		r.files.Add(widget.NewLabel("Attachments:"))
+		r.files.Add(widget.NewLabel(lang.L("reader.attachments")))
 		for _, a := range v.Report.Attachments {
 			if a.Name == "" && strings.HasPrefix(a.ContentType, "text/") {
 				continue // an alternative body part, not a file
 			}
 			a := a
-			r.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", safefile.Name(a.Name), humanSize(a.Size))))
-			r.files.Add(widget.NewButton("Save", func() { r.pickFolder(func(dir string) { r.SaveAttachment(dir, a) }) }))
+			r.files.Add(widget.NewLabel(fmt.Sprintf("%s (%s)", safefile.Name(a.Name), i18n.Size(int64(a.Size)))))
+			r.files.Add(widget.NewButton(lang.L("Save"), func() { r.pickFolder(func(dir string) { r.SaveAttachment(dir, a) }) }))
 		}
 	}
 	r.files.Refresh()
@@ -148,18 +150,19 @@ func DeliveryText(raw []byte) string {
 	s := strings.ToLower(string(raw))
 	until := ""
 	if i := strings.Index(s, "will-retry-until:"); i >= 0 {
-		line := strings.TrimSpace(strings.SplitN(string(raw[i+len("will-retry-until:"):]), "\n", 2)[0])
-		until = " until " + displaytext.Line(line)
+		until = displaytext.Line(strings.TrimSpace(strings.SplitN(string(raw[i+len("will-retry-until:"):]), "\n", 2)[0]))
 	}
 	switch {
 	case strings.Contains(s, "action: failed"):
-		return "Not delivered: a message you sent could not be delivered; the report below says why."
+		return lang.L("reader.dsn.failed")
+	case strings.Contains(s, "action: delayed") && until != "":
+		return lang.L("reader.dsn.delayeduntil", map[string]any{"Until": until})
 	case strings.Contains(s, "action: delayed"):
-		return "Delayed: the network is still trying to deliver a message you sent" + until + "."
+		return lang.L("reader.dsn.delayed")
 	case strings.Contains(s, "action: delivered"), strings.Contains(s, "action: relayed"):
-		return "Delivered: a message you sent has reached its recipient's server."
+		return lang.L("reader.dsn.delivered")
 	}
-	return "Delivery report about a message you sent."
+	return lang.L("reader.dsn.other")
 }
 
 // Clear empties the pane.
@@ -171,7 +174,7 @@ func (r *Reader) Clear() {
 	for _, l := range []*widget.Label{r.from, r.to, r.date, r.subject} {
 		l.SetText("")
 	}
-	r.body.SetText("Select a message to read it.")
+	r.body.SetText(lang.L("reader.empty"))
 	r.note.Hide()
 	r.files.RemoveAll()
 	r.saved.Hide()
@@ -200,9 +203,6 @@ func bannerLine(l BannerLine) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewBorder(nil, nil, container.NewHBox(edge, icon), nil, txt))
 }
 
-// htmlNote says how a message written in HTML is shown.
-const htmlNote = "This message was written in HTML; it is shown as plain text, and no remote content is ever loaded."
-
 func (r *Reader) pickFolderWithDialog(done func(dir string)) {
 	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil || l == nil {
@@ -224,7 +224,7 @@ func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 	if err != nil {
 		r.saved.SetText(saveErrorSentence(err))
 	} else {
-		r.saved.SetText(fmt.Sprintf("Saved as “%s” in %s.", name, displaytext.Line(dir)))
+		r.saved.SetText(lang.L("reader.saved", map[string]any{"Name": name, "Dir": displaytext.Line(dir)}))
 	}
 	r.saved.Show()
 }
@@ -233,15 +233,5 @@ func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 // do ([app.Explain]: a path too long for Windows, a folder full of copies,
 // a failed write).
 func saveErrorSentence(err error) string {
-	return "Not saved: " + displaytext.Line(app.Explain(err).String())
-}
-
-func humanSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", (n+512)>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return lang.L("reader.notsaved", map[string]any{"Why": displaytext.Line(app.Explain(err).String())})
 }
