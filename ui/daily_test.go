@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -570,4 +571,64 @@ func TestMailHandling(t *testing.T) {
 			t.Error("Restore and Empty Trash shown outside Trash")
 		}
 	})
+}
+
+// growingNet is a network whose evidence log grows while the panel is open.
+type growingNet struct {
+	fakeNet
+	mu    sync.Mutex
+	lines []string
+}
+
+func (n *growingNet) Events(int) ([]string, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.lines...), nil
+}
+
+func (n *growingNet) add(k int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for range k {
+		n.lines = append(n.lines, fmt.Sprintf("10:%02d:00 relay received <m%d@x> from f-server", len(n.lines)%60, len(n.lines)))
+	}
+}
+
+// TestEvidenceLogFollowsNewest (issue 14 point 8): the evidence log opens
+// at its newest entry and follows new ones at each tick of the panel's
+// clock; once the user scrolls up to read, it stays where they are.
+func TestEvidenceLogFollowsNewest(t *testing.T) {
+	a := test.NewTempApp(t)
+	n := &growingNet{}
+	n.add(200)
+	w := NewNetworkWindow(a, n)
+	s := &serial{}
+	w.do = s.do
+	ticks := make(chan time.Time)
+	w.tick = func(time.Duration) (<-chan time.Time, func()) { return ticks, func() {} }
+	w.tabs.SelectIndex(2)
+	w.Reload()
+	w.Show()
+	s.do(func() {
+		if w.logScroll.Offset.Y <= 0 || !w.logAtEnd() {
+			t.Fatalf("the log opened at %v, not at its newest entry", w.logScroll.Offset)
+		}
+	})
+	before := w.logScroll.Offset.Y
+	n.add(50)
+	ticks <- time.Now()
+	eventually(t, s, "the log following its new entries", func() bool {
+		return strings.Contains(w.log.Text, "<m249@x>") && w.logScroll.Offset.Y > before && w.logAtEnd()
+	})
+	// Scrolled up to read: new entries do not move the view.
+	s.do(func() { w.logScroll.ScrollToTop() })
+	n.add(10)
+	ticks <- time.Now()
+	eventually(t, s, "the new entries read", func() bool { return strings.Contains(w.log.Text, "<m259@x>") })
+	s.do(func() {
+		if w.logScroll.Offset.Y != 0 {
+			t.Fatalf("a reader scrolled to the top was moved to %v", w.logScroll.Offset)
+		}
+	})
+	w.win.Close()
 }

@@ -30,6 +30,12 @@ type NetworkWindow struct {
 	close      *widget.Button // Esc does the same
 	message    *widget.Label
 	tabs       *container.AppTabs
+	logScroll  *container.Scroll
+	// The evidence log follows new entries while the window is open:
+	// tick is its clock (tests replace it), do runs on the UI goroutine.
+	tick func(d time.Duration) (<-chan time.Time, func())
+	do   func(func())
+	done chan struct{}
 }
 
 // outageLengths are the outage lengths the panel offers, in its order.
@@ -46,12 +52,22 @@ func outageLabel(d time.Duration) string {
 	n := int(d / time.Hour)
 	return lang.N("network.hours", n, map[string]any{"N": n})
 }
+// followEvery is how often the open panel reads the network again.
+const followEvery = 2 * time.Second
+
 
 // NewNetworkWindow builds the panel.
 func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 	w := &NetworkWindow{win: a.NewWindow(lang.L("network.title")), net: net,
 		handouts: widget.NewLabel(""), queues: widget.NewLabel(""), log: widget.NewLabel(""), message: widget.NewLabel("")}
 	w.log.TextStyle.Monospace = true
+	w.logScroll = container.NewScroll(w.log)
+	w.do, w.done = fyne.Do, make(chan struct{})
+	w.tick = func(d time.Duration) (<-chan time.Time, func()) {
+		t := time.NewTicker(d)
+		return t.C, t.Stop
+	}
+	w.win.SetOnClosed(func() { close(w.done) })
 	w.queues.TextStyle.Monospace = true
 	w.handouts.Selectable = true
 	w.log.Selectable = true
@@ -78,7 +94,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 		// Long lines scroll sideways: the window fits a small screen (docs/UX.md §6).
 		container.NewTabItem(lang.L("network.tab.testers"), container.NewScroll(w.handouts)),
 		container.NewTabItem(lang.L("network.tab.queues"), container.NewScroll(w.queues)),
-		container.NewTabItem(lang.L("network.tab.log"), container.NewScroll(w.log)),
+		container.NewTabItem(lang.L("network.tab.log"), w.logScroll),
 		container.NewTabItem(lang.L("network.tab.outage"), outage),
 	)
 	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, w.tabs))
@@ -87,8 +103,29 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 	return w
 }
 
-// Show opens the window.
-func (w *NetworkWindow) Show() { w.win.Show() }
+// Show opens the window; while it is open it reads the network again
+// every followEvery, the evidence log following its newest entry.
+func (w *NetworkWindow) Show() {
+	w.win.Show()
+	ticks, stop := w.tick(followEvery)
+	go func() {
+		defer stop()
+		for {
+			select {
+			case <-ticks:
+				w.do(w.Reload)
+			case <-w.done:
+				return
+			}
+		}
+	}()
+}
+
+// logAtEnd says whether the evidence log shows its last line (the user
+// has not scrolled up to read older ones).
+func (w *NetworkWindow) logAtEnd() bool {
+	return w.logScroll.Offset.Y+w.logScroll.Size().Height >= w.log.MinSize().Height-1
+}
 
 // Reload reads the handouts, queues and log again.
 func (w *NetworkWindow) Reload() {
@@ -113,6 +150,12 @@ func (w *NetworkWindow) Reload() {
 		}
 	}
 	w.queues.SetText(b.String())
+	follow := w.logAtEnd() || w.log.Text == ""
+	defer func() {
+		if follow { // at the newest entry, as a log is read
+			w.logScroll.ScrollToBottom()
+		}
+	}()
 	if lines, err := w.net.Events(300); err != nil {
 		w.log.SetText(app.Explain(err).String())
 	} else if len(lines) == 0 {
