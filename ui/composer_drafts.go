@@ -44,17 +44,7 @@ func (c *Composer) changed() {
 	}
 	c.autosaving = true
 	ticks, stop := c.tick(draftEvery)
-	go func() {
-		defer stop()
-		for {
-			select {
-			case <-ticks:
-				c.do(c.autosave)
-			case <-c.done:
-				return
-			}
-		}
-	}()
+	go repeat(ticks, stop, c.done, func() { c.do(c.autosave) })
 }
 
 // unsaved says whether something typed is not in the stored draft.

@@ -52,9 +52,9 @@ func outageLabel(d time.Duration) string {
 	n := int(d / time.Hour)
 	return lang.N("network.hours", n, map[string]any{"N": n})
 }
+
 // followEvery is how often the open panel reads the network again.
 const followEvery = 2 * time.Second
-
 
 // NewNetworkWindow builds the panel.
 func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
@@ -108,17 +108,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 func (w *NetworkWindow) Show() {
 	w.win.Show()
 	ticks, stop := w.tick(followEvery)
-	go func() {
-		defer stop()
-		for {
-			select {
-			case <-ticks:
-				w.do(w.Reload)
-			case <-w.done:
-				return
-			}
-		}
-	}()
+	go repeat(ticks, stop, w.done, func() { w.do(w.Reload) })
 }
 
 // logAtEnd says whether the evidence log shows its last line (the user
@@ -191,4 +181,17 @@ func homeDir() string {
 		return h
 	}
 	return "."
+}
+
+// repeat calls f at each tick until done is closed, then stops the clock.
+func repeat(ticks <-chan time.Time, stop func(), done <-chan struct{}, f func()) {
+	defer stop()
+	for {
+		select {
+		case <-ticks:
+			f()
+		case <-done:
+			return
+		}
+	}
 }
