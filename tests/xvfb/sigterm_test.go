@@ -77,7 +77,7 @@ func TestWindowStopsOnSIGTERMWhileOpening(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the window did not start opening the message within 60 s (log: %s)", w.guiLog)
 		}
-		w.xdotool("mousemove", "--window", win, "420", "62", "click", "1")
+		w.xdotool("mousemove", "--window", win, "650", "168", "click", "1") // the first row, below the menu bar, toolbars and column titles
 	}
 	if err := syscall.Kill(gui, syscall.SIGTERM); err != nil {
 		t.Fatal(err)

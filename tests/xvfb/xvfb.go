@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,6 +125,9 @@ func (d *Display) Wait(win, name string, ready func(image.Image) bool) []byte {
 		var err error
 		if data, err = cmd.Output(); err != nil {
 			return fmt.Errorf("%s: no picture of the window: %w", name, err)
+		}
+		if dir := os.Getenv("SECUREMAIL_XVFB_KEEP"); dir != "" { // the last picture, to see why a wait failed
+			os.WriteFile(filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(name)+".png"), data, 0o644)
 		}
 		img, err := png.Decode(bytes.NewReader(data))
 		if err != nil || !ready(img) {

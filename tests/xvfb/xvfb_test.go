@@ -99,16 +99,16 @@ func TestRealWindowScreenshots(t *testing.T) {
 		if HasColour(img, 0xe3, 0xf4, 0xe6) && HasColour(img, 0xe3, 0xec, 0xf7) { // green (valid) and blue (encrypted) banner lines
 			return true
 		}
-		w.xdotool("mousemove", "--window", win, "420", "62", "click", "1")
+		w.xdotool("mousemove", "--window", win, "650", "168", "click", "1") // below the menu bar, the toolbars and the column titles
 		return false
 	})
 
 	// 3. The composer's refusal: encrypting for someone without a Digital ID.
-	w.xdotool("mousemove", "--window", win, "40", "21", "click", "1")
+	// Ctrl+N opens the composer with the cursor in To (docs/UX.md §7).
+	w.xdotool("key", "--window", win, "ctrl+n")
 	comp := w.waitWindow("^New message$")
-	w.xdotool("mousemove", "--window", comp, "300", "60", "click", "1")
 	w.xdotool("type", "--window", comp, "Jean.Dupont@tcn.f.eu-admin.net")
-	w.xdotool("mousemove", "--window", comp, "300", "140", "click", "1")
+	w.xdotool("mousemove", "--window", comp, "300", "140", "click", "1") // Subject
 	w.xdotool("type", "--window", comp, "Dossier 43")
 	before := 0
 	w.screenshot(comp, "composer (before Send)", func(img image.Image) bool {
