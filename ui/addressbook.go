@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,19 +33,19 @@ type AddressBookWindow struct {
 
 // NewAddressBookWindow builds the address book window.
 func NewAddressBookWindow(a fyne.App, core AddressBook) *AddressBookWindow {
-	w := &AddressBookWindow{win: a.NewWindow("Address Book"), core: core, selected: -1, message: widget.NewLabel("")}
+	w := &AddressBookWindow{win: a.NewWindow(lang.L("book.title")), core: core, selected: -1, message: widget.NewLabel("")}
 	w.list = newKeyList(func() int { return len(w.rows) }, newContactRow, w.updateRow)
 	w.list.keys = escCloses(w.win, w.win.Close)
-	w.closeBtn = widget.NewButton("Close", w.win.Close)
+	w.closeBtn = widget.NewButton(lang.L("Close"), w.win.Close)
 	w.list.OnSelected = func(id widget.ListItemID) { w.selected = id; w.propsBtn.Enable() }
-	w.newBtn = widget.NewButtonWithIcon("New contact", theme.ContentAddIcon(), func() { w.editContact(nil) })
-	w.propsBtn = widget.NewButtonWithIcon("Properties", theme.InfoIcon(), func() {
+	w.newBtn = widget.NewButtonWithIcon(lang.L("book.new"), theme.ContentAddIcon(), func() { w.editContact(nil) })
+	w.propsBtn = widget.NewButtonWithIcon(lang.L("book.properties"), theme.InfoIcon(), func() {
 		if w.selected >= 0 && w.selected < len(w.rows) {
 			w.ShowContact(w.rows[w.selected])
 		}
 	})
 	w.propsBtn.Disable()
-	w.importBtn = widget.NewButtonWithIcon("Import Digital ID…", theme.FolderOpenIcon(), w.importWithDialog)
+	w.importBtn = widget.NewButtonWithIcon(lang.L("book.import"), theme.FolderOpenIcon(), w.importWithDialog)
 	w.message.Wrapping = fyne.TextWrapWord
 	w.win.SetContent(container.NewBorder(container.NewHBox(w.newBtn, w.propsBtn, w.importBtn),
 		container.NewBorder(nil, nil, nil, w.closeBtn, w.message), nil, nil, w.list))
@@ -113,13 +114,13 @@ func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 		w.importWithDialog()
 	}
 	p.Confirm = func(q string, yes func()) {
-		dialog.ShowConfirm("Remove Digital ID", q, func(ok bool) {
+		dialog.ShowConfirm(lang.L("book.remove.title"), q, func(ok bool) {
 			if ok {
 				yes()
 			}
 		}, w.win)
 	}
-	d := dialog.NewCustom("Contact properties", "Close", p.content, w.win)
+	d := dialog.NewCustom(lang.L("book.contact.properties"), lang.L("Close"), p.content, w.win)
 	d.Resize(fyne.NewSize(700, 440))
 	d.Show()
 }
@@ -135,7 +136,7 @@ func (w *AddressBookWindow) ImportData(data []byte) {
 		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.message.SetText("Digital ID added for " + displaytext.Line(strings.Join(addrs, ", ")) + ".")
+	w.message.SetText(lang.L("book.added", map[string]any{"Addresses": displaytext.Line(strings.Join(addrs, ", "))}))
 	w.Reload()
 }
 
@@ -144,7 +145,7 @@ func (w *AddressBookWindow) editContact(c *addressbook.Contact) {
 	f := NewContactForm(w.core, c)
 	var d dialog.Dialog
 	f.OnSaved = func() { w.Reload(); d.Hide() }
-	d = dialog.NewCustomWithoutButtons("Contact", container.NewBorder(nil, container.NewHBox(f.saveBtn, widget.NewButton("Cancel", func() { d.Hide() })), nil, nil, f.content), w.win)
+	d = dialog.NewCustomWithoutButtons(lang.L("book.contact"), container.NewBorder(nil, container.NewHBox(f.saveBtn, widget.NewButton(lang.L("Cancel"), func() { d.Hide() })), nil, nil, f.content), w.win)
 	d.Resize(fyne.NewSize(520, 240))
 	d.Show()
 }

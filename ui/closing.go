@@ -61,7 +61,6 @@ func (m *MainWindow) track(c *Composer) {
 		if m.closing && !sent {
 			m.closing = false
 			m.setStatus(lang.L("closing.notsent"))
-
 			return
 		}
 		m.closeIfIdle()

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -32,7 +33,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 		f.address.Disable()
 		f.name.SetText(c.Name)
 	}
-	f.saveBtn = widget.NewButton("Save", f.save)
+	f.saveBtn = widget.NewButton(lang.L("Save"), f.save)
 	f.address.OnChanged = func(s string) {
 		if _, err := testaaddr.Parse(strings.TrimSpace(s)); err != nil {
 			f.check.SetText(app.Explain(err).String())
@@ -45,7 +46,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 	if c == nil {
 		f.saveBtn.Disable()
 	}
-	f.content = container.NewVBox(widget.NewForm(widget.NewFormItem("Address", f.address), widget.NewFormItem("Name", f.name)), f.check)
+	f.content = container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("contact.address"), f.address), widget.NewFormItem(lang.L("contact.name"), f.name)), f.check)
 	return f
 }
 

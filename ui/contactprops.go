@@ -1,18 +1,19 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
+	"securemail/ui/i18n"
 )
 
 // ContactProperties is a contact's properties: General and Digital IDs tabs.
@@ -51,9 +52,9 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 				m = MarkInvalid
 			}
 			c.Objects[1].(*widget.Icon).SetResource(m.Icon())
-			text := fmt.Sprintf("%s · until %s", v.ID.Certificate().Subject.CommonName, v.NotAfter.UTC().Format("2 Jan 2006"))
+			text := lang.L("contact.id.until", map[string]any{"Name": v.ID.Certificate().Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
 			if v.ID.Default {
-				text += " · default"
+				text = lang.L("contact.id.untildefault", map[string]any{"Name": v.ID.Certificate().Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
 			}
 			if v.Reason != "" {
 				text += " · " + v.Reason
@@ -66,22 +67,22 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 		p.removeBtn.Enable()
 		p.setDefaultBtn.Enable()
 	}
-	p.viewBtn = widget.NewButton("View", p.view)
-	p.removeBtn = widget.NewButton("Remove", p.remove)
-	p.setDefaultBtn = widget.NewButton("Set as default", p.setDefault)
-	p.importBtn = widget.NewButton("Import…", nil) // the window sets it: the file dialog needs a parent
+	p.viewBtn = widget.NewButton(lang.L("contact.view"), p.view)
+	p.removeBtn = widget.NewButton(lang.L("contact.remove"), p.remove)
+	p.setDefaultBtn = widget.NewButton(lang.L("contact.setdefault"), p.setDefault)
+	p.importBtn = widget.NewButton(lang.L("contact.import"), nil) // the window sets it: the file dialog needs a parent
 	for _, b := range []*widget.Button{p.viewBtn, p.removeBtn, p.setDefaultBtn} {
 		b.Disable()
 	}
 	m, word := ContactMark(cv.Verdict)
 	general := widget.NewForm(
-		widget.NewFormItem("Address", widget.NewLabel(displaytext.Line(cv.Contact.Address))),
-		widget.NewFormItem("Name", widget.NewLabel(displaytext.Line(cv.Contact.Name))),
-		widget.NewFormItem("Status", container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
-		widget.NewFormItem("Secure link", widget.NewLabel(LinkStateText(cv.Contact.Link))),
+		widget.NewFormItem(lang.L("contact.address"), widget.NewLabel(displaytext.Line(cv.Contact.Address))),
+		widget.NewFormItem(lang.L("contact.name"), widget.NewLabel(displaytext.Line(cv.Contact.Name))),
+		widget.NewFormItem(lang.L("contact.status"), container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
+		widget.NewFormItem(lang.L("link.title"), widget.NewLabel(LinkStateText(cv.Contact.Link))),
 	)
 	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.viewBtn, p.setDefaultBtn, p.removeBtn, p.importBtn), p.details, p.message), nil, nil, p.ids)
-	p.content = container.NewAppTabs(container.NewTabItem("General", general), container.NewTabItem("Digital IDs", ids))
+	p.content = container.NewAppTabs(container.NewTabItem(lang.L("contact.tab.general"), general), container.NewTabItem(lang.L("contact.tab.ids"), ids))
 	_ = now
 	return p
 }
@@ -99,9 +100,10 @@ func (p *ContactProperties) view() {
 		return
 	}
 	c := v.ID.Certificate()
-	p.details.SetText(fmt.Sprintf("Digital ID (certificate) of %s\nIssued by %s\nValid %s to %s\nSHA-256 %s\n%s",
-		displaytext.Line(identity.NameText(c.Subject)), displaytext.Line(identity.NameText(c.Issuer)), c.NotBefore.UTC().Format("2 January 2006"),
-		c.NotAfter.UTC().Format("2 January 2006"), v.ID.Fingerprint(), displaytext.Line(orText(v.Reason, "Usable to encrypt mail."))))
+	p.details.SetText(lang.L("contact.id.details", map[string]any{
+		"Subject": displaytext.Line(identity.NameText(c.Subject)), "Issuer": displaytext.Line(identity.NameText(c.Issuer)),
+		"From": i18n.Date(c.NotBefore.UTC()), "To": i18n.Date(c.NotAfter.UTC()), "Fingerprint": v.ID.Fingerprint(),
+		"Reason": displaytext.Line(orText(v.Reason, lang.L("contact.id.usable")))}))
 }
 
 func (p *ContactProperties) remove() {
@@ -110,12 +112,12 @@ func (p *ContactProperties) remove() {
 		return
 	}
 	fp := v.ID.Fingerprint()
-	p.Confirm("Remove this Digital ID of "+p.cv.Contact.Address+"?", func() {
+	p.Confirm(lang.L("contact.id.removeq", map[string]any{"Address": p.cv.Contact.Address}), func() {
 		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
 			p.message.SetText(app.Explain(err).String())
 			return
 		}
-		p.message.SetText("Digital ID removed.")
+		p.message.SetText(lang.L("contact.id.removed"))
 		p.changed()
 	})
 }
@@ -129,7 +131,7 @@ func (p *ContactProperties) setDefault() {
 		p.message.SetText(app.Explain(err).String())
 		return
 	}
-	p.message.SetText("This Digital ID is now the default for " + p.cv.Contact.Address + ".")
+	p.message.SetText(lang.L("contact.id.isdefault", map[string]any{"Address": p.cv.Contact.Address}))
 	p.changed()
 }
 

@@ -137,7 +137,6 @@ func (p *KeyPrompt) Submit() {
 	keys, err := p.src.OpenKeyFile(pass)
 	if errors.Is(err, keystore.ErrWrongPassphrase) {
 		p.message.SetText(lang.L("keys.wrong"))
-
 		p.passphrase.SetText("")
 		return
 	}

@@ -125,7 +125,6 @@ func rowWord(r mailstore.Row) string {
 	}
 	if r.DSN != "" {
 		w = append(w, lang.L("mark.report"))
-
 	}
 	return strings.Join(w, " · ")
 }

@@ -173,7 +173,6 @@ func (w *NetworkWindow) outage() {
 		return
 	}
 	w.message.SetText(lang.L("network.isdown", map[string]any{"Node": w.node.Selected, "For": outageLabel(d)}))
-
 }
 
 func homeDir() string {

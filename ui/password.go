@@ -41,7 +41,6 @@ func (p *PasswordChange) passwords() (pop3, smtp string, err error) {
 		return "", "", &app.Problem{What: lang.L("password.pop3differ.what"), Do: lang.L("password.pop3differ.do")}
 	case p.smtp.Text != p.smtpAgain.Text:
 		return "", "", &app.Problem{What: lang.L("password.smtpdiffer.what"), Do: lang.L("password.smtpdiffer.do")}
-
 	}
 	return p.pop3.Text, p.smtp.Text, nil
 }
@@ -74,5 +73,4 @@ func (w *SettingsWindow) ChangePasswords() {
 		return
 	}
 	w.message.SetText(lang.L("password.saved"))
-
 }

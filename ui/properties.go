@@ -161,7 +161,6 @@ func chainNames(pems []string, signer *x509.Certificate) string {
 		if next == nil {
 			if cur.Issuer.String() != cur.Subject.String() {
 				names = append(names, lang.L("props.notinmessage", map[string]any{"Name": cur.Issuer.CommonName}))
-
 			}
 			break
 		}

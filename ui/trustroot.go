@@ -75,6 +75,5 @@ func (w *SettingsWindow) trustRoot(c *rootConfirm) {
 	}
 	c.dlg.Hide()
 	w.message.SetText(lang.L("trust.done", map[string]any{"Name": displaytext.Line(c.authority.Name)}))
-
 	w.reloadTrust()
 }
