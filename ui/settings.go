@@ -2,7 +2,6 @@ package ui
 
 import (
 	"crypto/x509"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,19 +17,56 @@ import (
 	"securemail/app/profile"
 	"securemail/app/revocation"
 	"securemail/internal/displaytext"
+	"securemail/ui/i18n"
 )
 
-// checkChoices are the check intervals offered.
-var checkChoices = []struct {
-	Label string
+// checkChoice is a check interval offered, with its words' key.
+type checkChoice struct {
+	Key   string
 	Every time.Duration
-}{{"Never", 0}, {"Every minute", time.Minute}, {"Every 5 minutes", 5 * time.Minute}, {"Every 15 minutes", 15 * time.Minute}, {"Every hour", time.Hour}}
+}
+
+// Label is the choice in the window's language.
+func (c checkChoice) Label() string { return lang.L(c.Key) }
+
+// checkChoices are the check intervals offered.
+func checkChoices() []checkChoice {
+	return []checkChoice{{"settings.check.never", 0}, {"settings.check.1m", time.Minute}, {"settings.check.5m", 5 * time.Minute},
+		{"settings.check.15m", 15 * time.Minute}, {"settings.check.1h", time.Hour}}
+}
+
+// leaveChoice is a "leave on server" choice, with its words' key.
+type leaveChoice struct {
+	Key  string
+	Days int
+}
+
+// Label is the choice in the window's language.
+func (c leaveChoice) Label() string { return lang.L(c.Key) }
 
 // leaveChoices are the "leave on server" choices.
-var leaveChoices = []struct {
-	Label string
-	Days  int
-}{{"Delete once stored here", 0}, {"Keep 7 days", 7}, {"Keep 30 days", 30}, {"Keep for ever", -1}}
+func leaveChoices() []leaveChoice {
+	return []leaveChoice{{"settings.leave.delete", 0}, {"settings.leave.7", 7}, {"settings.leave.30", 30}, {"settings.leave.ever", -1}}
+}
+
+// languageChoices are the codes of the Language choice, "" first for the
+// system's language; languageLabel names each in its own language.
+func languageChoices() []string {
+	codes := []string{""}
+	for _, l := range i18n.Languages() {
+		codes = append(codes, l.Code)
+	}
+	return codes
+}
+
+func languageLabel(code string) string {
+	for _, l := range i18n.Languages() {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return lang.L("settings.language.system")
+}
 
 // SettingsWindow edits the settings: account and servers, security
 // defaults, trusted authorities, my Digital ID, checking.
@@ -60,11 +97,12 @@ type SettingsWindow struct {
 	addRoot                 *widget.Button // "Add Root CA…": the wizard's check and tick (trustroot.go)
 	rootConfirm             *rootConfirm   // the open confirmation
 	test                    *accountTest   // Test connection of the saved account
+	language                *widget.Select // the profile's language, "" the system's
 }
 
 // NewSettingsWindow builds the settings window.
 func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
-	w := &SettingsWindow{win: a.NewWindow("Settings"), core: core, message: widget.NewLabel(""), rootSel: -1}
+	w := &SettingsWindow{win: a.NewWindow(lang.L("settings.title")), core: core, message: widget.NewLabel(""), rootSel: -1}
 	s, err := core.Settings()
 	if err != nil {
 		w.message.SetText(app.Explain(err).String())
@@ -74,7 +112,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	ctx, _ := screenContext(w.win)
 	w.test = newAccountTest(core, ctx)
 	keys := escCloses(w.win, w.requestClose)
-	w.closeBtn = widget.NewButton("Close", w.requestClose)
+	w.closeBtn = widget.NewButton(lang.L("Close"), w.requestClose)
 	w.win.SetCloseIntercept(w.requestClose)
 	w.address = newKeyEntry(keys)
 	w.address.SetText(s.Account.Address)
@@ -85,68 +123,77 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w.pop3.SetText(s.Account.POP3.Address)
 	w.smtp.SetText(s.Account.SMTP.Address)
 	w.user.SetText(s.Account.POP3.Username)
-	w.changePasswordBtn = widget.NewButton("Change password…", w.changePasswordWithDialog)
+	w.changePasswordBtn = widget.NewButton(lang.L("settings.changepassword"), w.changePasswordWithDialog)
 	tls := []string{"starttls", "implicit", "none"}
 	w.pop3TLS, w.smtpTLS = widget.NewSelect(tls, nil), widget.NewSelect(tls, nil)
 	w.pop3TLS.SetSelected(s.Account.POP3.TLS)
 	w.smtpTLS.SetSelected(s.Account.SMTP.TLS)
-	w.signAll = widget.NewCheck("Digitally sign all outgoing messages", nil)
+	w.signAll = widget.NewCheck(lang.L("settings.signall"), nil)
 	w.signAll.SetChecked(s.Security.SignAll)
-	w.encryptAll = widget.NewCheck("Encrypt contents and attachments for all outgoing messages", nil)
+	w.encryptAll = widget.NewCheck(lang.L("settings.encryptall"), nil)
 	w.encryptAll.SetChecked(s.Security.EncryptAll)
 	var checks, leaves []string
-	for _, c := range checkChoices {
-		checks = append(checks, c.Label)
+	for _, c := range checkChoices() {
+		checks = append(checks, c.Label())
 	}
-	for _, c := range leaveChoices {
-		leaves = append(leaves, c.Label)
+	for _, c := range leaveChoices() {
+		leaves = append(leaves, c.Label())
 	}
 	w.checkEvery, w.leaveOnSrv = widget.NewSelect(checks, nil), widget.NewSelect(leaves, nil)
-	for _, c := range checkChoices {
+	for _, c := range checkChoices() {
 		if c.Every == time.Duration(s.CheckEvery) {
-			w.checkEvery.SetSelected(c.Label)
+			w.checkEvery.SetSelected(c.Label())
 		}
 	}
-	for _, c := range leaveChoices {
+	for _, c := range leaveChoices() {
 		if c.Days == s.LeaveOnServerDays {
-			w.leaveOnSrv.SetSelected(c.Label)
+			w.leaveOnSrv.SetSelected(c.Label())
 		}
 	}
+	var langs []string
+	for _, code := range languageChoices() {
+		langs = append(langs, languageLabel(code))
+	}
+	w.language = widget.NewSelect(langs, nil)
+	w.language.SetSelected(languageLabel(s.Language))
+	languageNote := widget.NewLabel(lang.L("settings.language.next"))
+	languageNote.Wrapping = fyne.TextWrapWord
 	w.roots = newKeyList(func() int { return len(w.rootCerts) }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.rootCerts[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s · valid until %s", displaytext.Line(c.Subject.CommonName), c.NotAfter.UTC().Format("2 January 2006")))
+			o.(*widget.Label).SetText(lang.L("settings.root.until", map[string]any{"Name": displaytext.Line(c.Subject.CommonName), "Date": i18n.Date(c.NotAfter.UTC())}))
 		})
 	w.roots.keys = keys
 	w.roots.OnSelected = func(id widget.ListItemID) { w.rootSel = id; w.removeRootBtn.Enable() }
-	w.removeRootBtn = widget.NewButton("Stop trusting…", w.removeRoot)
+	w.removeRootBtn = widget.NewButton(lang.L("settings.root.remove"), w.removeRoot)
 	w.removeRootBtn.Disable()
-	w.importCRLBtn = widget.NewButton("Import CRL…", w.importCRLWithDialog)
-	w.addRoot = widget.NewButton("Add Root CA…", w.addRootWithDialog)
+	w.importCRLBtn = widget.NewButton(lang.L("settings.importcrl"), w.importCRLWithDialog)
+	w.addRoot = widget.NewButton(lang.L("settings.addroot"), w.addRootWithDialog)
 	w.myID = widget.NewLabel("")
 	w.myID.Wrapping = fyne.TextWrapWord
-	w.exportBtn = widget.NewButton("Export my Digital ID (.p7b)…", w.exportWithDialog)
+	w.exportBtn = widget.NewButton(lang.L("settings.export"), w.exportWithDialog)
 	w.pfxPassword = newKeyPasswordEntry(keys)
-	w.pfxPassword.SetPlaceHolder("password of the new Mail.pfx")
-	w.importPFXBtn = widget.NewButton("Import a new Mail.pfx…", w.importWithDialog)
-	w.saveBtn = widget.NewButton("Save", w.save)
+	w.pfxPassword.SetPlaceHolder(lang.L("settings.pfxpassword"))
+	w.importPFXBtn = widget.NewButton(lang.L("settings.importpfx"), w.importWithDialog)
+	w.saveBtn = widget.NewButton(lang.L("Save"), w.save)
 	w.saveBtn.Importance = widget.HighImportance
 	w.message.Wrapping = fyne.TextWrapWord
 	w.reloadTrust()
 
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem("Account", widget.NewForm(
-			widget.NewFormItem("Address", w.address), widget.NewFormItem("Your name", w.name),
-			widget.NewFormItem("POP3 server", container.NewBorder(nil, nil, nil, w.pop3TLS, w.pop3)),
-			widget.NewFormItem("SMTP server", container.NewBorder(nil, nil, nil, w.smtpTLS, w.smtp)),
-			widget.NewFormItem("User name", w.user),
-			widget.NewFormItem("Password", container.NewHBox(w.changePasswordBtn)),
-			widget.NewFormItem("Connection", w.test.content))),
-		container.NewTabItem("Security", container.NewVBox(w.signAll, w.encryptAll)),
-		container.NewTabItem("Trusted authorities", container.NewBorder(nil, container.NewHBox(w.addRoot, w.removeRootBtn, w.importCRLBtn), nil, nil, w.roots)),
-		container.NewTabItem("My Digital ID", container.NewVBox(w.myID, w.exportBtn, widget.NewSeparator(), w.pfxPassword, w.importPFXBtn)),
-		container.NewTabItem("Checking", widget.NewForm(widget.NewFormItem("Check for new mail", w.checkEvery),
-			widget.NewFormItem("Leave mail on the server", w.leaveOnSrv))),
+		container.NewTabItem(lang.L("settings.tab.account"), widget.NewForm(
+			widget.NewFormItem(lang.L("contact.address"), w.address), widget.NewFormItem(lang.L("settings.yourname"), w.name),
+			widget.NewFormItem(lang.L("settings.pop3"), container.NewBorder(nil, nil, nil, w.pop3TLS, w.pop3)),
+			widget.NewFormItem(lang.L("settings.smtp"), container.NewBorder(nil, nil, nil, w.smtpTLS, w.smtp)),
+			widget.NewFormItem(lang.L("servers.user"), w.user),
+			widget.NewFormItem(lang.L("wizard.password"), container.NewHBox(w.changePasswordBtn)),
+			widget.NewFormItem(lang.L("settings.connection"), w.test.content))),
+		container.NewTabItem(lang.L("settings.tab.security"), container.NewVBox(w.signAll, w.encryptAll)),
+		container.NewTabItem(lang.L("settings.tab.roots"), container.NewBorder(nil, container.NewHBox(w.addRoot, w.removeRootBtn, w.importCRLBtn), nil, nil, w.roots)),
+		container.NewTabItem(lang.L("settings.tab.myid"), container.NewVBox(w.myID, w.exportBtn, widget.NewSeparator(), w.pfxPassword, w.importPFXBtn)),
+		container.NewTabItem(lang.L("settings.tab.checking"), widget.NewForm(widget.NewFormItem(lang.L("settings.checkevery"), w.checkEvery),
+			widget.NewFormItem(lang.L("settings.leave"), w.leaveOnSrv))),
+		container.NewTabItem(lang.L("settings.tab.language"), container.NewVBox(widget.NewForm(widget.NewFormItem(lang.L("settings.language"), w.language)), languageNote)),
 	)
 	w.win.SetContent(container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(w.saveBtn, w.closeBtn), w.message), nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(680, 440))
@@ -163,20 +210,20 @@ func (w *SettingsWindow) reloadTrust() {
 	}
 	ids, err := w.core.MyIDs()
 	if err != nil || len(ids) == 0 {
-		w.myID.SetText("You have no Digital ID yet: import your Mail.pfx below.")
+		w.myID.SetText(lang.L("settings.myid.none"))
 		w.exportBtn.Disable()
 		return
 	}
 	w.exportBtn.Enable()
 	id := ids[0]
 	days := id.DaysLeft(w.core.Now())
-	left := fmt.Sprintf("%d days left", days)
+	left := lang.N("settings.myid.daysleft", days, map[string]any{"N": days})
 	if days < 0 {
-		left = "expired"
+		left = lang.L("settings.myid.expired")
 	}
-	w.myID.SetText(fmt.Sprintf("%s\nAddress: %s\nIssued by: %s\nValid until: %s (%s)\nSHA-256: %s",
-		displaytext.Line(id.Certificate.Subject.CommonName), displaytext.Line(id.Address), displaytext.Line(id.Certificate.Issuer.CommonName),
-		id.Certificate.NotAfter.UTC().Format("2 January 2006"), left, id.Fingerprint))
+	w.myID.SetText(lang.L("settings.myid", map[string]any{
+		"Name": displaytext.Line(id.Certificate.Subject.CommonName), "Address": displaytext.Line(id.Address), "Issuer": displaytext.Line(id.Certificate.Issuer.CommonName),
+		"Until": i18n.Date(id.Certificate.NotAfter.UTC()), "Left": left, "Fingerprint": id.Fingerprint}))
 }
 
 // Settings returns the settings as edited.
@@ -187,14 +234,19 @@ func (w *SettingsWindow) Settings() profile.Settings {
 	s.Account.POP3.TLS, s.Account.SMTP.TLS = w.pop3TLS.Selected, w.smtpTLS.Selected
 	s.Account.POP3.Username, s.Account.SMTP.Username = strings.TrimSpace(w.user.Text), strings.TrimSpace(w.user.Text)
 	s.Security.SignAll, s.Security.EncryptAll = w.signAll.Checked, w.encryptAll.Checked
-	for _, c := range checkChoices {
-		if c.Label == w.checkEvery.Selected {
+	for _, c := range checkChoices() {
+		if c.Label() == w.checkEvery.Selected {
 			s.CheckEvery = profile.Duration(c.Every)
 		}
 	}
-	for _, c := range leaveChoices {
-		if c.Label == w.leaveOnSrv.Selected {
+	for _, c := range leaveChoices() {
+		if c.Label() == w.leaveOnSrv.Selected {
 			s.LeaveOnServerDays = c.Days
+		}
+	}
+	for _, code := range languageChoices() {
+		if languageLabel(code) == w.language.Selected {
+			s.Language = code
 		}
 	}
 	return s
@@ -207,7 +259,7 @@ func (w *SettingsWindow) save() {
 		return
 	}
 	w.settings = s // what Close compares with (settingsclose.go)
-	w.message.SetText("Settings saved.")
+	w.message.SetText(lang.L("settings.saved"))
 }
 
 func (w *SettingsWindow) removeRoot() {
@@ -215,8 +267,8 @@ func (w *SettingsWindow) removeRoot() {
 		return
 	}
 	c := w.rootCerts[w.rootSel]
-	dialog.ShowConfirm("Stop trusting this authority?",
-		"Mail signed with Digital IDs from "+displaytext.Line(c.Subject.CommonName)+" will no longer show as valid.", func(ok bool) {
+	dialog.ShowConfirm(lang.L("settings.root.removeq"),
+		lang.L("settings.root.removewhat", map[string]any{"Name": displaytext.Line(c.Subject.CommonName)}), func(ok bool) {
 			if !ok {
 				return
 			}
@@ -239,7 +291,7 @@ func (w *SettingsWindow) exportWithDialog() {
 		if err != nil {
 			w.message.SetText(app.Explain(err).String())
 		} else {
-			w.message.SetText("Your Digital ID was exported (certificate and chain, never the private key).")
+			w.message.SetText(lang.L("settings.exported"))
 		}
 	})
 }
@@ -256,7 +308,7 @@ func (w *SettingsWindow) importCRLWithDialog() {
 		defer r.Close()
 		data, err := io.ReadAll(io.LimitReader(r, revocation.MaxSize+1))
 		if err != nil {
-			w.message.SetText("The file could not be read; nothing was imported.")
+			w.message.SetText(lang.L("settings.unreadable"))
 			return
 		}
 		w.ImportCRLData(data)
@@ -285,7 +337,7 @@ func (w *SettingsWindow) ImportPFXData(data []byte) {
 		w.message.SetText(app.Explain(err).String())
 		return
 	}
-	w.message.SetText("Your new Digital ID is installed; it is valid until " + id.Certificate.NotAfter.UTC().Format("2 January 2006") + ".")
+	w.message.SetText(lang.L("settings.pfxinstalled", map[string]any{"Date": i18n.Date(id.Certificate.NotAfter.UTC())}))
 	w.reloadTrust()
 }
 

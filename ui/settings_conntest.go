@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -29,8 +30,8 @@ type accountTest struct {
 func newAccountTest(core Preferences, ctx context.Context) *accountTest {
 	t := &accountTest{core: core, ctx: ctx, result: widget.NewLabel(""), do: fyne.Do}
 	t.result.Wrapping = fyne.TextWrapWord
-	t.button = widget.NewButton("Test connection", t.start)
-	t.content = container.NewBorder(container.NewHBox(t.button, widget.NewLabel("(the saved servers and passwords)")), nil, nil, nil, t.result)
+	t.button = widget.NewButton(lang.L("conn.test"), t.start)
+	t.content = container.NewBorder(container.NewHBox(t.button, widget.NewLabel(lang.L("settings.conn.saved"))), nil, nil, nil, t.result)
 	return t
 }
 
@@ -44,8 +45,8 @@ func (t *accountTest) start() {
 	t.run++
 	run := t.run
 	t.cancel = cancel
-	t.button.SetText("Cancel")
-	t.result.SetText("Testing…")
+	t.button.SetText(lang.L("Cancel"))
+	t.result.SetText(lang.L("conn.testing"))
 	var lines []string
 	go func() {
 		defer cancel()
@@ -55,7 +56,7 @@ func (t *accountTest) start() {
 					return
 				}
 				lines = append(lines, connLine(st))
-				t.result.SetText(strings.Join(lines, "\n") + "\nTesting…")
+				t.result.SetText(strings.Join(lines, "\n") + "\n" + lang.L("conn.testing"))
 			})
 		})
 		t.do(func() {
@@ -63,16 +64,16 @@ func (t *accountTest) start() {
 				return
 			}
 			t.cancel = nil
-			t.button.SetText("Test connection")
+			t.button.SetText(lang.L("conn.test"))
 			switch {
 			case errors.Is(ctx.Err(), context.Canceled):
-				lines = append(lines, "Test cancelled.")
+				lines = append(lines, lang.L("conn.cancelled"))
 			case err != nil && len(lines) == 0:
 				lines = append(lines, app.Explain(err).String())
 			case err != nil:
-				lines = append(lines, "A check failed: see the step marked ✗.")
+				lines = append(lines, lang.L("conn.failed"))
 			default:
-				lines = append(lines, "All checks passed: SecureMail can fetch and send your mail.")
+				lines = append(lines, lang.L("conn.passed"))
 			}
 			t.result.SetText(strings.Join(lines, "\n"))
 		})

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -15,7 +16,7 @@ func (w *SettingsWindow) requestClose() {
 		return
 	}
 	var d dialog.Dialog
-	save := widget.NewButton("Save", func() {
+	save := widget.NewButton(lang.L("Save"), func() {
 		d.Hide()
 		w.save()
 		if w.Settings() == w.settings { // saved
@@ -23,9 +24,9 @@ func (w *SettingsWindow) requestClose() {
 		}
 	})
 	save.Importance = widget.HighImportance
-	discard := widget.NewButton("Discard", func() { d.Hide(); w.win.Close() })
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons("Save your changes?",
-		container.NewVBox(widget.NewLabel("The settings you changed are not saved yet."), container.NewHBox(save, discard, cancel)), w.win)
+	discard := widget.NewButton(lang.L("settings.discard"), func() { d.Hide(); w.win.Close() })
+	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.L("settings.saveq"),
+		container.NewVBox(widget.NewLabel(lang.L("settings.notsaved")), container.NewHBox(save, discard, cancel)), w.win)
 	d.Show()
 }
