@@ -49,18 +49,20 @@ type Composer struct {
 
 	// Drafts: what is typed is kept in Drafts every draftEvery and, on
 	// request, when the window closes.
-	tick        func(d time.Duration) (<-chan time.Time, func()) // the autosave clock; tests replace it
-	draftID     string                                           // the draft in the store, "" before the first save
-	ownDraft    bool                                             // draftID was created by this composer (Discard removes it)
-	edits       int                                              // changes made; savedEdits: those in the stored draft
-	savedEdits  int                                              //
-	savingDraft bool                                             // a save is under way
-	pendingSend *app.SendOptions                                 // Send was pressed during a save
-	ready       bool                                             // built: changes from now on are the user's
-	autosaving  bool                                             // the autosave loop runs
-	done        chan struct{}                                    // closed with the window
-	draftState  *widget.Label                                    // "Draft saved."
-	closePrompt *closePrompt                                     // open while "Save draft / Discard / Cancel" is asked
+	tick          func(d time.Duration) (<-chan time.Time, func()) // the autosave clock; tests replace it
+	draftID       string                                           // the draft in the store, "" before the first save
+	ownDraft      bool                                             // draftID was created by this composer (Discard removes it)
+	edits         int                                              // changes made; savedEdits: those in the stored draft
+	savedEdits    int                                              //
+	savingDraft   bool                                             // a save is under way
+	pendingSend   *app.SendOptions                                 // Send was pressed during a save
+	ready         bool                                             // built: changes from now on are the user's
+	autosaving    bool                                             // the autosave loop runs
+	done          chan struct{}                                    // closed with the window
+	draftState    *widget.Label                                    // "Draft saved."
+	closePrompt   *closePrompt                                     // open while "Save draft / Discard / Cancel" is asked
+	subjectPrompt *subjectPrompt                                   // open while "Send without a subject?" is asked
+	noSubjectOK   bool                                             // the user said Send to that question
 	// OnDraftSaved, when set, is told that Drafts changed (the main window reloads it).
 	OnDraftSaved func()
 }

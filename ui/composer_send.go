@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -28,9 +30,15 @@ func (c *Composer) send() {
 	}
 	for _, r := range rcpts {
 		if _, err := testaaddr.Parse(r); err != nil {
-			c.showMessage(fmt.Sprintf("%s is not a TESTA address: %s", r, app.Explain(err).String()))
+			// The mark line beside the address already says what is wrong
+			// with it (refreshChips): it is not said a second time here.
+			c.showMessage(lang.L("compose.fix.marked"))
 			return
 		}
+	}
+	if strings.TrimSpace(c.subject.Text) == "" && !c.noSubjectOK {
+		c.askNoSubject()
+		return
 	}
 	if c.encrypt {
 		if missing := c.missingIDs(rcpts); len(missing) > 0 {
@@ -75,6 +83,36 @@ func (c *Composer) doSend(opts app.SendOptions) {
 			}
 		})
 	}()
+}
+
+// subjectPrompt is "Send without a subject?" with its two buttons.
+type subjectPrompt struct {
+	dialog       dialog.Dialog
+	send, cancel *widget.Button
+}
+
+// askNoSubject asks before a message without a subject goes; Send sends it
+// as it is, Cancel puts the cursor in Subject.
+func (c *Composer) askNoSubject() {
+	if c.subjectPrompt != nil {
+		return
+	}
+	p := &subjectPrompt{}
+	finish := func() { p.dialog.Hide(); c.subjectPrompt = nil }
+	p.send = widget.NewButton(lang.L("compose.nosubject.send"), func() {
+		finish()
+		c.noSubjectOK = true
+		c.send()
+	})
+	p.send.Importance = widget.HighImportance
+	p.cancel = widget.NewButton(lang.L("Cancel"), func() {
+		finish()
+		c.win.Canvas().Focus(c.subject)
+	})
+	p.dialog = dialog.NewCustomWithoutButtons(lang.L("compose.nosubject.title"),
+		container.NewVBox(widget.NewLabel(lang.L("compose.nosubject.text")), container.NewHBox(p.send, p.cancel)), c.win)
+	c.subjectPrompt = p
+	p.dialog.Show()
 }
 
 // RefusalSentence is principle 3's sentence for recipients that cannot be

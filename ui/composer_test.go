@@ -68,6 +68,7 @@ func TestComposerSignOnlyNeedsNoDigitalID(t *testing.T) {
 	c, s := newTestComposer(t, f)
 	s.do(func() {
 		c.to.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		c.subject.SetText("Dossier 42")
 		test.Tap(c.encryptToggle) // encrypt off
 		test.Tap(c.sendBtn)
 	})
@@ -84,6 +85,7 @@ func TestComposerRefusesToEncryptWithoutDigitalID(t *testing.T) {
 	c.Confirm = func(title, q string, yes func()) { asked = q; yes() }
 	s.do(func() {
 		c.to.SetText("Ada.Lovelace@tcn.gb.eu-admin.net")
+		c.subject.SetText("Dossier 42")
 		test.Tap(c.sendBtn)
 	})
 	if len(f.sent) != 0 {
@@ -120,6 +122,7 @@ func TestComposerShowsCoreRefusal(t *testing.T) {
 	c, s := newTestComposer(t, f)
 	s.do(func() {
 		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.subject.SetText("Dossier 42")
 		test.Tap(c.sendBtn)
 	})
 	eventually(t, s, "refusal", func() bool { return !c.refusal.Hidden })
@@ -139,15 +142,53 @@ func TestComposerExpiredContactIsStruckKey(t *testing.T) {
 	}
 }
 
+// TestComposerRefusesBadAddress (issue 14 point 7): an invalid recipient is
+// explained once, in its mark line; the line under the form only says to
+// correct it, without repeating why.
 func TestComposerRefusesBadAddress(t *testing.T) {
 	f := contactsCore()
 	c, s := newTestComposer(t, f)
 	s.do(func() {
-		c.to.SetText("marie@example.com")
+		test.Type(c.to, "Dossier 43")
+		c.subject.SetText("Dossier 43")
 		test.Tap(c.sendBtn)
 	})
-	if len(f.sent) != 0 || c.message.Hidden || !strings.Contains(c.message.Text, "marie@example.com is not a TESTA address") {
-		t.Errorf("message %q", c.message.Text)
+	var chips []string
+	s.do(func() { chips = chipTexts(c) })
+	if len(f.sent) != 0 || c.message.Hidden || len(chips) != 1 || !strings.Contains(chips[0], "space") {
+		t.Fatalf("message %q, marks %q", c.message.Text, chips)
+	}
+	if strings.Contains(c.message.Text, "space") || strings.Contains(c.message.Text, "Dossier 43") {
+		t.Errorf("the reason is said twice: mark %q and message %q", chips[0], c.message.Text)
+	}
+}
+
+// TestComposerAsksBeforeSendingWithoutSubject (issue 14 point 7): Send with
+// an empty subject asks "Send without a subject?"; Cancel sends nothing and
+// Send sends it as it is.
+func TestComposerAsksBeforeSendingWithoutSubject(t *testing.T) {
+	f := contactsCore()
+	c, s := newTestComposer(t, f)
+	s.do(func() {
+		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		test.Type(c.body, "Card 42 is blocked.")
+		test.Tap(c.sendBtn)
+	})
+	if c.subjectPrompt == nil || len(f.sent) != 0 {
+		t.Fatalf("no question before sending without a subject (%d sent)", len(f.sent))
+	}
+	s.do(func() { test.Tap(c.subjectPrompt.cancel) })
+	if c.subjectPrompt != nil || len(f.sent) != 0 || c.sending {
+		t.Fatal("Cancel must send nothing")
+	}
+	s.do(func() { test.Tap(c.sendBtn) })
+	if c.subjectPrompt == nil {
+		t.Fatal("the question must be asked again after Cancel")
+	}
+	s.do(func() { test.Tap(c.subjectPrompt.send) })
+	eventually(t, s, "sent without a subject", func() bool { return len(f.sent) == 1 })
+	if f.sent[0].Draft.Subject != "" || f.sent[0].Draft.Text != "Card 42 is blocked." {
+		t.Errorf("sent %+v", f.sent[0].Draft)
 	}
 }
 
@@ -157,6 +198,7 @@ func TestComposerShowsSendError(t *testing.T) {
 	c, s := newTestComposer(t, f)
 	s.do(func() {
 		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.subject.SetText("Dossier 42")
 		test.Tap(c.sendBtn)
 	})
 	eventually(t, s, "error shown", func() bool { return c.message.Text == "The server refused the message." })
@@ -168,12 +210,14 @@ func TestComposerCtrlEnterSendsFromAnyField(t *testing.T) {
 	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
 	s.do(func() {
 		c.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c.subject.SetText("Dossier 42")
 		c.to.TypedShortcut(ctrlEnter)
 	})
 	eventually(t, s, "sent from To", func() bool { return len(f.sent) == 1 })
 	c2, s2 := newTestComposer(t, f)
 	s2.do(func() {
 		c2.to.SetText("Marie.Curie@tcn.f.eu-admin.net")
+		c2.subject.SetText("Dossier 42")
 		c2.body.TypedShortcut(ctrlEnter)
 	})
 	eventually(t, s2, "sent from the text", func() bool { return len(f.sent) == 2 })
