@@ -74,13 +74,15 @@ func (w *Wizard) countryCode() string {
 }
 
 // errIncomplete: the address step is not filled in yet.
-var errIncomplete = &app.Problem{What: "Your name or country is missing", Do: "type your first name and surname and choose your country"}
+func errIncomplete() error {
+	return &app.Problem{What: lang.L("wizard.address.incomplete.what"), Do: lang.L("wizard.address.incomplete.do")}
+}
 
 // Address is the address being set up, or an error saying what to fix.
 func (w *Wizard) Address() (string, error) {
 	first, surname := strings.TrimSpace(w.addr.first.Text), strings.TrimSpace(w.addr.surname.Text)
 	if first == "" || surname == "" || w.countryCode() == "" {
-		return "", errIncomplete
+		return "", errIncomplete()
 	}
 	a, err := testaaddr.Make(first, surname, w.countryCode())
 	if err != nil {
