@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,15 +83,15 @@ func (h *listHeader) refresh() {
 		return s
 	}
 	o := h.list.order
-	h.from.label.SetText(mark(o == mailstore.ByFrom, "From"))
-	h.subject.label.SetText(mark(o == mailstore.BySubject, "Subject"))
+	h.from.label.SetText(mark(o == mailstore.ByFrom, lang.L("mail.from")))
+	h.subject.label.SetText(mark(o == mailstore.BySubject, lang.L("mail.subject")))
 	switch o {
 	case mailstore.ByDateDesc:
-		h.date.label.SetText("Date ▼")
+		h.date.label.SetText(lang.L("mail.date") + " ▼")
 	case mailstore.ByDateAsc:
-		h.date.label.SetText("Date ▲")
+		h.date.label.SetText(lang.L("mail.date") + " ▲")
 	default:
-		h.date.label.SetText("Date")
+		h.date.label.SetText(lang.L("mail.date"))
 	}
 }
 

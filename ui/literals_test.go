@@ -32,7 +32,6 @@ var shownCalls = map[string]bool{
 // any other file. Remove a file once it speaks through lang.
 var notYetTranslated = map[string]bool{
 	"composer.go": true, "composer_drafts.go": true, "composer_recipients.go": true, "composer_send.go": true,
-	"listheader.go": true, "mailhandling.go": true, "mainwin.go": true,
 }
 
 // symbolText is text a translator has nothing to do with once format verbs

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,11 +42,11 @@ func (m *MainWindow) buildListBar() fyne.CanvasObject {
 			return func() { t.Stop() }
 		}
 	}
-	h.unreadBtn = widget.NewButtonWithIcon("Mark unread", theme.MailComposeIcon(), m.toggleSeen)
-	h.restoreBtn = widget.NewButtonWithIcon("Restore", theme.ContentUndoIcon(), m.restoreCurrent)
-	h.emptyBtn = widget.NewButtonWithIcon("Empty Trash…", theme.DeleteIcon(), m.emptyTrash)
+	h.unreadBtn = widget.NewButtonWithIcon(lang.L("mail.markunread"), theme.MailComposeIcon(), m.toggleSeen)
+	h.restoreBtn = widget.NewButtonWithIcon(lang.L("mail.restore"), theme.ContentUndoIcon(), m.restoreCurrent)
+	h.emptyBtn = widget.NewButtonWithIcon(lang.L("mail.emptytrash.button"), theme.DeleteIcon(), m.emptyTrash)
 	h.confirmEmpt = func(yes func()) {
-		dialog.ShowConfirm("Empty Trash", "Remove every message in Trash for good? They cannot be restored afterwards.", func(ok bool) {
+		dialog.ShowConfirm(lang.L("mail.emptytrash.title"), lang.L("mail.emptytrash.question"), func(ok bool) {
 			if ok {
 				yes()
 			}
@@ -66,9 +66,9 @@ func (m *MainWindow) refreshListBar() {
 	}
 	selected := m.currentRow.ID != ""
 	if selected && m.currentRow.Seen {
-		h.unreadBtn.SetText("Mark unread")
+		h.unreadBtn.SetText(lang.L("mail.markunread"))
 	} else if selected {
-		h.unreadBtn.SetText("Mark read")
+		h.unreadBtn.SetText(lang.L("mail.markread"))
 	}
 	enable(h.unreadBtn, selected)
 	enable(h.restoreBtn, selected)
@@ -166,7 +166,7 @@ func (m *MainWindow) restoreCurrent() {
 				m.setStatus(app.Explain(err).String())
 				return
 			}
-			m.setStatus(fmt.Sprintf("The message is back in %s.", to[0]))
+			m.setStatus(lang.L("mail.restored", map[string]any{"Folder": folderLabel(to[0])}))
 			m.Refresh()
 		})
 	}()
@@ -182,7 +182,7 @@ func (m *MainWindow) emptyTrash() {
 					m.setStatus(app.Explain(err).String())
 					return
 				}
-				m.setStatus("Trash is empty.")
+				m.setStatus(lang.L("mail.trashempty"))
 				m.Refresh()
 			})
 		}()

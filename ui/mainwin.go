@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -85,17 +86,17 @@ func NewMainWindow(a fyne.App, core Core, net Network) *MainWindow {
 }
 
 func (m *MainWindow) build() {
-	m.newBtn = widget.NewButtonWithIcon("New", theme.ContentAddIcon(), m.newMessage)
-	m.replyBtn = widget.NewButtonWithIcon("Reply", theme.MailReplyIcon(), func() { m.reply(false) })
-	m.replyAllBtn = widget.NewButtonWithIcon("Reply all", theme.MailReplyAllIcon(), func() { m.reply(true) })
-	m.forwardBtn = widget.NewButtonWithIcon("Forward", theme.MailForwardIcon(), m.forward)
-	m.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), m.deleteCurrent)
-	m.sendReceiveBtn = widget.NewButtonWithIcon("Send/Receive", theme.ViewRefreshIcon(), m.sendReceive)
-	m.bookBtn = widget.NewButtonWithIcon("Address Book", theme.AccountIcon(), m.openBook)
-	m.linkBtn = widget.NewButtonWithIcon("Secure Link", theme.MailSendIcon(), m.openLink)
+	m.newBtn = widget.NewButtonWithIcon(lang.L("main.new"), theme.ContentAddIcon(), m.newMessage)
+	m.replyBtn = widget.NewButtonWithIcon(lang.L("main.reply"), theme.MailReplyIcon(), func() { m.reply(false) })
+	m.replyAllBtn = widget.NewButtonWithIcon(lang.L("main.replyall"), theme.MailReplyAllIcon(), func() { m.reply(true) })
+	m.forwardBtn = widget.NewButtonWithIcon(lang.L("main.forward"), theme.MailForwardIcon(), m.forward)
+	m.deleteBtn = widget.NewButtonWithIcon(lang.L("main.delete"), theme.DeleteIcon(), m.deleteCurrent)
+	m.sendReceiveBtn = widget.NewButtonWithIcon(lang.L("main.sendreceive"), theme.ViewRefreshIcon(), m.sendReceive)
+	m.bookBtn = widget.NewButtonWithIcon(lang.L("book.title"), theme.AccountIcon(), m.openBook)
+	m.linkBtn = widget.NewButtonWithIcon(lang.L("link.title"), theme.MailSendIcon(), m.openLink)
 	m.settingsBtn = widget.NewButtonWithIcon("", theme.SettingsIcon(), m.openSettings)
 	m.searchEntry = newKeyEntry(m.keys)
-	m.searchEntry.SetPlaceHolder("Search (Ctrl+F)")
+	m.searchEntry.SetPlaceHolder(lang.L("main.search"))
 	m.searchEntry.OnSubmitted = m.search
 	m.searchEntry.OnChanged = m.searchTyped
 	for _, b := range []*widget.Button{m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn} {
@@ -106,15 +107,17 @@ func (m *MainWindow) build() {
 	toolbar := container.NewBorder(nil, nil, bar, m.settingsBtn, m.searchEntry)
 
 	m.folders = newKeyList(func() int { return len(m.folderRows) },
-		func() fyne.CanvasObject { return widget.NewLabel("Drafts (000)") },
+		func() fyne.CanvasObject {
+			return widget.NewLabel(lang.L("main.folder.unseen", map[string]any{"Folder": folderLabel(mailstore.Drafts), "N": "000"}))
+		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			f := m.folderRows[id]
 			l := o.(*widget.Label)
 			l.TextStyle.Bold = f.Unseen > 0
 			if f.Unseen > 0 {
-				l.SetText(fmt.Sprintf("%s (%d)", displaytext.Line(f.Name), f.Unseen))
+				l.SetText(lang.L("main.folder.unseen", map[string]any{"Folder": folderLabel(f.Name), "N": f.Unseen}))
 			} else {
-				l.SetText(displaytext.Line(f.Name))
+				l.SetText(folderLabel(f.Name))
 			}
 		})
 	m.folders.keys = m.keys
@@ -125,13 +128,13 @@ func (m *MainWindow) build() {
 	}
 	left := fyne.CanvasObject(m.folders)
 	if m.net != nil {
-		left = container.NewBorder(nil, widget.NewButtonWithIcon("Offline network", theme.ComputerIcon(), m.openNetwork), nil, nil, m.folders)
+		left = container.NewBorder(nil, widget.NewButtonWithIcon(lang.L("main.network"), theme.ComputerIcon(), m.openNetwork), nil, nil, m.folders)
 	}
 
 	m.status = widget.NewLabel(m.statusText())
 	m.progress = widget.NewProgressBar()
 	m.progress.Hide()
-	m.cancelBtn = widget.NewButton("Cancel", func() {
+	m.cancelBtn = widget.NewButton(lang.L("Cancel"), func() {
 		if m.cancelWork != nil {
 			m.cancelWork()
 		}
@@ -227,7 +230,7 @@ func (m *MainWindow) search(q string) {
 				return
 			}
 			m.list.showSearch(rows)
-			m.setStatus(fmt.Sprintf("%d messages match %q.", len(rows), q))
+			m.setStatus(lang.L("main.search.found", map[string]any{"N": len(rows), "Query": displaytext.Line(q)}))
 		})
 	}()
 }
@@ -306,9 +309,9 @@ func (m *MainWindow) compose(d *compose.Draft) *Composer {
 	m.track(c)
 	c.OnSent = func(res *app.SendResult) {
 		if res.Queued {
-			m.setStatus("The server could not be reached; the message waits in the Outbox and will be sent later.")
+			m.setStatus(lang.L("main.queued"))
 		} else {
-			m.setStatus("Message sent.")
+			m.setStatus(lang.L("main.sent"))
 		}
 		m.reloadFolders()
 	}
@@ -349,7 +352,7 @@ func (m *MainWindow) deleteCurrent() {
 				m.setStatus(app.Explain(err).String())
 				return
 			}
-			m.setStatus("Message moved to Trash.")
+			m.setStatus(lang.L("main.trashed"))
 			m.Refresh()
 		})
 	}()
@@ -367,16 +370,16 @@ func (m *MainWindow) sendReceive() {
 	m.progress.SetValue(0)
 	m.progress.Show()
 	m.cancelBtn.Show()
-	m.setStatus("Sending waiting messages…")
+	m.setStatus(lang.L("main.sendingwaiting"))
 	go func() {
 		_, ferr := m.core.FlushOutbox(ctx)
-		m.do(func() { m.setStatus("Checking for new mail…") })
+		m.do(func() { m.setStatus(lang.L("main.checking")) })
 		res, err := m.core.Fetch(ctx, func(done, total int) {
 			m.do(func() {
 				if total > 0 {
 					m.progress.SetValue(float64(done) / float64(total))
 				}
-				m.setStatus(fmt.Sprintf("Receiving %d of %d messages…", done, total))
+				m.setStatus(lang.L("main.receiving", map[string]any{"Done": done, "Total": total}))
 			})
 		})
 		m.do(func() {
@@ -389,7 +392,7 @@ func (m *MainWindow) sendReceive() {
 			m.lastChecked = time.Now()
 			switch {
 			case cancelled:
-				m.setStatus("Send/Receive was cancelled.")
+				m.setStatus(lang.L("main.cancelled"))
 			case err != nil:
 				m.setStatus(app.Explain(err).String())
 			case ferr != nil:
@@ -407,10 +410,17 @@ func (m *MainWindow) sendReceive() {
 }
 
 func newMailText(n int) string {
-	if n == 1 {
-		return "1 new message"
+	return lang.N("main.newmail", n, map[string]any{"N": n})
+}
+
+// folderLabel names a folder: the standard ones in the window's language,
+// the user's own as they were named.
+func folderLabel(name string) string {
+	switch name {
+	case mailstore.Inbox, mailstore.Outbox, mailstore.Sent, mailstore.Drafts, mailstore.Trash:
+		return lang.L("folder." + strings.ToLower(name))
 	}
-	return fmt.Sprintf("%d new messages", n)
+	return displaytext.Line(name)
 }
 
 func (m *MainWindow) checkLoop(every time.Duration) {
@@ -427,14 +437,16 @@ func (m *MainWindow) checkLoop(every time.Duration) {
 }
 
 func (m *MainWindow) statusText() string {
-	where := "Connected to your mail servers"
+	if m.net != nil && m.lastChecked.IsZero() {
+		return lang.L("main.status.network")
+	}
 	if m.net != nil {
-		where = "Connected to the bundled TESTA network"
+		return lang.L("main.status.network.checked", map[string]any{"Time": m.lastChecked.Format("15:04")})
 	}
 	if m.lastChecked.IsZero() {
-		return where
+		return lang.L("main.status.servers")
 	}
-	return where + " · last checked " + m.lastChecked.Format("15:04")
+	return lang.L("main.status.servers.checked", map[string]any{"Time": m.lastChecked.Format("15:04")})
 }
 
 func (m *MainWindow) setStatus(s string) { m.status.SetText(s) }
