@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -69,7 +70,7 @@ type Composer struct {
 
 // NewComposer opens a composer on a draft (empty for a new message).
 func NewComposer(a fyne.App, core Sender, d *compose.Draft) *Composer {
-	c := &Composer{win: a.NewWindow("New message"), core: core, draft: d, contacts: map[string]app.ContactView{}, do: fyne.Do}
+	c := &Composer{win: a.NewWindow(lang.L("compose.title")), core: core, draft: d, contacts: map[string]app.ContactView{}, do: fyne.Do}
 	c.Confirm = func(title, q string, yes func()) {
 		dialog.ShowConfirm(title, q, func(ok bool) {
 			if ok {
@@ -110,18 +111,18 @@ func (c *Composer) build() {
 	c.subject = newSendEntry(c.send, false)
 	c.subject.SetText(c.draft.Subject)
 	// A reply's subject is the sender's text: the title shows hidden characters as <U+XXXX>.
-	c.subject.OnChanged = func(s string) { c.win.SetTitle(displaytext.Line(orText(s, "New message"))); c.changed() }
-	c.win.SetTitle(displaytext.Line(orText(c.draft.Subject, "New message")))
+	c.subject.OnChanged = func(s string) { c.win.SetTitle(displaytext.Line(orText(s, lang.L("compose.title")))); c.changed() }
+	c.win.SetTitle(displaytext.Line(orText(c.draft.Subject, lang.L("compose.title"))))
 	c.body = newSendEntry(c.send, true)
 	c.body.SetText(c.draft.Text)
 	c.body.OnChanged = func(string) { c.changed() }
 	c.chips = container.NewHBox()
 	c.files = container.NewHBox()
 	c.attachments = append(c.attachments, c.draft.Attachments...)
-	c.signToggle = widget.NewButtonWithIcon("Sign", MarkValid.Icon(), func() { c.sign = !c.sign; c.refreshToggles(); c.changed() })
-	c.encryptToggle = widget.NewButtonWithIcon("Encrypt", MarkEncrypted.Icon(), func() { c.encrypt = !c.encrypt; c.refreshToggles(); c.changed() })
-	c.attachBtn = widget.NewButtonWithIcon("Attach", theme.FileIcon(), c.attachWithDialog)
-	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.send)
+	c.signToggle = widget.NewButtonWithIcon(lang.L("compose.sign"), MarkValid.Icon(), func() { c.sign = !c.sign; c.refreshToggles(); c.changed() })
+	c.encryptToggle = widget.NewButtonWithIcon(lang.L("compose.encrypt"), MarkEncrypted.Icon(), func() { c.encrypt = !c.encrypt; c.refreshToggles(); c.changed() })
+	c.attachBtn = widget.NewButtonWithIcon(lang.L("compose.attach"), theme.FileIcon(), c.attachWithDialog)
+	c.sendBtn = widget.NewButtonWithIcon(lang.L("compose.send"), theme.MailSendIcon(), c.send)
 	c.sendBtn.Importance = widget.HighImportance
 	c.message = widget.NewLabel("")
 	c.message.Wrapping = fyne.TextWrapWord
@@ -129,15 +130,15 @@ func (c *Composer) build() {
 
 	c.refusalText = widget.NewLabel("")
 	c.refusalText.Wrapping = fyne.TextWrapWord
-	c.askBtn = widget.NewButton("Ask for their Digital ID", c.askForIDs)
-	c.sendPlainBtn = widget.NewButton("Send without encryption…", c.sendWithoutEncryption)
+	c.askBtn = widget.NewButton(lang.L("compose.ask"), c.askForIDs)
+	c.sendPlainBtn = widget.NewButton(lang.L("compose.sendplain"), c.sendWithoutEncryption)
 	c.refusal = container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(MarkNoKey.Icon()), nil, c.refusalText),
 		container.NewHBox(c.askBtn, c.sendPlainBtn))
 	c.refusal.Hide()
 
 	c.draftState = widget.NewLabel("")
 	bar := container.NewHBox(c.sendBtn, widget.NewSeparator(), c.signToggle, c.encryptToggle, widget.NewSeparator(), c.attachBtn, c.draftState)
-	form := widget.NewForm(widget.NewFormItem("To", c.to), widget.NewFormItem("Cc", c.cc), widget.NewFormItem("Subject", c.subject))
+	form := widget.NewForm(widget.NewFormItem(lang.L("mail.to"), c.to), widget.NewFormItem(lang.L("mail.cc"), c.cc), widget.NewFormItem(lang.L("mail.subject"), c.subject))
 	// The recipients' marks and the attachments scroll sideways rather than
 	// widen the window past the screen (docs/UX.md §6).
 	top := container.NewVBox(bar, form, container.NewHScroll(c.chips), c.refusal, c.message)

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -79,7 +80,7 @@ func (c *Composer) saveDraft(then func(error)) {
 				if replaces == "" {
 					c.ownDraft = true
 				}
-				c.draftState.SetText("Draft saved.")
+				c.draftState.SetText(lang.L("compose.draftsaved"))
 				if c.OnDraftSaved != nil {
 					c.OnDraftSaved()
 				}
@@ -107,7 +108,7 @@ func (c *Composer) requestClose() {
 	}
 	p := &closePrompt{}
 	finish := func() { p.dialog.Hide(); c.closePrompt = nil }
-	p.save = widget.NewButton("Save draft", func() {
+	p.save = widget.NewButton(lang.L("compose.savedraft"), func() {
 		finish()
 		c.saveDraft(func(err error) {
 			if err == nil {
@@ -116,7 +117,7 @@ func (c *Composer) requestClose() {
 		})
 	})
 	p.save.Importance = widget.HighImportance
-	p.discard = widget.NewButton("Discard", func() {
+	p.discard = widget.NewButton(lang.L("settings.discard"), func() {
 		finish()
 		if c.ownDraft && c.draftID != "" {
 			id := c.draftID
@@ -124,9 +125,9 @@ func (c *Composer) requestClose() {
 		}
 		c.win.Close()
 	})
-	p.cancel = widget.NewButton("Cancel", finish)
-	p.dialog = dialog.NewCustomWithoutButtons("Save this message as a draft?",
-		container.NewVBox(widget.NewLabel("What you wrote since the last save would be lost."),
+	p.cancel = widget.NewButton(lang.L("Cancel"), finish)
+	p.dialog = dialog.NewCustomWithoutButtons(lang.L("compose.draft.title"),
+		container.NewVBox(widget.NewLabel(lang.L("compose.draft.text")),
 			container.NewHBox(p.save, p.discard, p.cancel)), c.win)
 	c.closePrompt = p
 	p.dialog.Show()

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
@@ -43,7 +44,7 @@ func (c *Composer) contactsChanged() {
 			return
 		}
 		c.refusal.Hide()
-		c.showMessage("Every recipient's Digital ID is now in your address book: this message can be sent encrypted.")
+		c.showMessage(lang.L("compose.allids"))
 	})
 }
 
@@ -113,12 +114,12 @@ func (c *Composer) Recipients() []string {
 func (c *Composer) recipientMark(addr string) (Mark, string) {
 	cv, ok := c.contacts[mailheader.AddressKey(addr)]
 	if !ok || cv.Verdict.Status == addressbook.None {
-		return MarkNoKey, "has no Digital ID yet"
+		return MarkNoKey, lang.L("compose.recipient.noid")
 	}
 	if cv.Verdict.Status == addressbook.Valid {
 		return MarkKey, cv.Verdict.Reason
 	}
-	return MarkNoKey, "whose Digital ID cannot be used: " + strings.TrimSuffix(cv.Verdict.Reason, ".")
+	return MarkNoKey, lang.L("compose.recipient.unusable", map[string]any{"Reason": strings.TrimSuffix(cv.Verdict.Reason, ".")})
 }
 
 func (c *Composer) refreshChips() {
@@ -129,9 +130,9 @@ func (c *Composer) refreshChips() {
 	for _, r := range c.Recipients() {
 		// Fyne has no tooltips: the reason a key is struck is written beside it.
 		m, why := c.recipientMark(r)
-		text := r + " (key: can be encrypted for)"
+		text := lang.L("compose.chip.key", map[string]any{"Address": r})
 		if m == MarkNoKey {
-			text = r + " (no key: " + strings.TrimSuffix(why, ".") + ")"
+			text = lang.L("compose.chip.nokey", map[string]any{"Address": r, "Why": strings.TrimSuffix(why, ".")})
 		}
 		l := widget.NewLabel(text)
 		if _, err := testaaddr.Parse(r); err != nil {

@@ -25,7 +25,7 @@ func (c *Composer) send() {
 	}
 	rcpts := c.Recipients()
 	if len(rcpts) == 0 {
-		c.showMessage("Add at least one recipient in To.")
+		c.showMessage(lang.L("compose.norecipient"))
 		return
 	}
 	for _, r := range rcpts {
@@ -56,7 +56,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 	}
 	c.sending = true
 	c.sendBtn.Disable()
-	c.showMessage("Sending…")
+	c.showMessage(lang.L("link.sending"))
 	d := c.Draft()
 	opts.Draft = c.draftID
 	go func() {
@@ -72,7 +72,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 			case err != nil:
 				c.showMessage(app.Explain(err).String())
 			default:
-				c.showMessage("Sent.")
+				c.showMessage(lang.L("compose.sent"))
 				if c.OnSent != nil {
 					c.OnSent(res)
 				}
@@ -122,11 +122,7 @@ func RefusalSentence(missing []app.MissingID) string {
 	for _, m := range missing {
 		parts = append(parts, m.Address+" "+strings.TrimSuffix(m.Reason, "."))
 	}
-	who := "them"
-	if len(missing) == 1 {
-		who = "this recipient"
-	}
-	return strings.Join(parts, "; ") + ", so this message cannot be encrypted for " + who + "."
+	return lang.N("compose.refusal", len(missing), map[string]any{"Reasons": strings.Join(parts, "; ")})
 }
 
 func (c *Composer) refuse(missing []app.MissingID) {
@@ -137,9 +133,9 @@ func (c *Composer) refuse(missing []app.MissingID) {
 		first = a.FirstName
 	}
 	if len(missing) == 1 {
-		c.askBtn.SetText("Ask " + first + " for their Digital ID")
+		c.askBtn.SetText(lang.L("compose.askone", map[string]any{"Name": first}))
 	} else {
-		c.askBtn.SetText("Ask them for their Digital IDs")
+		c.askBtn.SetText(lang.L("compose.askall"))
 	}
 	c.askBtn.Enable()
 	c.refusal.Show()
@@ -159,15 +155,13 @@ func (c *Composer) askForIDs() {
 				c.showMessage(app.Explain(err).String())
 				return
 			}
-			c.showMessage("A signed secure link request was sent to " + strings.Join(addrs, ", ") +
-				". Once they reply, their Digital ID is in your address book and you can send this message encrypted.")
+			c.showMessage(lang.L("compose.asked", map[string]any{"Addresses": strings.Join(addrs, ", ")}))
 		})
 	}()
 }
 
 func (c *Composer) sendWithoutEncryption() {
-	c.Confirm("Send without encryption?",
-		"Anyone who can read the mail on its way could read this message. Send it without encryption?",
+	c.Confirm(lang.L("compose.plain.title"), lang.L("compose.plain.question"),
 		func() {
 			c.encrypt = false
 			c.refreshToggles()
