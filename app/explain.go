@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"net"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,8 @@ func (s Sentence) Inline() string {
 // Explain words err for the user — the one place where the window and the
 // command line get their error sentences. It recognises the typed errors of
 // the engines (errors.As / errors.Is through any wrapping); an error it does
-// not know is shown with its own text, whole.
+// not know reads as a general sentence without its internals (package
+// names, error chains, errno texts); its own text goes to the log only.
 func Explain(err error) Sentence {
 	if err == nil {
 		return Sentence{}
@@ -65,8 +67,13 @@ func Explain(err error) Sentence {
 	if s, ok := explainKnown(err); ok {
 		return s
 	}
-	return Sentence{What: err.Error()}
+	log.Printf("securemail: an error without a sentence in app.Explain: %v", err)
+	return unexplained
 }
+
+// unexplained is the sentence for an error Explain does not know.
+var unexplained = Sentence{What: "SecureMail could not finish this",
+	Do: "try again; if it happens again, report it with the time it happened (the details are in the log)"}
 
 // Explains reports whether Explain words err from its type (rather than
 // showing its text).
@@ -109,6 +116,8 @@ func explainApp(err error) (Sentence, bool) {
 		full    *safefile.FolderFullError
 		held    *filelock.HeldError
 		invalid *testaaddr.InvalidError
+		auth    *digitalid.AuthorityError
+		mism    *digitalid.AccountMismatchError
 	)
 	switch {
 	case errors.As(err, &problem):
@@ -137,6 +146,21 @@ func explainApp(err error) (Sentence, bool) {
 	case errors.As(err, &addrErr):
 		return Sentence{What: fmt.Sprintf("The %s server %q is not written as host:port", addrErr.Protocol, addrErr.Address),
 			Do: "give it as name:port, for example mail.example.eu-admin.net:995"}, true
+	case errors.As(err, &auth):
+		switch auth.Kind {
+		case digitalid.NotRoot:
+			return Sentence{What: fmt.Sprintf("%q is not a root authority (it was issued by %q)", auth.Name, auth.Issuer),
+				Do: "open the Root CA file here, and the EC CA in the next step"}, true
+		case digitalid.Expired:
+			return Sentence{What: fmt.Sprintf("The authority %q expired on %s", auth.Name, auth.NotAfter.Format("2 January 2006")),
+				Do: "ask for a current Root CA"}, true
+		default:
+			return Sentence{What: fmt.Sprintf("%q was not issued by an authority you trust", auth.Name),
+				Do: "open the EC CA that came with your Root CA"}, true
+		}
+	case errors.As(err, &mism):
+		return Sentence{What: fmt.Sprintf("This Digital ID is for %s, but your account is %s, so you cannot sign or encrypt with it", mism.IDFor, mism.Account),
+			Do: "ask for a Mail.pfx issued for " + mism.Account}, true
 	case errors.As(err, &inUse):
 		return Sentence{What: fmt.Sprintf("The profile folder %s is already open in another SecureMail window", inUse.Dir),
 			Do: "use that window, or close it and start SecureMail again"}, true
@@ -431,6 +455,14 @@ var sentinelSentences = []struct {
 	{keystore.ErrWrongPassphrase, Sentence{"The passphrase of the key file is wrong", "type it again"}},
 	{keystore.ErrCorrupt, Sentence{"A secret stored in the keyring is damaged", "set the account up again"}},
 	{addressbook.ErrNoContact, Sentence{"This address is not in the address book", "add it first"}},
+	{compose.ErrNoRecipient, Sentence{"The message has no recipient", "add one in To"}},
+	{compose.ErrSubjectLines, Sentence{"The subject must be one line", "remove the line breaks from it"}},
+	{addressbook.ErrNoAddressInID, Sentence{"This Digital ID names no e-mail address, so it cannot be used for mail", "ask its owner for their mail Digital ID"}},
+	{addressbook.ErrNoPersonInFile, Sentence{"The file holds no one's Digital ID (only authorities, or certificates without an e-mail address)",
+		"open the .cer file of the person you write to, or ask them for a signed mail (secure link)"}},
+	{digitalid.ErrNoAuthority, Sentence{"This file holds no certification authority",
+		"the Root CA and EC CA files are the .cer files you received with your Mail.pfx"}},
+	{digitalid.ErrNoRootTrusted, Sentence{"No authority is trusted yet", "open the Root CA first"}},
 	{compose.ErrMailto, Sentence{"This is not a mailto: link SecureMail can open", ""}},
 	{revocation.ErrOlder, Sentence{"A newer revocation list from this authority is already kept", "nothing needs to be done"}},
 	{revocation.ErrUnreachable, Sentence{"The revocation list could not be fetched", "check the network, or import the list from a file (Import CRL…)"}},

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 
+	"securemail/app/compose"
+	"securemail/app/digitalid"
 	"securemail/app/profile"
 	"securemail/internal/durable"
 	"securemail/internal/filelock"
@@ -119,8 +121,13 @@ func TestExplainSentences(t *testing.T) {
 			`The server refused the recipient <a@b>: it answered "450 busy"; this is temporary: try again later.`},
 		{"message too large", fmt.Errorf("app: %w", smtpclient.ErrTooLarge),
 			"The message is larger than the server accepts; remove attachments or send them in several messages."},
-		// Not typed: shown whole, never cut.
-		{"untyped", errors.New("compose: the subject must be one line"), "compose: the subject must be one line."},
+		{"subject on two lines", fmt.Errorf("app: %w", compose.ErrSubjectLines), "The subject must be one line; remove the line breaks from it."},
+		{"not a root", fmt.Errorf("app: %w", &digitalid.AuthorityError{Name: "EC CA", Issuer: "Root CA", Kind: digitalid.NotRoot}),
+			`"EC CA" is not a root authority (it was issued by "Root CA"); open the Root CA file here, and the EC CA in the next step.`},
+		{"Digital ID of another", &digitalid.AccountMismatchError{IDFor: "a@tcn.b.eu-admin.net", Account: "b@tcn.b.eu-admin.net"},
+			"This Digital ID is for a@tcn.b.eu-admin.net, but your account is b@tcn.b.eu-admin.net, so you cannot sign or encrypt with it; ask for a Mail.pfx issued for b@tcn.b.eu-admin.net."},
+		// Not typed: one sentence without the package name, the chain or errno text.
+		{"untyped", fmt.Errorf("mailstore: index: %w", errors.New("frobnicated")), "SecureMail could not finish this; try again; if it happens again, report it with the time it happened (the details are in the log)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Explain(tc.err).String(); got != tc.want {

@@ -138,6 +138,14 @@ func Open(p *profile.Profile) (*Book, error) {
 // ErrNoContact means the address is not in the address book.
 var ErrNoContact = errors.New("addressbook: no such contact")
 
+// ErrNoAddressInID: a Digital ID names no e-mail address, so it cannot be
+// used for mail.
+var ErrNoAddressInID = errors.New("addressbook: this Digital ID names no e-mail address")
+
+// ErrNoPersonInFile: a file holds only authorities, or certificates
+// without an e-mail address.
+var ErrNoPersonInFile = errors.New("addressbook: the file holds no one's Digital ID")
+
 func (b *Book) path(addr string) string {
 	sum := sha256.Sum256([]byte(mailheader.AddressKey(addr)))
 	return filepath.Join(b.dir, hex.EncodeToString(sum[:12])+".json")
@@ -240,7 +248,7 @@ func (b *Book) AddDigitalID(addr string, cert *x509.Certificate, chain []*x509.C
 		addrs = []string{addr}
 	}
 	if len(addrs) == 0 {
-		return Filed{}, errors.New("addressbook: this Digital ID names no e-mail address, so it cannot be used for mail")
+		return Filed{}, ErrNoAddressInID
 	}
 	f := Filed{Addresses: addrs}
 	for _, a := range addrs {
@@ -412,7 +420,7 @@ func (b *Book) Import(data []byte) ([]string, error) {
 		added = append(added, f.Addresses...)
 	}
 	if len(added) == 0 {
-		return nil, errors.New("addressbook: the file holds no one's Digital ID (only authorities, or certificates without an e-mail address)")
+		return nil, ErrNoPersonInFile
 	}
 	return added, nil
 }

@@ -4,7 +4,6 @@ package compose
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -82,7 +81,7 @@ func Build(d *Draft, now time.Time) ([]byte, string, error) {
 func header(d *Draft, now time.Time) (gomail.Header, string, error) {
 	var h gomail.Header
 	if len(d.Recipients()) == 0 {
-		return h, "", errors.New("compose: the message has no recipient; add one in To")
+		return h, "", ErrNoRecipient
 	}
 	from, err := parseAddr(d.From)
 	if err != nil {
@@ -90,7 +89,7 @@ func header(d *Draft, now time.Time) (gomail.Header, string, error) {
 	}
 	from.Name = d.FromName
 	if strings.ContainsAny(d.Subject, "\r\n") {
-		return h, "", errors.New("compose: the subject must be one line")
+		return h, "", ErrSubjectLines
 	}
 	h.SetDate(now)
 	h.SetAddressList("From", []*gomail.Address{from})

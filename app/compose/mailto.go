@@ -10,6 +10,12 @@ import (
 )
 
 // ErrMailto is wrapped by every error ParseMailto returns.
+// ErrNoRecipient: the message names no recipient in To or Cc.
+var ErrNoRecipient = errors.New("compose: the message has no recipient")
+
+// ErrSubjectLines: the subject holds a line break.
+var ErrSubjectLines = errors.New("compose: the subject must be one line")
+
 var ErrMailto = errors.New("compose: this is not a mailto: link SecureMail can open")
 
 // maxMailto bounds the link ParseMailto reads: Windows passes it on a command

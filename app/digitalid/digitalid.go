@@ -63,17 +63,17 @@ func InspectAuthority(data []byte) (*Authority, error) {
 		return &Authority{Certificate: c, Name: displayName(c), Fingerprint: identity.Fingerprint(c),
 			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SelfSigned: selfSigned}, nil
 	}
-	return nil, errors.New("digitalid: this file holds no certification authority; the Root CA and EC CA files are the .cer files you received with your Mail.pfx")
+	return nil, ErrNoAuthority
 }
 
 // TrustRoot records a Root CA as trusted to identify e-mail senders. The
 // caller must have asked the user explicitly.
 func (w *Wallet) TrustRoot(a *Authority, now time.Time) error {
 	if !a.SelfSigned {
-		return fmt.Errorf("digitalid: %q is not a root authority (it was issued by %q); open the Root CA file here and the EC CA in the next step", a.Name, a.Certificate.Issuer.CommonName)
+		return &AuthorityError{Name: a.Name, Issuer: a.Certificate.Issuer.CommonName, Kind: NotRoot}
 	}
 	if now.After(a.NotAfter) {
-		return fmt.Errorf("digitalid: the authority %q expired on %s; ask for a current Root CA", a.Name, a.NotAfter.Format("2 January 2006"))
+		return &AuthorityError{Name: a.Name, Kind: Expired, NotAfter: a.NotAfter}
 	}
 	return w.writeCert(filepath.Join("trust", "root-"+fileID(a.Certificate)+".pem"), a.Certificate)
 }
@@ -86,7 +86,7 @@ func (w *Wallet) AddAuthority(a *Authority, now time.Time) error {
 		return err
 	}
 	if len(roots) == 0 {
-		return errors.New("digitalid: no authority is trusted yet; open the Root CA first")
+		return ErrNoRootTrusted
 	}
 	pool := x509.NewCertPool()
 	for _, r := range roots {
@@ -94,7 +94,7 @@ func (w *Wallet) AddAuthority(a *Authority, now time.Time) error {
 	}
 	if _, err := a.Certificate.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return fmt.Errorf("digitalid: %q was not issued by an authority you trust (%v); open the EC CA that came with your Root CA", a.Name, err)
+		return &AuthorityError{Name: a.Name, Kind: NotTrusted, Err: err}
 	}
 	return w.writeCert(filepath.Join("trust", "ca-"+fileID(a.Certificate)+".pem"), a.Certificate)
 }
@@ -140,7 +140,7 @@ func (w *Wallet) ImportPFX(data []byte, password, account string, now time.Time)
 	}
 	addr := identity.Address(id.Certificate)
 	if !testaaddr.Equal(addr, account) {
-		return nil, fmt.Errorf("digitalid: this Digital ID is for %s, but your account is %s; you cannot sign or encrypt with it — ask for a Mail.pfx issued for %s", addr, account, account)
+		return nil, &AccountMismatchError{IDFor: addr, Account: account}
 	}
 	roots, err := w.Roots()
 	if err != nil {
@@ -343,4 +343,53 @@ func displayName(c *x509.Certificate) string {
 		return c.Subject.CommonName
 	}
 	return identity.NameText(c.Subject)
+}
+
+// ErrNoAuthority: a file opened as the Root CA or EC CA holds no
+// certification authority.
+var ErrNoAuthority = errors.New("digitalid: this file holds no certification authority")
+
+// ErrNoRootTrusted: an EC CA was added before any Root CA was trusted.
+var ErrNoRootTrusted = errors.New("digitalid: no authority is trusted yet")
+
+// AuthorityKind says why an authority cannot be recorded.
+type AuthorityKind int
+
+// The reasons an authority is refused.
+const (
+	NotRoot    AuthorityKind = iota // opened as the Root CA, but issued by another authority
+	Expired                         // its validity ended
+	NotTrusted                      // an EC CA not issued by a trusted root
+)
+
+// AuthorityError: an authority cannot be recorded (see Kind).
+type AuthorityError struct {
+	Name     string        // the authority's display name
+	Issuer   string        // NotRoot: who issued it
+	NotAfter time.Time     // Expired: when
+	Kind     AuthorityKind //
+	Err      error         // NotTrusted: the chain check's error
+}
+
+func (e *AuthorityError) Error() string {
+	switch e.Kind {
+	case NotRoot:
+		return fmt.Sprintf("digitalid: %q is not a root authority (issued by %q)", e.Name, e.Issuer)
+	case Expired:
+		return fmt.Sprintf("digitalid: the authority %q expired on %s", e.Name, e.NotAfter.Format("2 January 2006"))
+	default:
+		return fmt.Sprintf("digitalid: %q was not issued by an authority you trust: %v", e.Name, e.Err)
+	}
+}
+
+func (e *AuthorityError) Unwrap() error { return e.Err }
+
+// AccountMismatchError: a Digital ID is for another address than the
+// account's.
+type AccountMismatchError struct {
+	IDFor, Account string
+}
+
+func (e *AccountMismatchError) Error() string {
+	return fmt.Sprintf("digitalid: this Digital ID is for %s, but the account is %s", e.IDFor, e.Account)
 }

@@ -95,10 +95,11 @@ func TestWizardStepsHappyPath(t *testing.T) {
 func TestIntermediateFirstIsRefused(t *testing.T) {
 	f := newFixture(t, marie)
 	inter, _ := InspectAuthority(f.ca.Intermediate.Raw)
-	if err := f.w.TrustRoot(inter, time.Now()); err == nil || !strings.Contains(err.Error(), "not a root authority") {
+	var ae *AuthorityError
+	if err := f.w.TrustRoot(inter, time.Now()); !errors.As(err, &ae) || ae.Kind != NotRoot {
 		t.Fatalf("EC CA accepted as root: %v", err)
 	}
-	if err := f.w.AddAuthority(inter, time.Now()); err == nil || !strings.Contains(err.Error(), "open the Root CA first") {
+	if err := f.w.AddAuthority(inter, time.Now()); !errors.Is(err, ErrNoRootTrusted) {
 		t.Fatalf("EC CA without root: %v", err)
 	}
 }
