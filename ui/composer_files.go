@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -49,18 +50,17 @@ func (c *Composer) AddAttachment(name string, data []byte) {
 func attachRefusal(err error) string {
 	var tl *app.TooLargeError
 	if !errors.As(err, &tl) {
-		return "The file was not attached: " + app.Explain(err).String()
+		return lang.L("compose.notattached", map[string]any{"Why": app.Explain(err).String()})
 	}
-	why := "base64 makes attachments about a third larger"
+	key := "compose.toolarge"
 	if tl.Encrypted {
-		why = "base64 makes attachments about a third larger, and encryption about a third again"
+		key += ".encrypted"
 	}
-	by := "your settings allow messages of at most " + i18n.Size(tl.Limit.Octets)
 	if tl.Limit.Server != "" {
-		by = "the mail server " + tl.Limit.Server + " accepts messages of at most " + i18n.Size(tl.Limit.Octets)
+		key += ".server"
 	}
-	return fmt.Sprintf("%s (%s) was not attached: with it the message would be %s as sent (%s), and %s. Send the file in smaller parts, or compressed.",
-		displaytext.Line(tl.Name), i18n.Size(tl.Size), i18n.Size(tl.Encoded), why, by)
+	return lang.L(key, map[string]any{"Name": displaytext.Line(tl.Name), "Size": i18n.Size(tl.Size), "Sent": i18n.Size(tl.Encoded),
+		"Limit": i18n.Size(tl.Limit.Octets), "Server": tl.Limit.Server})
 }
 
 func (c *Composer) attachWithDialog() {
