@@ -81,6 +81,13 @@ func TestNoEnglishLiteralOnScreen(t *testing.T) {
 						}
 					}
 				}
+			case *ast.KeyValueExpr:
+				// a menu command's or a column's label, kept in a struct
+				if k, ok := n.Key.(*ast.Ident); ok && (k.Name == "label" || k.Name == "title") {
+					for _, lit := range wordLiterals(n.Value) {
+						found[name] = append(found[name], fset.Position(lit.Pos()).String()+" "+lit.Value)
+					}
+				}
 			case *ast.CompositeLit:
 				if sel, ok := n.Type.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Problem" || sel.Sel.Name == "Sentence") {
 					for _, e := range n.Elts {

@@ -1,6 +1,9 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+)
 
 // mainCommand is one of the main window's commands with its keys.
 type mainCommand struct {
@@ -17,20 +20,20 @@ type mainCommand struct {
 func (m *MainWindow) commands() [][]mainCommand {
 	return [][]mainCommand{
 		{
-			{label: "New message", shortcut: ctrl(fyne.KeyN), run: m.newMessage},
-			{label: "Send/Receive", shortcut: ctrl(fyne.KeyM), key: fyne.KeyF5, run: m.sendReceive},
-			{label: "Search", shortcut: ctrl(fyne.KeyF), run: m.focusSearch},
+			{label: lang.L("compose.title"), shortcut: ctrl(fyne.KeyN), run: m.newMessage},
+			{label: lang.L("main.sendreceive"), shortcut: ctrl(fyne.KeyM), key: fyne.KeyF5, run: m.sendReceive},
+			{label: lang.L("menu.search"), shortcut: ctrl(fyne.KeyF), run: m.focusSearch},
 		},
 		{
-			{label: "Reply", shortcut: ctrl(fyne.KeyR), run: func() { m.reply(false) }},
-			{label: "Reply all", shortcut: ctrlShift(fyne.KeyR), run: func() { m.reply(true) }},
-			{label: "Forward", shortcut: ctrlShift(fyne.KeyF), also: []fyne.Shortcut{ctrl(fyne.KeyL)}, run: m.forward},
-			{label: "Delete", key: fyne.KeyDelete, run: m.deleteCurrent},
+			{label: lang.L("main.reply"), shortcut: ctrl(fyne.KeyR), run: func() { m.reply(false) }},
+			{label: lang.L("main.replyall"), shortcut: ctrlShift(fyne.KeyR), run: func() { m.reply(true) }},
+			{label: lang.L("main.forward"), shortcut: ctrlShift(fyne.KeyF), also: []fyne.Shortcut{ctrl(fyne.KeyL)}, run: m.forward},
+			{label: lang.L("main.delete"), key: fyne.KeyDelete, run: m.deleteCurrent},
 		},
 		{
-			{label: "Address Book", shortcut: ctrlShift(fyne.KeyB), run: m.openBook},
-			{label: "Secure Link", run: m.openLink},
-			{label: "Settings", run: m.openSettings},
+			{label: lang.L("book.title"), shortcut: ctrlShift(fyne.KeyB), run: m.openBook},
+			{label: lang.L("link.title"), run: m.openLink},
+			{label: lang.L("settings.title"), run: m.openSettings},
 		},
 	}
 }
@@ -40,7 +43,7 @@ func (m *MainWindow) commands() [][]mainCommand {
 // focused widget), the same shortcuts and the plain keys (Delete, F5, Esc
 // for an open dialog) in the window's keymap for its lists and entries.
 func (m *MainWindow) shortcuts() {
-	names := []string{"Mail", "Message", "Tools"}
+	names := []string{lang.L("menu.mail"), lang.L("menu.message"), lang.L("menu.tools")}
 	var menus []*fyne.Menu
 	for i, group := range m.commands() {
 		var items []*fyne.MenuItem

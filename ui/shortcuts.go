@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -196,7 +197,7 @@ func closeTopDialog(c fyne.Canvas) bool {
 		return false
 	}
 	if p, ok := top.(*widget.PopUp); ok {
-		for _, label := range dismissLabels {
+		for _, label := range dismissLabels() {
 			if b := findButton(p.Content, label); b != nil {
 				b.OnTapped()
 				if c.Overlays().Top() != top {
@@ -213,8 +214,10 @@ func closeTopDialog(c fyne.Canvas) bool {
 }
 
 // dismissLabels are the buttons that leave a dialog without doing
-// anything, in the order Esc looks for them.
-var dismissLabels = []string{"Cancel", "Close", "Keep open", "No", "OK"}
+// anything, in the order Esc looks for them, in the window's language.
+func dismissLabels() []string {
+	return []string{lang.L("Cancel"), lang.L("Close"), lang.L("closing.keepopen"), lang.L("No"), lang.L("OK")}
+}
 
 // findButton finds the enabled, shown button labelled text among o's
 // containers.
