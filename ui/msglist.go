@@ -13,6 +13,7 @@ import (
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/mailstore"
+	"securemail/ui/i18n"
 )
 
 // pageSize is how many rows one background load brings into the list.
@@ -298,7 +299,8 @@ func setIcon(i *widget.Icon, m Mark) {
 	}
 }
 
-// shortDate shows today's times as 15:04 and older dates as 2 Jan 2006.
+// shortDate shows today's times as 15:04 and older dates as 2 Jan 2006
+// (in the window's language).
 func shortDate(t, now time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -307,7 +309,7 @@ func shortDate(t, now time.Time) string {
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04")
 	}
-	return t.Format("2 Jan 2006")
+	return i18n.ShortDate(t)
 }
 
 // setSeen changes the read state of a listed message in the rows held

@@ -164,6 +164,14 @@ func Date(t time.Time) string { return lang.L("format.date", dateFields(t)) }
 // "Tue 2 March 2027 14:05", "mar. 2 mars 2027 14:05".
 func DateTime(t time.Time) string { return lang.L("format.datetime", dateFields(t)) }
 
+// ShortDate says a day briefly, for a column of dates: "2 Mar 2027",
+// "2 mars 2027", "2. März 2027".
+func ShortDate(t time.Time) string {
+	f := dateFields(t)
+	f["Month"] = lang.L(fmt.Sprintf("monthshort.%d", int(t.Month())))
+	return lang.L("format.shortdate", f)
+}
+
 func dateFields(t time.Time) map[string]any {
 	return map[string]any{
 		"Day":     t.Day(),

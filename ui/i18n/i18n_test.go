@@ -88,11 +88,11 @@ func TestEveryLanguageIsComplete(t *testing.T) {
 func TestChosenLanguageOverridesTheSystem(t *testing.T) {
 	day := time.Date(2027, time.March, 2, 14, 5, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		code, cancel, date, datetime, size, country string
+		code, cancel, date, short, datetime, size, country string
 	}{
-		{"fr", "Annuler", "2 mars 2027", "mar. 2 mars 2027 14:05", "1,5 Mo", "Allemagne"},
-		{"de", "Abbrechen", "2. März 2027", "Di., 2. März 2027 14:05", "1,5 MB", "Deutschland"},
-		{"en", "Cancel", "2 March 2027", "Tue 2 March 2027 14:05", "1.5 MB", "Germany"},
+		{"fr", "Annuler", "2 mars 2027", "2 mars 2027", "mar. 2 mars 2027 14:05", "1,5 Mo", "Allemagne"},
+		{"de", "Abbrechen", "2. März 2027", "2. März 2027", "Di., 2. März 2027 14:05", "1,5 MB", "Deutschland"},
+		{"en", "Cancel", "2 March 2027", "2 Mar 2027", "Tue 2 March 2027 14:05", "1.5 MB", "Germany"},
 	} {
 		got, err := Use(tc.code)
 		if err != nil {
@@ -106,6 +106,9 @@ func TestChosenLanguageOverridesTheSystem(t *testing.T) {
 		}
 		if s := Date(day); s != tc.date {
 			t.Errorf("%s: Date = %q, want %q", tc.code, s, tc.date)
+		}
+		if s := ShortDate(day); s != tc.short {
+			t.Errorf("%s: ShortDate = %q, want %q", tc.code, s, tc.short)
 		}
 		if s := DateTime(day); s != tc.datetime {
 			t.Errorf("%s: DateTime = %q, want %q", tc.code, s, tc.datetime)
