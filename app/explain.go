@@ -231,6 +231,7 @@ func explainNetwork(err error) (Sentence, bool) {
 		dnsErr *net.DNSError
 		pce    *pop3client.ConnError
 		sce    *smtpclient.ConnError
+		opErr  *net.OpError
 	)
 	switch {
 	case errors.As(err, &dnsErr):
@@ -246,6 +247,9 @@ func explainNetwork(err error) (Sentence, bool) {
 		return connSentence("POP3", pce.Step, pce.Addr, pce.Host, pce.Err), true
 	case errors.As(err, &sce):
 		return connSentence("SMTP", sce.Step, sce.Addr, sce.Host, sce.Err), true
+	case errors.As(err, &opErr) && !errors.Is(err, context.Canceled): // a connection failure no mail client wrapped
+		return Sentence{What: "A server did not answer",
+			Do: "check the network connection and try again; mail waiting to be sent stays in the Outbox"}, true
 	}
 	return Sentence{}, false
 }

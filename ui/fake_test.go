@@ -54,6 +54,7 @@ type fakeCore struct {
 	removed       []string
 	defaults      []string
 	fetches       int
+	fetchErr      error // what Fetch returns while set (an outage)
 	passwords     [][2]string
 	listCalls     int
 }
@@ -138,7 +139,11 @@ func (f *fakeCore) MarkSeen(context.Context, string) error { return nil }
 func (f *fakeCore) Fetch(_ context.Context, progress app.Progress) (*app.FetchResult, error) {
 	f.mu.Lock()
 	f.fetches++
+	err := f.fetchErr
 	f.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
 	progress(1, 2)
 	progress(2, 2)
 	return &app.FetchResult{New: 2}, nil

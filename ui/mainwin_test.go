@@ -2,7 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"net"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,6 +135,35 @@ func TestReplyAndDeleteAndSendReceive(t *testing.T) {
 	eventually(t, s, "deleted", func() bool { return m.list.length() == 2 })
 	if m.status.Text != "Message moved to Trash." {
 		t.Errorf("status %q", m.status.Text)
+	}
+}
+
+// TestOutageMessageGoesWhenNetworkIsBack (issue 14 point 8): during an
+// outage Send/Receive says in one sentence that the server did not answer;
+// once the network is back, the next Send/Receive that succeeds takes the
+// message away.
+func TestOutageMessageGoesWhenNetworkIsBack(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := readerCore()
+	f.fetchErr = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	s.do(func() { test.Tap(m.sendReceiveBtn) })
+	eventually(t, s, "fetch done", func() bool { return m.cancelWork == nil && m.sendReceiveBtn.Disabled() == false })
+	outage := m.status.Text
+	if outage == m.statusText() || strings.Contains(outage, "connection refused") || strings.Contains(outage, "dial tcp") ||
+		!strings.Contains(outage, "did not answer") {
+		t.Fatalf("during the outage the status reads %q", outage)
+	}
+	f.mu.Lock()
+	f.fetchErr = nil
+	f.mu.Unlock()
+	s.do(func() { test.Tap(m.sendReceiveBtn) })
+	eventually(t, s, "the outage message gone", func() bool { return m.cancelWork == nil && m.status.Text != outage })
+	if m.status.Text != m.statusText() {
+		t.Errorf("after the network came back the status reads %q", m.status.Text)
 	}
 }
 
