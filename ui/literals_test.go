@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -164,4 +166,52 @@ func wordLiterals(e ast.Node) []*ast.BasicLit {
 		return true
 	})
 	return out
+}
+
+// TestEveryKeyUsedIsTranslated: every key ui's code passes to lang.L,
+// lang.N or lang.X as a literal is in en.json, so no screen shows a bare
+// key (the key test of ui/i18n then holds it to French and German).
+func TestEveryKeyUsedIsTranslated(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("i18n", "translations", "en.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en map[string]any
+	if err := json.Unmarshal(data, &en); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	used := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok || !isLangCall(c) || len(c.Args) == 0 {
+				return true
+			}
+			lit, ok := c.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			used++
+			if _, ok := en[key]; !ok {
+				t.Errorf("%s: key %q is not in en.json: the window would show the key itself", fset.Position(lit.Pos()), key)
+			}
+			return true
+		})
+	}
+	if used < 100 {
+		t.Errorf("only %d keys found in ui's code: the test reads the wrong files", used)
+	}
 }
