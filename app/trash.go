@@ -8,6 +8,14 @@ import (
 	"securemail/mailstore"
 )
 
+// Move puts messages in another folder (a standard one or the user's own).
+func (a *App) Move(ctx context.Context, ids []string, folder string) error {
+	if err := a.Store.Move(ctx, ids, folder); err != nil {
+		return fmt.Errorf("app: %w", err)
+	}
+	return nil
+}
+
 // Restore takes messages out of Trash back to where such mail lives: the
 // Trash does not remember folders, so mail the user wrote returns to Sent
 // and any other mail to the Inbox. It returns the folder of each, in order.

@@ -39,6 +39,8 @@ type Mailbox interface {
 	// Restore takes messages out of Trash (to the Inbox, or Sent for the
 	// user's own) and returns the folder of each.
 	Restore(ctx context.Context, ids []string) ([]string, error)
+	// Move puts messages in another folder.
+	Move(ctx context.Context, ids []string, folder string) error
 	// EmptyTrash removes every message in Trash for good.
 	EmptyTrash(ctx context.Context) error
 	// OpenDraft reads a message of the Drafts folder back for the composer.

@@ -432,6 +432,28 @@ func (f *fakeCore) Restore(_ context.Context, ids []string) ([]string, error) {
 	return to, nil
 }
 
+func (f *fakeCore) Move(_ context.Context, ids []string, folder string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range ids {
+		var moved []mailstore.Row
+		for from, rows := range f.rows {
+			kept := rows[:0:0]
+			for _, r := range rows {
+				if r.ID == id {
+					r.Folder = folder
+					moved = append(moved, r)
+				} else {
+					kept = append(kept, r)
+				}
+			}
+			f.rows[from] = kept
+		}
+		f.rows[folder] = append(f.rows[folder], moved...)
+	}
+	return nil
+}
+
 func (f *fakeCore) EmptyTrash(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -631,4 +653,51 @@ func TestEvidenceLogFollowsNewest(t *testing.T) {
 		}
 	})
 	w.win.Close()
+}
+
+// TestMoveToFolder (issue 14 point 8): Message → Move to folder… (also
+// Ctrl+Shift+V) asks where, offers neither the message's own folder nor
+// the Outbox, and moves the selected message there.
+func TestMoveToFolder(t *testing.T) {
+	a := test.NewTempApp(t)
+	f := readerCore()
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	eventually(t, s, "the Inbox listed", func() bool { return len(m.list.pages) == 1 && len(m.folderRows) > 0 })
+	var inMenu bool
+	for _, menu := range m.win.MainMenu().Items {
+		for _, it := range menu.Items {
+			inMenu = inMenu || (it.Label == "Move to folder…" && it.Shortcut != nil)
+		}
+	}
+	if !inMenu {
+		t.Fatal("no Move to folder… menu item with its shortcut")
+	}
+	before := m.list.length()
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "message open", func() bool { return m.current != nil })
+	id := m.currentRow.ID
+	s.do(func() { pressShortcut(m.win, ctrlShift(fyne.KeyV)) })
+	p := m.mail.movePrompt
+	if p == nil {
+		t.Fatal("Ctrl+Shift+V asked nothing")
+	}
+	for _, o := range p.folder.Options {
+		if o == "Inbox" || o == "Outbox" {
+			t.Errorf("offered %q for a message in the Inbox", o)
+		}
+	}
+	s.do(func() {
+		p.folder.SetSelected("Sent")
+		test.Tap(p.move)
+	})
+	eventually(t, s, "moved", func() bool { return m.list.length() == before-1 })
+	f.mu.Lock()
+	sent := f.rows[mailstore.Sent]
+	f.mu.Unlock()
+	if len(sent) == 0 || sent[len(sent)-1].ID != id || m.status.Text != "Message moved to Sent." || m.mail.movePrompt != nil {
+		t.Errorf("Sent holds %+v, status %q", sent, m.status.Text)
+	}
 }

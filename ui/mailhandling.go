@@ -31,6 +31,15 @@ type mailHandling struct {
 	restoreBtn  *widget.Button // in Trash: back to the Inbox (or Sent)
 	emptyBtn    *widget.Button // in Trash: Empty Trash…
 	confirmEmpt func(yes func())
+	movePrompt  *movePrompt // open while "Move to folder" asks where
+}
+
+// movePrompt asks to which folder the selected message goes.
+type movePrompt struct {
+	dialog       dialog.Dialog
+	folder       *widget.Select
+	folders      []string // the folders offered, in the Select's order
+	move, cancel *widget.Button
 }
 
 // buildListBar makes the small bar above the message list.
@@ -167,6 +176,56 @@ func (m *MainWindow) restoreCurrent() {
 				return
 			}
 			m.setStatus(lang.L("mail.restored", map[string]any{"Folder": folderLabel(to[0])}))
+			m.Refresh()
+		})
+	}()
+}
+
+// moveCurrent asks to which folder the selected message goes (any folder
+// but the one it is in and the Outbox), then moves it there.
+func (m *MainWindow) moveCurrent() {
+	r := m.currentRow
+	if r.ID == "" || m.mail.movePrompt != nil {
+		return
+	}
+	p := &movePrompt{}
+	var labels []string
+	for _, f := range m.folderRows {
+		if f.Name == r.Folder || f.Name == mailstore.Outbox {
+			continue
+		}
+		p.folders = append(p.folders, f.Name)
+		labels = append(labels, folderLabel(f.Name))
+	}
+	if len(p.folders) == 0 {
+		return
+	}
+	finish := func() { p.dialog.Hide(); m.mail.movePrompt = nil }
+	p.folder = widget.NewSelect(labels, nil)
+	p.folder.SetSelectedIndex(0)
+	p.move = widget.NewButton(lang.L("mail.move.button"), func() {
+		to := p.folders[p.folder.SelectedIndex()]
+		finish()
+		m.moveTo(r.ID, to)
+	})
+	p.move.Importance = widget.HighImportance
+	p.cancel = widget.NewButton(lang.L("Cancel"), finish)
+	p.dialog = dialog.NewCustomWithoutButtons(lang.L("mail.move.title"),
+		container.NewVBox(p.folder, container.NewHBox(p.move, p.cancel)), m.win)
+	m.mail.movePrompt = p
+	p.dialog.Show()
+}
+
+// moveTo moves message id to folder and says where it went.
+func (m *MainWindow) moveTo(id, folder string) {
+	go func() {
+		err := m.core.Move(m.ctx, []string{id}, folder)
+		m.do(func() {
+			if err != nil {
+				m.setStatus(app.Explain(err).String())
+				return
+			}
+			m.setStatus(lang.L("mail.moved", map[string]any{"Folder": folderLabel(folder)}))
 			m.Refresh()
 		})
 	}()

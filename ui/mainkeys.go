@@ -29,6 +29,7 @@ func (m *MainWindow) commands() [][]mainCommand {
 			{label: lang.L("main.replyall"), shortcut: ctrlShift(fyne.KeyR), run: func() { m.reply(true) }},
 			{label: lang.L("main.forward"), shortcut: ctrlShift(fyne.KeyF), also: []fyne.Shortcut{ctrl(fyne.KeyL)}, run: m.forward},
 			{label: lang.L("main.delete"), key: fyne.KeyDelete, run: m.deleteCurrent},
+			{label: lang.L("mail.moveto"), shortcut: ctrlShift(fyne.KeyV), run: m.moveCurrent},
 		},
 		{
 			{label: lang.L("book.title"), shortcut: ctrlShift(fyne.KeyB), run: m.openBook},
