@@ -126,7 +126,7 @@ func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 }
 
 func (w *AddressBookWindow) importWithDialog() {
-	openFile(w.win, func(_ string, data []byte) { w.ImportData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 // ImportData imports a .p7b, .cer or .pem file of someone's Digital ID.

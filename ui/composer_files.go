@@ -64,5 +64,5 @@ func attachRefusal(err error) string {
 }
 
 func (c *Composer) attachWithDialog() {
-	openFile(c.win, c.AddAttachment, func(err error) { errDialog(err, c.win) })
+	openFile(c.win, c.core, "", c.AddAttachment, func(err error) { errDialog(err, c.win) })
 }

@@ -43,10 +43,11 @@ func (m *MainWindow) saveLayout() {
 		l.Width, l.Height = float64(size.Width), float64(size.Height)
 	}
 	if k, ok := m.core.(LayoutKeeper); ok {
+		old := k.LoadLayout()
 		if l.Width == 0 {
-			old := k.LoadLayout()
 			l.Width, l.Height = old.Width, old.Height
 		}
+		l.LastFolder = old.LastFolder
 		k.SaveLayout(l) // best effort: a lost layout only costs the default size
 		return
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -41,5 +43,47 @@ func TestMainWindowLayoutIsPerProfile(t *testing.T) {
 	}
 	if a.Preferences().Float("split.folders") != 0 {
 		t.Error("the layout also went to the app-wide preferences")
+	}
+}
+
+// TestFileDialogsOpenInTheFolderLastUsed (issue 14 point 5): the first time,
+// a file dialog opens in the bundled network's handouts folder; then in the
+// folder a file was last opened from, remembered in the profile (the main
+// window's layout saves keep it) until that folder is gone.
+func TestFileDialogsOpenInTheFolderLastUsed(t *testing.T) {
+	root := t.TempDir()
+	handouts := filepath.Join(root, "handouts")
+	other := filepath.Join(root, "Downloads")
+	for _, d := range []string{filepath.Join(handouts, "marie"), other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	net := &fakeNet{dir: root, handouts: []Handout{{Address: marie, Dir: filepath.Join(handouts, "marie")}}}
+	if got := handoutsFolder(net); got != handouts {
+		t.Fatalf("handouts folder %q, want %q", got, handouts)
+	}
+	c := &layoutCore{fakeCore: newFakeCore()}
+	if got := startFolder(c, handoutsFolder(net)); got != handouts {
+		t.Fatalf("first dialog opens in %q, want the handouts %q", got, handouts)
+	}
+	rememberFolder(c, other)
+	if got := startFolder(c, handoutsFolder(net)); got != other {
+		t.Fatalf("dialog opens in %q, want the folder last used %q", got, other)
+	}
+	a := test.NewTempApp(t)
+	m := NewMainWindow(a, c, nil)
+	m.win.Close() // saves the layout
+	if c.layout.LastFolder != other {
+		t.Fatalf("the layout save lost the folder last used: %+v", c.layout)
+	}
+	if err := os.Remove(other); err != nil {
+		t.Fatal(err)
+	}
+	if got := startFolder(c, handoutsFolder(net)); got != handouts {
+		t.Errorf("folder last used is gone: dialog opens in %q, want %q", got, handouts)
+	}
+	if got := startFolder(newFakeCore(), ""); got != "" {
+		t.Errorf("no profile, no network: %q, want Fyne's default", got)
 	}
 }

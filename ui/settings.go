@@ -297,7 +297,7 @@ func (w *SettingsWindow) exportWithDialog() {
 }
 
 func (w *SettingsWindow) importWithDialog() {
-	openFile(w.win, func(_ string, data []byte) { w.ImportPFXData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportPFXData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 func (w *SettingsWindow) importCRLWithDialog() {

@@ -27,7 +27,7 @@ type rootConfirm struct {
 
 // addRootWithDialog lets the user pick a Root CA file, then confirm it.
 func (w *SettingsWindow) addRootWithDialog() {
-	openFile(w.win, func(_ string, data []byte) { w.AddRootData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.AddRootData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
 }
 
 // AddRootData shows the confirmation for a Root CA file's bytes; the root

@@ -217,7 +217,7 @@ func (w *Wizard) openButton(label string, load func([]byte)) *widget.Button {
 
 // openFile lets the user pick a file and hands its bytes to load.
 func (w *Wizard) openFile(load func([]byte)) {
-	openFile(w.win, func(_ string, data []byte) { load(data) }, func(err error) { errDialog(err, w.win) })
+	openFile(w.win, w.core, handoutsFolder(w.net), func(_ string, data []byte) { load(data) }, func(err error) { errDialog(err, w.win) })
 }
 
 // setup collects everything for app.SetupAccount.

@@ -23,6 +23,9 @@ type Layout struct {
 	Sort      string  `json:"sort,omitempty"`
 	FromWidth float64 `json:"from_width,omitempty"`
 	DateWidth float64 `json:"date_width,omitempty"`
+	// LastFolder is the folder a file was last opened from; file dialogs
+	// open there.
+	LastFolder string `json:"last_folder,omitempty"`
 }
 
 // LoadLayout reads the window layout of this profile; a missing or damaged
