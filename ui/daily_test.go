@@ -659,12 +659,7 @@ func TestEvidenceLogFollowsNewest(t *testing.T) {
 // Ctrl+Shift+V) asks where, offers neither the message's own folder nor
 // the Outbox, and moves the selected message there.
 func TestMoveToFolder(t *testing.T) {
-	a := test.NewTempApp(t)
-	f := readerCore()
-	m := NewMainWindow(a, f, nil)
-	s := &serial{}
-	m.do = s.do
-	s.do(m.Show)
+	m, f, s := readerWindow(t, nil)
 	eventually(t, s, "the Inbox listed", func() bool { return len(m.list.pages) == 1 && len(m.folderRows) > 0 })
 	var inMenu bool
 	for _, menu := range m.win.MainMenu().Items {

@@ -48,6 +48,22 @@ func readerCore() *fakeCore {
 	return f
 }
 
+// readerWindow is a shown main window on readerCore, set up by prepare
+// (nil for none) before the window reads it.
+func readerWindow(t *testing.T, prepare func(*fakeCore)) (*MainWindow, *fakeCore, *serial) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	f := readerCore()
+	if prepare != nil {
+		prepare(f)
+	}
+	m := NewMainWindow(a, f, nil)
+	s := &serial{}
+	m.do = s.do
+	s.do(m.Show)
+	return m, f, s
+}
+
 func TestReaderShowsBannerPerMessage(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := readerCore()
@@ -143,13 +159,7 @@ func TestReplyAndDeleteAndSendReceive(t *testing.T) {
 // once the network is back, the next Send/Receive that succeeds takes the
 // message away.
 func TestOutageMessageGoesWhenNetworkIsBack(t *testing.T) {
-	a := test.NewTempApp(t)
-	f := readerCore()
-	f.fetchErr = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	m := NewMainWindow(a, f, nil)
-	s := &serial{}
-	m.do = s.do
-	s.do(m.Show)
+	m, f, s := readerWindow(t, func(f *fakeCore) { f.fetchErr = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED} })
 	s.do(func() { test.Tap(m.sendReceiveBtn) })
 	eventually(t, s, "fetch done", func() bool { return m.cancelWork == nil && m.sendReceiveBtn.Disabled() == false })
 	outage := m.status.Text
