@@ -696,3 +696,33 @@ func TestMoveToFolder(t *testing.T) {
 		t.Errorf("Sent holds %+v, status %q", sent, m.status.Text)
 	}
 }
+
+// TestNoRedHintOnAnUntouchedForm (issue 14 point 7): the composer, each
+// step of the wizard, Settings and the contact form show no hint in red
+// before the user has typed anything; the contact form's hint comes once an
+// address is typed.
+func TestNoRedHintOnAnUntouchedForm(t *testing.T) {
+	c, _ := newTestComposer(t, contactsCore())
+	if c.message.Visible() && c.message.Text != "" || len(chipTexts(c)) != 0 {
+		t.Errorf("untouched composer says %q, marks %q", c.message.Text, chipTexts(c))
+	}
+	w, s := newTestWizard(t, newFakeCore(), nil)
+	for _, step := range []int{StepWelcome, StepAddress, StepServers, StepRoot, StepChain, StepDigitalID} {
+		s.do(func() { w.show(step) })
+		if p := w.problem(); p != "" {
+			t.Errorf("untouched wizard step %d says %q", step, p)
+		}
+	}
+	sw := NewSettingsWindow(test.NewTempApp(t), newFakeCore())
+	if sw.message.Text != "" {
+		t.Errorf("untouched Settings say %q", sw.message.Text)
+	}
+	f := NewContactForm(newFakeCore(), nil)
+	if f.check.Text != "" {
+		t.Errorf("untouched contact form says %q", f.check.Text)
+	}
+	test.Type(f.address, "Dossier 43")
+	if f.check.Text == "" || !f.saveBtn.Disabled() {
+		t.Errorf("typed a bad address: hint %q, Save enabled %v", f.check.Text, !f.saveBtn.Disabled())
+	}
+}
