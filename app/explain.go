@@ -118,6 +118,7 @@ func explainApp(err error) (Sentence, bool) {
 		invalid *testaaddr.InvalidError
 		auth    *digitalid.AuthorityError
 		mism    *digitalid.AccountMismatchError
+		refused *digitalid.RefusedError
 	)
 	switch {
 	case errors.As(err, &problem):
@@ -158,6 +159,9 @@ func explainApp(err error) (Sentence, bool) {
 			return Sentence{What: fmt.Sprintf("%q was not issued by an authority you trust", auth.Name),
 				Do: "open the EC CA that came with your Root CA"}, true
 		}
+	case errors.As(err, &refused):
+		return Sentence{What: "This Digital ID cannot be used: " + lowerFirst(strings.TrimSuffix(strings.TrimSpace(refused.Reason), ".")),
+			Do: "ask for a current Mail.pfx issued for your account"}, true
 	case errors.As(err, &mism):
 		return Sentence{What: fmt.Sprintf("This Digital ID is for %s, but your account is %s, so you cannot sign or encrypt with it", mism.IDFor, mism.Account),
 			Do: "ask for a Mail.pfx issued for " + mism.Account}, true
@@ -466,6 +470,9 @@ var sentinelSentences = []struct {
 		"open the .cer file of the person you write to, or ask them for a signed mail (secure link)"}},
 	{digitalid.ErrNoAuthority, Sentence{"This file holds no certification authority",
 		"the Root CA and EC CA files are the .cer files you received with your Mail.pfx"}},
+	{digitalid.ErrDamaged, Sentence{"A Digital ID file kept in your profile is damaged", "import your Mail.pfx again in Settings"}},
+	{addressbook.ErrNotAnAddress, Sentence{"This is not an e-mail address", "write it as name@domain"}},
+	{addressbook.ErrNoSuchDigitalID, Sentence{"This contact has no such Digital ID", "open the address book again and choose one of theirs"}},
 	{digitalid.ErrNoRootTrusted, Sentence{"No authority is trusted yet", "open the Root CA first"}},
 	{compose.ErrMailto, Sentence{"This is not a mailto: link SecureMail can open", ""}},
 	{revocation.ErrOlder, Sentence{"A newer revocation list from this authority is already kept", "nothing needs to be done"}},

@@ -123,6 +123,8 @@ func TestExplainSentences(t *testing.T) {
 			"The message is larger than the server accepts; remove attachments or send them in several messages."},
 		{"bare connection refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
 			"A server did not answer; check the network connection and try again; mail waiting to be sent stays in the Outbox."},
+		{"Digital ID refused", fmt.Errorf("app: %w", &digitalid.RefusedError{Reason: "The Digital ID expired on 2 February 2026."}),
+			"This Digital ID cannot be used: the Digital ID expired on 2 February 2026; ask for a current Mail.pfx issued for your account."},
 		{"subject on two lines", fmt.Errorf("app: %w", compose.ErrSubjectLines), "The subject must be one line; remove the line breaks from it."},
 		{"not a root", fmt.Errorf("app: %w", &digitalid.AuthorityError{Name: "EC CA", Issuer: "Root CA", Kind: digitalid.NotRoot}),
 			`"EC CA" is not a root authority (it was issued by "Root CA"); open the Root CA file here, and the EC CA in the next step.`},

@@ -138,6 +138,12 @@ func Open(p *profile.Profile) (*Book, error) {
 // ErrNoContact means the address is not in the address book.
 var ErrNoContact = errors.New("addressbook: no such contact")
 
+// ErrNotAnAddress: a contact's address is not an e-mail address.
+var ErrNotAnAddress = errors.New("addressbook: not an e-mail address")
+
+// ErrNoSuchDigitalID: the contact has no (such) Digital ID.
+var ErrNoSuchDigitalID = errors.New("addressbook: the contact has no such Digital ID")
+
 // ErrNoAddressInID: a Digital ID names no e-mail address, so it cannot be
 // used for mail.
 var ErrNoAddressInID = errors.New("addressbook: this Digital ID names no e-mail address")
@@ -182,7 +188,7 @@ func (b *Book) GetOrNew(addr string) (*Contact, error) {
 // Put saves a contact.
 func (b *Book) Put(c *Contact) error {
 	if strings.TrimSpace(c.Address) == "" || strings.ContainsAny(c.Address, " \r\n") {
-		return fmt.Errorf("addressbook: %q is not an address", c.Address)
+		return fmt.Errorf("addressbook: %q: %w", c.Address, ErrNotAnAddress)
 	}
 	c.Updated = time.Now().UTC()
 	data, err := json.MarshalIndent(c, "", "  ")
@@ -366,7 +372,7 @@ func (b *Book) SetDefault(addr, fingerprint string) error {
 			return b.Put(c)
 		}
 	}
-	return fmt.Errorf("addressbook: %s has no Digital ID %s", addr, fingerprint)
+	return fmt.Errorf("addressbook: %s, %s: %w", addr, fingerprint, ErrNoSuchDigitalID)
 }
 
 // RemoveDigitalID removes one Digital ID of a contact.
@@ -385,7 +391,7 @@ func (b *Book) RemoveDigitalID(addr, fingerprint string) error {
 		kept = append(kept, d)
 	}
 	if !removed {
-		return fmt.Errorf("addressbook: %s has no Digital ID %s", addr, fingerprint)
+		return fmt.Errorf("addressbook: %s, %s: %w", addr, fingerprint, ErrNoSuchDigitalID)
 	}
 	c.DigitalIDs = kept
 	if len(kept) > 0 {
@@ -433,7 +439,7 @@ func (b *Book) Export(addr string) ([]byte, error) {
 	}
 	d := c.Default()
 	if d == nil {
-		return nil, fmt.Errorf("addressbook: %s has no Digital ID to export", addr)
+		return nil, fmt.Errorf("addressbook: %s: %w", addr, ErrNoSuchDigitalID)
 	}
 	p7b, err := identity.EncodeP7B(append([]*x509.Certificate{d.Certificate()}, d.Chain()...))
 	if err != nil {

@@ -153,7 +153,7 @@ func (w *Wallet) ImportPFX(data []byte, password, account string, now time.Time)
 	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: roots, Intermediates: inters,
 		Purpose: trust.Signing, Now: now, Address: account})
 	if res.Problem != trust.OK {
-		return nil, fmt.Errorf("digitalid: %s", res.Reason)
+		return nil, &RefusedError{Reason: res.Reason}
 	}
 	key, err := x509.MarshalPKCS8PrivateKey(id.PrivateKey)
 	if err != nil {
@@ -197,7 +197,7 @@ func (w *Wallet) MyIDs() ([]MyID, error) {
 		}
 		certs, err := identity.ParseCertificates(data)
 		if err != nil || len(certs) == 0 {
-			return nil, fmt.Errorf("digitalid: the Digital ID file %s is damaged: %v", name, err)
+			return nil, fmt.Errorf("digitalid: %s: %w (%v)", name, ErrDamaged, err)
 		}
 		out = append(out, MyID{Certificate: certs[0], Chain: certs[1:], Fingerprint: identity.Fingerprint(certs[0]),
 			Address: identity.Address(certs[0]), Current: strings.TrimSuffix(name, ".pem") == current})
@@ -393,3 +393,14 @@ type AccountMismatchError struct {
 func (e *AccountMismatchError) Error() string {
 	return fmt.Sprintf("digitalid: this Digital ID is for %s, but the account is %s", e.IDFor, e.Account)
 }
+
+// ErrDamaged: a Digital ID file kept in the profile cannot be read.
+var ErrDamaged = errors.New("digitalid: a Digital ID file in the profile is damaged")
+
+// RefusedError: a Digital ID cannot be used for signing; Reason is the
+// trust check's sentence.
+type RefusedError struct {
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return "digitalid: " + e.Reason }
