@@ -39,6 +39,11 @@ import (
 // about it (empty when there is nothing to do). docs/UX.md §8 gives the
 // wording rules.
 type Sentence struct {
+	// Key names the sentence in the window's translation files
+	// (ui/i18n/translations: "sentence.<Key>.what" and ".do"); "" when the
+	// sentence has variable parts and no translation yet. The CLI, the JSON
+	// and the logs use What and Do, always English.
+	Key  string
 	What string // starts with a capital, no final full stop
 	Do   string // an instruction starting in lower case, no final full stop; may be ""
 }
@@ -72,7 +77,7 @@ func Explain(err error) Sentence {
 }
 
 // unexplained is the sentence for an error Explain does not know.
-var unexplained = Sentence{What: "SecureMail could not finish this",
+var unexplained = Sentence{Key: "app.unexplained", What: "SecureMail could not finish this",
 	Do: "try again; if it happens again, report it with the time it happened (the details are in the log)"}
 
 // Explains reports whether Explain words err from its type (rather than
@@ -97,9 +102,9 @@ func explainKnown(err error) (Sentence, bool) {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return Sentence{What: "Cancelled"}, true
+		return Sentence{Key: "context.Canceled", What: "Cancelled"}, true
 	case errors.Is(err, context.DeadlineExceeded):
-		return Sentence{What: "This took too long and was stopped", Do: "try again"}, true
+		return Sentence{Key: "context.DeadlineExceeded", What: "This took too long and was stopped", Do: "try again"}, true
 	}
 	return Sentence{}, false
 }
@@ -435,83 +440,75 @@ var sentinelSentences = []struct {
 	s   Sentence
 }{
 	// Logging in without TLS.
-	{pop3client.ErrCleartextLogin, Sentence{"SecureMail does not send your password over a connection without TLS",
-		"choose starttls or implicit TLS; only on a test network, allow a cleartext login explicitly"}},
-	{smtpclient.ErrCleartextAuth, Sentence{"SecureMail does not send your password over a connection without TLS",
-		"choose starttls or implicit TLS; only on a test network, allow a cleartext login explicitly"}},
-	{smtpclient.ErrAuthNotOffered, Sentence{"The SMTP server offers no way to log in with a password (AUTH PLAIN or LOGIN)",
-		"check that this is the submission port (587 or 465), or ask the server's administrator"}},
-	{pop3client.ErrProtocol, Sentence{"The POP3 server broke the protocol", "check that the address and port are those of a POP3 server"}},
-	{pop3client.ErrClosed, Sentence{"The connection to the POP3 server was closed", "try again"}},
-	{pop3client.ErrBusy, Sentence{"A message is still being read from the POP3 server", "wait for it and try again"}},
-	{smtpclient.ErrClosed, Sentence{"The connection to the SMTP server was closed", "try again"}},
+	{pop3client.ErrCleartextLogin, Sentence{Key: "pop3client.ErrCleartextLogin", What: "SecureMail does not send your password over a connection without TLS", Do: "choose starttls or implicit TLS; only on a test network, allow a cleartext login explicitly"}},
+	{smtpclient.ErrCleartextAuth, Sentence{Key: "smtpclient.ErrCleartextAuth", What: "SecureMail does not send your password over a connection without TLS", Do: "choose starttls or implicit TLS; only on a test network, allow a cleartext login explicitly"}},
+	{smtpclient.ErrAuthNotOffered, Sentence{Key: "smtpclient.ErrAuthNotOffered", What: "The SMTP server offers no way to log in with a password (AUTH PLAIN or LOGIN)", Do: "check that this is the submission port (587 or 465), or ask the server's administrator"}},
+	{pop3client.ErrProtocol, Sentence{Key: "pop3client.ErrProtocol", What: "The POP3 server broke the protocol", Do: "check that the address and port are those of a POP3 server"}},
+	{pop3client.ErrClosed, Sentence{Key: "pop3client.ErrClosed", What: "The connection to the POP3 server was closed", Do: "try again"}},
+	{pop3client.ErrBusy, Sentence{Key: "pop3client.ErrBusy", What: "A message is still being read from the POP3 server", Do: "wait for it and try again"}},
+	{smtpclient.ErrClosed, Sentence{Key: "smtpclient.ErrClosed", What: "The connection to the SMTP server was closed", Do: "try again"}},
 	// Sending.
-	{smtpclient.ErrTooLarge, Sentence{"The message is larger than the server accepts", "remove attachments or send them in several messages"}},
-	{smtpclient.Err8BitMIME, Sentence{"The message needs 8BITMIME, which the server does not offer", "ask the server's administrator"}},
-	{smtpclient.ErrSMTPUTF8, Sentence{"An address or the header holds characters beyond ASCII, and the server does not offer SMTPUTF8", "use plain ASCII addresses"}},
-	{smtpclient.ErrBadMessage, Sentence{"The message cannot be sent by SMTP as it is (a line too long, or a NUL byte)", "save it as a draft and report this"}},
-	{smtpclient.ErrBadAddress, Sentence{"An address cannot be used in SMTP (spaces, angle brackets, control characters, or no @)", "write it as name@domain"}},
+	{smtpclient.ErrTooLarge, Sentence{Key: "smtpclient.ErrTooLarge", What: "The message is larger than the server accepts", Do: "remove attachments or send them in several messages"}},
+	{smtpclient.Err8BitMIME, Sentence{Key: "smtpclient.Err8BitMIME", What: "The message needs 8BITMIME, which the server does not offer", Do: "ask the server's administrator"}},
+	{smtpclient.ErrSMTPUTF8, Sentence{Key: "smtpclient.ErrSMTPUTF8", What: "An address or the header holds characters beyond ASCII, and the server does not offer SMTPUTF8", Do: "use plain ASCII addresses"}},
+	{smtpclient.ErrBadMessage, Sentence{Key: "smtpclient.ErrBadMessage", What: "The message cannot be sent by SMTP as it is (a line too long, or a NUL byte)", Do: "save it as a draft and report this"}},
+	{smtpclient.ErrBadAddress, Sentence{Key: "smtpclient.ErrBadAddress", What: "An address cannot be used in SMTP (spaces, angle brackets, control characters, or no @)", Do: "write it as name@domain"}},
 	// The account and the keyring.
-	{profile.ErrNoAccount, Sentence{"No account is set up yet", "run the first-run wizard or 'securemail account setup'"}},
-	{profile.ErrNoHome, Sentence{"This system names no folder for SecureMail's files", "give one with --profile"}},
-	{ErrRootNotTrusted, Sentence{"The Root CA was not trusted, so SecureMail cannot check anyone's Digital ID",
-		"confirm that you trust this authority (tick the box, or give --trust-root)"}},
-	{digitalid.ErrNoDigitalID, Sentence{"You have no Digital ID yet", "import your Mail.pfx in Settings"}},
-	{keystore.ErrNotFound, Sentence{"A password or key is missing from the keyring", "set the account up again"}},
-	{keystore.ErrUnavailable, Sentence{"No OS keyring is available (the Secret Service, Credential Manager or Keychain did not answer)",
-		"start your desktop's keyring, or choose a key file protected by a passphrase"}},
-	{keystore.ErrWrongPassphrase, Sentence{"The passphrase of the key file is wrong", "type it again"}},
-	{keystore.ErrCorrupt, Sentence{"A secret stored in the keyring is damaged", "set the account up again"}},
-	{addressbook.ErrNoContact, Sentence{"This address is not in the address book", "add it first"}},
-	{compose.ErrNoRecipient, Sentence{"The message has no recipient", "add one in To"}},
-	{compose.ErrSubjectLines, Sentence{"The subject must be one line", "remove the line breaks from it"}},
-	{addressbook.ErrNoAddressInID, Sentence{"This Digital ID names no e-mail address, so it cannot be used for mail", "ask its owner for their mail Digital ID"}},
-	{addressbook.ErrNoPersonInFile, Sentence{"The file holds no one's Digital ID (only authorities, or certificates without an e-mail address)",
-		"open the .cer file of the person you write to, or ask them for a signed mail (secure link)"}},
-	{digitalid.ErrNoAuthority, Sentence{"This file holds no certification authority",
-		"the Root CA and EC CA files are the .cer files you received with your Mail.pfx"}},
-	{digitalid.ErrDamaged, Sentence{"A Digital ID file kept in your profile is damaged", "import your Mail.pfx again in Settings"}},
-	{addressbook.ErrNotAnAddress, Sentence{"This is not an e-mail address", "write it as name@domain"}},
-	{addressbook.ErrNoSuchDigitalID, Sentence{"This contact has no such Digital ID", "open the address book again and choose one of theirs"}},
-	{digitalid.ErrNoRootTrusted, Sentence{"No authority is trusted yet", "open the Root CA first"}},
-	{compose.ErrMailto, Sentence{"This is not a mailto: link SecureMail can open", ""}},
-	{revocation.ErrOlder, Sentence{"A newer revocation list from this authority is already kept", "nothing needs to be done"}},
-	{revocation.ErrUnreachable, Sentence{"The revocation list could not be fetched", "check the network, or import the list from a file (Import CRL…)"}},
+	{profile.ErrNoAccount, Sentence{Key: "profile.ErrNoAccount", What: "No account is set up yet", Do: "run the first-run wizard or 'securemail account setup'"}},
+	{profile.ErrNoHome, Sentence{Key: "profile.ErrNoHome", What: "This system names no folder for SecureMail's files", Do: "give one with --profile"}},
+	{ErrRootNotTrusted, Sentence{Key: "app.ErrRootNotTrusted", What: "The Root CA was not trusted, so SecureMail cannot check anyone's Digital ID", Do: "confirm that you trust this authority (tick the box, or give --trust-root)"}},
+	{digitalid.ErrNoDigitalID, Sentence{Key: "digitalid.ErrNoDigitalID", What: "You have no Digital ID yet", Do: "import your Mail.pfx in Settings"}},
+	{keystore.ErrNotFound, Sentence{Key: "keystore.ErrNotFound", What: "A password or key is missing from the keyring", Do: "set the account up again"}},
+	{keystore.ErrUnavailable, Sentence{Key: "keystore.ErrUnavailable", What: "No OS keyring is available (the Secret Service, Credential Manager or Keychain did not answer)", Do: "start your desktop's keyring, or choose a key file protected by a passphrase"}},
+	{keystore.ErrWrongPassphrase, Sentence{Key: "keystore.ErrWrongPassphrase", What: "The passphrase of the key file is wrong", Do: "type it again"}},
+	{keystore.ErrCorrupt, Sentence{Key: "keystore.ErrCorrupt", What: "A secret stored in the keyring is damaged", Do: "set the account up again"}},
+	{addressbook.ErrNoContact, Sentence{Key: "addressbook.ErrNoContact", What: "This address is not in the address book", Do: "add it first"}},
+	{compose.ErrNoRecipient, Sentence{Key: "compose.ErrNoRecipient", What: "The message has no recipient", Do: "add one in To"}},
+	{compose.ErrSubjectLines, Sentence{Key: "compose.ErrSubjectLines", What: "The subject must be one line", Do: "remove the line breaks from it"}},
+	{addressbook.ErrNoAddressInID, Sentence{Key: "addressbook.ErrNoAddressInID", What: "This Digital ID names no e-mail address, so it cannot be used for mail", Do: "ask its owner for their mail Digital ID"}},
+	{addressbook.ErrNoPersonInFile, Sentence{Key: "addressbook.ErrNoPersonInFile", What: "The file holds no one's Digital ID (only authorities, or certificates without an e-mail address)", Do: "open the .cer file of the person you write to, or ask them for a signed mail (secure link)"}},
+	{digitalid.ErrNoAuthority, Sentence{Key: "digitalid.ErrNoAuthority", What: "This file holds no certification authority", Do: "the Root CA and EC CA files are the .cer files you received with your Mail.pfx"}},
+	{digitalid.ErrDamaged, Sentence{Key: "digitalid.ErrDamaged", What: "A Digital ID file kept in your profile is damaged", Do: "import your Mail.pfx again in Settings"}},
+	{addressbook.ErrNotAnAddress, Sentence{Key: "addressbook.ErrNotAnAddress", What: "This is not an e-mail address", Do: "write it as name@domain"}},
+	{addressbook.ErrNoSuchDigitalID, Sentence{Key: "addressbook.ErrNoSuchDigitalID", What: "This contact has no such Digital ID", Do: "open the address book again and choose one of theirs"}},
+	{digitalid.ErrNoRootTrusted, Sentence{Key: "digitalid.ErrNoRootTrusted", What: "No authority is trusted yet", Do: "open the Root CA first"}},
+	{compose.ErrMailto, Sentence{Key: "compose.ErrMailto", What: "This is not a mailto: link SecureMail can open", Do: ""}},
+	{revocation.ErrOlder, Sentence{Key: "revocation.ErrOlder", What: "A newer revocation list from this authority is already kept", Do: "nothing needs to be done"}},
+	{revocation.ErrUnreachable, Sentence{Key: "revocation.ErrUnreachable", What: "The revocation list could not be fetched", Do: "check the network, or import the list from a file (Import CRL…)"}},
 	// Digital ID files.
-	{identity.ErrWrongPassword, Sentence{"The password of the Digital ID file is wrong", "type the password that came with the file"}},
-	{identity.ErrNotPFX, Sentence{"This file is not a Digital ID (.pfx/.p12) file, or it is damaged", "open the Mail.pfx you were given"}},
-	{identity.ErrUnsupported, Sentence{"This Digital ID file uses something SecureMail does not support", "export it again with AES or 3DES protection"}},
-	{identity.ErrNoPrivateKey, Sentence{"This file holds no private key, so it is not your own Digital ID",
-		"to add someone else's Digital ID, import it in the address book"}},
-	{identity.ErrNoCertificate, Sentence{"This file holds a private key but not its certificate", "export the Digital ID again with its certificate"}},
-	{identity.ErrSeveralIdentities, Sentence{"This file holds several Digital IDs", "export only the one for your address and open that file"}},
-	{identity.ErrNoCertificates, Sentence{"This file holds no Digital ID certificate (.cer, .crt, .pem or .p7b), or it is damaged", "open the certificate file itself"}},
+	{identity.ErrWrongPassword, Sentence{Key: "identity.ErrWrongPassword", What: "The password of the Digital ID file is wrong", Do: "type the password that came with the file"}},
+	{identity.ErrNotPFX, Sentence{Key: "identity.ErrNotPFX", What: "This file is not a Digital ID (.pfx/.p12) file, or it is damaged", Do: "open the Mail.pfx you were given"}},
+	{identity.ErrUnsupported, Sentence{Key: "identity.ErrUnsupported", What: "This Digital ID file uses something SecureMail does not support", Do: "export it again with AES or 3DES protection"}},
+	{identity.ErrNoPrivateKey, Sentence{Key: "identity.ErrNoPrivateKey", What: "This file holds no private key, so it is not your own Digital ID", Do: "to add someone else's Digital ID, import it in the address book"}},
+	{identity.ErrNoCertificate, Sentence{Key: "identity.ErrNoCertificate", What: "This file holds a private key but not its certificate", Do: "export the Digital ID again with its certificate"}},
+	{identity.ErrSeveralIdentities, Sentence{Key: "identity.ErrSeveralIdentities", What: "This file holds several Digital IDs", Do: "export only the one for your address and open that file"}},
+	{identity.ErrNoCertificates, Sentence{Key: "identity.ErrNoCertificates", What: "This file holds no Digital ID certificate (.cer, .crt, .pem or .p7b), or it is damaged", Do: "open the certificate file itself"}},
 	// Messages.
-	{envelope.ErrNotRecipient, Sentence{"This message is encrypted, but none of your Digital IDs can open it", "ask the sender to encrypt it for your current Digital ID"}},
-	{envelope.ErrUnsupported, Sentence{"The message is encrypted with an algorithm SecureMail does not support", "ask the sender to use AES"}},
-	{envelope.ErrCorrupt, Sentence{"The encrypted message is damaged or was altered and cannot be opened", "ask the sender to send it again"}},
-	{sign.ErrDigestMismatch, Sentence{"The content was changed after it was signed", "do not trust it; ask the sender"}},
-	{sign.ErrBadSignature, Sentence{"The signature is not valid", "do not trust the message; ask the sender"}},
-	{sign.ErrContentTypeMismatch, Sentence{"The signed content type differs from the message's", "do not trust the message; ask the sender"}},
-	{sign.ErrSignerNotFound, Sentence{"The signer's Digital ID is not in the message", "ask the sender for a secure link"}},
-	{sign.ErrUnsupportedAlgorithm, Sentence{"The message is signed with an algorithm SecureMail does not support", "ask the sender to sign with SHA-256"}},
-	{sign.ErrMalformed, Sentence{"The signature is damaged or not a CMS signature", "ask the sender to send it again"}},
-	{sign.ErrTooLarge, Sentence{"The signature holds more certificates or signers than SecureMail reads", "ask the sender to send it again"}},
-	{smime.ErrTooComplex, Sentence{"The message is too complex to be opened safely", "ask the sender to send it again in a simpler form"}},
-	{smime.ErrNotMessage, Sentence{"This is not an e-mail message", "open an .eml file"}},
-	{smime.ErrTooDeep, Sentence{"The message is wrapped in too many S/MIME layers", "ask the sender to send it again"}},
-	{smime.ErrDamaged, Sentence{"An S/MIME part of the message is damaged", "ask the sender to send it again"}},
-	{crl.ErrTooLarge, Sentence{"The revocation list is too large", "check that this is the authority's CRL file"}},
-	{crl.ErrNotCRL, Sentence{"This is not a certificate revocation list", "open the authority's CRL file (.crl)"}},
-	{crl.ErrUnknownIssuer, Sentence{"The revocation list was issued by an authority you do not know", "trust that authority first, in Settings"}},
-	{crl.ErrBadSignature, Sentence{"The revocation list's signature does not verify", "fetch the list again from the authority"}},
+	{envelope.ErrNotRecipient, Sentence{Key: "envelope.ErrNotRecipient", What: "This message is encrypted, but none of your Digital IDs can open it", Do: "ask the sender to encrypt it for your current Digital ID"}},
+	{envelope.ErrUnsupported, Sentence{Key: "envelope.ErrUnsupported", What: "The message is encrypted with an algorithm SecureMail does not support", Do: "ask the sender to use AES"}},
+	{envelope.ErrCorrupt, Sentence{Key: "envelope.ErrCorrupt", What: "The encrypted message is damaged or was altered and cannot be opened", Do: "ask the sender to send it again"}},
+	{sign.ErrDigestMismatch, Sentence{Key: "sign.ErrDigestMismatch", What: "The content was changed after it was signed", Do: "do not trust it; ask the sender"}},
+	{sign.ErrBadSignature, Sentence{Key: "sign.ErrBadSignature", What: "The signature is not valid", Do: "do not trust the message; ask the sender"}},
+	{sign.ErrContentTypeMismatch, Sentence{Key: "sign.ErrContentTypeMismatch", What: "The signed content type differs from the message's", Do: "do not trust the message; ask the sender"}},
+	{sign.ErrSignerNotFound, Sentence{Key: "sign.ErrSignerNotFound", What: "The signer's Digital ID is not in the message", Do: "ask the sender for a secure link"}},
+	{sign.ErrUnsupportedAlgorithm, Sentence{Key: "sign.ErrUnsupportedAlgorithm", What: "The message is signed with an algorithm SecureMail does not support", Do: "ask the sender to sign with SHA-256"}},
+	{sign.ErrMalformed, Sentence{Key: "sign.ErrMalformed", What: "The signature is damaged or not a CMS signature", Do: "ask the sender to send it again"}},
+	{sign.ErrTooLarge, Sentence{Key: "sign.ErrTooLarge", What: "The signature holds more certificates or signers than SecureMail reads", Do: "ask the sender to send it again"}},
+	{smime.ErrTooComplex, Sentence{Key: "smime.ErrTooComplex", What: "The message is too complex to be opened safely", Do: "ask the sender to send it again in a simpler form"}},
+	{smime.ErrNotMessage, Sentence{Key: "smime.ErrNotMessage", What: "This is not an e-mail message", Do: "open an .eml file"}},
+	{smime.ErrTooDeep, Sentence{Key: "smime.ErrTooDeep", What: "The message is wrapped in too many S/MIME layers", Do: "ask the sender to send it again"}},
+	{smime.ErrDamaged, Sentence{Key: "smime.ErrDamaged", What: "An S/MIME part of the message is damaged", Do: "ask the sender to send it again"}},
+	{crl.ErrTooLarge, Sentence{Key: "crl.ErrTooLarge", What: "The revocation list is too large", Do: "check that this is the authority's CRL file"}},
+	{crl.ErrNotCRL, Sentence{Key: "crl.ErrNotCRL", What: "This is not a certificate revocation list", Do: "open the authority's CRL file (.crl)"}},
+	{crl.ErrUnknownIssuer, Sentence{Key: "crl.ErrUnknownIssuer", What: "The revocation list was issued by an authority you do not know", Do: "trust that authority first, in Settings"}},
+	{crl.ErrBadSignature, Sentence{Key: "crl.ErrBadSignature", What: "The revocation list's signature does not verify", Do: "fetch the list again from the authority"}},
 	// The mail store.
-	{mailstore.ErrNotFound, Sentence{"This message is no longer there", ""}},
-	{mailstore.ErrDuplicate, Sentence{"This message is already stored", ""}},
-	{mailstore.ErrNoFolder, Sentence{"This folder is no longer there", ""}},
-	{mailstore.ErrFolderExists, Sentence{"A folder with that name already exists", "choose another name"}},
-	{mailstore.ErrStandardFolder, Sentence{"The standard folders cannot be renamed or deleted", ""}},
-	{mailstore.ErrFolderName, Sentence{"A folder name must be 1 to 100 printable characters", "choose another name"}},
-	{mailstore.ErrConfidential, Sentence{"The text of an encrypted message is never written to disk", ""}},
-	{mailstore.ErrClosed, Sentence{"The mail store is closed", "start SecureMail again"}},
+	{mailstore.ErrNotFound, Sentence{Key: "mailstore.ErrNotFound", What: "This message is no longer there", Do: ""}},
+	{mailstore.ErrDuplicate, Sentence{Key: "mailstore.ErrDuplicate", What: "This message is already stored", Do: ""}},
+	{mailstore.ErrNoFolder, Sentence{Key: "mailstore.ErrNoFolder", What: "This folder is no longer there", Do: ""}},
+	{mailstore.ErrFolderExists, Sentence{Key: "mailstore.ErrFolderExists", What: "A folder with that name already exists", Do: "choose another name"}},
+	{mailstore.ErrStandardFolder, Sentence{Key: "mailstore.ErrStandardFolder", What: "The standard folders cannot be renamed or deleted", Do: ""}},
+	{mailstore.ErrFolderName, Sentence{Key: "mailstore.ErrFolderName", What: "A folder name must be 1 to 100 printable characters", Do: "choose another name"}},
+	{mailstore.ErrConfidential, Sentence{Key: "mailstore.ErrConfidential", What: "The text of an encrypted message is never written to disk", Do: ""}},
+	{mailstore.ErrClosed, Sentence{Key: "mailstore.ErrClosed", What: "The mail store is closed", Do: "start SecureMail again"}},
 }

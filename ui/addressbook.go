@@ -61,7 +61,7 @@ func (w *AddressBookWindow) Show() { w.win.Show() }
 func (w *AddressBookWindow) Reload() {
 	rows, err := w.core.Contacts()
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 	}
 	w.rows = rows
 	w.list.Refresh()
@@ -126,14 +126,14 @@ func (w *AddressBookWindow) ShowContact(cv app.ContactView) {
 }
 
 func (w *AddressBookWindow) importWithDialog() {
-	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportData(data) }, func(err error) { w.message.SetText(explain(err)) })
 }
 
 // ImportData imports a .p7b, .cer or .pem file of someone's Digital ID.
 func (w *AddressBookWindow) ImportData(data []byte) {
 	addrs, err := w.core.ImportDigitalID(data)
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.message.SetText(lang.L("book.added", map[string]any{"Addresses": displaytext.Line(strings.Join(addrs, ", "))}))

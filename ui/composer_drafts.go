@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/compose"
 )
 
@@ -74,7 +73,7 @@ func (c *Composer) saveDraft(then func(error)) {
 			c.savingDraft = false
 			if err != nil {
 				c.draftState.SetText("")
-				c.showMessage(app.Explain(err).String())
+				c.showMessage(explain(err))
 			} else {
 				c.draftID, c.savedEdits = id, edits
 				if replaces == "" {

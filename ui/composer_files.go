@@ -50,7 +50,7 @@ func (c *Composer) AddAttachment(name string, data []byte) {
 func attachRefusal(err error) string {
 	var tl *app.TooLargeError
 	if !errors.As(err, &tl) {
-		return lang.L("compose.notattached", map[string]any{"Why": app.Explain(err).String()})
+		return lang.L("compose.notattached", map[string]any{"Why": explain(err)})
 	}
 	key := "compose.toolarge"
 	if tl.Encrypted {

@@ -136,7 +136,7 @@ func (c *Composer) refreshChips() {
 		}
 		l := widget.NewLabel(text)
 		if _, err := testaaddr.Parse(r); err != nil {
-			l.SetText(r + " — " + app.Explain(err).String())
+			l.SetText(r + " — " + explain(err))
 			m = MarkInvalid
 		}
 		c.chips.Add(container.NewHBox(widget.NewIcon(m.Icon()), l))

@@ -70,7 +70,7 @@ func (c *Composer) doSend(opts app.SendOptions) {
 				c.message.Hide()
 				c.refuse(nd.Recipients)
 			case err != nil:
-				c.showMessage(app.Explain(err).String())
+				c.showMessage(explain(err))
 			default:
 				c.showMessage(lang.L("compose.sent"))
 				if c.OnSent != nil {
@@ -152,7 +152,7 @@ func (c *Composer) askForIDs() {
 		c.do(func() {
 			if err != nil {
 				c.askBtn.Enable()
-				c.showMessage(app.Explain(err).String())
+				c.showMessage(explain(err))
 				return
 			}
 			c.showMessage(lang.L("compose.asked", map[string]any{"Addresses": strings.Join(addrs, ", ")}))

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/testaaddr"
 )
@@ -36,7 +35,7 @@ func NewContactForm(core AddressBook, c *addressbook.Contact) *ContactForm {
 	f.saveBtn = widget.NewButton(lang.L("Save"), f.save)
 	f.address.OnChanged = func(s string) {
 		if _, err := testaaddr.Parse(strings.TrimSpace(s)); err != nil {
-			f.check.SetText(app.Explain(err).String())
+			f.check.SetText(explain(err))
 			f.saveBtn.Disable()
 		} else {
 			f.check.SetText("")
@@ -55,14 +54,14 @@ func (f *ContactForm) save() {
 	if c == nil {
 		a, err := testaaddr.Parse(strings.TrimSpace(f.address.Text))
 		if err != nil {
-			f.check.SetText(app.Explain(err).String())
+			f.check.SetText(explain(err))
 			return
 		}
 		c = &addressbook.Contact{Address: a.String(), Link: addressbook.LinkNone}
 	}
 	c.Name = strings.TrimSpace(f.name.Text)
 	if err := f.core.SaveContact(c); err != nil {
-		f.check.SetText(app.Explain(err).String())
+		f.check.SetText(explain(err))
 		return
 	}
 	if f.OnSaved != nil {

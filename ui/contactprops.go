@@ -114,7 +114,7 @@ func (p *ContactProperties) remove() {
 	fp := v.ID.Fingerprint()
 	p.Confirm(lang.L("contact.id.removeq", map[string]any{"Address": p.cv.Contact.Address}), func() {
 		if err := p.core.RemoveDigitalID(p.cv.Contact.Address, fp); err != nil {
-			p.message.SetText(app.Explain(err).String())
+			p.message.SetText(explain(err))
 			return
 		}
 		p.message.SetText(lang.L("contact.id.removed"))
@@ -128,7 +128,7 @@ func (p *ContactProperties) setDefault() {
 		return
 	}
 	if err := p.core.SetDefaultDigitalID(p.cv.Contact.Address, v.ID.Fingerprint()); err != nil {
-		p.message.SetText(app.Explain(err).String())
+		p.message.SetText(explain(err))
 		return
 	}
 	p.message.SetText(lang.L("contact.id.isdefault", map[string]any{"Address": p.cv.Contact.Address}))

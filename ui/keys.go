@@ -144,7 +144,7 @@ func (p *KeyPrompt) Submit() {
 		err = p.open(keys)
 	}
 	if err != nil {
-		p.message.SetText(app.Explain(err).String())
+		p.message.SetText(explain(err))
 		return
 	}
 	p.opened = true

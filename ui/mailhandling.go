@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/mailstore"
 )
 
@@ -155,7 +154,7 @@ func (m *MainWindow) toggleSeen() {
 		err := m.core.SetSeen(m.ctx, r.ID, seen)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				m.reload()
 			}
 		})
@@ -172,7 +171,7 @@ func (m *MainWindow) restoreCurrent() {
 		to, err := m.core.Restore(m.ctx, []string{id})
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.setStatus(lang.L("mail.restored", map[string]any{"Folder": folderLabel(to[0])}))
@@ -222,7 +221,7 @@ func (m *MainWindow) moveTo(id, folder string) {
 		err := m.core.Move(m.ctx, []string{id}, folder)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.setStatus(lang.L("mail.moved", map[string]any{"Folder": folderLabel(folder)}))
@@ -238,7 +237,7 @@ func (m *MainWindow) emptyTrash() {
 			err := m.core.EmptyTrash(m.ctx)
 			m.do(func() {
 				if err != nil {
-					m.setStatus(app.Explain(err).String())
+					m.setStatus(explain(err))
 					return
 				}
 				m.setStatus(lang.L("mail.trashempty"))

@@ -184,7 +184,7 @@ func (m *MainWindow) reloadFolders() {
 		fs, err := m.core.Folders(m.ctx)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.folderRows = fs
@@ -206,7 +206,7 @@ func (m *MainWindow) ShowFolder(name string) {
 	m.setSelected(false)
 	m.list.setFolder(name, func(n int, err error) {
 		if err != nil {
-			m.setStatus(app.Explain(err).String())
+			m.setStatus(explain(err))
 		}
 	})
 }
@@ -226,7 +226,7 @@ func (m *MainWindow) search(q string) {
 				return // the user has typed on: the status is about the current query
 			}
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.list.showSearch(rows)
@@ -288,7 +288,7 @@ func (m *MainWindow) openDraft(r mailstore.Row) {
 		d, opts, err := m.core.OpenDraft(m.ctx, r.ID)
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.list.list.UnselectAll() // selecting it again opens it again
@@ -349,7 +349,7 @@ func (m *MainWindow) deleteCurrent() {
 		err := m.core.Delete(m.ctx, []string{id})
 		m.do(func() {
 			if err != nil {
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 				return
 			}
 			m.setStatus(lang.L("main.trashed"))
@@ -394,9 +394,9 @@ func (m *MainWindow) sendReceive() {
 			case cancelled:
 				m.setStatus(lang.L("main.cancelled"))
 			case err != nil:
-				m.setStatus(app.Explain(err).String())
+				m.setStatus(explain(err))
 			case ferr != nil:
-				m.setStatus(app.Explain(ferr).String())
+				m.setStatus(explain(ferr))
 			default:
 				m.setStatus(m.statusText())
 				if res != nil && res.New > 0 {
@@ -471,5 +471,5 @@ func (m *MainWindow) close() {
 }
 
 func errDialog(err error, w fyne.Window) {
-	dialog.ShowError(fmt.Errorf("%s", app.Explain(err).String()), w)
+	dialog.ShowError(fmt.Errorf("%s", explain(err)), w)
 }

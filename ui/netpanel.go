@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/internal/displaytext"
 )
 
@@ -121,7 +120,7 @@ func (w *NetworkWindow) logAtEnd() bool {
 func (w *NetworkWindow) Reload() {
 	var b strings.Builder
 	if hs, err := w.net.Handouts(); err != nil {
-		b.WriteString(app.Explain(err).String())
+		b.WriteString(explain(err))
 	} else {
 		for _, h := range hs {
 			fmt.Fprintf(&b, "%s\n    %s\n", h.Address, lang.L("network.files", map[string]any{"Dir": h.Dir}))
@@ -130,7 +129,7 @@ func (w *NetworkWindow) Reload() {
 	w.handouts.SetText(b.String())
 	b.Reset()
 	if qs, err := w.net.Queues(); err != nil {
-		b.WriteString(app.Explain(err).String())
+		b.WriteString(explain(err))
 	} else if len(qs) == 0 {
 		b.WriteString(lang.L("network.queues.empty"))
 	} else {
@@ -147,7 +146,7 @@ func (w *NetworkWindow) Reload() {
 		}
 	}()
 	if lines, err := w.net.Events(300); err != nil {
-		w.log.SetText(app.Explain(err).String())
+		w.log.SetText(explain(err))
 	} else if len(lines) == 0 {
 		w.log.SetText(lang.L("network.log.empty"))
 	} else {
@@ -169,7 +168,7 @@ func (w *NetworkWindow) outage() {
 	}
 	d := outageLengths()[i]
 	if err := w.net.Outage(w.node.Selected, d); err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.message.SetText(lang.L("network.isdown", map[string]any{"Node": w.node.Selected, "For": outageLabel(d)}))

@@ -69,7 +69,7 @@ func (w *SettingsWindow) ChangePasswords() {
 		err = w.core.SetPasswords(pop3, smtp)
 	}
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.message.SetText(lang.L("password.saved"))

@@ -91,7 +91,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 				addrs, err := core.AddDigitalIDFromMessage(context.Background(), id)
 				p.do(func() {
 					if err != nil {
-						p.result.SetText(app.Explain(err).String())
+						p.result.SetText(explain(err))
 						p.addBtn.Enable()
 						return
 					}

@@ -183,7 +183,7 @@ func (r *Reader) Clear() {
 // ShowError shows why a message could not be opened.
 func (r *Reader) ShowError(err error) {
 	r.Clear()
-	r.bannerTexts = []string{app.Explain(err).String()}
+	r.bannerTexts = []string{explain(err)}
 	r.banner.Add(bannerLine(BannerLine{Mark: MarkInvalid, Text: r.bannerTexts[0]}))
 	r.body.SetText("")
 }
@@ -233,5 +233,5 @@ func (r *Reader) SaveAttachment(dir string, a smime.Attachment) {
 // do ([app.Explain]: a path too long for Windows, a folder full of copies,
 // a failed write).
 func saveErrorSentence(err error) string {
-	return lang.L("reader.notsaved", map[string]any{"Why": displaytext.Line(app.Explain(err).String())})
+	return lang.L("reader.notsaved", map[string]any{"Why": displaytext.Line(explain(err))})
 }

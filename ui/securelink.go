@@ -85,7 +85,7 @@ func (w *SecureLinkWindow) Show() { w.win.Show() }
 func (w *SecureLinkWindow) Reload() {
 	rows, err := w.core.SecureLinkStatus()
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 	}
 	w.rows = rows
 	w.table.Refresh()
@@ -133,7 +133,7 @@ func (w *SecureLinkWindow) Act(r app.LinkRow) {
 
 		w.do(func() {
 			if err != nil {
-				w.message.SetText(app.Explain(err).String())
+				w.message.SetText(explain(err))
 			} else {
 				w.message.SetText(done)
 			}

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/profile"
 	"securemail/app/revocation"
 	"securemail/internal/displaytext"
@@ -105,7 +104,7 @@ func NewSettingsWindow(a fyne.App, core Preferences) *SettingsWindow {
 	w := &SettingsWindow{win: a.NewWindow(lang.L("settings.title")), core: core, message: widget.NewLabel(""), rootSel: -1}
 	s, err := core.Settings()
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		s = profile.DefaultSettings()
 	}
 	w.settings = s
@@ -255,7 +254,7 @@ func (w *SettingsWindow) Settings() profile.Settings {
 func (w *SettingsWindow) save() {
 	s := w.Settings()
 	if err := w.core.SaveSettings(s); err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.settings = s // what Close compares with (settingsclose.go)
@@ -273,7 +272,7 @@ func (w *SettingsWindow) removeRoot() {
 				return
 			}
 			if err := w.core.RemoveRoot(c); err != nil {
-				w.message.SetText(app.Explain(err).String())
+				w.message.SetText(explain(err))
 			}
 			w.rootSel = -1
 			w.removeRootBtn.Disable()
@@ -284,12 +283,12 @@ func (w *SettingsWindow) removeRoot() {
 func (w *SettingsWindow) exportWithDialog() {
 	data, err := w.core.ExportP7B()
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	saveBytes(w.win, "my-digital-id.p7b", data, func(err error) {
 		if err != nil {
-			w.message.SetText(app.Explain(err).String())
+			w.message.SetText(explain(err))
 		} else {
 			w.message.SetText(lang.L("settings.exported"))
 		}
@@ -297,7 +296,7 @@ func (w *SettingsWindow) exportWithDialog() {
 }
 
 func (w *SettingsWindow) importWithDialog() {
-	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportPFXData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.ImportPFXData(data) }, func(err error) { w.message.SetText(explain(err)) })
 }
 
 func (w *SettingsWindow) importCRLWithDialog() {
@@ -324,7 +323,7 @@ func (w *SettingsWindow) ImportCRLData(data []byte) {
 		return
 	}
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.message.SetText(displaytext.Line(k.Summary()))
@@ -334,7 +333,7 @@ func (w *SettingsWindow) ImportCRLData(data []byte) {
 func (w *SettingsWindow) ImportPFXData(data []byte) {
 	id, err := w.core.ImportPFX(data, w.pfxPassword.Text)
 	if err != nil {
-		w.message.SetText(app.Explain(err).String())
+		w.message.SetText(explain(err))
 		return
 	}
 	w.message.SetText(lang.L("settings.pfxinstalled", map[string]any{"Date": i18n.Date(id.Certificate.NotAfter.UTC())}))

@@ -69,7 +69,7 @@ func (t *accountTest) start() {
 			case errors.Is(ctx.Err(), context.Canceled):
 				lines = append(lines, lang.L("conn.cancelled"))
 			case err != nil && len(lines) == 0:
-				lines = append(lines, app.Explain(err).String())
+				lines = append(lines, explain(err))
 			case err != nil:
 				lines = append(lines, lang.L("conn.failed"))
 			default:

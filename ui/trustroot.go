@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 )
@@ -27,7 +26,7 @@ type rootConfirm struct {
 
 // addRootWithDialog lets the user pick a Root CA file, then confirm it.
 func (w *SettingsWindow) addRootWithDialog() {
-	openFile(w.win, w.core, "", func(_ string, data []byte) { w.AddRootData(data) }, func(err error) { w.message.SetText(app.Explain(err).String()) })
+	openFile(w.win, w.core, "", func(_ string, data []byte) { w.AddRootData(data) }, func(err error) { w.message.SetText(explain(err)) })
 }
 
 // AddRootData shows the confirmation for a Root CA file's bytes; the root
@@ -69,7 +68,7 @@ func (w *SettingsWindow) trustRoot(c *rootConfirm) {
 		return
 	}
 	if err := w.core.TrustRoot(c.authority); err != nil {
-		c.problem.SetText(app.Explain(err).String())
+		c.problem.SetText(explain(err))
 		c.problem.Show()
 		return
 	}

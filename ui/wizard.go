@@ -261,7 +261,7 @@ func (w *Wizard) runSetup() {
 	}
 	s, err := w.setup()
 	if err != nil {
-		w.problems[StepDigitalID] = app.Explain(err).String()
+		w.problems[StepDigitalID] = explain(err)
 		w.validate()
 		return
 	}
@@ -280,7 +280,7 @@ func (w *Wizard) runSetup() {
 		w.do(func() {
 			w.settingUp = false
 			if err != nil {
-				w.problems[StepDigitalID] = app.Explain(err).String()
+				w.problems[StepDigitalID] = explain(err)
 				w.validate()
 				return
 			}

@@ -106,7 +106,7 @@ func (w *Wizard) addressProblem() stepCheck {
 	if _, err := w.Address(); err != nil {
 		shown := ""
 		if w.addr.first.Text != "" && w.addr.surname.Text != "" && w.countryCode() != "" {
-			shown = app.Explain(err).String()
+			shown = explain(err)
 		}
 		return stepCheck{true, shown}
 	}
@@ -119,7 +119,7 @@ func (w *Wizard) loadHandouts() {
 	}
 	hs, err := w.net.Handouts()
 	if err != nil {
-		w.problems[StepAddress] = app.Explain(err).String()
+		w.problems[StepAddress] = explain(err)
 		return
 	}
 	w.addr.handouts = hs

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 )
@@ -37,7 +36,7 @@ func (w *Wizard) loadChain(data []byte) {
 	a, err := digitalid.InspectAuthority(data)
 	switch {
 	case err != nil:
-		w.problems[StepChain] = app.Explain(err).String()
+		w.problems[StepChain] = explain(err)
 		s.info.SetText("")
 	case root == nil:
 		w.problems[StepChain] = lang.L("wizard.chain.rootfirst")

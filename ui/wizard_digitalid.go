@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime/identity"
 	"securemail/testaaddr"
@@ -62,7 +61,7 @@ func (w *Wizard) checkID() {
 	}
 	id, err := identity.ParsePFX(s.data, s.password.Text)
 	if err != nil {
-		msg := app.Explain(err).String()
+		msg := explain(err)
 		if errors.Is(err, identity.ErrWrongPassword) {
 			msg += " " + lang.L("wizard.id.wrongpassword")
 		}

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/testaaddr"
 )
 
@@ -46,12 +45,12 @@ func (w *Wizard) exportID() {
 	msg := w.done.message
 	data, err := w.core.ExportP7B()
 	if err != nil {
-		msg.SetText(app.Explain(err).String())
+		msg.SetText(explain(err))
 		return
 	}
 	saveBytes(w.win, "my-digital-id.p7b", data, func(err error) {
 		if err != nil {
-			msg.SetText(app.Explain(err).String())
+			msg.SetText(explain(err))
 		} else {
 			msg.SetText(lang.L("digitalid.exported"))
 		}
@@ -67,7 +66,7 @@ func (w *Wizard) sendLinks() {
 			continue
 		}
 		if _, err := testaaddr.Parse(p); err != nil {
-			s.message.SetText(p + ": " + app.Explain(err).String())
+			s.message.SetText(p + ": " + explain(err))
 			return
 		}
 		addrs = append(addrs, p)
@@ -82,7 +81,7 @@ func (w *Wizard) sendLinks() {
 		w.do(func() {
 			s.sendLinks.Enable()
 			if err != nil {
-				s.message.SetText(app.Explain(err).String())
+				s.message.SetText(explain(err))
 				return
 			}
 			s.message.SetText(lang.L("securelink.requestssent", map[string]any{"To": strings.Join(addrs, ", ")}))
@@ -95,13 +94,13 @@ func (w *Wizard) sendLinks() {
 func (w *Wizard) finish() {
 	s, err := w.core.Settings()
 	if err != nil {
-		w.problemLabel.SetText(app.Explain(err).String())
+		w.problemLabel.SetText(explain(err))
 		w.problemBox.Show()
 		return
 	}
 	s.Security.SignAll, s.Security.EncryptAll = w.done.signAll.Checked, w.done.encryptAll.Checked
 	if err := w.core.SaveSettings(s); err != nil {
-		w.problemLabel.SetText(app.Explain(err).String())
+		w.problemLabel.SetText(explain(err))
 		w.problemBox.Show()
 		return
 	}

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"securemail/app"
 	"securemail/app/digitalid"
 	"securemail/internal/displaytext"
 	"securemail/ui/i18n"
@@ -57,7 +56,7 @@ func inspectRoot(data []byte, now time.Time) (root *digitalid.Authority, info, p
 	a, err := digitalid.InspectAuthority(data)
 	switch {
 	case err != nil:
-		return nil, "", app.Explain(err).String()
+		return nil, "", explain(err)
 	case !a.SelfSigned:
 		return nil, describeAuthority(a, now), lang.L("wizard.root.notroot", map[string]any{"Issuer": displaytext.Line(a.Certificate.Issuer.CommonName)})
 	case now.After(a.NotAfter):

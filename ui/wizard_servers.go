@@ -128,7 +128,7 @@ func (w *Wizard) testConnection() {
 	}
 	s, err := w.setup()
 	if err != nil {
-		sv.testResult.SetText(app.Explain(err).String())
+		sv.testResult.SetText(explain(err))
 		return
 	}
 	ctx, cancel := context.WithTimeout(w.ctx, testTimeout)
@@ -161,7 +161,7 @@ func (w *Wizard) testConnection() {
 			case errors.Is(ctx.Err(), context.DeadlineExceeded):
 				lines = append(lines, lang.L("conn.timeout", map[string]any{"Seconds": int(testTimeout.Seconds())}))
 			case err != nil && len(lines) == 0:
-				lines = append(lines, app.Explain(err).String())
+				lines = append(lines, explain(err))
 			case err != nil:
 				lines = append(lines, lang.L("conn.failed"))
 			default:
@@ -178,7 +178,7 @@ func connLine(st app.ConnStep) string {
 	name := string(st.Protocol) + " " + lang.L(connStepKey(st.Kind))
 	switch {
 	case st.Err != nil:
-		return "✗ " + name + ": " + app.Explain(st.Err).String()
+		return "✗ " + name + ": " + explain(st.Err)
 	case st.Skipped != "":
 		return "– " + name + ": " + lang.L(connStepKey(st.Kind)+".skipped")
 	}
@@ -216,7 +216,7 @@ func (w *Wizard) loadServerCA(data []byte) {
 	s.serverCA, w.problems[StepServers] = nil, ""
 	certs, err := identity.ParseCertificates(data)
 	if err != nil {
-		w.problems[StepServers] = lang.L("wizard.servers.nocafile", map[string]any{"Why": app.Explain(err).What})
+		w.problems[StepServers] = lang.L("wizard.servers.nocafile", map[string]any{"Why": explainWhat(err)})
 		s.caInfo.SetText("")
 	} else {
 		s.serverCA = data
