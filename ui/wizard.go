@@ -45,6 +45,7 @@ type Wizard struct {
 	ctx  context.Context // cancelled when the window closes: ends the test, the set-up, the requests
 
 	indicator    *fyne.Container
+	indicatorBar *container.Scroll // the indicator scrolls sideways when the step names are longer than the window (French, German)
 	backBtn      *widget.Button
 	nextBtn      *widget.Button
 	problemLabel *widget.Label // the refusal of the current step, in words
@@ -89,6 +90,7 @@ func (w *Wizard) Close() { w.win.Close() }
 
 func (w *Wizard) build() {
 	w.indicator = container.NewHBox()
+	w.indicatorBar = container.NewHScroll(w.indicator)
 	w.problemLabel = widget.NewLabel("")
 	w.problemLabel.Wrapping = fyne.TextWrapWord
 	w.problemLabel.Importance = widget.DangerImportance
@@ -101,9 +103,29 @@ func (w *Wizard) build() {
 	problem := container.NewBorder(nil, nil, widget.NewIcon(MarkInvalid.Icon()), nil, w.problemLabel)
 	w.problemBox = problem
 	bottom := container.NewVBox(problem, container.NewBorder(nil, nil, w.backBtn, w.nextBtn))
-	w.win.SetContent(container.NewBorder(container.NewVBox(w.indicator, widget.NewSeparator()), bottom, nil, nil,
+	w.win.SetContent(container.NewBorder(container.NewVBox(w.indicatorBar, widget.NewSeparator()), bottom, nil, nil,
 		container.NewPadded(w.body)))
 	w.enterPressesNext()
+}
+
+// showCurrentStep scrolls the step indicator so that the current step's
+// name is in view (the HBox places its labels one after the other, a
+// padding apart).
+func (w *Wizard) showCurrentStep() {
+	x, pad := float32(0), theme.Padding()
+	for i, o := range w.indicator.Objects {
+		width := o.MinSize().Width
+		if i == w.step {
+			if end := x + width - w.indicatorBar.Size().Width; end > 0 {
+				w.indicatorBar.Offset.X = end
+			} else {
+				w.indicatorBar.Offset.X = 0
+			}
+			w.indicatorBar.Refresh()
+			return
+		}
+		x += width + pad
+	}
 }
 
 func heading(s string) *widget.Label {
@@ -142,6 +164,7 @@ func (w *Wizard) show(step int) {
 		w.indicator.Add(l)
 	}
 	w.indicator.Refresh()
+	w.showCurrentStep()
 	if step == StepWelcome {
 		w.backBtn.Disable()
 	} else {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,26 @@ func TestRealWindowScreenshots(t *testing.T) {
 		return CountColour(img, 0xc6, 0x28, 0x28) > 50
 	})
 	testenv.StopPID(gui, 3*time.Second)
+
+	// 1b. The wizard in the testers' languages (issue 15): the system's
+	// language is what a new profile's window speaks; its title is matched
+	// in that language, so an untranslated window fails here.
+	for _, l := range []struct{ code, locale, title string }{
+		{"fr", "fr_FR.UTF-8", "configuration$"},
+		{"de", "de_DE.UTF-8", "Einrichtung$"},
+	} {
+		env := w.env
+		w.env = withLocale(w.env, l.locale)
+		gui = w.startGUI(filepath.Join(profiles, "new-"+l.code))
+		win := w.waitWindow(l.title)
+		shots["wizard-"+l.code+".png"] = w.screenshot(win, "wizard-"+l.code+".png", nil)
+		// Longer words must not widen the window (issue 15 point 7).
+		if got, want := pngWidth(t, shots["wizard-"+l.code+".png"]), pngWidth(t, shots["wizard.png"]); got != want {
+			t.Errorf("the wizard in %s is %d px wide, in English %d: a label does not fit", l.code, got, want)
+		}
+		testenv.StopPID(gui, 3*time.Second)
+		w.env = env
+	}
 
 	// 2. The main window of Alain with Marie's signed+encrypted mail open.
 	start = time.Now()
@@ -258,4 +279,28 @@ func (w *world) waitWindow(title string) string {
 func (w *world) screenshot(win, name string, ready func(image.Image) bool) []byte {
 	w.t.Helper()
 	return w.x.Screenshot(win, name, ready)
+}
+
+// withLocale is env with the locale variables replaced by LANG=locale, as a
+// desktop session in that language has them.
+func withLocale(env []string, locale string) []string {
+	var out []string
+	for _, kv := range env {
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "LANG="+locale)
+}
+
+// pngWidth is the width of a window's picture.
+func pngWidth(t *testing.T, data []byte) int {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img.Bounds().Dx()
 }
