@@ -42,9 +42,9 @@ func (w *Wizard) pickTester(addr string) { w.addr.tester.SetSelected(addr) }
 // The servers step.
 func (w *Wizard) serversChoice() string { return w.servers.choice.Selected }
 func (w *Wizard) setPOP3Port(p string)  { w.servers.pop3Port.SetText(p) }
-func (w *Wizard) tapTestConnection()    { test.Tap(w.servers.testConn) }
-func (w *Wizard) testConnLabel() string { return w.servers.testConn.Text }
-func (w *Wizard) testResult() string    { return w.servers.testResult.Text }
+func (w *Wizard) tapTestConnection()    { test.Tap(w.servers.tester.button) }
+func (w *Wizard) testConnLabel() string { return w.servers.tester.button.Text }
+func (w *Wizard) testResult() string    { return w.servers.tester.result.Text }
 func (w *Wizard) serverCAInfo() string  { return w.servers.caInfo.Text }
 func (w *Wizard) tapClearServerCA()     { test.Tap(w.servers.clearCA) }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -32,15 +31,12 @@ type serversStep struct {
 	smtpHost, smtpPort *widget.Entry
 	pop3Sec, smtpSec   *widget.Select
 	user, password     *widget.Entry
-	testConn           *widget.Button
-	testResult         *widget.Label
+	tester             connTester // Test connection and its result
 	openCA             *widget.Button
 	clearCA            *widget.Button
 	caInfo             *widget.Label
 
-	serverCA   []byte
-	testCancel context.CancelFunc
-	testRun    int
+	serverCA []byte
 }
 
 func (w *Wizard) serversPage() fyne.CanvasObject {
@@ -56,9 +52,7 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 	for _, e := range []*widget.Entry{s.pop3Host, s.pop3Port, s.smtpHost, s.smtpPort, s.user, s.password} {
 		e.OnChanged = func(string) { w.validate() }
 	}
-	s.testResult = widget.NewLabel("")
-	s.testResult.Wrapping = fyne.TextWrapWord
-	s.testConn = widget.NewButton(lang.L("conn.test"), w.testConnection)
+	s.tester = newConnTester(w.testConnection)
 	s.caInfo = para(lang.L(systemRootsText))
 	s.openCA = w.openButton(lang.L("wizard.servers.openca"), w.loadServerCA)
 	s.clearCA = widget.NewButton(lang.L("wizard.servers.systemcas"), w.clearServerCA)
@@ -68,7 +62,7 @@ func (w *Wizard) serversPage() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("servers.smtp"), container.NewBorder(nil, nil, nil, container.NewHBox(s.smtpPort, s.smtpSec), s.smtpHost)),
 		widget.NewFormItem(lang.L("servers.user"), s.user), widget.NewFormItem(lang.L("wizard.password"), s.password),
 	), para(lang.L("wizard.servers.caintro")),
-		container.NewHBox(s.openCA, s.clearCA), s.caInfo, container.NewHBox(s.testConn), s.testResult)
+		container.NewHBox(s.openCA, s.clearCA), s.caInfo, container.NewHBox(s.tester.button), s.tester.result)
 	opts := []string{serversBundled(), serversOwn()}
 	if w.net == nil {
 		opts = opts[1:]
@@ -122,54 +116,18 @@ const testTimeout = 45 * time.Second
 // step; while they run the button cancels them.
 func (w *Wizard) testConnection() {
 	sv := &w.servers
-	if sv.testCancel != nil {
-		sv.testCancel()
+	if sv.tester.stop() {
 		return
 	}
 	s, err := w.setup()
 	if err != nil {
-		sv.testResult.SetText(explain(err))
+		sv.tester.result.SetText(explain(err))
 		return
 	}
-	ctx, cancel := context.WithTimeout(w.ctx, testTimeout)
-	sv.testRun++
-	run := sv.testRun
-	sv.testCancel = cancel
-	sv.testConn.SetText(lang.L("Cancel"))
-	var lines []string
-	sv.testResult.SetText(lang.L("conn.testing"))
-	go func() {
-		defer cancel()
-		err := w.core.TestConnection(ctx, s, func(st app.ConnStep) {
-			w.do(func() {
-				if run != sv.testRun || (st.Kind == app.StepTestMessage && st.Skipped != "") {
-					return
-				}
-				lines = append(lines, connLine(st))
-				sv.testResult.SetText(strings.Join(lines, "\n") + "\n" + lang.L("conn.testing"))
-			})
-		})
-		w.do(func() {
-			if run != sv.testRun {
-				return
-			}
-			sv.testCancel = nil
-			sv.testConn.SetText(lang.L("conn.test"))
-			switch {
-			case errors.Is(ctx.Err(), context.Canceled):
-				lines = append(lines, lang.L("conn.cancelled"))
-			case errors.Is(ctx.Err(), context.DeadlineExceeded):
-				lines = append(lines, lang.L("conn.timeout", map[string]any{"Seconds": int(testTimeout.Seconds())}))
-			case err != nil && len(lines) == 0:
-				lines = append(lines, explain(err))
-			case err != nil:
-				lines = append(lines, lang.L("conn.failed"))
-			default:
-				lines = append(lines, lang.L("conn.passed"))
-			}
-			sv.testResult.SetText(strings.Join(lines, "\n"))
-		})
-	}()
+	sv.tester.do = w.do
+	sv.tester.check(w.ctx, func(ctx context.Context, report func(app.ConnStep)) error {
+		return w.core.TestConnection(ctx, s, report)
+	})
 }
 
 // connLine is one step of Test connection as shown: ✓ passed, – not
