@@ -24,24 +24,12 @@ const (
 	marie = "Marie.Curie@tcn.f.eu-admin.net"
 )
 
-const netConfig = `
-auth_failure_delay = "20ms"
-[[country]]
-code = "B"
-[[country.tester]]
-name = "Alain.Dupont"
-[[country]]
-code = "F"
-[[country.tester]]
-name = "Marie.Curie"
-`
-
 // startNet starts the bundled network in this process.
 func startNet(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	cfgFile := filepath.Join(t.TempDir(), "net.toml")
-	os.WriteFile(cfgFile, []byte(netConfig), 0o600)
+	os.WriteFile(cfgFile, []byte(testenv.TwoTesters), 0o600)
 	cfg, ca, err := testnet.Prepare(dir, cfgFile)
 	if err != nil {
 		t.Fatal(err)

@@ -4,25 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"securemail/tests/testenv"
 	"testing"
 	"time"
 )
 
-const smallNet = `
-auth_failure_delay = "20ms"
-[[country]]
-code = "B"
-[[country.tester]]
-name = "Alain.Dupont"
-[[country]]
-code = "F"
-[[country.tester]]
-name = "Marie.Curie"
-`
-
 func TestOpenServesThenWatches(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "testnet.toml"), []byte(smallNet), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "testnet.toml"), []byte(testenv.TwoTesters), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -41,12 +41,7 @@ func TestMain(m *testing.M) {
 
 func needKeyring(t *testing.T) {
 	t.Helper()
-	if secretService.err != nil {
-		if testenv.InCI() {
-			t.Fatalf("gnome-keyring is required in CI: %v", secretService.err)
-		}
-		t.Skip(secretService.err)
-	}
+	testenv.RequireSecretService(t, secretService.err)
 }
 
 // TestOSKeyringSecretNotInProfile checks that what goes into the keyring is

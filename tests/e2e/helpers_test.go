@@ -55,12 +55,7 @@ func TestMain(m *testing.M) {
 // test is about the real OS keyring.
 func needKeyring(t *testing.T) {
 	t.Helper()
-	if secretService.err != nil {
-		if testenv.InCI() {
-			t.Fatalf("gnome-keyring is required in CI: %v", secretService.err)
-		}
-		t.Skip(secretService.err)
-	}
+	testenv.RequireSecretService(t, secretService.err)
 }
 
 // network is the bundled TESTA network, started in this process.
@@ -71,27 +66,11 @@ type network struct {
 	net *testnet.Network
 }
 
-// networkConfig has the two testers of the acceptance test (the default
-// configuration has Marie but not Alain) and the seed's four relays.
-const networkConfig = `
-auth_failure_delay = "20ms"
-
-[[country]]
-code = "B"
-[[country.tester]]
-name = "Alain.Dupont"
-
-[[country]]
-code = "F"
-[[country.tester]]
-name = "Marie.Curie"
-`
-
 // startNetwork prepares a network folder (CA, handouts) and starts every
 // node on 127.0.0.1; it is stopped when the test ends.
 func startNetwork(t *testing.T) *network {
 	t.Helper()
-	return startNetworkWith(t, networkConfig)
+	return startNetworkWith(t, testenv.TwoTesters)
 }
 
 // startNetworkWith is startNetwork with another configuration.

@@ -25,7 +25,7 @@ const eve = "Eve.Kask@tcn.b.eu-admin.net"
 
 // threeTesters is the acceptance test's network with Eve beside Alain in Belgium.
 func threeTesters() string {
-	return strings.Replace(networkConfig, "name = \"Alain.Dupont\"\n", "name = \"Alain.Dupont\"\n[[country.tester]]\nname = \"Eve.Kask\"\n", 1)
+	return strings.Replace(testenv.TwoTesters, "name = \"Alain.Dupont\"\n", "name = \"Alain.Dupont\"\n[[country.tester]]\nname = \"Eve.Kask\"\n", 1)
 }
 
 // submitAs signs nothing: it hands raw bytes to the tester's national server over submission (STARTTLS, AUTH).

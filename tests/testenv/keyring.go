@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -125,4 +126,18 @@ func (s *SecretService) Stop() {
 	StopPID(s.keyringPID, 2*time.Second)
 	StopPID(s.busPID, 2*time.Second)
 	os.RemoveAll(s.dir)
+}
+
+// RequireSecretService is the check of a test that needs the real OS
+// keyring: started is StartSecretService's error (nil when gnome-keyring
+// runs). Without it the test fails in CI and is skipped elsewhere.
+func RequireSecretService(t testing.TB, started error) {
+	t.Helper()
+	if started == nil {
+		return
+	}
+	if InCI() {
+		t.Fatalf("gnome-keyring is required in CI: %v", started)
+	}
+	t.Skip(started)
 }

@@ -26,22 +26,6 @@ const (
 	marie = "Marie.Curie@tcn.f.eu-admin.net"
 )
 
-// e2eNetwork is the bundled network with only the two testers (and the
-// seed's relays), so that it starts quickly under Wine.
-const e2eNetwork = `
-auth_failure_delay = "20ms"
-
-[[country]]
-code = "B"
-[[country.tester]]
-name = "Alain.Dupont"
-
-[[country]]
-code = "F"
-[[country.tester]]
-name = "Marie.Curie"
-`
-
 // TestCLIEndToEndUnderWine builds the command-line Windows program
 // (CGO_ENABLED=0 GOOS=windows go build ./cmd/securemail-cli) and drives it under
 // Wine as two testers would from cmd.exe: the bundled network started by
@@ -71,7 +55,7 @@ func TestCLIEndToEndUnderWine(t *testing.T) {
 	work := t.TempDir()
 	netDir := filepath.Join(work, "net")
 	cfg := filepath.Join(work, "testnet.toml")
-	if err := os.WriteFile(cfg, []byte(e2eNetwork), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(testenv.TwoTesters), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	w.startNetwork(netDir, cfg)
