@@ -3,6 +3,8 @@ package crl
 import (
 	"fmt"
 	"strings"
+
+	"securemail/internal/phrase"
 )
 
 // Reason is a CRLReason (RFC 5280 §5.3.1).
@@ -23,30 +25,30 @@ const (
 )
 
 // info returns the RFC's name of a reason and the words a sentence uses.
-func (r Reason) info() (name, words string, ok bool) {
+func (r Reason) info() (name string, words phrase.Phrase, ok bool) {
 	switch r {
 	case Unspecified:
-		return "unspecified", "no reason given", true
+		return "unspecified", phrase.New("crl.reason.unspecified", "no reason given", nil), true
 	case KeyCompromise:
-		return "keyCompromise", "its key was compromised", true
+		return "keyCompromise", phrase.New("crl.reason.keyCompromise", "its key was compromised", nil), true
 	case CACompromise:
-		return "cACompromise", "its authority's key was compromised", true
+		return "cACompromise", phrase.New("crl.reason.cACompromise", "its authority's key was compromised", nil), true
 	case AffiliationChanged:
-		return "affiliationChanged", "its holder's affiliation changed", true
+		return "affiliationChanged", phrase.New("crl.reason.affiliationChanged", "its holder's affiliation changed", nil), true
 	case Superseded:
-		return "superseded", "it was replaced by a new one", true
+		return "superseded", phrase.New("crl.reason.superseded", "it was replaced by a new one", nil), true
 	case CessationOfOperation:
-		return "cessationOfOperation", "it is no longer used", true
+		return "cessationOfOperation", phrase.New("crl.reason.cessationOfOperation", "it is no longer used", nil), true
 	case CertificateHold:
-		return "certificateHold", "it is on hold", true
+		return "certificateHold", phrase.New("crl.reason.certificateHold", "it is on hold", nil), true
 	case RemoveFromCRL:
-		return "removeFromCRL", "it was taken off hold", true
+		return "removeFromCRL", phrase.New("crl.reason.removeFromCRL", "it was taken off hold", nil), true
 	case PrivilegeWithdrawn:
-		return "privilegeWithdrawn", "its holder's privilege was withdrawn", true
+		return "privilegeWithdrawn", phrase.New("crl.reason.privilegeWithdrawn", "its holder's privilege was withdrawn", nil), true
 	case AACompromise:
-		return "aACompromise", "its attribute authority was compromised", true
+		return "aACompromise", phrase.New("crl.reason.aACompromise", "its attribute authority was compromised", nil), true
 	}
-	return "", "", false
+	return "", phrase.Phrase{}, false
 }
 
 // ParseReason reads a reason by its RFC 5280 name, case-insensitively
@@ -79,12 +81,17 @@ func (r Reason) String() string {
 	return fmt.Sprintf("reason %d", int(r))
 }
 
-// Words is the reason as a sentence says it: "its key was compromised".
-func (r Reason) Words() string {
+// Words is the reason as an English sentence says it: "its key was
+// compromised".
+func (r Reason) Words() string { return r.Phrase().String() }
+
+// Phrase is the reason as a sentence says it, to be rendered in the
+// window's language (docs/ARCHITECTURE.md §7).
+func (r Reason) Phrase() phrase.Phrase {
 	if _, w, ok := r.info(); ok {
 		return w
 	}
-	return fmt.Sprintf("reason code %d", int(r))
+	return phrase.New("crl.reason.code", "reason code {{.Code}}", phrase.Args{"Code": int(r)})
 }
 
 // Compromise reports whether the reason says a key was compromised
