@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/smime/cms"
 )
 
@@ -38,8 +39,9 @@ func Addresses(cert *x509.Certificate) []string {
 }
 
 // displayName names a Digital ID in a sentence: its first address as
-// written in the certificate, else its common name.
-func displayName(cert *x509.Certificate) string {
+// written in the certificate, else its common name (strings), else the
+// phrase "an unnamed holder", which the window says in its language.
+func displayName(cert *x509.Certificate) any {
 	if len(cert.EmailAddresses) > 0 {
 		return cert.EmailAddresses[0]
 	}
@@ -51,5 +53,5 @@ func displayName(cert *x509.Certificate) string {
 	if cert.Subject.CommonName != "" {
 		return cert.Subject.CommonName
 	}
-	return "an unnamed holder"
+	return phrase.New("trust.holder.unnamed", "an unnamed holder", nil)
 }

@@ -70,6 +70,9 @@ func TestRevocationJudgingTime(t *testing.T) {
 			if strings.HasPrefix(c.words, "The") && r.Reason != c.words || !strings.Contains(r.Reason, c.words) {
 				t.Fatalf("reason %q, want %q", r.Reason, c.words)
 			}
+			if r.ReasonPhrase.String() != r.Reason {
+				t.Errorf("the phrase %q says %q, the reason %q", r.ReasonPhrase.Key, r.ReasonPhrase.String(), r.Reason)
+			}
 			if r.Revocation == nil || r.Revocation.Reason != c.reason || !r.Revocation.At.Equal(revokedAt) {
 				t.Fatalf("Result.Revocation = %+v, want %v at %v", r.Revocation, c.reason, revokedAt)
 			}

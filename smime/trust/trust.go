@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/smime/crl"
 )
 
@@ -55,10 +56,15 @@ type Policy struct {
 
 // Result is the verdict on a Digital ID.
 type Result struct {
-	Problem  Problem
-	Reason   string              // one sentence for the user
-	Chain    []*x509.Certificate // the Digital ID up to a trusted root; nil when untrusted
-	NotAfter time.Time           // the earliest end of validity along the chain
+	Problem Problem
+	// Reason is one sentence for the user, in English: ReasonPhrase's
+	// English, what the command line, the JSON reports and the logs say.
+	Reason string
+	// ReasonPhrase is the same sentence as a phrase, for the window to say
+	// in its language (docs/ARCHITECTURE.md §7).
+	ReasonPhrase phrase.Phrase       `json:"-"`
+	Chain        []*x509.Certificate // the Digital ID up to a trusted root; nil when untrusted
+	NotAfter     time.Time           // the earliest end of validity along the chain
 	// Revocation is the CRL entry of the Digital ID (or, when Problem is
 	// Revoked, of the authority that was revoked); nil when none is known.
 	// It is set with Problem OK for a revocation after the judged moment
@@ -66,16 +72,11 @@ type Result struct {
 	Revocation *crl.Entry
 }
 
-// dateLayout is how dates read in reasons: "2 November 2026" (UTC).
-const dateLayout = "2 January 2006"
-
-func date(t time.Time) string { return t.UTC().Format(dateLayout) }
-
 // Evaluate judges cert for p. extra holds further certificates that may
 // complete the chain, such as those a signed message carries.
 func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Result {
 	if cert == nil {
-		return Result{Problem: Untrusted, Reason: "There is no Digital ID to check."}
+		return Result{Problem: Untrusted, Reason: noDigitalID().String(), ReasonPhrase: noDigitalID()}
 	}
 	now := p.Now
 	if now.IsZero() {
@@ -84,18 +85,18 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 	at := now
 	name := displayName(cert)
 	res := Result{NotAfter: cert.NotAfter}
-	fail := func(problem Problem, format string, a ...any) Result {
-		res.Problem, res.Reason = problem, fmt.Sprintf(format, a...)
+	fail := func(problem Problem, reason phrase.Phrase) Result {
+		res.Problem, res.Reason, res.ReasonPhrase = problem, reason.String(), reason
 		return res
 	}
+	holder := phrase.Args{"Holder": name}
 	if problem, reason := LeafProblem(cert); problem != OK {
-		res.Problem, res.Reason = problem, reason
-		return res
+		return fail(problem, reason)
 	}
 
 	chain, err := buildChain(cert, extra, p, at)
 	if err != nil {
-		return fail(Untrusted, "The Digital ID of %s was issued by an authority you have not trusted.", name)
+		return fail(Untrusted, phrase.New("trust.untrusted", "The Digital ID of {{.Holder}} was issued by an authority you have not trusted.", holder))
 	}
 	res.Chain = chain
 	for _, c := range chain {
@@ -119,49 +120,67 @@ func Evaluate(cert *x509.Certificate, extra []*x509.Certificate, p Policy) Resul
 		if !counts(e, at) {
 			continue
 		}
-		why := ""
-		if e.Reason != crl.Unspecified {
-			why = ": " + e.Reason.Words()
+		if i > 0 {
+			res.Revocation = &e
 		}
-		if i == 0 {
-			return fail(Revoked, "The Digital ID of %s was revoked by its authority on %s%s.", name, date(e.At), why)
-		}
-		res.Revocation = &e
-		return fail(Revoked, "The authority that issued the Digital ID of %s was revoked on %s%s.", name, date(e.At), why)
+		return fail(Revoked, revokedPhrase(name, e, i > 0))
 	}
 
 	for i, c := range chain {
+		when := phrase.Args{"Holder": name, "Day": phrase.Date(c.NotBefore)}
 		switch {
 		case at.Before(c.NotBefore) && i == 0:
-			return fail(NotYetValid, "The Digital ID of %s is not valid before %s.", name, date(c.NotBefore))
+			return fail(NotYetValid, phrase.New("trust.notyetvalid", "The Digital ID of {{.Holder}} is not valid before {{.Day}}.", when))
 		case at.Before(c.NotBefore):
-			return fail(NotYetValid, "The authority that issued the Digital ID of %s is not valid before %s.", name, date(c.NotBefore))
+			return fail(NotYetValid, phrase.New("trust.ca.notyetvalid", "The authority that issued the Digital ID of {{.Holder}} is not valid before {{.Day}}.", when))
+		}
+		when["Day"] = phrase.Date(c.NotAfter)
+		switch {
 		case at.After(c.NotAfter) && i == 0:
-			return fail(Expired, "The Digital ID of %s expired on %s.", name, date(c.NotAfter))
+			return fail(Expired, phrase.New("trust.expired", "The Digital ID of {{.Holder}} expired on {{.Day}}.", when))
 		case at.After(c.NotAfter):
-			return fail(Expired, "The authority that issued the Digital ID of %s expired on %s.", name, date(c.NotAfter))
+			return fail(Expired, phrase.New("trust.ca.expired", "The authority that issued the Digital ID of {{.Holder}} expired on {{.Day}}.", when))
 		}
 	}
 
 	if len(cert.ExtKeyUsage)+len(cert.UnknownExtKeyUsage) > 0 &&
 		!slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageEmailProtection) &&
 		!slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageAny) {
-		return fail(WrongUsage, "The Digital ID of %s is not meant for e-mail.", name)
+		return fail(WrongUsage, phrase.New("trust.notforemail", "The Digital ID of {{.Holder}} is not meant for e-mail.", holder))
 	}
-	if reason := keyUsageProblem(cert, p.Purpose); reason != "" {
-		return fail(WrongUsage, reason, name)
+	if reason := keyUsageProblem(cert, p.Purpose, name); !reason.IsZero() {
+		return fail(WrongUsage, reason)
 	}
 
 	if p.Address != "" && !slices.Contains(Addresses(cert), mailheader.AddressKey(p.Address)) {
+		mismatch := phrase.Args{"Holder": name, "Address": p.Address}
 		if p.Purpose == Signing {
-			return fail(AddressMismatch, "The Digital ID is for %s, but the message says it is from %s.", name, p.Address)
+			return fail(AddressMismatch, phrase.New("trust.mismatch.from", "The Digital ID is for {{.Holder}}, but the message says it is from {{.Address}}.", mismatch))
 		}
-		return fail(AddressMismatch, "The Digital ID is for %s, not for %s.", name, p.Address)
+		return fail(AddressMismatch, phrase.New("trust.mismatch.to", "The Digital ID is for {{.Holder}}, not for {{.Address}}.", mismatch))
 	}
 
-	res.Problem = OK
-	res.Reason = fmt.Sprintf("The Digital ID of %s is valid until %s.", name, date(res.NotAfter))
+	valid := phrase.New("trust.valid", "The Digital ID of {{.Holder}} is valid until {{.Day}}.", phrase.Args{"Holder": name, "Day": phrase.Date(res.NotAfter)})
+	res.Problem, res.Reason, res.ReasonPhrase = OK, valid.String(), valid
 	return res
+}
+
+// revokedPhrase says that the Digital ID of holder (or, for authority, the
+// authority that issued it) was revoked, on the day of e, with e's reason
+// when the list gives one.
+func revokedPhrase(holder any, e crl.Entry, authority bool) phrase.Phrase {
+	args := phrase.Args{"Holder": holder, "Day": phrase.Date(e.At)}
+	if e.Reason == crl.Unspecified {
+		if authority {
+			return phrase.New("trust.ca.revoked", "The authority that issued the Digital ID of {{.Holder}} was revoked on {{.Day}}.", args)
+		}
+		return phrase.New("trust.revoked", "The Digital ID of {{.Holder}} was revoked by its authority on {{.Day}}.", args)
+	}
+	args["Why"] = e.Reason.Phrase()
+	if authority {
+		return phrase.New("trust.ca.revoked.why", "The authority that issued the Digital ID of {{.Holder}} was revoked on {{.Day}}: {{.Why}}.", args)
+	}
+	return phrase.New("trust.revoked.why", "The Digital ID of {{.Holder}} was revoked by its authority on {{.Day}}: {{.Why}}.", args)
 }
 
 // buildChain finds a chain from cert to one of the policy's roots. It
@@ -206,15 +225,16 @@ func buildChain(cert *x509.Certificate, extra []*x509.Certificate, p Policy, at 
 	return nil, fmt.Errorf("trust: %w", firstErr)
 }
 
-// keyUsageProblem returns a reason format (with one %s for the holder) when
-// the keyUsage extension forbids the purpose, or "".
-func keyUsageProblem(cert *x509.Certificate, purpose Purpose) string {
+// keyUsageProblem returns the reason naming holder when the keyUsage
+// extension forbids the purpose, or a zero phrase.
+func keyUsageProblem(cert *x509.Certificate, purpose Purpose, holder any) phrase.Phrase {
 	ku := cert.KeyUsage
+	args := phrase.Args{"Holder": holder}
 	if purpose == Signing {
 		if ku != 0 && ku&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-			return "The Digital ID of %s may not be used to sign messages."
+			return phrase.New("trust.usage.nosigning", "The Digital ID of {{.Holder}} may not be used to sign messages.", args)
 		}
-		return ""
+		return phrase.Phrase{}
 	}
 	var need x509.KeyUsage
 	switch cert.PublicKey.(type) {
@@ -223,10 +243,10 @@ func keyUsageProblem(cert *x509.Certificate, purpose Purpose) string {
 	case *ecdsa.PublicKey:
 		need = x509.KeyUsageKeyAgreement
 	default:
-		return "The Digital ID of %s has a key that cannot be used to encrypt messages."
+		return phrase.New("trust.usage.encryptkey", "The Digital ID of {{.Holder}} has a key that cannot be used to encrypt messages.", args)
 	}
 	if ku != 0 && ku&need == 0 {
-		return "The Digital ID of %s may not be used to encrypt messages."
+		return phrase.New("trust.usage.noencrypting", "The Digital ID of {{.Holder}} may not be used to encrypt messages.", args)
 	}
-	return ""
+	return phrase.Phrase{}
 }

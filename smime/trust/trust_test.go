@@ -183,6 +183,9 @@ func TestEvaluate(t *testing.T) {
 			if strings.HasPrefix(tc.reason, "The") && r.Reason != tc.reason || !strings.Contains(r.Reason, tc.reason) {
 				t.Errorf("reason %q, want %q", r.Reason, tc.reason)
 			}
+			if r.ReasonPhrase.Key == "" || r.ReasonPhrase.String() != r.Reason {
+				t.Errorf("the phrase %q (%q) says %q, the reason %q", r.ReasonPhrase.Key, r.ReasonPhrase.English, r.ReasonPhrase.String(), r.Reason)
+			}
 			if r.Problem == Untrusted && r.Chain != nil || r.Problem == OK && (len(r.Chain) != 3 || !r.Chain[2].Equal(tc.policy.Roots[0])) {
 				t.Errorf("chain of %d certificates for %q", len(r.Chain), r.Problem)
 			}
