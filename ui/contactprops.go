@@ -75,10 +75,14 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 		b.Disable()
 	}
 	m, word := ContactMark(cv.Verdict)
+	// A long address breaks onto a second line rather than widen the
+	// dialog past its window (German's longer field names leave it less room).
+	addr := widget.NewLabel(displaytext.Line(cv.Contact.Address))
+	addr.Wrapping = fyne.TextWrapBreak
 	general := widget.NewForm(
-		widget.NewFormItem(lang.L("contact.address"), widget.NewLabel(displaytext.Line(cv.Contact.Address))),
+		widget.NewFormItem(lang.L("contact.address"), addr),
 		widget.NewFormItem(lang.L("contact.name"), widget.NewLabel(displaytext.Line(cv.Contact.Name))),
-		widget.NewFormItem(lang.L("contact.status"), container.NewHBox(widget.NewIcon(m.Icon()), widget.NewLabel(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
+		widget.NewFormItem(lang.L("contact.status"), container.NewBorder(nil, nil, widget.NewIcon(m.Icon()), nil, para(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
 		widget.NewFormItem(lang.L("link.title"), widget.NewLabel(LinkStateText(cv.Contact.Link))),
 	)
 	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.viewBtn, p.setDefaultBtn, p.removeBtn, p.importBtn), p.details, p.message), nil, nil, p.ids)

@@ -87,7 +87,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 		mode = lang.L("network.mode.other", map[string]any{"Dir": net.Dir()})
 	}
 	outage := container.NewVBox(
-		widget.NewLabel(lang.L("network.outage.intro")),
+		para(lang.L("network.outage.intro")), // wraps: German needs 1066 px on one line
 		widget.NewForm(widget.NewFormItem(lang.L("network.node"), w.node), widget.NewFormItem(lang.L("network.for"), w.outageFor)), w.downBtn)
 	w.tabs = container.NewAppTabs(
 		// Long lines scroll sideways: the window fits a small screen (docs/UX.md §6).

@@ -96,9 +96,11 @@ func (w *SecureLinkWindow) updateCell(id widget.TableCellID, o fyne.CanvasObject
 	l, b := st.Objects[0].(*widget.Label), st.Objects[1].(*widget.Button)
 	r := w.rows[id.Row]
 	l.Show()
+	l.Truncation = fyne.TextTruncateOff
 	b.Hide()
 	switch id.Col {
-	case 0:
+	case 0: // a long address ends in "…" (the Address Book shows it whole); the states' words never do
+		l.Truncation = fyne.TextTruncateEllipsis
 		l.SetText(displaytext.Line(r.Address))
 	case 1:
 		l.SetText(LinkStateText(r.State))

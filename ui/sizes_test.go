@@ -1,18 +1,21 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/app/compose"
 	"securemail/app/profile"
 	"securemail/mailstore"
+	"securemail/ui/i18n"
 )
 
 // The screens every window and dialog must fit (issue 14 point 4), in
@@ -46,13 +49,109 @@ func windowMin(w fyne.Window) fyne.Size {
 }
 
 // checkFits fails when what (a window's or dialog's minimum, or the size
-// it opens at) is larger than a screen.
+// it opens at) is larger than a screen, saying by how many pixels.
 func checkFits(t *testing.T, name string, what string, s fyne.Size) {
 	t.Helper()
 	for _, sc := range screens {
-		if s.Width > sc.size.Width || s.Height > sc.size.Height {
-			t.Errorf("%s: %s %.0f×%.0f does not fit %s (%.0f×%.0f available)", name, what, s.Width, s.Height, sc.name, sc.size.Width, sc.size.Height)
+		var over []string
+		if d := s.Width - sc.size.Width; d > 0 {
+			over = append(over, fmt.Sprintf("%.0f px too wide", d))
 		}
+		if d := s.Height - sc.size.Height; d > 0 {
+			over = append(over, fmt.Sprintf("%.0f px too high", d))
+		}
+		if len(over) > 0 {
+			t.Errorf("%s: %s %.0f×%.0f does not fit %s (%.0f×%.0f available): %s", name, what, s.Width, s.Height, sc.name, sc.size.Width, sc.size.Height, strings.Join(over, ", "))
+		}
+	}
+}
+
+// checkNothingCut lays the window out at the size it opens at and fails for
+// each widget with words in it — a label that neither wraps nor ends in "…",
+// a button, a check box, a choice, a dialog — given less width than its
+// words need: what a longer language would lose off the edge. Windows and
+// dialogs are measured whole by checkFits; this finds a part squeezed
+// inside one (a dialog narrower than its content, a sentence wider than
+// its window on one tab).
+func checkNothingCut(t *testing.T, name string, w fyne.Window) {
+	t.Helper()
+	c := w.Canvas()
+	size := c.Size()
+	w.Resize(size.AddWidthHeight(1, 0)) // the test canvas lays out on a change of size only
+	w.Resize(size)
+	for _, o := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
+		reportCut(t, name, o)
+	}
+}
+
+func reportCut(t *testing.T, name string, o fyne.CanvasObject) {
+	t.Helper()
+	if !o.Visible() {
+		return
+	}
+	// 0 wide: not laid out (a tab not shown), nothing of it is on screen.
+	if what := wordsOf(o); what != "" && o.Size().Width > 0 && o.Size().Width+0.5 < o.MinSize().Width {
+		have, need := o.Size().Width, o.MinSize().Width
+		t.Errorf("%s: %s is %.0f px wide, its words need %.0f: %.0f px cut off", name, what, have, need, need-have)
+	}
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, k := range c.Objects {
+			reportCut(t, name, k)
+		}
+	case fyne.Widget:
+		for _, k := range test.WidgetRenderer(c).Objects() {
+			reportCut(t, name, k)
+		}
+	}
+}
+
+// wordsOf names a widget that shows words and cannot show them narrower
+// than it asks for; "" for anything else.
+func wordsOf(o fyne.CanvasObject) string {
+	switch w := o.(type) {
+	case *widget.Label:
+		if w.Wrapping == fyne.TextWrapOff && w.Truncation == fyne.TextTruncateOff {
+			return fmt.Sprintf("the label %q", w.Text)
+		}
+	case *widget.Button:
+		return fmt.Sprintf("the button %q", w.Text)
+	case *widget.Check:
+		return fmt.Sprintf("the check box %q", w.Text)
+	case *widget.Select:
+		return fmt.Sprintf("the choice %q", w.Selected)
+	case *widget.PopUp:
+		return "the dialog"
+	}
+	return ""
+}
+
+// sizeLanguages are the languages every screen is measured in (issue 15
+// point 7): German words are about 30 % longer than English ones, French
+// about 20 %. Each names what its Settings window and the wizard's Next
+// button read, so that a test that silently stayed English fails.
+var sizeLanguages = []struct{ code, locale, settings, next string }{
+	{"en", "en_GB.UTF-8", "Settings", "Next"},
+	{"fr", "fr_FR.UTF-8", "Paramètres", "Suivant"},
+	{"de", "de_DE.UTF-8", "Einstellungen", "Weiter"},
+}
+
+// inLanguage makes the window speak the language of code (a file of
+// ui/i18n) until the test ends, then the language it spoke before. Fyne's
+// lang is process-wide and unlocked, so such a test must not run beside
+// another: t.Setenv (the locale a desktop session in that language has)
+// makes the testing package refuse t.Parallel in it and its parents.
+func inLanguage(t *testing.T, code, locale string) {
+	t.Helper()
+	before := i18n.Current().Code
+	t.Cleanup(func() { // runs after t.Setenv's own cleanup: the system's locale is back
+		if _, err := i18n.Use(before); err != nil {
+			t.Errorf("back to %s: %v", before, err)
+		}
+	})
+	t.Setenv("LANG", locale)
+	if got, err := i18n.Use(code); err != nil || got.Code != code {
+		t.Fatalf("i18n.Use(%q) = %v, %v", code, got, err)
 	}
 }
 
@@ -70,7 +169,10 @@ func sizesCore() *fakeCore {
 	f.views["m9"] = &app.MessageView{Message: long, Report: f.views["m1"].Report}
 	f.contacts = append(contactsCore().contacts, app.ContactView{Contact: &addressbook.Contact{Address: longAddr, Name: "Maximiliane von Hohenzollern-Sigmaringen"},
 		Verdict: addressbook.ContactVerdict{Status: addressbook.Invalid, Reason: "Their Digital ID expired on 2 February 2026; ask them for a new one through a secure link."}})
-	f.links = []app.LinkRow{{Address: longAddr, State: addressbook.LinkReceived}}
+	f.links = nil // a row in each state: each has its own words and action
+	for _, st := range []addressbook.LinkState{addressbook.LinkNone, addressbook.LinkRequested, addressbook.LinkReceived, addressbook.LinkEstablished} {
+		f.links = append(f.links, app.LinkRow{Address: longAddr, State: st})
+	}
 	return f
 }
 
@@ -92,14 +194,39 @@ func (n *longNet) Events(int) ([]string, error) {
 
 // TestEveryWindowFitsTheSmallScreens opens each window and dialog with long
 // addresses and subjects in it and measures what it asks for, and the size
-// it opens at, against the two screens.
+// it opens at, against the two screens — in English, French and German
+// (subtests per language, then per screen: .../de/wizard,_root).
 func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
+	for _, l := range sizeLanguages {
+		t.Run(l.code, func(t *testing.T) {
+			inLanguage(t, l.code, l.locale)
+			everyWindowFits(t, l.code, l.settings, l.next)
+		})
+	}
+}
+
+// everyWindowFits is TestEveryWindowFitsTheSmallScreens in the language
+// the window speaks now, code; settings and next are what the Settings
+// window's title and the wizard's Next button read in it.
+func everyWindowFits(t *testing.T, code, settings, next string) {
 	a := test.NewTempApp(t)
 	f := sizesCore()
+	// fits checks a dialog open in w, check a window; both check that
+	// nothing in the window or its dialog is cut.
+	fits := func(name, what string, w fyne.Window) {
+		t.Helper()
+		t.Run(name, func(t *testing.T) {
+			checkFits(t, code+": "+name, what, w.Canvas().Overlays().Top().MinSize())
+			checkNothingCut(t, code+": "+name, w)
+		})
+	}
 	check := func(name string, w fyne.Window) {
 		t.Helper()
-		checkFits(t, name, "minimum size", windowMin(w))
-		checkFits(t, name, "opening size", w.Canvas().Size())
+		t.Run(name, func(t *testing.T) {
+			checkFits(t, code+": "+name, "minimum size", windowMin(w))
+			checkFits(t, code+": "+name, "opening size", w.Canvas().Size())
+			checkNothingCut(t, code+": "+name, w)
+		})
 	}
 
 	m, s := showMainWindow(t, a, f)
@@ -107,7 +234,7 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	eventually(t, s, "the long message open", func() bool { return m.current != nil && m.current.Message.ID == "m9" })
 	s.do(func() { check("main window", m.win) })
 	s.do(func() { test.Tap(m.reader.details) })
-	s.do(func() { checkFits(t, "Details", "dialog", m.win.Canvas().Overlays().Top().MinSize()) })
+	s.do(func() { fits("Details", "dialog", m.win) })
 
 	c := NewComposer(a, f, &compose.Draft{To: []string{longAddr, "Marie.Curie@tcn.f.eu-admin.net", "Eve.Mallory@tcn.b.eu-admin.net", longAddr + "x"},
 		Cc: []string{longAddr}, Subject: longSubject, Text: "x"})
@@ -120,10 +247,13 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 	b := NewAddressBookWindow(a, f)
 	check("Address Book", b.win)
 	b.ShowContact(f.contacts[len(f.contacts)-1])
-	checkFits(t, "contact properties", "dialog", b.win.Canvas().Overlays().Top().MinSize())
+	fits("contact properties", "dialog", b.win)
 
 	check("Secure Link", NewSecureLinkWindow(a, f).win)
 	sw := NewSettingsWindow(a, f)
+	if got := sw.win.Title(); got != settings {
+		t.Errorf("%s: the Settings window is titled %q, want %q: the window does not speak the language", code, got, settings)
+	}
 	for i := range sw.tabs.Items {
 		sw.tabs.SelectIndex(i)
 		check("Settings, "+sw.tabs.Items[i].Text, sw.win)
@@ -135,9 +265,12 @@ func TestEveryWindowFitsTheSmallScreens(t *testing.T) {
 		check("network panel, "+nw.tabs.Items[i].Text, nw.win)
 	}
 	w, _ := newTestWizard(t, f, net)
+	if got := w.nextBtn.Text; got != next {
+		t.Errorf("%s: the wizard's Next button reads %q, want %q: the window does not speak the language", code, got, next)
+	}
 	for step := range stepNames {
 		w.show(step)
-		check("wizard, "+stepNames[step], w.win)
+		check("wizard, "+strings.TrimPrefix(stepNames[step], "wizard.step."), w.win)
 	}
 }
 

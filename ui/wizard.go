@@ -135,6 +135,8 @@ func heading(s string) *widget.Label {
 	return l
 }
 
+// para is a paragraph: a label that wraps at word ends (longer languages
+// take more lines, never more width).
 func para(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
