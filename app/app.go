@@ -153,6 +153,10 @@ type NoDigitalIDError struct {
 type MissingID struct {
 	Address string
 	Reason  string // e.g. "has no Digital ID yet", "whose Digital ID expired on 2 November 2026"
+	// Verdict is the contact's evaluation Reason words (Status None when
+	// there is no contact): the window says why in its own language from
+	// it (Verdict.Phrase).
+	Verdict addressbook.ContactVerdict `json:"-"`
 }
 
 func (e *NoDigitalIDError) Error() string {

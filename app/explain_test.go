@@ -78,7 +78,7 @@ func TestExplainSentences(t *testing.T) {
 		{"problem with its own advice", &Problem{What: "3 messages are still waiting in the Outbox", Do: "they will be sent at the next send or fetch — nothing is lost",
 			Err: &smtpclient.ConnError{Step: "connect", Addr: "127.0.0.1:587", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}},
 			"3 messages are still waiting in the Outbox: connection refused by 127.0.0.1:587: no server is listening there; they will be sent at the next send or fetch — nothing is lost."},
-		{"no Digital ID for a recipient", &NoDigitalIDError{Recipients: []MissingID{{"Jan.Novak@tcn.cz.eu-admin.net", "has no Digital ID yet"}}},
+		{"no Digital ID for a recipient", &NoDigitalIDError{Recipients: []MissingID{{Address: "Jan.Novak@tcn.cz.eu-admin.net", Reason: "has no Digital ID yet"}}},
 			"This message cannot be encrypted: Jan.Novak@tcn.cz.eu-admin.net has no Digital ID yet; ask them for their Digital ID (secure link), or send without encryption."},
 		{"servers' CA file", &ServerCAError{Err: fmt.Errorf("identity: %w", identity.ErrNoCertificates)},
 			"The servers' CA file cannot be read (This file holds no Digital ID certificate (.cer, .crt, .pem or .p7b), or it is damaged); open the PEM or DER file of the authority that issued your mail servers' certificates."},

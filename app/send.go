@@ -62,7 +62,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 		for _, r := range rcpts {
 			c, err := a.Book.Get(r)
 			if errors.Is(err, addressbook.ErrNoContact) {
-				missing = append(missing, MissingID{Address: r, Reason: "has no Digital ID yet"})
+				missing = append(missing, MissingID{Address: r, Reason: "has no Digital ID yet", Verdict: addressbook.ContactVerdict{Status: addressbook.None}})
 				continue
 			}
 			if err != nil {
@@ -70,7 +70,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 			}
 			v := addressbook.Evaluate(c, t)
 			if v.Usable == nil {
-				missing = append(missing, MissingID{Address: r, Reason: missingReason(v)})
+				missing = append(missing, MissingID{Address: r, Reason: missingReason(v), Verdict: v})
 				continue
 			}
 			certs = append(certs, v.Usable.Certificate())

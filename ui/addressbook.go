@@ -14,6 +14,8 @@ import (
 	"securemail/app"
 	"securemail/app/addressbook"
 	"securemail/internal/displaytext"
+	"securemail/internal/phrase"
+	"securemail/ui/i18n"
 )
 
 // AddressBookWindow lists the contacts with V / red X and the reason in
@@ -75,6 +77,15 @@ func ContactMark(v addressbook.ContactVerdict) (Mark, string) {
 	return MarkInvalid, "X"
 }
 
+// sayReason is a verdict's sentence in the window's language: its phrase,
+// or its English Reason when the core gave no phrase.
+func sayReason(p phrase.Phrase, english string) string {
+	if p.IsZero() {
+		return english
+	}
+	return i18n.Say(p)
+}
+
 func newContactRow() fyne.CanvasObject {
 	word := widget.NewLabel("X")
 	word.TextStyle.Bold = true
@@ -102,7 +113,7 @@ func (w *AddressBookWindow) updateRow(id widget.ListItemID, o fyne.CanvasObject)
 		label = cv.Contact.Name + " <" + cv.Contact.Address + ">"
 	}
 	grid.Objects[0].(*widget.Label).SetText(displaytext.Line(label))
-	grid.Objects[1].(*widget.Label).SetText(displaytext.Line(cv.Verdict.Reason))
+	grid.Objects[1].(*widget.Label).SetText(displaytext.Line(sayReason(cv.Verdict.Phrase, cv.Verdict.Reason)))
 	row.onDouble = func() { w.list.Select(id); w.ShowContact(cv) }
 }
 

@@ -48,12 +48,13 @@ func (c *Composer) contactsChanged() {
 	})
 }
 
-// missingIDs lists the recipients mail cannot be encrypted for, and why.
+// missingIDs lists the recipients mail cannot be encrypted for, and why
+// (Reason in the window's language).
 func (c *Composer) missingIDs(rcpts []string) []app.MissingID {
 	var missing []app.MissingID
 	for _, r := range rcpts {
 		if m, why := c.recipientMark(r); m != MarkKey {
-			missing = append(missing, app.MissingID{Address: r, Reason: why})
+			missing = append(missing, app.MissingID{Address: r, Reason: why, Verdict: c.verdict(r)})
 		}
 	}
 	return missing
@@ -110,16 +111,28 @@ func (c *Composer) Recipients() []string {
 	return out
 }
 
+// verdict is the address book's verdict on addr (status None when addr is
+// not in it).
+func (c *Composer) verdict(addr string) addressbook.ContactVerdict {
+	if cv, ok := c.contacts[mailheader.AddressKey(addr)]; ok {
+		return cv.Verdict
+	}
+	return addressbook.ContactVerdict{Status: addressbook.None}
+}
+
 // recipientMark says whether mail to addr can be encrypted, and why not.
-func (c *Composer) recipientMark(addr string) (Mark, string) {
-	cv, ok := c.contacts[mailheader.AddressKey(addr)]
-	if !ok || cv.Verdict.Status == addressbook.None {
+func (c *Composer) recipientMark(addr string) (Mark, string) { return verdictMark(c.verdict(addr)) }
+
+// verdictMark says whether mail to a contact with verdict v can be
+// encrypted, and why not, in the window's language.
+func verdictMark(v addressbook.ContactVerdict) (Mark, string) {
+	switch v.Status {
+	case addressbook.None:
 		return MarkNoKey, lang.L("compose.recipient.noid")
+	case addressbook.Valid:
+		return MarkKey, sayReason(v.Phrase, v.Reason)
 	}
-	if cv.Verdict.Status == addressbook.Valid {
-		return MarkKey, cv.Verdict.Reason
-	}
-	return MarkNoKey, lang.L("compose.recipient.unusable", map[string]any{"Reason": strings.TrimSuffix(cv.Verdict.Reason, ".")})
+	return MarkNoKey, lang.L("compose.recipient.unusable", map[string]any{"Reason": strings.TrimSuffix(sayReason(v.Phrase, v.Reason), ".")})
 }
 
 func (c *Composer) refreshChips() {

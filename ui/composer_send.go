@@ -116,11 +116,16 @@ func (c *Composer) askNoSubject() {
 }
 
 // RefusalSentence is principle 3's sentence for recipients that cannot be
-// encrypted for.
+// encrypted for, each said from its verdict in the window's language (from
+// Reason when it has none).
 func RefusalSentence(missing []app.MissingID) string {
 	var parts []string
 	for _, m := range missing {
-		parts = append(parts, m.Address+" "+strings.TrimSuffix(m.Reason, "."))
+		why := m.Reason
+		if m.Verdict.Status != "" {
+			_, why = verdictMark(m.Verdict)
+		}
+		parts = append(parts, m.Address+" "+strings.TrimSuffix(why, "."))
 	}
 	return lang.N("compose.refusal", len(missing), map[string]any{"Reasons": strings.Join(parts, "; ")})
 }

@@ -52,12 +52,15 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 				m = MarkInvalid
 			}
 			c.Objects[1].(*widget.Icon).SetResource(m.Icon())
-			text := lang.L("contact.id.until", map[string]any{"Name": v.ID.Certificate().Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
-			if v.ID.Default {
-				text = lang.L("contact.id.untildefault", map[string]any{"Name": v.ID.Certificate().Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
-			}
-			if v.Reason != "" {
-				text += " · " + v.Reason
+			text := sayReason(v.Phrase, v.Reason) // a damaged Digital ID has no name or date to show
+			if cert := v.ID.Certificate(); cert != nil {
+				text = lang.L("contact.id.until", map[string]any{"Name": cert.Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
+				if v.ID.Default {
+					text = lang.L("contact.id.untildefault", map[string]any{"Name": cert.Subject.CommonName, "Date": i18n.Date(v.NotAfter.UTC())})
+				}
+				if v.Reason != "" {
+					text += " · " + sayReason(v.Phrase, v.Reason)
+				}
 			}
 			c.Objects[0].(*widget.Label).SetText(displaytext.Line(text))
 		})
@@ -82,7 +85,7 @@ func NewContactProperties(core AddressBook, cv app.ContactView, now time.Time) *
 	general := widget.NewForm(
 		widget.NewFormItem(lang.L("contact.address"), addr),
 		widget.NewFormItem(lang.L("contact.name"), widget.NewLabel(displaytext.Line(cv.Contact.Name))),
-		widget.NewFormItem(lang.L("contact.status"), container.NewBorder(nil, nil, widget.NewIcon(m.Icon()), nil, para(displaytext.Line(word+" — "+cv.Verdict.Reason)))),
+		widget.NewFormItem(lang.L("contact.status"), container.NewBorder(nil, nil, widget.NewIcon(m.Icon()), nil, para(displaytext.Line(word+" — "+sayReason(cv.Verdict.Phrase, cv.Verdict.Reason))))),
 		widget.NewFormItem(lang.L("link.title"), widget.NewLabel(LinkStateText(cv.Contact.Link))),
 	)
 	ids := container.NewBorder(nil, container.NewVBox(container.NewHBox(p.viewBtn, p.setDefaultBtn, p.removeBtn, p.importBtn), p.details, p.message), nil, nil, p.ids)
@@ -104,10 +107,14 @@ func (p *ContactProperties) view() {
 		return
 	}
 	c := v.ID.Certificate()
+	if c == nil {
+		p.details.SetText(sayReason(v.Phrase, v.Reason))
+		return
+	}
 	p.details.SetText(lang.L("contact.id.details", map[string]any{
 		"Subject": displaytext.Line(identity.NameText(c.Subject)), "Issuer": displaytext.Line(identity.NameText(c.Issuer)),
 		"From": i18n.Date(c.NotBefore.UTC()), "To": i18n.Date(c.NotAfter.UTC()), "Fingerprint": v.ID.Fingerprint(),
-		"Reason": displaytext.Line(orText(v.Reason, lang.L("contact.id.usable")))}))
+		"Reason": displaytext.Line(orText(sayReason(v.Phrase, v.Reason), lang.L("contact.id.usable")))}))
 }
 
 func (p *ContactProperties) remove() {

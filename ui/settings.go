@@ -318,15 +318,15 @@ func (w *SettingsWindow) importCRLWithDialog() {
 // holds, or why it was refused.
 func (w *SettingsWindow) ImportCRLData(data []byte) {
 	k, err := w.core.ImportCRL(data)
-	if sentence, ok := revocation.Sentence(err); ok {
-		w.message.SetText(sentence)
+	if sentence, ok := revocation.SentencePhrase(err); ok {
+		w.message.SetText(i18n.Say(sentence))
 		return
 	}
 	if err != nil {
 		w.message.SetText(explain(err))
 		return
 	}
-	w.message.SetText(displaytext.Line(k.Summary()))
+	w.message.SetText(displaytext.Line(i18n.Say(k.SummaryPhrase())))
 }
 
 // ImportPFXData imports a new Mail.pfx with the typed password.

@@ -2,9 +2,9 @@ package addressbook
 
 import (
 	"crypto/x509"
-	"fmt"
 	"time"
 
+	"securemail/internal/phrase"
 	"securemail/smime/trust"
 )
 
@@ -20,16 +20,24 @@ const (
 
 // Verdict is the evaluation of one Digital ID.
 type Verdict struct {
-	ID       *DigitalID
-	Problem  trust.Problem
+	ID      *DigitalID
+	Problem trust.Problem
+	// Reason is the verdict in one English sentence (the command line and
+	// its JSON); Phrase is the same sentence as data, for the window's
+	// language (docs/ARCHITECTURE.md §7). Phrase is zero when the check
+	// gave no phrase: the window then shows Reason.
 	Reason   string
+	Phrase   phrase.Phrase `json:"-"`
 	NotAfter time.Time
 }
 
 // ContactVerdict is the evaluation of a contact.
 type ContactVerdict struct {
 	Status Status
+	// Reason is the status in one English sentence; Phrase is the same
+	// sentence as data, for the window (see Verdict).
 	Reason string
+	Phrase phrase.Phrase `json:"-"`
 	// Usable is the Digital ID to encrypt to: the default if it is valid,
 	// else the newest valid one; nil when none is.
 	Usable *DigitalID
@@ -46,38 +54,50 @@ type Trust struct {
 
 // Evaluate decides a contact's status for encrypting mail to them.
 func Evaluate(c *Contact, t Trust) ContactVerdict {
-	v := ContactVerdict{Status: None, Reason: fmt.Sprintf("%s has no Digital ID yet; ask for a signed mail (secure link).", c.Address)}
+	v := ContactVerdict{Status: None}
+	v.say(phrase.New("addressbook.noid", "{{.Address}} has no Digital ID yet; ask for a signed mail (secure link).",
+		phrase.Args{"Address": c.Address}))
 	if len(c.DigitalIDs) == 0 {
 		return v
 	}
 	for _, d := range c.DigitalIDs {
 		cert := d.Certificate()
 		if cert == nil {
-			v.IDs = append(v.IDs, Verdict{ID: d, Problem: trust.Untrusted, Reason: "This Digital ID is damaged."})
+			damaged := phrase.New("addressbook.damaged", "This Digital ID is damaged.", nil)
+			v.IDs = append(v.IDs, Verdict{ID: d, Problem: trust.Untrusted, Reason: damaged.String(), Phrase: damaged})
 			continue
 		}
 		r := trust.Evaluate(cert, d.Chain(), trust.Policy{Roots: t.Roots, Intermediates: t.Intermediates,
 			Purpose: trust.Encryption, Now: t.Now, Address: c.Address, CRLs: t.CRLs})
-		v.IDs = append(v.IDs, Verdict{ID: d, Problem: r.Problem, Reason: r.Reason, NotAfter: cert.NotAfter})
+		v.IDs = append(v.IDs, Verdict{ID: d, Problem: r.Problem, Reason: r.Reason, Phrase: trustPhrase(r), NotAfter: cert.NotAfter})
 		if r.Problem == trust.OK && (v.Usable == nil || d.Default) {
 			v.Usable = d
 		}
 	}
 	if v.Usable != nil {
 		v.Status = Valid
-		v.Reason = fmt.Sprintf("Digital ID valid until %s.", v.Usable.Certificate().NotAfter.UTC().Format("2 January 2006"))
+		v.say(phrase.New("addressbook.validuntil", "Digital ID valid until {{.Date}}.",
+			phrase.Args{"Date": phrase.Date(v.Usable.Certificate().NotAfter)}))
 		return v
 	}
 	v.Status = Invalid
 	// Explain with the default Digital ID's reason: it is the one the user chose.
-	v.Reason = v.IDs[len(v.IDs)-1].Reason
+	chosen := v.IDs[len(v.IDs)-1]
 	for _, x := range v.IDs {
 		if x.ID.Default {
-			v.Reason = x.Reason
+			chosen = x
 		}
 	}
+	v.Reason, v.Phrase = chosen.Reason, chosen.Phrase
 	return v
 }
+
+// say sets the verdict's sentence: its phrase and that phrase's English.
+func (v *ContactVerdict) say(p phrase.Phrase) { v.Reason, v.Phrase = p.String(), p }
+
+// trustPhrase is the trust check's sentence as a phrase, zero while the
+// check gives only English.
+func trustPhrase(trust.Result) phrase.Phrase { return phrase.Phrase{} }
 
 // ExpiringSoon reports whether a certificate expires within the warning
 // window (7 days, as the issue asks) but has not expired yet.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"securemail/internal/durable"
+	"securemail/internal/phrase"
 	"securemail/smime/crl"
 )
 
@@ -262,32 +263,48 @@ func sentence(err error) string {
 
 // Sentence says, for a person, why a revocation list was not imported:
 // one sentence per typed error of this package and of smime/crl; ok is
-// false for any other error.
+// false for any other error. It is SentencePhrase in English.
 func Sentence(err error) (s string, ok bool) {
-	switch {
-	case errors.Is(err, crl.ErrNotCRL), errors.Is(err, crl.ErrTooLarge):
-		return "This file is not a certificate revocation list (.crl, DER or PEM); nothing was imported.", true
-	case errors.Is(err, crl.ErrUnknownIssuer):
-		return "This revocation list was issued by an authority this profile does not know; trust its Root CA or install its chain first.", true
-	case errors.Is(err, crl.ErrBadSignature):
-		return "This revocation list names a known authority, but its signature does not verify: it may be forged; nothing was imported.", true
-	case errors.Is(err, ErrOlder):
-		return "A newer revocation list from this authority is already kept; nothing was imported.", true
-	case errors.Is(err, ErrUnreachable):
-		return "The revocation list could not be fetched from its distribution point.", true
-	}
-	return "", false
+	p, ok := SentencePhrase(err)
+	return p.String(), ok
 }
 
-// Summary describes a kept list in one sentence: "Revocation list of
-// TESTA Test EC CA imported: 1 Digital ID revoked; next update 11
-// December 2026."
-func (k Kept) Summary() string {
-	n := len(k.List.RevokedCertificateEntries)
-	ids := "Digital IDs"
-	if n == 1 {
-		ids = "Digital ID"
+// SentencePhrase is Sentence as a phrase, for the window's language
+// (docs/ARCHITECTURE.md §7).
+func SentencePhrase(err error) (p phrase.Phrase, ok bool) {
+	switch {
+	case errors.Is(err, crl.ErrNotCRL), errors.Is(err, crl.ErrTooLarge):
+		return phrase.New("revocation.notcrl", "This file is not a certificate revocation list (.crl, DER or PEM); nothing was imported.", nil), true
+	case errors.Is(err, crl.ErrUnknownIssuer):
+		return phrase.New("revocation.unknownissuer", "This revocation list was issued by an authority this profile does not know; trust its Root CA or install its chain first.", nil), true
+	case errors.Is(err, crl.ErrBadSignature):
+		return phrase.New("revocation.badsignature", "This revocation list names a known authority, but its signature does not verify: it may be forged; nothing was imported.", nil), true
+	case errors.Is(err, ErrOlder):
+		return phrase.New("revocation.older", "A newer revocation list from this authority is already kept; nothing was imported.", nil), true
+	case errors.Is(err, ErrUnreachable):
+		return phrase.New("revocation.unreachable", "The revocation list could not be fetched from its distribution point.", nil), true
 	}
-	return fmt.Sprintf("Revocation list of %s imported: %d %s revoked; next update %s.",
-		k.Authority.Subject.CommonName, n, ids, k.List.NextUpdate.UTC().Format("2 January 2006"))
+	return phrase.Phrase{}, false
+}
+
+// Summary describes a kept list in one English sentence: "Revocation list
+// of TESTA Test EC CA imported: 1 Digital ID revoked; next update 11
+// December 2026." It is SummaryPhrase in English.
+func (k Kept) Summary() string { return k.SummaryPhrase().String() }
+
+// SummaryPhrase is Summary as a phrase, for the window's language: one
+// whole sentence for no, one and several Digital IDs revoked.
+func (k Kept) SummaryPhrase() phrase.Phrase {
+	args := phrase.Args{
+		"Authority": k.Authority.Subject.CommonName,
+		"Count":     len(k.List.RevokedCertificateEntries),
+		"Date":      phrase.Date(k.List.NextUpdate),
+	}
+	switch len(k.List.RevokedCertificateEntries) {
+	case 0:
+		return phrase.New("revocation.summary.none", "Revocation list of {{.Authority}} imported: 0 Digital IDs revoked; next update {{.Date}}.", args)
+	case 1:
+		return phrase.New("revocation.summary.one", "Revocation list of {{.Authority}} imported: 1 Digital ID revoked; next update {{.Date}}.", args)
+	}
+	return phrase.New("revocation.summary.other", "Revocation list of {{.Authority}} imported: {{.Count}} Digital IDs revoked; next update {{.Date}}.", args)
 }

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"securemail/app"
+	"securemail/app/addressbook"
+	"securemail/smime/crl"
+	"securemail/testnet/testca"
+	"securemail/ui/i18n"
+)
+
+// TestAddressBookSaysTheReasonInGerman: in a German window the address
+// book's rows, a contact's properties and the composer's refusal say why
+// in German, with the contact's address, from the verdict the core gives
+// (its English stays the Reason the command line prints).
+func TestAddressBookSaysTheReasonInGerman(t *testing.T) {
+	const ada = "Ada.Lovelace@tcn.gb.eu-admin.net"
+	if _, err := i18n.Use("de"); err != nil {
+		t.Fatal(err)
+	}
+	defer i18n.Use("en")
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	none := addressbook.Evaluate(&addressbook.Contact{Address: ada}, addressbook.Trust{Now: time.Now()})
+	damaged := addressbook.Evaluate(&addressbook.Contact{Address: marie,
+		DigitalIDs: []*addressbook.DigitalID{{DER: []byte("not a certificate")}}}, addressbook.Trust{Now: time.Now()})
+	f.contacts = []app.ContactView{{Contact: &addressbook.Contact{Address: ada}, Verdict: none}}
+	w := NewAddressBookWindow(a, f)
+	row := newContactRow()
+	w.updateRow(0, row)
+	reason := row.(*tapRow).content.(*fyneContainer).Objects[0].(*fyneContainer).Objects[1].(*widget.Label).Text
+	if want := ada + " hat noch keine Digitale ID; bitten Sie um eine signierte Nachricht (sichere Verbindung)."; reason != want {
+		t.Errorf("row: %q, want %q", reason, want)
+	}
+	if strings.Contains(none.Reason, "hat") {
+		t.Errorf("the English Reason changed: %q", none.Reason)
+	}
+
+	p := NewContactProperties(f, app.ContactView{Contact: &addressbook.Contact{Address: marie}, Verdict: damaged}, time.Now())
+	if texts := shownTexts(p.content); !hasText(texts, "X — Diese Digitale ID ist beschädigt.") {
+		t.Errorf("properties do not say the status in German: %q", texts)
+	}
+	item := p.ids.CreateItem()
+	p.ids.UpdateItem(0, item)
+	if got := item.(*fyneContainer).Objects[0].(*widget.Label).Text; got != "Diese Digitale ID ist beschädigt." {
+		t.Errorf("the damaged Digital ID's line: %q", got)
+	}
+	p.ids.Select(0)
+	p.view()
+	if p.details.Text != "Diese Digitale ID ist beschädigt." {
+		t.Errorf("the damaged Digital ID's details: %q", p.details.Text)
+	}
+
+	refusal := RefusalSentence([]app.MissingID{{Address: marie, Reason: "has no usable Digital ID (This Digital ID is damaged)", Verdict: damaged}})
+	if want := marie + " deren Digitale ID nicht verwendbar ist: Diese Digitale ID ist beschädigt, daher kann diese Nachricht für diesen Empfänger nicht verschlüsselt werden."; refusal != want {
+		t.Errorf("refusal: %q, want %q", refusal, want)
+	}
+}
+
+// TestImportCRLSaysItInFrench: Settings says what an imported revocation
+// list holds, and why a file is refused, in French.
+func TestImportCRLSaysItInFrench(t *testing.T) {
+	if _, err := i18n.Use("fr"); err != nil {
+		t.Fatal(err)
+	}
+	defer i18n.Use("en")
+	a := test.NewTempApp(t)
+	f := newFakeCore()
+	ca := newCA(t)
+	f.roots = []*x509Certificate{ca.Root, ca.Intermediate}
+	w := NewSettingsWindow(a, f)
+	now := time.Now()
+	good, err := ca.NewCRL([]testca.Revocation{{Serial: "0A", Email: marie, At: now, Reason: crl.KeyCompromise}}, 3, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ImportCRLData(good)
+	want := "Liste de révocation de TESTA Test EC CA importée : 1 ID numérique révoqué ; prochaine mise à jour le " + i18n.Date(now.Add(testca.CRLValidity).UTC()) + "."
+	if w.message.Text != want {
+		t.Errorf("message %q, want %q", w.message.Text, want)
+	}
+	w.ImportCRLData([]byte("not a list"))
+	if want := "Ce fichier n'est pas une liste de révocation de certificats (.crl, DER ou PEM) ; rien n'a été importé."; w.message.Text != want {
+		t.Errorf("a text file: %q, want %q", w.message.Text, want)
+	}
+}
