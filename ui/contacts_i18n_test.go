@@ -30,13 +30,29 @@ func TestAddressBookSaysTheReasonInGerman(t *testing.T) {
 	none := addressbook.Evaluate(&addressbook.Contact{Address: ada}, addressbook.Trust{Now: time.Now()})
 	damaged := addressbook.Evaluate(&addressbook.Contact{Address: marie,
 		DigitalIDs: []*addressbook.DigitalID{{DER: []byte("not a certificate")}}}, addressbook.Trust{Now: time.Now()})
-	f.contacts = []app.ContactView{{Contact: &addressbook.Contact{Address: ada}, Verdict: none}}
+	// An expired Digital ID: the trust check's sentence, passed on.
+	ca, err := testca.New(testca.WithCAValidity(time.Now().AddDate(-1, 0, 0), 3650))
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := ca.Issue(testca.IssueOptions{Email: marie, Key: testca.P256, NotBefore: time.Now().AddDate(0, -2, 0), Days: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired := addressbook.Evaluate(&addressbook.Contact{Address: marie, DigitalIDs: []*addressbook.DigitalID{{DER: is.Certificate.Raw}}},
+		addressbook.Trust{Roots: []*x509Certificate{ca.Root}, Intermediates: []*x509Certificate{ca.Intermediate}, Now: time.Now()})
+	f.contacts = []app.ContactView{{Contact: &addressbook.Contact{Address: ada}, Verdict: none}, {Contact: &addressbook.Contact{Address: marie}, Verdict: expired}}
 	w := NewAddressBookWindow(a, f)
-	row := newContactRow()
-	w.updateRow(0, row)
-	reason := row.(*tapRow).content.(*fyneContainer).Objects[0].(*fyneContainer).Objects[1].(*widget.Label).Text
-	if want := ada + " hat noch keine Digitale ID; bitten Sie um eine signierte Nachricht (sichere Verbindung)."; reason != want {
-		t.Errorf("row: %q, want %q", reason, want)
+	for i, want := range []string{
+		ada + " hat noch keine Digitale ID; bitten Sie um eine signierte Nachricht (sichere Verbindung).",
+		"Die Digitale ID von " + marie + " ist am " + i18n.Date(is.Certificate.NotAfter.UTC()) + " abgelaufen.",
+	} {
+		row := newContactRow()
+		w.updateRow(i, row)
+		reason := row.(*tapRow).content.(*fyneContainer).Objects[0].(*fyneContainer).Objects[1].(*widget.Label).Text
+		if reason != want {
+			t.Errorf("row %d: %q, want %q", i, reason, want)
+		}
 	}
 	if strings.Contains(none.Reason, "hat") {
 		t.Errorf("the English Reason changed: %q", none.Reason)

@@ -24,8 +24,8 @@ type Verdict struct {
 	Problem trust.Problem
 	// Reason is the verdict in one English sentence (the command line and
 	// its JSON); Phrase is the same sentence as data, for the window's
-	// language (docs/ARCHITECTURE.md §7). Phrase is zero when the check
-	// gave no phrase: the window then shows Reason.
+	// language (docs/ARCHITECTURE.md §7); a verdict made without one (zero
+	// Phrase) is shown by its Reason.
 	Reason   string
 	Phrase   phrase.Phrase `json:"-"`
 	NotAfter time.Time
@@ -69,7 +69,7 @@ func Evaluate(c *Contact, t Trust) ContactVerdict {
 		}
 		r := trust.Evaluate(cert, d.Chain(), trust.Policy{Roots: t.Roots, Intermediates: t.Intermediates,
 			Purpose: trust.Encryption, Now: t.Now, Address: c.Address, CRLs: t.CRLs})
-		v.IDs = append(v.IDs, Verdict{ID: d, Problem: r.Problem, Reason: r.Reason, Phrase: trustPhrase(r), NotAfter: cert.NotAfter})
+		v.IDs = append(v.IDs, Verdict{ID: d, Problem: r.Problem, Reason: r.Reason, Phrase: r.ReasonPhrase, NotAfter: cert.NotAfter})
 		if r.Problem == trust.OK && (v.Usable == nil || d.Default) {
 			v.Usable = d
 		}
@@ -95,9 +95,6 @@ func Evaluate(c *Contact, t Trust) ContactVerdict {
 // say sets the verdict's sentence: its phrase and that phrase's English.
 func (v *ContactVerdict) say(p phrase.Phrase) { v.Reason, v.Phrase = p.String(), p }
 
-// trustPhrase is the trust check's sentence as a phrase, zero while the
-// check gives only English.
-func trustPhrase(trust.Result) phrase.Phrase { return phrase.Phrase{} }
 
 // ExpiringSoon reports whether a certificate expires within the warning
 // window (7 days, as the issue asks) but has not expired yet.

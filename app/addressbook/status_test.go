@@ -42,3 +42,22 @@ func TestReasonIsItsPhrase(t *testing.T) {
 		t.Errorf("damaged: phrase %+v", damaged.Phrase)
 	}
 }
+
+// TestTrustReasonIsPassedWithItsPhrase: a Digital ID the trust check
+// refuses gives the contact the check's sentence, English and phrase alike.
+func TestTrustReasonIsPassedWithItsPhrase(t *testing.T) {
+	b, ca, tr := setup(t)
+	is := issue(t, ca, testca.IssueOptions{Email: marie, Key: testca.P256, NotBefore: time.Now().AddDate(0, -2, 0), Days: 30})
+	if _, err := b.AddDigitalID("", is.Certificate, is.Chain, nil); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := b.Get(marie)
+	v := Evaluate(c, tr)
+	want := "The Digital ID of " + marie + " expired on " + is.Certificate.NotAfter.UTC().Format("2 January 2006") + "."
+	if v.Status != Invalid || v.Reason != want || v.IDs[0].Reason != want {
+		t.Fatalf("expired: %s %q, want %q", v.Status, v.Reason, want)
+	}
+	if v.Phrase.Key != "trust.expired" || v.Phrase.String() != want || v.IDs[0].Phrase.Key != v.Phrase.Key {
+		t.Errorf("expired: phrase %+v", v.Phrase)
+	}
+}
