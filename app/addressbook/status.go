@@ -95,7 +95,6 @@ func Evaluate(c *Contact, t Trust) ContactVerdict {
 // say sets the verdict's sentence: its phrase and that phrase's English.
 func (v *ContactVerdict) say(p phrase.Phrase) { v.Reason, v.Phrase = p.String(), p }
 
-
 // ExpiringSoon reports whether a certificate expires within the warning
 // window (7 days, as the issue asks) but has not expired yet.
 func ExpiringSoon(cert *x509.Certificate, now time.Time) bool {
