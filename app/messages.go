@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -52,13 +53,14 @@ func (a *App) Search(ctx context.Context, query, folder string) (mailstore.Searc
 // Correspondent is who a listed message is with, as the message list shows
 // it: the sender of mail received, the recipients ("To: …") of mail the
 // user wrote (Sent, Outbox, Drafts) — there the sender is always the user.
-func Correspondent(r mailstore.Row) string {
+// The window renders it in its language (docs/ARCHITECTURE.md §7).
+func Correspondent(r mailstore.Row) phrase.Phrase {
 	switch r.Folder {
 	case mailstore.Sent, mailstore.Outbox, mailstore.Drafts:
 		if r.To == "" {
-			return "To: (no recipient)"
+			return phrase.New("list.correspondent.norecipient", "To: (no recipient)", nil)
 		}
-		return "To: " + r.To
+		return phrase.New("list.correspondent.to", "To: {{.To}}", phrase.Args{"To": r.To})
 	}
-	return r.From
+	return phrase.New("list.correspondent.from", "{{.From}}", phrase.Args{"From": r.From})
 }

@@ -10,6 +10,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/addressbook"
+	"securemail/mailstore"
 	"securemail/smime/crl"
 	"securemail/testnet/testca"
 	"securemail/ui/i18n"
@@ -104,5 +105,45 @@ func TestImportCRLSaysItInFrench(t *testing.T) {
 	w.ImportCRLData([]byte("not a list"))
 	if want := "Ce fichier n'est pas une liste de révocation de certificats (.crl, DER ou PEM) ; rien n'a été importé."; w.message.Text != want {
 		t.Errorf("a text file: %q, want %q", w.message.Text, want)
+	}
+}
+
+// TestMessageListSaysToInFrenchAndGerman: the Sent, Outbox and Drafts
+// folders list "To: …" in the window's language; the Inbox lists the sender
+// as written, even one that looks like a template.
+func TestMessageListSaysToInFrenchAndGerman(t *testing.T) {
+	a := test.NewTempApp(t)
+	defer i18n.Use("en")
+	const jan = "Jan Peeters <Jan.Peeters@tcn.b.eu-admin.net>"
+	for _, c := range []struct{ language, to, none string }{
+		{"fr", "À : " + jan, "À : (aucun destinataire)"},
+		{"de", "An: " + jan, "An: (kein Empfänger)"},
+		{"en", "To: " + jan, "To: (no recipient)"},
+	} {
+		if _, err := i18n.Use(c.language); err != nil {
+			t.Fatal(err)
+		}
+		f := newFakeCore()
+		f.rows[mailstore.Sent] = []mailstore.Row{{ID: "s1", Folder: mailstore.Sent, To: jan, Subject: "Dossier 7", Date: time.Now(), Seen: true},
+			{ID: "s2", Folder: mailstore.Sent, Subject: "Dossier 8", Date: time.Now().Add(-time.Hour), Seen: true}}
+		f.rows[mailstore.Inbox] = []mailstore.Row{{ID: "i1", Folder: mailstore.Inbox, From: "{{.From}} <Eve.Mallory@tcn.b.eu-admin.net>", Subject: "x", Date: time.Now()}}
+		w := NewMainWindow(a, f, nil)
+		s := &serial{}
+		w.do = s.do
+		s.do(w.Show)
+		eventually(t, s, "the Inbox listed", func() bool { _, ok := w.list.row(0); return ok && w.list.folder == mailstore.Inbox })
+		var from string
+		s.do(func() { from = rowPerson(w, 0) })
+		if from != "{{.From}} <Eve.Mallory@tcn.b.eu-admin.net>" {
+			t.Errorf("%s: the Inbox lists %q", c.language, from)
+		}
+		s.do(func() { w.ShowFolder(mailstore.Sent) })
+		eventually(t, s, "the Sent folder listed", func() bool { _, ok := w.list.row(1); return ok && w.list.folder == mailstore.Sent })
+		var to, none string
+		s.do(func() { to, none = rowPerson(w, 0), rowPerson(w, 1) })
+		if to != c.to || none != c.none {
+			t.Errorf("%s: the Sent folder lists %q and %q, want %q and %q", c.language, to, none, c.to, c.none)
+		}
+		s.do(w.win.Close)
 	}
 }

@@ -265,7 +265,7 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 		word.Refresh()
 	}
 	bold := !r.Seen && r.ID != ""
-	setLabel(o[3].(*widget.Label), displaytext.Line(app.Correspondent(r)), bold)
+	setLabel(o[3].(*widget.Label), displaytext.Line(i18n.Say(app.Correspondent(r))), bold)
 	setLabel(o[4].(*widget.Label), displaytext.Line(r.Subject), bold)
 	setLabel(o[5].(*widget.Label), shortDate(r.Date, time.Now()), false)
 	clip := o[6].(*widget.Icon)
