@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"securemail/internal/displaytext"
+	"securemail/ui/i18n"
 )
 
 // NetworkWindow is the offline network panel: testers and their handouts,
@@ -134,7 +135,15 @@ func (w *NetworkWindow) Reload() {
 		b.WriteString(lang.L("network.queues.empty"))
 	} else {
 		for _, q := range qs {
-			fmt.Fprintf(&b, "%-10s %s → %s  %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(q.To),
+			to := q.To
+			if len(q.Recipients) > 0 {
+				rcpts := make([]string, len(q.Recipients))
+				for i, p := range q.Recipients {
+					rcpts[i] = i18n.Say(p)
+				}
+				to = strings.Join(rcpts, ", ")
+			}
+			fmt.Fprintf(&b, "%-10s %s → %s  %s\n", q.Node, displaytext.Line(orText(q.From, "<>")), displaytext.Line(to),
 				lang.L("network.queue.attempts", map[string]any{"N": q.Attempts, "Next": q.NextAttempt.Local().Format("15:04:05")}))
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"securemail/app/profile"
+	"securemail/internal/phrase"
 	"securemail/testnet"
 	"securemail/testnet/evlog"
 	"securemail/testnet/queue"
@@ -32,10 +33,16 @@ type Handout struct {
 
 // QueueRow is one message waiting in a node's queue.
 type QueueRow struct {
-	Node        string
-	ID          string
-	From        string
-	To          string
+	Node string
+	ID   string
+	From string
+	// To is every recipient with its state, in English:
+	// "a@x (deferred: 451 try later), b@y (pending)".
+	To string
+	// Recipients says the same, one phrase per recipient, for the
+	// window's language (docs/ARCHITECTURE.md §7); the server's reply stays
+	// as the server wrote it.
+	Recipients  []phrase.Phrase `json:"-"`
 	Attempts    int
 	NextAttempt time.Time
 }
@@ -146,19 +153,39 @@ func (b *Net) Queues() ([]QueueRow, error) {
 			continue
 		}
 		for _, m := range ms {
+			row := QueueRow{Node: nd.Name(), ID: m.ID, From: m.From, Attempts: m.Attempts, NextAttempt: m.NextAttempt}
 			var to []string
 			for _, r := range m.Rcpts {
-				s := r.To + " (" + string(r.Status)
-				if r.LastError != "" {
-					s += ": " + r.LastError
-				}
-				to = append(to, s+")")
+				p := recipientPhrase(r)
+				row.Recipients = append(row.Recipients, p)
+				to = append(to, p.String())
 			}
-			rows = append(rows, QueueRow{Node: nd.Name(), ID: m.ID, From: m.From, To: strings.Join(to, ", "), Attempts: m.Attempts, NextAttempt: m.NextAttempt})
+			row.To = strings.Join(to, ", ")
+			rows = append(rows, row)
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].NextAttempt.Before(rows[j].NextAttempt) })
 	return rows, nil
+}
+
+// recipientPhrase is a queued recipient with its state and, when there is
+// one, the last reply of the server it was handed to.
+func recipientPhrase(r queue.Recipient) phrase.Phrase {
+	var state any = string(r.Status) // a state this version does not know, as written
+	switch r.Status {
+	case queue.Pending:
+		state = phrase.New("network.queue.state.pending", "pending", nil)
+	case queue.Deferred:
+		state = phrase.New("network.queue.state.deferred", "deferred", nil)
+	case queue.Delivered:
+		state = phrase.New("network.queue.state.delivered", "delivered", nil)
+	case queue.Failed:
+		state = phrase.New("network.queue.state.failed", "failed", nil)
+	}
+	if r.LastError != "" {
+		return phrase.New("network.queue.rcpt.reply", "{{.To}} ({{.State}}: {{.Reply}})", phrase.Args{"To": r.To, "State": state, "Reply": r.LastError})
+	}
+	return phrase.New("network.queue.rcpt", "{{.To}} ({{.State}})", phrase.Args{"To": r.To, "State": state})
 }
 
 // Events implements the window's network panel (ui.Network): the last max lines of the evidence log.

@@ -10,6 +10,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/addressbook"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/smime/crl"
 	"securemail/testnet/testca"
@@ -145,5 +146,33 @@ func TestMessageListSaysToInFrenchAndGerman(t *testing.T) {
 			t.Errorf("%s: the Sent folder lists %q and %q, want %q and %q", c.language, to, none, c.to, c.none)
 		}
 		s.do(w.win.Close)
+	}
+}
+
+// queuedNet is a bundled network with one message waiting for two
+// recipients, their states as app/bundled words them.
+type queuedNet struct{ fakeNet }
+
+func (n *queuedNet) Queues() ([]QueueRow, error) {
+	deferred := phrase.New("network.queue.state.deferred", "deferred", nil)
+	pending := phrase.New("network.queue.state.pending", "pending", nil)
+	return []QueueRow{{Node: "relay", From: marie, To: "English only", Attempts: 2, NextAttempt: time.Now(), Recipients: []phrase.Phrase{
+		phrase.New("network.queue.rcpt.reply", "{{.To}} ({{.State}}: {{.Reply}})", phrase.Args{"To": "Jan.Novak@tcn.b.eu-admin.net", "State": deferred, "Reply": "451 4.4.1 try later"}),
+		phrase.New("network.queue.rcpt", "{{.To}} ({{.State}})", phrase.Args{"To": "Ada.Lovelace@tcn.gb.eu-admin.net", "State": pending}),
+	}}}, nil
+}
+
+// TestQueuesSayTheStateInGerman: the network panel's Queues tab says each
+// recipient's state in the window's language, the server's reply as the
+// server wrote it.
+func TestQueuesSayTheStateInGerman(t *testing.T) {
+	if _, err := i18n.Use("de"); err != nil {
+		t.Fatal(err)
+	}
+	defer i18n.Use("en")
+	w := NewNetworkWindow(test.NewTempApp(t), &queuedNet{})
+	want := "Jan.Novak@tcn.b.eu-admin.net (zurückgestellt: 451 4.4.1 try later), Ada.Lovelace@tcn.gb.eu-admin.net (wartend)"
+	if !strings.Contains(w.queues.Text, want) {
+		t.Errorf("queues %q, want them to say %q", w.queues.Text, want)
 	}
 }
