@@ -42,10 +42,10 @@ func collectContent(raw []byte, depth int, c *content) {
 	c.parts++
 	switch {
 	case depth > maxDepth:
-		c.err = &LimitError{What: "levels of MIME nesting", Limit: maxDepth}
+		c.err = &LimitError{What: whatNesting, Limit: maxDepth}
 		return
 	case c.parts > maxParts:
-		c.err = &LimitError{What: "MIME parts", Limit: maxParts}
+		c.err = &LimitError{What: whatParts, Limit: maxParts}
 		return
 	}
 	if c.ctx != nil {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 )
 
 // Bounds on what Open reads (docs/SECURITY.md §4). Each is far above what
@@ -43,20 +43,33 @@ func (e *LimitError) Error() string {
 // Unwrap lets errors.Is(err, ErrTooComplex) hold.
 func (e *LimitError) Unwrap() error { return ErrTooComplex }
 
-// Sentence is the report's sentence for the limit.
-func (e *LimitError) Sentence() string {
-	return fmt.Sprintf("This message has more than %s %s, far more than any real message; SecureMail stopped reading it so that no message can make it hang. Ask the sender to send it again in a simpler form.",
-		grouped(e.Limit), e.What)
+// Sentence is the report's sentence for the limit, in English.
+func (e *LimitError) Sentence() string { return e.Phrase().String() }
+
+// Phrase is Sentence as a phrase, for the window to say in its language.
+func (e *LimitError) Phrase() phrase.Phrase {
+	var what any = e.What
+	switch e.What {
+	case whatParts:
+		what = phrase.New("open.limit.parts", "MIME parts", nil)
+	case whatNesting:
+		what = phrase.New("open.limit.nesting", "levels of MIME nesting", nil)
+	case whatHeaderBytes:
+		what = phrase.New("open.limit.headerbytes", "bytes of header fields", nil)
+	case whatHeaderLines:
+		what = phrase.New("open.limit.headerlines", "header lines", nil)
+	}
+	return phrase.New("open.error.limit", "This message has more than {{.Limit}} {{.What}}, far more than any real message; SecureMail stopped reading it so that no message can make it hang. Ask the sender to send it again in a simpler form.",
+		phrase.Args{"Limit": phrase.Number(e.Limit), "What": what})
 }
 
-// grouped writes n with thousands separators: 10,000.
-func grouped(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// What a LimitError counts.
+const (
+	whatParts       = "MIME parts"
+	whatNesting     = "levels of MIME nesting"
+	whatHeaderBytes = "bytes of header fields"
+	whatHeaderLines = "header lines"
+)
 
 // checkHeader refuses an entity whose header block exceeds maxHeaderBytes
 // or maxHeaderLines, before it is cut into fields. It looks at most at
@@ -70,14 +83,14 @@ func checkHeader(raw []byte) error {
 	end := bytes.Index(window, []byte("\r\n\r\n"))
 	switch {
 	case end < 0 && len(raw) > maxHeaderBytes:
-		return &LimitError{What: "bytes of header fields", Limit: maxHeaderBytes}
+		return &LimitError{What: whatHeaderBytes, Limit: maxHeaderBytes}
 	case end < 0:
 		end = len(raw)
 	case end > maxHeaderBytes:
-		return &LimitError{What: "bytes of header fields", Limit: maxHeaderBytes}
+		return &LimitError{What: whatHeaderBytes, Limit: maxHeaderBytes}
 	}
 	if bytes.Count(window[:end], []byte("\n")) >= maxHeaderLines {
-		return &LimitError{What: "header lines", Limit: maxHeaderLines}
+		return &LimitError{What: whatHeaderLines, Limit: maxHeaderLines}
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool, 
 			continue
 		}
 		if len(parts) >= maxParts {
-			return nil, false, &LimitError{What: "MIME parts", Limit: maxParts}
+			return nil, false, &LimitError{What: whatParts, Limit: maxParts}
 		}
 		if start >= 0 {
 			end := lineStart - 2 // the CRLF before the delimiter

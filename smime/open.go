@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/smime/cms"
 	"securemail/smime/envelope"
 	"securemail/smime/sign"
@@ -53,10 +54,10 @@ var (
 // sigLayer is one signature layer met on the way in.
 type sigLayer struct {
 	sd      *sign.SignedData
-	content []byte  // the signed bytes
-	math    []error // per signer: Verify's verdict
-	broken  string  // non-empty when the layer could not even be parsed
-	problem string  // the Report's Problem for a broken layer; "" means ProblemDamaged
+	content []byte        // the signed bytes
+	math    []error       // per signer: Verify's verdict
+	broken  phrase.Phrase // the verdict when the layer could not even be parsed
+	problem string        // the Report's Problem for a broken layer; "" means ProblemDamaged
 }
 
 // walker removes layers from the outside in.
@@ -119,7 +120,7 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 	}
 	top := parseEntity(msg)
 	if len(msg) == 0 || len(top.fields) == 0 {
-		return w.fail(ErrNotMessage, "This is not an e-mail message.")
+		return w.fail(ErrNotMessage, phrase.New("open.error.notmessage", "This is not an e-mail message.", nil))
 	}
 	inner, err := w.walk(msg)
 	if inner != nil {
@@ -138,12 +139,10 @@ func open(ctx context.Context, msg []byte, opts OpenOptions, inPlace bool) (*Rep
 		return r, err
 	}
 	for _, d := range r.HeaderDifferences {
-		r.Reason += " " + d.Warning()
+		r.addReason(d.WarningPhrase())
 	}
-	if r.Encrypted && r.Reason == "" {
-		r.Reason = fmt.Sprintf("Encrypted for you (%s).", cipherLabel(r.Encryption))
-	} else if r.Encrypted {
-		r.Reason += fmt.Sprintf(" Encrypted for you (%s).", cipherLabel(r.Encryption))
+	if r.Encrypted {
+		r.addReason(encryptedPhrase(r.Encryption))
 	}
 	return r, nil
 }
@@ -154,16 +153,17 @@ func (w *walker) stop(err error) (*Report, error) {
 	var le *LimitError
 	switch {
 	case errors.As(err, &le):
-		return w.fail(err, le.Sentence())
+		return w.fail(err, le.Phrase())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return w.fail(fmt.Errorf("smime: opening stopped: %w", err), "Opening this message was stopped before it finished.")
+		return w.fail(fmt.Errorf("smime: opening stopped: %w", err), phrase.New("open.error.stopped", "Opening this message was stopped before it finished.", nil))
 	}
-	return w.fail(err, "This message cannot be opened.")
+	return w.fail(err, phrase.New("open.error.unreadable", "This message cannot be opened.", nil))
 }
 
 // fail records an error sentence in the report and returns both.
-func (w *walker) fail(err error, sentence string) (*Report, error) {
-	w.r.Error, w.r.Reason = sentence, sentence
+func (w *walker) fail(err error, sentence phrase.Phrase) (*Report, error) {
+	w.r.Error, w.r.ErrorPhrase = sentence.String(), sentence
+	w.r.setReason(sentence)
 	return w.r, err
 }
 
@@ -172,7 +172,7 @@ func (w *walker) fail(err error, sentence string) (*Report, error) {
 func (w *walker) walk(raw []byte) ([]byte, error) {
 	for depth := 0; ; depth++ {
 		if depth > maxLayers {
-			_, err := w.fail(ErrTooDeep, "This message is wrapped in too many S/MIME layers to be opened safely.")
+			_, err := w.fail(ErrTooDeep, phrase.New("open.error.toodeep", "This message is wrapped in too many S/MIME layers to be opened safely.", nil))
 			return nil, err
 		}
 		if err := w.ctx.Err(); err != nil {
@@ -199,7 +199,7 @@ func (w *walker) walk(raw []byte) ([]byte, error) {
 		case mt == "application/pkcs7-mime" || mt == "application/x-pkcs7-mime":
 			der, err := w.decodePKCS7(e)
 			if err != nil || len(der) == 0 {
-				_, err := w.fail(fmt.Errorf("%w: %v", ErrDamaged, err), "The S/MIME part of this message is damaged and cannot be opened.")
+				_, err := w.fail(fmt.Errorf("%w: %v", ErrDamaged, err), phrase.New("open.error.damaged", "The S/MIME part of this message is damaged and cannot be opened.", nil))
 				return nil, err
 			}
 			next, stop, err := w.pkcs7(raw, der)
@@ -247,7 +247,7 @@ func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool, er
 	}
 	if len(parts) < 2 {
 		w.r.Layers = append(w.r.Layers, LayerSignedDetached)
-		w.sigs = append(w.sigs, &sigLayer{broken: "the signature part is missing"})
+		w.sigs = append(w.sigs, &sigLayer{broken: phrase.New("verdict.invalid.partmissing", "Signature INVALID: the signature part is missing.", nil)})
 		return parts[0], true, nil
 	}
 	sigPart := parseEntity(parts[1])
@@ -263,7 +263,7 @@ func (w *walker) detached(e *entity, params map[string]string) ([]byte, bool, er
 	w.sigs = append(w.sigs, layer)
 	der, err := decodeBody(sigPart.body, sigPart.transferEncoding())
 	if err != nil {
-		layer.broken = "the signature part is damaged"
+		layer.broken = phrase.New("verdict.invalid.partdamaged", "Signature INVALID: the signature part is damaged.", nil)
 		return parts[0], true, nil
 	}
 	w.verify(layer, der, parts[0])
@@ -285,7 +285,7 @@ func (w *walker) verify(layer *sigLayer, der, content []byte) {
 	}
 	layer.content = content
 	if len(sd.Signers) == 0 {
-		layer.broken = "the signature has no signer"
+		layer.broken = phrase.New("verdict.invalid.nosigner", "Signature INVALID: the signature has no signer.", nil)
 		return
 	}
 	for _, s := range sd.Signers {
@@ -300,10 +300,11 @@ func (w *walker) verify(layer *sigLayer, der, content []byte) {
 func (l *sigLayer) unreadable(err error) {
 	switch {
 	case errors.Is(err, sign.ErrTooLarge), errors.Is(err, cms.ErrTooComplex):
-		l.broken = fmt.Sprintf("it holds more than SecureMail checks (at most %d certificates and %d signers), so it cannot be checked", sign.MaxCertificates, sign.MaxSigners)
+		l.broken = phrase.New("verdict.invalid.toolarge", "Signature INVALID: it holds more than SecureMail checks (at most {{.Certificates}} certificates and {{.Signers}} signers), so it cannot be checked.",
+			phrase.Args{"Certificates": phrase.Number(sign.MaxCertificates), "Signers": phrase.Number(sign.MaxSigners)})
 		l.problem = ProblemTooLarge
 	default:
-		l.broken = "the signature is damaged"
+		l.broken = damagedSignature()
 	}
 }
 
@@ -326,7 +327,7 @@ func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
 		}
 		w.verify(layer, der, nil)
 		if sd.Content == nil {
-			layer.broken = "the signed message has no content"
+			layer.broken = phrase.New("verdict.invalid.nocontent", "Signature INVALID: the signed message has no content.", nil)
 			return nil, true, nil
 		}
 		return sd.Content, false, nil
@@ -355,15 +356,20 @@ func (w *walker) pkcs7(raw, der []byte) (next []byte, stop bool, err error) {
 }
 
 // decryptSentence is the banner sentence for a decryption failure.
-func decryptSentence(err error) string {
+func decryptSentence(err error) phrase.Phrase {
 	switch {
 	case errors.Is(err, envelope.ErrNotRecipient):
-		return "This message is encrypted but none of your Digital IDs can open it."
+		return phrase.New("open.error.notrecipient", "This message is encrypted but none of your Digital IDs can open it.", nil)
 	case errors.Is(err, envelope.ErrUnsupported):
-		return "This message is encrypted with an algorithm SecureMail does not support, so it cannot be opened."
+		return phrase.New("open.error.cipher", "This message is encrypted with an algorithm SecureMail does not support, so it cannot be opened.", nil)
 	default:
-		return "This encrypted message is damaged or was altered, so it cannot be opened."
+		return phrase.New("open.error.decrypt", "This encrypted message is damaged or was altered, so it cannot be opened.", nil)
 	}
+}
+
+// damagedSignature is the verdict on a signature that cannot be parsed.
+func damagedSignature() phrase.Phrase {
+	return phrase.New("verdict.invalid.damaged", "Signature INVALID: the signature is damaged.", nil)
 }
 
 // peekContentType returns the content type of a CMS ContentInfo, BER or

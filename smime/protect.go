@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 )
 
 // HeaderProtection says whether and how SignMessage protects the message's
@@ -118,21 +119,31 @@ type HeaderDifference struct {
 	Unsigned bool `json:"unsigned,omitempty"`
 }
 
-// Sentence is what a person is told about the difference.
-func (d HeaderDifference) Sentence() string {
-	inside := "signed"
-	if d.Unsigned {
-		inside = "encrypted"
+// Sentence is what a person is told about the difference, in English.
+func (d HeaderDifference) Sentence() string { return d.SentencePhrase().String() }
+
+// SentencePhrase is Sentence as a phrase, for the window to say in its
+// language.
+func (d HeaderDifference) SentencePhrase() phrase.Phrase {
+	field := phrase.Args{"Field": d.Field}
+	switch {
+	case d.Signed == "" && d.Unsigned:
+		return phrase.New("header.missing.encrypted", "the unprotected {{.Field}} is not in the encrypted header", field)
+	case d.Signed == "":
+		return phrase.New("header.missing.signed", "the unprotected {{.Field}} is not in the signed header", field)
+	case d.Unsigned:
+		return phrase.New("header.differs.encrypted", "the unprotected {{.Field}} differs from the encrypted one", field)
 	}
-	if d.Signed == "" {
-		return "the unprotected " + d.Field + " is not in the " + inside + " header"
-	}
-	return "the unprotected " + d.Field + " differs from the " + inside + " one"
+	return phrase.New("header.differs.signed", "the unprotected {{.Field}} differs from the signed one", field)
 }
 
 // Warning is the sentence the report's Reason carries for the difference.
-func (d HeaderDifference) Warning() string {
-	return "Careful: " + d.Sentence() + "."
+func (d HeaderDifference) Warning() string { return d.WarningPhrase().String() }
+
+// WarningPhrase is Warning as a phrase, for the window to say in its
+// language.
+func (d HeaderDifference) WarningPhrase() phrase.Phrase {
+	return phrase.New("header.careful", "Careful: {{.What}}.", phrase.Args{"What": d.SentencePhrase()})
 }
 
 // protection reads the RFC 9788 protected header of an entity whose

@@ -6,6 +6,8 @@ import (
 	"encoding/pem"
 	"strings"
 	"time"
+
+	"securemail/internal/phrase"
 )
 
 // Signature statuses of a Report (docs/ARCHITECTURE.md §3.2).
@@ -130,6 +132,29 @@ type Report struct {
 	// IgnoredSignatures counts signature layers that were checked but do
 	// not count for the verdict because they wrap encrypted content.
 	IgnoredSignatures int `json:"-"`
+
+	// ReasonPhrases are the sentences of Reason as phrases, for the window
+	// to say in its language (docs/ARCHITECTURE.md §7): Reason is their
+	// English joined by spaces. They are the signature's verdict (Verdict),
+	// then a warning per header difference, then the encryption; or the
+	// sentence of Error.
+	ReasonPhrases []phrase.Phrase `json:"-"`
+	// Verdict is the signature's verdict alone, the first of ReasonPhrases;
+	// nil when no signature counts.
+	Verdict []phrase.Phrase `json:"-"`
+	// ErrorPhrase is Error as a phrase; zero when Error is "".
+	ErrorPhrase phrase.Phrase `json:"-"`
+}
+
+// setReason makes ps the report's reason.
+func (r *Report) setReason(ps ...phrase.Phrase) {
+	r.ReasonPhrases = ps
+	r.Reason = phrase.Join(ps, phrase.Phrase.String)
+}
+
+// addReason adds p at the end of the report's reason.
+func (r *Report) addReason(p phrase.Phrase) {
+	r.setReason(append(r.ReasonPhrases, p)...)
 }
 
 // newReport returns an empty report whose JSON lists are [] rather than
@@ -182,8 +207,7 @@ func cipherLabel(c string) string {
 	return strings.ToUpper(c)
 }
 
-// dateLabel is how reasons show a date.
-func dateLabel(t time.Time) string { return t.UTC().Format("2 January 2006") }
-
-// timeLabel is how reasons show a moment.
-func timeLabel(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 MST") }
+// encryptedPhrase is the sentence of an encrypted message's reason.
+func encryptedPhrase(cipher string) phrase.Phrase {
+	return phrase.New("banner.encrypted", "Encrypted for you ({{.Cipher}}).", phrase.Args{"Cipher": cipherLabel(cipher)})
+}

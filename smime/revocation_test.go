@@ -46,9 +46,9 @@ func TestOpenRevokedSigner(t *testing.T) {
 		{"no CRL", nil, StatusValid, "— valid."},
 		{"superseded after the judged moment", []*x509.RevocationList{list(crl.Superseded, later)}, StatusValid, "— valid."},
 		{"superseded before", []*x509.RevocationList{list(crl.Superseded, now.Add(-time.Hour).Truncate(time.Second))}, StatusInvalid,
-			"Signature INVALID: " + strings.ToLower(jan) + "'s Digital ID was revoked on " + timeLabel(now.Add(-time.Hour).Truncate(time.Second)) + " (it was replaced by a new one)."},
+			"Signature INVALID: " + strings.ToLower(jan) + "'s Digital ID was revoked on " + now.Add(-time.Hour).Truncate(time.Second).UTC().Format("2 January 2006 15:04 MST") + " (it was replaced by a new one)."},
 		{"key compromise after the judged moment", []*x509.RevocationList{list(crl.KeyCompromise, later)}, StatusInvalid,
-			"Signature INVALID: " + strings.ToLower(jan) + "'s Digital ID was revoked on " + timeLabel(later) + " (its key was compromised)."},
+			"Signature INVALID: " + strings.ToLower(jan) + "'s Digital ID was revoked on " + later.UTC().Format("2 January 2006 15:04 MST") + " (its key was compromised)."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := Open(signed, OpenOptions{Roots: []*x509.Certificate{w.ca.Root}, Now: now, CRLs: c.crls})

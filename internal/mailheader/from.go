@@ -8,6 +8,8 @@ import (
 
 	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding/charmap"
+
+	"securemail/internal/phrase"
 )
 
 // Problem says why a From field names no single sender. The values are
@@ -25,23 +27,28 @@ const (
 	FromUnparsable Problem = "unparsable"        // not an address at all
 )
 
-// Sentence is what a person is told about the problem, completing "…, but".
-func (p Problem) Sentence() string {
+// Sentence is what a person is told about the problem, completing "…, but",
+// in English: Phrase's English.
+func (p Problem) Sentence() string { return p.Phrase().String() }
+
+// Phrase is the sentence of Sentence as a phrase, for the window to say in
+// its language (docs/ARCHITECTURE.md §7); a zero phrase for FromOK.
+func (p Problem) Phrase() phrase.Phrase {
 	switch p {
 	case FromMissing:
-		return "the message has no From field, so it does not say who sent it"
+		return phrase.New("from.problem.missing", "the message has no From field, so it does not say who sent it", nil)
 	case FromEmpty:
-		return "the message's From field is empty, so it does not say who sent it"
+		return phrase.New("from.problem.empty", "the message's From field is empty, so it does not say who sent it", nil)
 	case FromSeveral:
-		return "the From field names several senders, and a signature can vouch for one only"
+		return phrase.New("from.problem.several", "the From field names several senders, and a signature can vouch for one only", nil)
 	case FromGroup:
-		return "the From field is a group of addresses, not one sender"
+		return phrase.New("from.problem.group", "the From field is a group of addresses, not one sender", nil)
 	case FromDuplicate:
-		return "the message has several From fields, and programs differ on which one they show"
+		return phrase.New("from.problem.duplicate", "the message has several From fields, and programs differ on which one they show", nil)
 	case FromUnparsable:
-		return "the From field cannot be read as an e-mail address"
+		return phrase.New("from.problem.unparsable", "the From field cannot be read as an e-mail address", nil)
 	}
-	return ""
+	return phrase.Phrase{}
 }
 
 // Mailbox is one decoded mailbox: the display name (encoded words decoded)

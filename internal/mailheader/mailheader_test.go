@@ -134,3 +134,19 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// TestProblemPhrase: every From problem has its sentence as a phrase with a
+// key of its own, whose English is the sentence the verdicts quote.
+func TestProblemPhrase(t *testing.T) {
+	keys := map[string]bool{}
+	for _, p := range []Problem{FromMissing, FromEmpty, FromSeveral, FromGroup, FromDuplicate, FromUnparsable} {
+		ph := p.Phrase()
+		if ph.Key == "" || keys[ph.Key] || p.Sentence() == "" || ph.String() != p.Sentence() {
+			t.Errorf("%q: phrase %q %q, sentence %q", p, ph.Key, ph.String(), p.Sentence())
+		}
+		keys[ph.Key] = true
+	}
+	if !FromOK.Phrase().IsZero() || FromOK.Sentence() != "" {
+		t.Error("a From without a problem has a sentence")
+	}
+}

@@ -13,6 +13,7 @@
 package phrase
 
 import (
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -25,8 +26,8 @@ type Phrase struct {
 	// English is the English template, the text shown when no translation
 	// applies and the text of the command line, JSON and logs.
 	English string
-	// Args are the values the template names: strings, numbers, Date,
-	// Moment or another Phrase (rendered in the same language).
+	// Args are the values the template names: strings, numbers, Number,
+	// Date, Moment or another Phrase (rendered in the same language).
 	Args Args
 }
 
@@ -57,6 +58,24 @@ type Moment time.Time
 
 // String is the moment in English.
 func (m Moment) String() string { return time.Time(m).UTC().Format("2 January 2006 15:04 MST") }
+
+// Number is a count a phrase shows: "10,000" in English, grouped as the
+// language groups digits in the window ("10 000", "10.000").
+type Number int
+
+// String is the number in English, with a comma between thousands.
+func (n Number) String() string {
+	s := strconv.Itoa(int(n))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
 
 // Render fills the template text with args, each value printed by its
 // String method (a nested Phrase in English). A template that cannot be

@@ -18,6 +18,10 @@ func TestStringIsTheEnglish(t *testing.T) {
 		{New("moment", "Made on {{.At}}.", Args{"At": Moment(day)}), "Made on 9 March 2026 14:05 UTC."},
 		{New("nested", "Revoked {{.When}}.", Args{"When": inner}), "Revoked on 9 March 2026."},
 		{New("number", "A {{.Bits}}-bit key.", Args{"Bits": 1024}), "A 1024-bit key."},
+		{New("grouped", "More than {{.N}} parts.", Args{"N": Number(10_000)}), "More than 10,000 parts."},
+		{New("grouped", "More than {{.N}} parts.", Args{"N": Number(1_048_576)}), "More than 1,048,576 parts."},
+		{New("grouped", "More than {{.N}} parts.", Args{"N": Number(-1000)}), "More than -1,000 parts."},
+		{New("grouped", "More than {{.N}} parts.", Args{"N": Number(999)}), "More than 999 parts."},
 		{New("broken", "Signed by {{.Who", Args{"Who": "x"}), "Signed by {{.Who"},
 	} {
 		if got := c.p.String(); got != c.want {

@@ -4,13 +4,16 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"securemail/internal/phrase"
 )
 
 // Say is p in the window's language: the translation of its key filled with
 // its values, each value in the language too (a phrase.Date as [Date], a
-// phrase.Moment as [DateTime] in local time, a nested phrase by Say). Without
+// phrase.Moment as [DateTime] in local time, a phrase.Number with the
+// language's digit grouping, a nested phrase by Say). Without
 // a translation it is p's English, so a sentence is never lost.
 func Say(p phrase.Phrase) string {
 	if p.Key == "" {
@@ -34,6 +37,8 @@ func localArgs(args phrase.Args) map[string]any {
 			out[k] = Date(time.Time(v).UTC())
 		case phrase.Moment:
 			out[k] = DateTime(time.Time(v).Local())
+		case phrase.Number:
+			out[k] = message.NewPrinter(language.Make(Current().Code)).Sprintf("%d", int(v))
 		case phrase.Phrase:
 			out[k] = Say(v)
 		default:

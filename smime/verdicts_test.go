@@ -1,0 +1,48 @@
+package smime_test
+
+import (
+	"testing"
+
+	"securemail/internal/phrase"
+	"securemail/smime"
+	"securemail/tests/verdicts"
+)
+
+// TestReasonIsItsPhrasesEnglish opens a message for every verdict and
+// checks that the report's Reason — the English of the command line and of
+// the JSON, a contract — reads word for word as it always has, and that it
+// is exactly the English of the phrases the window renders in its own
+// language, so that the two cannot say different things.
+func TestReasonIsItsPhrasesEnglish(t *testing.T) {
+	statuses := map[string]bool{}
+	for _, c := range verdicts.Open(t) {
+		r := c.Report
+		statuses[c.Status] = true
+		if r.Signature != c.Status {
+			t.Errorf("%s: status %q, want %q (%s)", c.Name, r.Signature, c.Status, r.Reason)
+		}
+		if r.Reason != c.English {
+			t.Errorf("%s: the reason is\n  %q, it was\n  %q", c.Name, r.Reason, c.English)
+		}
+		if got := phrase.Join(r.ReasonPhrases, phrase.Phrase.String); got != r.Reason {
+			t.Errorf("%s: the phrases say\n  %q, the reason\n  %q", c.Name, got, r.Reason)
+		}
+		for _, p := range r.ReasonPhrases {
+			if p.Key == "" {
+				t.Errorf("%s: a phrase without a key: %q", c.Name, p.English)
+			}
+		}
+		if r.Signed != (len(r.Verdict) > 0) {
+			t.Errorf("%s: signed %v with %d verdict phrases", c.Name, r.Signed, len(r.Verdict))
+		}
+		if r.Error != r.ErrorPhrase.String() {
+			t.Errorf("%s: error %q, its phrase %q", c.Name, r.Error, r.ErrorPhrase.String())
+		}
+	}
+	for _, s := range []string{smime.StatusValid, smime.StatusInvalid, smime.StatusUntrusted, smime.StatusExpired,
+		smime.StatusWeakAlgorithm, smime.StatusAddressMismatch, smime.StatusBadFrom, smime.StatusNone} {
+		if !statuses[s] {
+			t.Errorf("no case for the status %q", s)
+		}
+	}
+}
