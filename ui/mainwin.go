@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -104,7 +106,7 @@ func (m *MainWindow) build() {
 	}
 	bar := container.NewHBox(m.newBtn, m.replyBtn, m.replyAllBtn, m.forwardBtn, m.deleteBtn, widget.NewSeparator(),
 		m.sendReceiveBtn, widget.NewSeparator(), m.bookBtn, m.linkBtn)
-	toolbar := container.NewBorder(nil, nil, bar, m.settingsBtn, m.searchEntry)
+	toolbar := container.NewBorder(nil, nil, bar, m.settingsBtn)
 
 	m.folders = newKeyList(func() int { return len(m.folderRows) },
 		func() fyne.CanvasObject {
@@ -144,7 +146,8 @@ func (m *MainWindow) build() {
 
 	l := m.loadLayout()
 	m.list.applyLayout(l)
-	m.readerSplit = container.NewVSplit(container.NewBorder(container.NewVBox(m.buildListBar(), m.list.header.row), nil, nil, nil, m.list.list), m.reader.content)
+	listBar := container.NewBorder(nil, nil, m.buildListBar(), searchBox(m.searchEntry))
+	m.readerSplit = container.NewVSplit(container.NewBorder(container.NewVBox(listBar, m.list.header.row), nil, nil, nil, m.list.list), m.reader.content)
 	m.readerSplit.SetOffset(l.SplitReader)
 	m.split = container.NewHSplit(left, m.readerSplit)
 	m.split.SetOffset(l.SplitFolders)
@@ -152,6 +155,20 @@ func (m *MainWindow) build() {
 	m.win.Resize(fyne.NewSize(float32(l.Width), float32(l.Height)))
 	m.shortcuts()
 }
+
+// searchBox holds the search field above the message list (where
+// Thunderbird has its quick filter), as wide as its placeholder needs
+// ("Rechercher (Ctrl+F)") and never less than searchWidth: in the toolbar
+// the longer French and German button words squeezed it to a sliver.
+func searchBox(e *keyEntry) fyne.CanvasObject {
+	need := fyne.MeasureText(e.PlaceHolder, theme.TextSize(), e.TextStyle).Width + 2*theme.InnerPadding()
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(max(need, searchWidth), 0))
+	return container.NewStack(room, e)
+}
+
+// searchWidth is the search field's width with room for a query.
+const searchWidth = 240
 
 // Show opens the window and loads the Inbox; with checking on, mail is
 // fetched every CheckEvery.

@@ -126,5 +126,23 @@ func rowWord(r mailstore.Row) string {
 	if r.DSN != "" {
 		w = append(w, lang.L("mark.report"))
 	}
-	return strings.Join(w, " · ")
+	return strings.Join(w, wordSeparator)
+}
+
+// wordSeparator joins the parts of a row's word.
+const wordSeparator = " · "
+
+// rowWords is every word a row can show in the window's language: each
+// signature state, encrypted or not, a delivery report or not.
+func rowWords() []string {
+	var out []string
+	for _, enc := range []bool{false, true} {
+		for _, st := range []string{mailstore.SigNone, mailstore.SigValid, mailstore.SigInvalid, mailstore.SigUntrusted, mailstore.SigExpired,
+			mailstore.SigWeakAlgorithm, mailstore.SigAddressMismatch, mailstore.SigBadFrom, mailstore.SigUnverified} {
+			for _, dsn := range []string{"", "report"} {
+				out = append(out, rowWord(mailstore.Row{Encrypted: enc, Signature: st, Signed: st != mailstore.SigNone, DSN: dsn}))
+			}
+		}
+	}
+	return out
 }

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"image/color"
+	"math"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -51,6 +54,7 @@ type messageList struct {
 func newMessageList(ctx context.Context, mb Mailbox, onOpen func(mailstore.Row)) *messageList {
 	m := &messageList{mb: mb, ctx: ctx, pages: map[int][]mailstore.Row{}, loading: map[int]bool{}, onOpen: onOpen, do: fyne.Do,
 		cols: append([]float32(nil), rowColumns...)}
+	m.cols[colWord] = max(m.cols[colWord], wordColumn())
 	m.list = newKeyList(m.length, func() fyne.CanvasObject { return newRowViewWith(m.cols) }, m.update)
 	m.header = newListHeader(m)
 	m.list.OnSelected = func(id widget.ListItemID) {
@@ -183,11 +187,84 @@ func (m *messageList) showSearch(rows []mailstore.Row) {
 // (subject), date, clip. A list keeps its own copy (From and Date resize).
 var rowColumns = []float32{20, 20, 118, 200, -1, 120, 20}
 
-// Indexes of the resizable columns.
+// Indexes of the resizable columns, and of the word's.
 const (
+	colWord = 2
 	colFrom = 3
 	colDate = 5
 )
+
+// wordSize is the text size of a row's word.
+func wordSize() float32 { return theme.TextSize() * 0.85 }
+
+// wordColumn is as wide as the widest word a row can show in the window's
+// language needs on at most two lines: German's "Verschlüsselt · Kein
+// eindeutiger Absender · Bericht" breaks after "Verschlüsselt ·", and the
+// everyday "Verschlüsselt · Signiert" stays on one.
+func wordColumn() float32 {
+	width := float32(0)
+	for _, w := range rowWords() {
+		best := textWidth(w)
+		for _, lines := range wordBreaks(w) {
+			best = min(best, max(textWidth(lines[0]), textWidth(lines[1])))
+		}
+		width = max(width, best)
+	}
+	return float32(math.Ceil(float64(width)))
+}
+
+func textWidth(s string) float32 { return fyne.MeasureText(s, wordSize(), fyne.TextStyle{}).Width }
+
+// wordBreaks are the ways to set a word on two lines: after each separator.
+func wordBreaks(w string) [][2]string {
+	parts := strings.Split(w, wordSeparator)
+	var out [][2]string
+	for k := len(parts) - 1; k > 0; k-- {
+		out = append(out, [2]string{strings.Join(parts[:k], wordSeparator) + strings.TrimRight(wordSeparator, " "), strings.Join(parts[k:], wordSeparator)})
+	}
+	return out
+}
+
+// wordLines sets a word in a column width wide: on one line when it fits,
+// else broken after the latest separator that lets both lines fit.
+func wordLines(w string, width float32) (string, string) {
+	if textWidth(w) <= width {
+		return w, ""
+	}
+	for _, lines := range wordBreaks(w) {
+		if textWidth(lines[0]) <= width && textWidth(lines[1]) <= width {
+			return lines[0], lines[1]
+		}
+	}
+	return w, "" // wider than the column (one that is not wordColumn wide): drawn past it, never cut
+}
+
+// wordLayout sets a word's one or two lines one under the other, centred
+// in the row's height.
+type wordLayout struct{}
+
+func (l wordLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := (size.Height - l.MinSize(objs).Height) / 2
+	for _, o := range objs {
+		if o.Visible() {
+			h := o.MinSize().Height
+			o.Move(fyne.NewPos(0, y))
+			o.Resize(fyne.NewSize(size.Width, h))
+			y += h
+		}
+	}
+}
+
+func (wordLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m := o.MinSize()
+			s = fyne.NewSize(max(s.Width, m.Width), s.Height+m.Height)
+		}
+	}
+	return s
+}
 
 // rowLayout lays a row out in the columns cols (shared by every row of a
 // list and its header); the subject takes what is left.
@@ -213,6 +290,9 @@ func (r rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		if i < 2 || i == 6 {
 			h = 18
 		}
+		if i == colWord { // the word centres its one or two lines itself
+			h = size.Height
+		}
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
 		o.Resize(fyne.NewSize(w, h))
 		x += w + theme.Padding()
@@ -235,8 +315,14 @@ func newRowView() fyne.CanvasObject { return newRowViewWith(rowColumns) }
 func newRowViewWith(cols []float32) fyne.CanvasObject {
 	lock := widget.NewIcon(nil)
 	seal := widget.NewIcon(nil)
-	word := canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	word.TextSize = theme.TextSize() * 0.85
+	var lines [2]fyne.CanvasObject
+	for i := range lines {
+		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+		t.TextSize = wordSize()
+		lines[i] = t
+	}
+	lines[1].Hide()
+	word := container.New(wordLayout{}, lines[:]...)
 	from := widget.NewLabel("")
 	from.Truncation = fyne.TextTruncateEllipsis
 	subject := widget.NewLabel("")
@@ -248,7 +334,7 @@ func newRowViewWith(cols []float32) fyne.CanvasObject {
 
 func setRow(c *fyne.Container, r mailstore.Row) {
 	o := c.Objects
-	lock, seal, word := o[0].(*widget.Icon), o[1].(*widget.Icon), o[2].(*canvas.Text)
+	lock, seal, word := o[0].(*widget.Icon), o[1].(*widget.Icon), o[2].(*fyne.Container)
 	if r.Encrypted {
 		setIcon(lock, MarkEncrypted)
 	} else {
@@ -260,10 +346,7 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 	if sm != MarkNone {
 		colour = sm.Colour()
 	}
-	if w := rowWord(r); w != word.Text || colour != word.Color {
-		word.Text, word.Color = w, colour
-		word.Refresh()
-	}
+	setWord(word, rowWord(r), colour, c.Layout.(rowLayout).cols[colWord])
 	bold := !r.Seen && r.ID != ""
 	setLabel(o[3].(*widget.Label), displaytext.Line(i18n.Say(app.Correspondent(r))), bold)
 	setLabel(o[4].(*widget.Label), displaytext.Line(r.Subject), bold)
@@ -276,6 +359,21 @@ func setRow(c *fyne.Container, r mailstore.Row) {
 			clip.SetResource(nil)
 		}
 	}
+}
+
+// setWord shows a row's word in its colour, on two lines when it is wider
+// than the column, touching the text only when word or colour change.
+func setWord(c *fyne.Container, w string, colour color.Color, width float32) {
+	l1, l2 := c.Objects[0].(*canvas.Text), c.Objects[1].(*canvas.Text)
+	if l2.Visible() && l1.Text+" "+l2.Text == w || !l2.Visible() && l1.Text == w {
+		if l1.Color == colour {
+			return
+		}
+	}
+	a, b := wordLines(w, width)
+	l1.Text, l1.Color, l2.Text, l2.Color = a, colour, b, colour
+	l2.Hidden = b == ""
+	c.Refresh()
 }
 
 // setLabel changes a label only when its text or weight changes: a label

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -66,17 +69,19 @@ func checkFits(t *testing.T, name string, what string, s fyne.Size) {
 	}
 }
 
-// checkNothingCut lays the window out at the size it opens at and fails for
-// each widget with words in it — a label that neither wraps nor ends in "…",
-// a button, a check box, a choice, a dialog — given less width than its
-// words need: what a longer language would lose off the edge. Windows and
-// dialogs are measured whole by checkFits; this finds a part squeezed
-// inside one (a dialog narrower than its content, a sentence wider than
-// its window on one tab).
+// checkNothingCut lays the window out at the size it opens at — at least
+// its minimum, as the real window grows to it — and fails for each widget
+// with words in it (a label that neither wraps nor ends in "…", a button, a
+// check box, a choice, a text drawn on the canvas, an empty field's
+// placeholder, a dialog) given less width than its words need: what a
+// longer language would lose off the edge or draw over its neighbour.
+// Windows and dialogs are measured whole by checkFits; this finds a part
+// squeezed inside one (a dialog narrower than its content, a sentence wider
+// than its window on one tab, a search field squeezed by the toolbar).
 func checkNothingCut(t *testing.T, name string, w fyne.Window) {
 	t.Helper()
 	c := w.Canvas()
-	size := c.Size()
+	size := c.Size().Max(windowMin(w).SubtractWidthHeight(0, menuBarHeight))
 	w.Resize(size.AddWidthHeight(1, 0)) // the test canvas lays out on a change of size only
 	w.Resize(size)
 	for _, o := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
@@ -90,8 +95,8 @@ func reportCut(t *testing.T, name string, o fyne.CanvasObject) {
 		return
 	}
 	// 0 wide: not laid out (a tab not shown), nothing of it is on screen.
-	if what := wordsOf(o); what != "" && o.Size().Width > 0 && o.Size().Width+0.5 < o.MinSize().Width {
-		have, need := o.Size().Width, o.MinSize().Width
+	if what, need := wordsOf(o); what != "" && o.Size().Width > 0 && o.Size().Width+0.5 < need {
+		have := o.Size().Width
 		t.Errorf("%s: %s is %.0f px wide, its words need %.0f: %.0f px cut off", name, what, have, need, need-have)
 	}
 	switch c := o.(type) {
@@ -106,24 +111,39 @@ func reportCut(t *testing.T, name string, o fyne.CanvasObject) {
 	}
 }
 
-// wordsOf names a widget that shows words and cannot show them narrower
-// than it asks for; "" for anything else.
-func wordsOf(o fyne.CanvasObject) string {
+// wordsOf names a widget that shows words and the width they need; "" for
+// anything else. Most ask for that width as their minimum; an entry asks
+// for less (it scrolls what is typed) but its placeholder must show whole.
+func wordsOf(o fyne.CanvasObject) (string, float32) {
 	switch w := o.(type) {
 	case *widget.Label:
 		if w.Wrapping == fyne.TextWrapOff && w.Truncation == fyne.TextTruncateOff {
-			return fmt.Sprintf("the label %q", w.Text)
+			return fmt.Sprintf("the label %q", w.Text), o.MinSize().Width
 		}
 	case *widget.Button:
-		return fmt.Sprintf("the button %q", w.Text)
+		return fmt.Sprintf("the button %q", w.Text), o.MinSize().Width
 	case *widget.Check:
-		return fmt.Sprintf("the check box %q", w.Text)
+		return fmt.Sprintf("the check box %q", w.Text), o.MinSize().Width
 	case *widget.Select:
-		return fmt.Sprintf("the choice %q", w.Selected)
+		return fmt.Sprintf("the choice %q", w.Selected), o.MinSize().Width
+	case *canvas.Text:
+		return fmt.Sprintf("the text %q", w.Text), o.MinSize().Width
 	case *widget.PopUp:
-		return "the dialog"
+		return "the dialog", o.MinSize().Width
+	case *keyEntry:
+		return placeholder(&w.Entry)
+	case *widget.Entry:
+		return placeholder(w)
 	}
-	return ""
+	return "", 0
+}
+
+// placeholder is an empty entry's placeholder and the width it needs.
+func placeholder(e *widget.Entry) (string, float32) {
+	if e.Text != "" || e.PlaceHolder == "" || e.MultiLine {
+		return "", 0
+	}
+	return fmt.Sprintf("the field %q", e.PlaceHolder), fyne.MeasureText(e.PlaceHolder, theme.TextSize(), e.TextStyle).Width + 2*theme.InnerPadding()
 }
 
 // sizeLanguages are the languages every screen is measured in (issue 15
@@ -235,6 +255,10 @@ func everyWindowFits(t *testing.T, code, settings, next string) {
 	s.do(func() { check("main window", m.win) })
 	s.do(func() { test.Tap(m.reader.details) })
 	s.do(func() { fits("Details", "dialog", m.win) })
+	s.do(func() { m.win.Canvas().Overlays().Top().Hide() })
+	s.do(func() { m.ShowFolder(mailstore.Trash) }) // the list's bar adds Restore and Empty Trash
+	eventually(t, s, "the Trash shown", func() bool { return m.mail.emptyBtn.Visible() })
+	s.do(func() { check("main window, Trash", m.win) })
 
 	c := NewComposer(a, f, &compose.Draft{To: []string{longAddr, "Marie.Curie@tcn.f.eu-admin.net", "Eve.Mallory@tcn.b.eu-admin.net", longAddr + "x"},
 		Cc: []string{longAddr}, Subject: longSubject, Text: "x"})
@@ -310,5 +334,48 @@ func TestListSortAndColumnsArePerProfile(t *testing.T) {
 	want := profile.Layout{Sort: "oldest", FromWidth: 300, DateWidth: minColumn}
 	if got := c.layout; got.Sort != want.Sort || got.FromWidth != want.FromWidth || got.DateWidth != want.DateWidth {
 		t.Errorf("saved %+v; want sort %q, From %v, Date %v", got, want.Sort, want.FromWidth, want.DateWidth)
+	}
+}
+
+// TestEveryRowWordFitsItsColumn (issue 15 point 7): each word a message
+// list row can show beside its marks — "Verschlüsselt · Kein eindeutiger
+// Absender · Bericht" the longest — fits the word column in every language,
+// on at most two lines inside the row, and the everyday "Encrypted ·
+// Signed" stays on one.
+func TestEveryRowWordFitsItsColumn(t *testing.T) {
+	for _, l := range sizeLanguages {
+		t.Run(l.code, func(t *testing.T) {
+			inLanguage(t, l.code, l.locale)
+			test.NewTempApp(t)
+			m := newMessageList(context.Background(), newFakeCore(), nil)
+			width := m.cols[colWord]
+			row := newRowViewWith(m.cols).(*fyne.Container)
+			row.Resize(fyne.NewSize(1000, row.MinSize().Height))
+			word := row.Objects[colWord].(*fyne.Container)
+			for _, w := range rowWords() {
+				setWord(word, w, color.Black, width)
+				var shown []string
+				for _, o := range word.Objects {
+					line := o.(*canvas.Text)
+					if !line.Visible() {
+						continue
+					}
+					shown = append(shown, line.Text)
+					if need := line.MinSize().Width; need > width+0.5 {
+						t.Errorf("%s: %q: the line %q needs %.0f px, the column is %.0f: %.0f px drawn over From", l.code, w, line.Text, need, width, need-width)
+					}
+					if p, s := line.Position(), line.Size(); p.Y < 0 || p.Y+s.Height > word.Size().Height+0.5 {
+						t.Errorf("%s: %q: the line %q reaches out of its row (y %.0f to %.0f of %.0f)", l.code, w, line.Text, p.Y, p.Y+s.Height, word.Size().Height)
+					}
+				}
+				if got := strings.Join(shown, " "); got != w {
+					t.Errorf("%s: the word %q shows as %q", l.code, w, got)
+				}
+			}
+			everyday := rowWord(mailstore.Row{Encrypted: true, Signed: true, Signature: mailstore.SigValid})
+			if a, b := wordLines(everyday, width); b != "" {
+				t.Errorf("%s: %q breaks into %q / %q in a %.0f px column", l.code, everyday, a, b, width)
+			}
+		})
 	}
 }

@@ -1,8 +1,9 @@
 // The real-window test: the built securemail binary runs under Xvfb
 // (started and stopped by the test) on prepared profiles, and the test takes
 // screenshots of the first-run wizard and of the main window with a signed
-// and encrypted message open. With SECUREMAIL_UPDATE_SCREENSHOTS=1 the
-// screenshots are written to docs/screenshots/.
+// and encrypted message open, both also in French and German. With
+// SECUREMAIL_UPDATE_SCREENSHOTS=1 the screenshots are written to
+// docs/screenshots/.
 
 package xvfb
 
@@ -112,17 +113,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	t.Cleanup(func() { testenv.StopPID(gui, 3*time.Second) })
 	win = w.waitWindow("^SecureMail$")
 	t.Logf("main window mapped %v after start", time.Since(start).Round(time.Millisecond))
-	// Click the first message of the list (the newest: Marie's dossier).
-	// The list fills a moment after the window maps: a click that came too
-	// early selected nothing, so it is repeated until the reader shows the
-	// message (selecting the selected row again changes nothing).
-	shots["main-window.png"] = w.screenshot(win, "main-window.png", func(img image.Image) bool {
-		if HasColour(img, 0xe3, 0xf4, 0xe6) && HasColour(img, 0xe3, 0xec, 0xf7) { // green (valid) and blue (encrypted) banner lines
-			return true
-		}
-		w.xdotool("mousemove", "--window", win, "650", "168", "click", "1") // below the menu bar, the toolbars and the column titles
-		return false
-	})
+	shots["main-window.png"] = w.screenshot(win, "main-window.png", w.messageOpen(win))
 
 	// 3. The composer's refusal: encrypting for someone without a Digital ID.
 	// Ctrl+N opens the composer with the cursor in To (docs/UX.md §7).
@@ -164,6 +155,25 @@ func TestRealWindowScreenshots(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second): // failure guard only; the bound is checked above
 		t.Fatalf("the window was still running 30 s after SIGTERM")
+	}
+
+	// 5. The reader in the testers' languages (issue 15 point 7): Alain's
+	// window again, on a French then a German desktop, with the same
+	// signed and encrypted message open. The toolbar's longer words may
+	// widen it to its minimum (ui/sizes_test.go checks nothing in it is
+	// cut), never past the smallest screen: 1920×1080 at 150 %, 1280 wide.
+	for _, l := range []struct{ code, locale string }{{"fr", "fr_FR.UTF-8"}, {"de", "de_DE.UTF-8"}} {
+		env := w.env
+		w.env = withLocale(w.env, l.locale)
+		gui := w.startGUI(pa)
+		win := w.waitWindow("^SecureMail$")
+		name := "reader-" + l.code + ".png"
+		shots[name] = w.screenshot(win, name, w.messageOpen(win))
+		if got := pngWidth(t, shots[name]); got > 1280 {
+			t.Errorf("the main window in %s is %d px wide: wider than 1920×1080 at 150 %% (1280)", l.code, got)
+		}
+		testenv.StopPID(gui, 3*time.Second)
+		w.env = env
 	}
 
 	if os.Getenv("SECUREMAIL_UPDATE_SCREENSHOTS") == "1" {
@@ -270,6 +280,22 @@ func (w *world) startGUI(profile string) int {
 }
 
 func (w *world) xdotool(args ...string) string { return w.x.Xdotool(args...) }
+
+// messageOpen is ready once the main window's reader shows Marie's signed
+// and encrypted message: its green (valid) and blue (encrypted) banner
+// lines. Until then it clicks the first message of the list (the newest:
+// Marie's dossier). The list fills a moment after the window maps: a click
+// that came too early selected nothing, so it is repeated until the reader
+// shows the message (selecting the selected row again changes nothing).
+func (w *world) messageOpen(win string) func(image.Image) bool {
+	return func(img image.Image) bool {
+		if HasColour(img, 0xe3, 0xf4, 0xe6) && HasColour(img, 0xe3, 0xec, 0xf7) {
+			return true
+		}
+		w.xdotool("mousemove", "--window", win, "650", "168", "click", "1") // below the menu bar, the toolbars and the column titles
+		return false
+	}
+}
 
 func (w *world) waitWindow(title string) string {
 	w.t.Helper()
