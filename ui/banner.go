@@ -8,6 +8,7 @@ import (
 	"securemail/app"
 	"securemail/internal/displaytext"
 	"securemail/smime"
+	"securemail/ui/i18n"
 )
 
 // BannerLine is one line of the reader's security banner.
@@ -17,8 +18,10 @@ type BannerLine struct {
 }
 
 // Banner returns the security banner of an opened message in the wording of
-// docs/UX.md §1: the signature line (who signed, valid or why not), then the
-// encryption line. An unsigned, unencrypted message has no banner.
+// docs/UX.md §1, in the window's language: the signature line (who signed,
+// valid or why not), a warning line per protected header field whose outer
+// copy says otherwise, then the encryption line. An unsigned, unencrypted
+// message has no banner.
 func Banner(v *app.MessageView) []BannerLine {
 	if v == nil || v.Report == nil {
 		return nil
@@ -29,34 +32,34 @@ func Banner(v *app.MessageView) []BannerLine {
 		if r.Encrypted || hasLayer(r, smime.LayerEnveloped, smime.LayerAuthEnveloped) {
 			m = MarkEncrypted
 		}
-		return []BannerLine{{Mark: m, Text: displaytext.Line(r.Error)}}
+		text := r.Error
+		if !r.ErrorPhrase.IsZero() {
+			text = i18n.Say(r.ErrorPhrase)
+		}
+		return []BannerLine{{Mark: m, Text: displaytext.Line(text)}}
 	}
 	var lines []BannerLine
-	enc := ""
-	if r.Encrypted {
-		enc = lang.L("banner.encrypted", map[string]any{"Cipher": cipherName(r.Encryption)})
-	}
-	// The reason quotes the signer's certificate and the message's From; it
-	// is the report's English and ends with the English encryption sentence.
-	sig := displaytext.Line(strings.TrimSpace(r.Reason))
-	if r.Encrypted {
-		sig = strings.TrimSpace(strings.TrimSuffix(sig, "Encrypted for you ("+cipherNameEnglish(r.Encryption)+")."))
-	}
-	// A protected header field whose outer copy says otherwise gets a warning line of its own.
-	var warnings []BannerLine
-	for _, d := range r.HeaderDifferences {
-		w := displaytext.Line(d.Warning())
-		sig = strings.TrimSpace(strings.Replace(sig, w, "", 1))
-		warnings = append(warnings, BannerLine{Mark: MarkWarning, Text: w})
-	}
-	if r.Signed && sig != "" {
+	// The verdict quotes the signer's certificate and the message's From.
+	if sig := displaytext.Line(verdictText(r)); r.Signed && sig != "" {
 		lines = append(lines, BannerLine{Mark: signatureMark(r.Signature, true), Text: sig})
 	}
-	lines = append(lines, warnings...)
-	if enc != "" {
-		lines = append(lines, BannerLine{Mark: MarkEncrypted, Text: enc})
+	for _, d := range r.HeaderDifferences {
+		lines = append(lines, BannerLine{Mark: MarkWarning, Text: displaytext.Line(i18n.Say(d.WarningPhrase()))})
+	}
+	if r.Encrypted {
+		lines = append(lines, BannerLine{Mark: MarkEncrypted, Text: lang.L("banner.encrypted", map[string]any{"Cipher": cipherName(r.Encryption)})})
 	}
 	return lines
+}
+
+// verdictText is the signature's verdict in the window's language. A report
+// that carries no phrases (made by hand, not by smime.Open) shows its
+// English Reason.
+func verdictText(r *smime.Report) string {
+	if len(r.Verdict) == 0 {
+		return strings.TrimSpace(r.Reason)
+	}
+	return i18n.SayAll(r.Verdict)
 }
 
 func hasLayer(r *smime.Report, names ...string) bool {
@@ -72,18 +75,9 @@ func hasLayer(r *smime.Report, names ...string) bool {
 
 // cipherName is how the banner names a content cipher.
 func cipherName(c string) string {
-	if c == "" {
-		return lang.L("banner.cipher.unknown")
-	}
-	return cipherNameEnglish(c)
-}
-
-// cipherNameEnglish is the cipher's name as the report's English reason
-// says it.
-func cipherNameEnglish(c string) string {
 	switch c {
 	case "":
-		return "unknown algorithm"
+		return lang.L("banner.cipher.unknown")
 	case "des-ede3-cbc":
 		return "Triple DES"
 	}

@@ -14,6 +14,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/compose"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -36,7 +37,9 @@ func readerCore() *fakeCore {
 	f.views["m1"] = &app.MessageView{Message: valid, Report: &smime.Report{
 		Layers: []string{"auth-enveloped", "signed-detached"}, Encrypted: true, Encryption: "aes-256-gcm", Signed: true,
 		Signature: "valid", Signer: "Marie.Curie@tcn.f.eu-admin.net", SignerMatchesFrom: true, Text: "Card 42 is blocked.",
-		Reason:      "Signed by Marie Curie <Marie.Curie@tcn.f.eu-admin.net> — valid. Encrypted for you (AES-256-GCM).",
+		Reason: "Signed by Marie Curie <Marie.Curie@tcn.f.eu-admin.net> — valid. Encrypted for you (AES-256-GCM).",
+		Verdict: []phrase.Phrase{phrase.New("verdict.valid.named", "Signed by {{.Name}} <{{.Address}}> — valid.",
+			phrase.Args{"Name": "Marie Curie", "Address": "Marie.Curie@tcn.f.eu-admin.net"})},
 		Attachments: []smime.Attachment{{Name: "../../card.bin", ContentType: "application/octet-stream", Size: 199680, Content: []byte("x")}},
 	}}
 	f.views["m2"] = &app.MessageView{Message: invalid, Report: &smime.Report{
