@@ -146,6 +146,21 @@ type Report struct {
 	ErrorPhrase phrase.Phrase `json:"-"`
 }
 
+// VerdictPhrase is the signature's verdict (Verdict) as one phrase, for a
+// sentence that quotes it ("The signer's Digital ID was not added: …");
+// its English is Verdict's, joined by a space. Zero when no signature
+// counts.
+func (r *Report) VerdictPhrase() phrase.Phrase {
+	if len(r.Verdict) == 0 {
+		return phrase.Phrase{}
+	}
+	p := r.Verdict[len(r.Verdict)-1]
+	for i := len(r.Verdict) - 2; i >= 0; i-- {
+		p = phrase.New("verdict.sentences", "{{.First}} {{.Then}}", phrase.Args{"First": r.Verdict[i], "Then": p})
+	}
+	return p
+}
+
 // setReason makes ps the report's reason.
 func (r *Report) setReason(ps ...phrase.Phrase) {
 	r.ReasonPhrases = ps

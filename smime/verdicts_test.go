@@ -35,6 +35,9 @@ func TestReasonIsItsPhrasesEnglish(t *testing.T) {
 		if r.Signed != (len(r.Verdict) > 0) {
 			t.Errorf("%s: signed %v with %d verdict phrases", c.Name, r.Signed, len(r.Verdict))
 		}
+		if got, want := r.VerdictPhrase().String(), phrase.Join(r.Verdict, phrase.Phrase.String); got != want {
+			t.Errorf("%s: the verdict as one phrase says\n  %q, its sentences\n  %q", c.Name, got, want)
+		}
 		if r.Error != r.ErrorPhrase.String() {
 			t.Errorf("%s: error %q, its phrase %q", c.Name, r.Error, r.ErrorPhrase.String())
 		}

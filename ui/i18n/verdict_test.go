@@ -51,6 +51,9 @@ func TestVerdictsInTheLanguage(t *testing.T) {
 			if strings.Contains(c.English, "— valid.") != strings.Contains(said, lang.valid) {
 				t.Errorf("%s, %s: %q, want %q as the English says valid", lang.code, c.Name, said, lang.valid)
 			}
+			if got, want := Say(c.Report.VerdictPhrase()), SayAll(c.Report.Verdict); got != want {
+				t.Errorf("%s, %s: the verdict as one phrase says %q, its sentences %q", lang.code, c.Name, got, want)
+			}
 			if want, ok := exactly[lang.code+" "+c.Name]; ok && said != want {
 				t.Errorf("%s, %s:\n  %q, want\n  %q", lang.code, c.Name, said, want)
 			}
