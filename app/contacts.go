@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"securemail/app/addressbook"
+	"securemail/internal/phrase"
 	"securemail/smime"
 )
 
@@ -77,12 +78,12 @@ func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string,
 	}
 	r := v.Report
 	if r == nil || !r.Signed || r.SignerCertificate == nil {
-		return nil, problem("This message is not signed, so it carries no Digital ID to add", "")
+		return nil, refusal(sentence("app.AddSigner.notSigned", "This message is not signed, so it carries no Digital ID to add", "", nil))
 	}
 	switch r.Signature {
 	case smime.StatusValid, smime.StatusExpired:
 	default:
-		return nil, problemf("", "The signer's Digital ID was not added: %s", r.Reason)
+		return nil, refusal(sentence("app.AddSigner.refused", "The signer's Digital ID was not added: {{.Reason}}", "", phrase.Args{"Reason": r.Reason}))
 	}
 	filed, err := a.Book.AddDigitalID("", r.SignerCertificate, r.Harvested, r.Capabilities)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"securemail/app/compose"
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/smime"
 )
@@ -33,8 +34,9 @@ func (a *App) SaveDraft(ctx context.Context, replaces string, d *compose.Draft, 
 	if opts.Encrypt {
 		me, err := a.Wallet.Current()
 		if err != nil {
-			return "", &Problem{What: "The draft was not saved: the message is to be encrypted, and your Digital ID, which the draft is encrypted with, is not available",
-				Do: "install your Digital ID in Settings, or turn Encrypt off for this message", Err: err}
+			return "", because(sentence("app.SaveDraft.noDigitalID",
+				"The draft was not saved: the message is to be encrypted, and your Digital ID, which the draft is encrypted with, is not available",
+				"install your Digital ID in Settings, or turn Encrypt off for this message", nil), err)
 		}
 		if raw, err = smime.EncryptMessage(raw, []*x509.Certificate{me.Certificate}, smime.EncryptOptions{}); err != nil {
 			return "", fmt.Errorf("app: the draft was not saved: %w", err)
@@ -66,12 +68,12 @@ func (a *App) OpenDraft(ctx context.Context, id string) (*compose.Draft, compose
 	}
 	r := v.Report
 	if r == nil || r.Error != "" {
-		why := "it cannot be read"
+		why := phrase.New("sentence.app.OpenDraft.unreadable.why", "it cannot be read", nil)
 		if r != nil {
-			why = r.Error
+			why = verbatim(r.Error)
 		}
-		return nil, compose.DraftOptions{}, &Problem{What: "The draft cannot be opened again in the composer: " + why,
-			Do: "open it from the list to read it, and copy its text into a new message"}
+		return nil, compose.DraftOptions{}, refusal(sentence("app.OpenDraft.unreadable", "The draft cannot be opened again in the composer: {{.Why}}",
+			"open it from the list to read it, and copy its text into a new message", phrase.Args{"Why": why}))
 	}
 	h := mailheader.Parse(v.Message.Raw)
 	d, opts := compose.ReadDraft(h)
@@ -100,7 +102,8 @@ func (a *App) DiscardDraft(ctx context.Context, id string) error {
 		return fmt.Errorf("app: %w", err)
 	}
 	if m.Folder != mailstore.Drafts {
-		return &Problem{What: "Only a draft can be discarded, and this message is in " + m.Folder, Do: "delete it instead"}
+		return refusal(sentence("app.DiscardDraft.notDraft", "Only a draft can be discarded, and this message is in {{.Folder}}", "delete it instead",
+			phrase.Args{"Folder": folderPhrase(m.Folder)}))
 	}
 	if err := a.Store.Expunge(ctx, []string{id}); err != nil && !errors.Is(err, mailstore.ErrNotFound) {
 		return fmt.Errorf("app: the old draft could not be removed: %w", err)

@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -23,6 +24,7 @@ import (
 	"securemail/internal/durable"
 	"securemail/internal/filelock"
 	"securemail/internal/mailnet"
+	"securemail/internal/phrase"
 	"securemail/internal/safefile"
 	"securemail/mailstore"
 	"securemail/pop3client"
@@ -40,12 +42,30 @@ import (
 // wording rules.
 type Sentence struct {
 	// Key names the sentence in the window's translation files
-	// (ui/i18n/translations: "sentence.<Key>.what" and ".do"); "" when the
-	// sentence has variable parts and no translation yet. The CLI, the JSON
-	// and the logs use What and Do, always English.
+	// (ui/i18n/translations: "sentence.<Key>.what" and ".do"); "" only for
+	// a sentence the window wrote itself. The CLI, the JSON and the logs
+	// use What and Do, always English.
 	Key  string
 	What string // starts with a capital, no final full stop
 	Do   string // an instruction starting in lower case, no final full stop; may be ""
+	// Args are the values a sentence with variable parts names in its
+	// templates ({{.Path}}): strings, numbers, phrase.Date, or a
+	// phrase.Phrase such as a cause's own sentence; the window renders them
+	// in its language (ui/i18n.Say). Nil for a fixed sentence.
+	Args phrase.Args
+	// whatText and doText are the English templates of What and Do, set
+	// by [sentence] ("" for a fixed sentence: What and Do themselves).
+	whatText, doText string
+}
+
+// sentence is the sentence key with its English templates what and do
+// filled with args: What and Do are the English the CLI prints, and the
+// window says the same key in its language. Key, what and do must be
+// constant strings: ui/i18n's TestPhrasesHaveTheirEnglishInEnJSON finds
+// every call and holds en.json to them.
+func sentence(key, what, do string, args phrase.Args) Sentence {
+	return Sentence{Key: key, What: phrase.Render(what, args), Do: phrase.Render(do, args), Args: args,
+		whatText: what, doText: do}
 }
 
 // String is the sentence as shown: "What; do." or "What.".
@@ -58,6 +78,76 @@ func (s Sentence) Inline() string {
 		return s.What
 	}
 	return s.What + "; " + s.Do
+}
+
+// WhatPhrase is What as a phrase: the key "sentence.<Key>.what", its
+// English template and the values, for the window to say in its language.
+func (s Sentence) WhatPhrase() phrase.Phrase { return s.part("what", s.What, s.whatText) }
+
+// DoPhrase is Do as a phrase ("sentence.<Key>.do").
+func (s Sentence) DoPhrase() phrase.Phrase { return s.part("do", s.Do, s.doText) }
+
+// part is What or Do as a phrase.
+func (s Sentence) part(name, text, template string) phrase.Phrase {
+	switch {
+	case text == "":
+		return phrase.Phrase{}
+	case s.Key == "":
+		return verbatim(text)
+	case template == "":
+		template = text
+	}
+	return phrase.Phrase{Key: "sentence." + s.Key + "." + name, English: template, Args: s.Args}
+}
+
+// inner is What as a phrase to go after a colon inside another sentence,
+// its first word in lower case in English as [lowerFirst] says.
+func (s Sentence) inner() phrase.Phrase { return lowerPhrase(s.WhatPhrase()) }
+
+// lowerPhrase is p with its English's first word in lower case as
+// [lowerFirst] says: the template's, or the value's it starts with.
+func lowerPhrase(p phrase.Phrase) phrase.Phrase {
+	name, ok := strings.CutPrefix(p.English, "{{.")
+	if !ok {
+		p.English = lowerFirst(p.English)
+		return p
+	}
+	name, _, _ = strings.Cut(name, "}}")
+	args := make(phrase.Args, len(p.Args))
+	for k, v := range p.Args {
+		args[k] = v
+	}
+	switch v := args[name].(type) {
+	case phrase.Phrase:
+		args[name] = lowerPhrase(v)
+	case string:
+		args[name] = lowerFirst(v)
+	}
+	p.Args = args
+	return p
+}
+
+// verbatim is text as a phrase without a key: shown as it is in every
+// language (a name, a path, words the window wrote itself), never read as
+// a template.
+func verbatim(text string) phrase.Phrase {
+	return phrase.Phrase{English: "{{.Text}}", Args: phrase.Args{"Text": text}}
+}
+
+// quoted is s in double quotes, as %q writes it: a name or a server's
+// words inside a sentence.
+func quoted(s string) string { return strconv.Quote(s) }
+
+// semicolons is items one after the other, separated by "; " (" ; " in
+// French).
+func semicolons(items []phrase.Phrase) phrase.Phrase {
+	switch len(items) {
+	case 0:
+		return phrase.Phrase{}
+	case 1:
+		return items[0]
+	}
+	return phrase.New("sentence.list.semicolon", "{{.First}}; {{.Rest}}", phrase.Args{"First": items[0], "Rest": semicolons(items[1:])})
 }
 
 // Explain words err for the user — the one place where the window and the
@@ -127,65 +217,98 @@ func explainApp(err error) (Sentence, bool) {
 	)
 	switch {
 	case errors.As(err, &problem):
+		own := problem.Sentence()
 		if problem.Err == nil {
-			return Sentence{What: problem.What, Do: problem.Do}, true
+			return own, true
 		}
 		cause := Explain(problem.Err)
-		do := problem.Do
-		if do == "" {
-			do = cause.Do
+		do := own.DoPhrase()
+		if own.Do == "" {
+			do = cause.DoPhrase()
 		}
-		return Sentence{What: problem.What + ": " + lowerFirst(cause.What), Do: do}, true
+		return sentence("app.Problem.because", "{{.What}}: {{.Cause}}", "{{.Do}}",
+			phrase.Args{"What": own.WhatPhrase(), "Cause": cause.inner(), "Do": do}), true
 	case errors.As(err, &noID):
-		var who string
-		for i, m := range noID.Recipients {
-			if i > 0 {
-				who += "; "
-			}
-			who += m.Address + " " + m.Reason
+		who := make([]phrase.Phrase, 0, len(noID.Recipients))
+		for _, m := range noID.Recipients {
+			why := missingWhy(m)
+			who = append(who, phrase.New("sentence.app.NoDigitalIDError.who", "{{.Address}} {{.Why}}", phrase.Args{"Address": m.Address, "Why": why}))
 		}
-		return Sentence{What: "This message cannot be encrypted: " + who,
-			Do: "ask them for their Digital ID (secure link), or send without encryption"}, true
+		return sentence("app.NoDigitalIDError", "This message cannot be encrypted: {{.Who}}",
+			"ask them for their Digital ID (secure link), or send without encryption", phrase.Args{"Who": semicolons(who)}), true
 	case errors.As(err, &caErr):
-		return Sentence{What: "The servers' CA file cannot be read (" + Explain(caErr.Err).What + ")",
-			Do: "open the PEM or DER file of the authority that issued your mail servers' certificates"}, true
+		return sentence("app.ServerCAError", "The servers' CA file cannot be read ({{.Cause}})",
+			"open the PEM or DER file of the authority that issued your mail servers' certificates",
+			phrase.Args{"Cause": Explain(caErr.Err).WhatPhrase()}), true
 	case errors.As(err, &addrErr):
-		return Sentence{What: fmt.Sprintf("The %s server %q is not written as host:port", addrErr.Protocol, addrErr.Address),
-			Do: "give it as name:port, for example mail.example.eu-admin.net:995"}, true
+		return sentence("app.AddressError", "The {{.Protocol}} server {{.Address}} is not written as host:port",
+			"give it as name:port, for example mail.example.eu-admin.net:995",
+			phrase.Args{"Protocol": string(addrErr.Protocol), "Address": quoted(addrErr.Address)}), true
 	case errors.As(err, &auth):
+		args := phrase.Args{"Name": quoted(auth.Name), "Issuer": quoted(auth.Issuer), "Day": phrase.Date(auth.NotAfter)}
 		switch auth.Kind {
 		case digitalid.NotRoot:
-			return Sentence{What: fmt.Sprintf("%q is not a root authority (it was issued by %q)", auth.Name, auth.Issuer),
-				Do: "open the Root CA file here, and the EC CA in the next step"}, true
+			return sentence("digitalid.AuthorityError.NotRoot", "{{.Name}} is not a root authority (it was issued by {{.Issuer}})",
+				"open the Root CA file here, and the EC CA in the next step", args), true
 		case digitalid.Expired:
-			return Sentence{What: fmt.Sprintf("The authority %q expired on %s", auth.Name, auth.NotAfter.Format("2 January 2006")),
-				Do: "ask for a current Root CA"}, true
+			return sentence("digitalid.AuthorityError.Expired", "The authority {{.Name}} expired on {{.Day}}",
+				"ask for a current Root CA", args), true
 		default:
-			return Sentence{What: fmt.Sprintf("%q was not issued by an authority you trust", auth.Name),
-				Do: "open the EC CA that came with your Root CA"}, true
+			return sentence("digitalid.AuthorityError", "{{.Name}} was not issued by an authority you trust",
+				"open the EC CA that came with your Root CA", args), true
 		}
 	case errors.As(err, &refused):
-		return Sentence{What: "This Digital ID cannot be used: " + lowerFirst(strings.TrimSuffix(strings.TrimSpace(refused.Reason), ".")),
-			Do: "ask for a current Mail.pfx issued for your account"}, true
+		reason := refused.Phrase
+		reason.English = strings.TrimSuffix(strings.TrimSpace(reason.English), ".")
+		return sentence("digitalid.RefusedError", "This Digital ID cannot be used: {{.Reason}}",
+			"ask for a current Mail.pfx issued for your account",
+			phrase.Args{"Reason": asPhrase(lowerPhrase(reason), lowerFirst(strings.TrimSuffix(strings.TrimSpace(refused.Reason), ".")))}), true
 	case errors.As(err, &mism):
-		return Sentence{What: fmt.Sprintf("This Digital ID is for %s, but your account is %s, so you cannot sign or encrypt with it", mism.IDFor, mism.Account),
-			Do: "ask for a Mail.pfx issued for " + mism.Account}, true
+		return sentence("digitalid.AccountMismatchError",
+			"This Digital ID is for {{.IDFor}}, but your account is {{.Account}}, so you cannot sign or encrypt with it",
+			"ask for a Mail.pfx issued for {{.Account}}", phrase.Args{"IDFor": mism.IDFor, "Account": mism.Account}), true
 	case errors.As(err, &inUse):
-		return Sentence{What: fmt.Sprintf("The profile folder %s is already open in another SecureMail window", inUse.Dir),
-			Do: "use that window, or close it and start SecureMail again"}, true
+		return sentence("profile.InUseError", "The profile folder {{.Dir}} is already open in another SecureMail window",
+			"use that window, or close it and start SecureMail again", phrase.Args{"Dir": inUse.Dir}), true
 	case errors.As(err, &tooLong):
-		return Sentence{What: fmt.Sprintf("The path of the folder %s is too long for a file to be saved in it (Windows allows %d characters in all)", tooLong.Dir, safefile.MaxPath),
-			Do: "choose a folder with a shorter path"}, true
+		return sentence("safefile.FolderTooLongError",
+			"The path of the folder {{.Dir}} is too long for a file to be saved in it (Windows allows {{.Max}} characters in all)",
+			"choose a folder with a shorter path", phrase.Args{"Dir": tooLong.Dir, "Max": safefile.MaxPath}), true
 	case errors.As(err, &full):
-		return Sentence{What: fmt.Sprintf("The folder %s already holds too many files named like %s", full.Dir, full.Name),
-			Do: "choose another folder"}, true
+		return sentence("safefile.FolderFullError", "The folder {{.Dir}} already holds too many files named like {{.Name}}",
+			"choose another folder", phrase.Args{"Dir": full.Dir, "Name": full.Name}), true
 	case errors.As(err, &held):
-		return Sentence{What: fmt.Sprintf("The file %s is locked by another program", held.Path),
-			Do: "close the other SecureMail, or the program holding it, and try again"}, true
+		return sentence("filelock.HeldError", "The file {{.Path}} is locked by another program",
+			"close the other SecureMail, or the program holding it, and try again", phrase.Args{"Path": held.Path}), true
 	case errors.As(err, &invalid):
-		return Sentence{What: fmt.Sprintf("%q is not a valid TESTA address: %s", invalid.Input, invalid.Why)}, true
+		return sentence("testaaddr.InvalidError", "{{.Input}} is not a valid TESTA address: {{.Why}}", "",
+			phrase.Args{"Input": quoted(invalid.Input), "Why": invalid.Why}), true
 	}
 	return Sentence{}, false
+}
+
+// missingWhy is why a recipient cannot be encrypted for, from its
+// contact's verdict (its Reason as it is when there is none).
+func missingWhy(m MissingID) phrase.Phrase {
+	var why phrase.Phrase
+	switch {
+	case m.Verdict.Status == addressbook.None:
+		why = phrase.New("sentence.app.MissingID.none", "has no Digital ID yet", nil)
+	case !m.Verdict.Phrase.IsZero():
+		reason := m.Verdict.Phrase
+		reason.English = strings.TrimSuffix(reason.English, ".")
+		why = phrase.New("sentence.app.MissingID.unusable", "has no usable Digital ID ({{.Reason}})", phrase.Args{"Reason": reason})
+	}
+	return asPhrase(why, m.Reason)
+}
+
+// asPhrase is p when it says english in English, else english as it is
+// (verbatim): the CLI's English never changes for want of a phrase.
+func asPhrase(p phrase.Phrase, english string) phrase.Phrase {
+	if p.IsZero() || p.String() != english {
+		return verbatim(english)
+	}
+	return p
 }
 
 // explainStorage words failed writes: the mail store's, and any file the
@@ -199,13 +322,15 @@ func explainStorage(err error) (Sentence, bool) {
 	switch {
 	case errors.As(err, &se):
 		if se.ReadOnly {
-			return Sentence{What: fmt.Sprintf("The mail folder %s cannot be written (it is read-only, or SecureMail lacks permission)", se.Dir),
-				Do: "make it writable and try again — nothing was lost"}, true
+			return sentence("mailstore.StorageError.ReadOnly",
+				"The mail folder {{.Dir}} cannot be written (it is read-only, or SecureMail lacks permission)",
+				"make it writable and try again — nothing was lost", phrase.Args{"Dir": se.Dir}), true
 		}
-		return Sentence{What: fmt.Sprintf("The mail folder %s is full", se.Dir), Do: "free some space and try again — nothing was lost"}, true
+		return sentence("mailstore.StorageError", "The mail folder {{.Dir}} is full",
+			"free some space and try again — nothing was lost", phrase.Args{"Dir": se.Dir}), true
 	case errors.As(err, &le):
-		return Sentence{What: fmt.Sprintf("The file %s is open in another program (a virus scanner or indexer?)", le.Path),
-			Do: "close it and try again"}, true
+		return sentence("durable.LockedError", "The file {{.Path}} is open in another program (a virus scanner or indexer?)",
+			"close it and try again", phrase.Args{"Path": le.Path}), true
 	case !errors.As(err, &we):
 		return Sentence{}, false
 	}
@@ -216,21 +341,24 @@ func explainStorage(err error) (Sentence, bool) {
 	if !we.Folder {
 		dir = filepath.Dir(we.Path)
 	}
+	args := phrase.Args{"Dir": dir, "Path": we.Path}
 	var errno syscall.Errno
 	switch {
 	case durable.DiskFull(we.Err):
-		return Sentence{What: fmt.Sprintf("The disk holding %s is full", dir), Do: "free some space and try again"}, true
+		return sentence("durable.WriteError.DiskFull", "The disk holding {{.Dir}} is full", "free some space and try again", args), true
 	case errors.Is(we.Err, fs.ErrPermission), durable.IsReadOnlyFS(we.Err):
-		return Sentence{What: fmt.Sprintf("SecureMail may not write in the folder %s (it is read-only, or you lack permission)", dir),
-			Do: "make it writable and try again"}, true
+		return sentence("durable.WriteError.Permission",
+			"SecureMail may not write in the folder {{.Dir}} (it is read-only, or you lack permission)",
+			"make it writable and try again", args), true
 	case errors.Is(we.Err, fs.ErrNotExist):
-		return Sentence{What: fmt.Sprintf("SecureMail could not write %s: the folder no longer exists", we.Path),
-			Do: "check that its disk is connected and try again"}, true
+		return sentence("durable.WriteError.NotExist", "SecureMail could not write {{.Path}}: the folder no longer exists",
+			"check that its disk is connected and try again", args), true
 	case errors.As(we.Err, &errno):
-		return Sentence{What: fmt.Sprintf("SecureMail could not write %s: the system reported %q", we.Path, errno.Error()),
-			Do: "check the disk and try again"}, true
+		args["Errno"] = quoted(errno.Error())
+		return sentence("durable.WriteError.Errno", "SecureMail could not write {{.Path}}: the system reported {{.Errno}}",
+			"check the disk and try again", args), true
 	}
-	return Sentence{What: fmt.Sprintf("SecureMail could not write %s", we.Path), Do: "check the disk and try again"}, true
+	return sentence("durable.WriteError", "SecureMail could not write {{.Path}}", "check the disk and try again", args), true
 }
 
 // explainNetwork words a server that could not be reached or that broke
@@ -244,31 +372,42 @@ func explainNetwork(err error) (Sentence, bool) {
 	)
 	switch {
 	case errors.As(err, &dnsErr):
-		return Sentence{What: fmt.Sprintf("The server name %q cannot be found (DNS)", dnsErr.Name),
-			Do: "check its spelling, and that this computer is on the network that knows it (TESTA names are known only inside TESTA)"}, true
+		return sentence("net.DNSError", "The server name {{.Name}} cannot be found (DNS)",
+			"check its spelling, and that this computer is on the network that knows it (TESTA names are known only inside TESTA)",
+			phrase.Args{"Name": quoted(dnsErr.Name)}), true
 	case errors.Is(err, pop3client.ErrTLSNotOffered):
-		return Sentence{What: "The POP3 server does not offer STLS, so the connection cannot be encrypted",
-			Do: "choose implicit TLS if this is an implicit-TLS port (995), or ask the server's administrator to enable STLS"}, true
+		return sentence("pop3client.ErrTLSNotOffered", "The POP3 server does not offer STLS, so the connection cannot be encrypted",
+			"choose implicit TLS if this is an implicit-TLS port (995), or ask the server's administrator to enable STLS", nil), true
 	case errors.Is(err, smtpclient.ErrTLSNotOffered):
-		return Sentence{What: "The SMTP server does not offer STARTTLS, so the connection cannot be encrypted",
-			Do: "choose implicit TLS if this is an implicit-TLS port (465), or ask the server's administrator to enable STARTTLS"}, true
+		return sentence("smtpclient.ErrTLSNotOffered", "The SMTP server does not offer STARTTLS, so the connection cannot be encrypted",
+			"choose implicit TLS if this is an implicit-TLS port (465), or ask the server's administrator to enable STARTTLS", nil), true
 	case errors.As(err, &pce):
 		return connSentence("POP3", pce.Step, pce.Addr, pce.Host, pce.Err), true
 	case errors.As(err, &sce):
 		return connSentence("SMTP", sce.Step, sce.Addr, sce.Host, sce.Err), true
 	case errors.As(err, &opErr) && !errors.Is(err, context.Canceled): // a connection failure no mail client wrapped
-		return Sentence{What: "A server did not answer",
-			Do: "check the network connection and try again; mail waiting to be sent stays in the Outbox"}, true
+		return sentence("net.OpError", "A server did not answer",
+			"check the network connection and try again; mail waiting to be sent stays in the Outbox", nil), true
 	}
 	return Sentence{}, false
 }
 
+// stepPhrase names a step of a connection: the words in the language, a
+// protocol command (EHLO, RETR…) as it is.
+func stepPhrase(step string) phrase.Phrase {
+	switch step {
+	case "connect":
+		return phrase.New("sentence.conn.step.connect", "connect", nil)
+	case "TLS handshake":
+		return phrase.New("sentence.conn.step.tls", "TLS handshake", nil)
+	case "greeting":
+		return phrase.New("sentence.conn.step.greeting", "greeting", nil)
+	}
+	return verbatim(step)
+}
+
 // connSentence words a connection failure of either mail client.
 func connSentence(protocol, step, addr, host string, err error) Sentence {
-	server := "a POP3 server"
-	if protocol == "SMTP" {
-		server = "an SMTP server"
-	}
 	var (
 		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
@@ -277,44 +416,58 @@ func connSentence(protocol, step, addr, host string, err error) Sentence {
 		record    tls.RecordHeaderError
 		alert     tls.AlertError
 	)
+	args := phrase.Args{"Protocol": protocol, "Step": stepPhrase(step), "Addr": addr, "Host": host}
+	pop3 := protocol == "POP3"
 	switch {
 	case errors.Is(err, context.Canceled):
-		return Sentence{What: fmt.Sprintf("The %s with %s was cancelled", step, addr)}
+		return sentence("conn.cancelled", "The {{.Step}} with {{.Addr}} was cancelled", "", args)
+	case mailnet.IsTimeout(err) && pop3:
+		return sentence("conn.timeout.POP3", "{{.Addr}} did not answer in time during the {{.Step}}",
+			"check that the address and port are those of a POP3 server, and that it is not overloaded", args)
 	case mailnet.IsTimeout(err):
-		return Sentence{What: fmt.Sprintf("%s did not answer in time during the %s", addr, step),
-			Do: fmt.Sprintf("check that the address and port are those of %s, and that it is not overloaded", server)}
+		return sentence("conn.timeout.SMTP", "{{.Addr}} did not answer in time during the {{.Step}}",
+			"check that the address and port are those of an SMTP server, and that it is not overloaded", args)
 	case mailnet.IsRefused(err):
-		return Sentence{What: fmt.Sprintf("Connection refused by %s: no server is listening there", addr), Do: "check the address and port"}
+		return sentence("conn.refused", "Connection refused by {{.Addr}}: no server is listening there", "check the address and port", args)
 	case errors.As(err, &hostname):
-		return Sentence{What: fmt.Sprintf("The server's certificate is not valid for %s (it is for %s)", host, certNames(hostname.Certificate)),
-			Do: "connect using a name the certificate lists"}
+		args["Names"] = certNames(hostname.Certificate)
+		return sentence("conn.hostname", "The server's certificate is not valid for {{.Host}} (it is for {{.Names}})",
+			"connect using a name the certificate lists", args)
 	case errors.As(err, &unknownCA):
-		issuer := "an unknown issuer"
+		args["Issuer"] = phrase.New("sentence.conn.unknownIssuer", `"an unknown issuer"`, nil)
 		if unknownCA.Cert != nil {
-			issuer = unknownCA.Cert.Issuer.String()
+			args["Issuer"] = quoted(unknownCA.Cert.Issuer.String())
 		}
-		return Sentence{What: fmt.Sprintf("The server's certificate is not trusted for %s: it was issued by %q, which is not among the trusted authorities", host, issuer),
-			Do: "give the CA certificate that issued it (the servers' CA file)"}
+		return sentence("conn.unknownCA",
+			"The server's certificate is not trusted for {{.Host}}: it was issued by {{.Issuer}}, which is not among the trusted authorities",
+			"give the CA certificate that issued it (the servers' CA file)", args)
 	case errors.As(err, &invalid):
-		return Sentence{What: fmt.Sprintf("The server's certificate is not trusted for %s: %v", host, invalid.Error()),
-			Do: "ask the server's administrator for a current certificate"}
+		args["Reason"] = invalid.Error()
+		return sentence("conn.invalidCert", "The server's certificate is not trusted for {{.Host}}: {{.Reason}}",
+			"ask the server's administrator for a current certificate", args)
 	case errors.As(err, &verifyErr):
-		return Sentence{What: fmt.Sprintf("The server's certificate is not trusted for %s: %v", host, verifyErr.Err),
-			Do: "give the CA certificate that issued it (the servers' CA file)"}
+		args["Reason"] = fmt.Sprint(verifyErr.Err)
+		return sentence("conn.verify", "The server's certificate is not trusted for {{.Host}}: {{.Reason}}",
+			"give the CA certificate that issued it (the servers' CA file)", args)
 	case errors.As(err, &record):
-		return Sentence{What: fmt.Sprintf("%s did not answer with TLS during the %s", addr, step),
-			Do: fmt.Sprintf("if it is a plain %s port, choose starttls rather than implicit TLS", protocol)}
+		return sentence("conn.notTLS", "{{.Addr}} did not answer with TLS during the {{.Step}}",
+			"if it is a plain {{.Protocol}} port, choose starttls rather than implicit TLS", args)
 	case errors.As(err, &alert):
-		return Sentence{What: fmt.Sprintf("The TLS handshake with %s failed: the server sent the alert %q", addr, alert.Error()),
-			Do: "check the TLS mode, or ask the server's administrator"}
+		args["Alert"] = quoted(alert.Error())
+		return sentence("conn.alert", "The TLS handshake with {{.Addr}} failed: the server sent the alert {{.Alert}}",
+			"check the TLS mode, or ask the server's administrator", args)
+	case (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || mailnet.IsReset(err)) && pop3:
+		return sentence("conn.closed.POP3", "{{.Addr}} closed the connection during the {{.Step}}",
+			"check that it is a POP3 server and that the TLS mode is right, then try again", args)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), mailnet.IsReset(err):
-		return Sentence{What: fmt.Sprintf("%s closed the connection during the %s", addr, step),
-			Do: fmt.Sprintf("check that it is %s and that the TLS mode is right, then try again", server)}
+		return sentence("conn.closed.SMTP", "{{.Addr}} closed the connection during the {{.Step}}",
+			"check that it is an SMTP server and that the TLS mode is right, then try again", args)
 	case errors.Is(err, pop3client.ErrProtocol):
-		return Sentence{What: fmt.Sprintf("%s broke the POP3 protocol during the %s", addr, step),
-			Do: "check that the address and port are those of a POP3 server"}
+		return sentence("conn.protocol", "{{.Addr}} broke the POP3 protocol during the {{.Step}}",
+			"check that the address and port are those of a POP3 server", args)
 	}
-	return Sentence{What: fmt.Sprintf("The %s with %s failed (%v)", step, addr, err), Do: "check the address and port, and try again"}
+	args["Err"] = fmt.Sprint(err)
+	return sentence("conn.failed", "The {{.Step}} with {{.Addr}} failed ({{.Err}})", "check the address and port, and try again", args)
 }
 
 // lowerFirst puts a sentence after a colon inside another one: its first
@@ -330,9 +483,9 @@ func lowerFirst(s string) string {
 }
 
 // certNames lists the names a certificate is valid for.
-func certNames(c *x509.Certificate) string {
+func certNames(c *x509.Certificate) phrase.Phrase {
 	if c == nil {
-		return "other names"
+		return phrase.New("sentence.conn.names.other", "other names", nil)
 	}
 	var names []string
 	names = append(names, c.DNSNames...)
@@ -340,13 +493,9 @@ func certNames(c *x509.Certificate) string {
 		names = append(names, ip.String())
 	}
 	if len(names) == 0 {
-		return "no host name"
+		return phrase.New("sentence.conn.names.none", "no host name", nil)
 	}
-	s := names[0]
-	for _, n := range names[1:] {
-		s += ", " + n
-	}
-	return s
+	return verbatim(strings.Join(names, ", "))
 }
 
 // explainServerReply words a refusal in the server's own words.
@@ -356,79 +505,95 @@ func explainServerReply(err error) (Sentence, bool) {
 		se *smtpclient.Error
 	)
 	if errors.Is(err, smtpclient.ErrAllRefused) && errors.As(err, &se) {
-		return Sentence{What: fmt.Sprintf("The server refused every recipient, so nothing was sent: <%s> (%s)", se.Address, se.Reply()),
-			Do: smtpAdvice(se, "correct the addresses and send again")}, true
+		return sentence("smtpclient.ErrAllRefused", "The server refused every recipient, so nothing was sent: <{{.Address}}> ({{.Reply}})",
+			"{{.Do}}", smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.addresses", "correct the addresses and send again", nil))), true
 	}
 	switch {
 	case errors.As(err, &pe):
-		quoted := pe.Text
+		quotedText := pe.Text
 		if pe.Code != "" {
-			quoted = "[" + pe.Code + "] " + quoted
+			quotedText = "[" + pe.Code + "] " + quotedText
 		}
-		do := "check the address and try again later"
-		if pe.Temporary() {
-			do = "try again in a few minutes"
+		args := phrase.Args{"Command": pe.Command, "Reply": quoted(quotedText)}
+		login := pe.Command == "USER" || pe.Command == "PASS" || pe.Command == "AUTH"
+		switch {
+		case pe.Temporary():
+			args["Do"] = phrase.New("sentence.pop3client.Error.do.temporary", "try again in a few minutes", nil)
+		case login:
+			args["Do"] = phrase.New("sentence.pop3client.Error.do.login", "check the user name and password", nil)
+		default:
+			args["Do"] = phrase.New("sentence.pop3client.Error.do.later", "check the address and try again later", nil)
 		}
-		switch pe.Command {
-		case "USER", "PASS", "AUTH":
-			if !pe.Temporary() {
-				do = "check the user name and password"
-			}
-			return Sentence{What: fmt.Sprintf("The POP3 server refused the login: it answered %q", quoted), Do: do}, true
+		if login {
+			return sentence("pop3client.Error.login", "The POP3 server refused the login: it answered {{.Reply}}", "{{.Do}}", args), true
 		}
-		return Sentence{What: fmt.Sprintf("The POP3 server refused %s: it answered %q", pe.Command, quoted), Do: do}, true
+		return sentence("pop3client.Error", "The POP3 server refused {{.Command}}: it answered {{.Reply}}", "{{.Do}}", args), true
 	case errors.As(err, &se):
 		switch se.Command {
 		case "AUTH":
-			return Sentence{What: fmt.Sprintf("The SMTP server refused the login: it answered %q", se.Reply()),
-				Do: smtpAdvice(se, "check the user name and password")}, true
+			return sentence("smtpclient.Error.AUTH", "The SMTP server refused the login: it answered {{.Reply}}", "{{.Do}}",
+				smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.login", "check the user name and password", nil))), true
 		case "MAIL FROM":
-			return Sentence{What: fmt.Sprintf("The server refused the sender <%s>: it answered %q", se.Address, se.Reply()),
-				Do: smtpAdvice(se, "correct it before sending again")}, true
+			return sentence("smtpclient.Error.MAIL", "The server refused the sender <{{.Address}}>: it answered {{.Reply}}", "{{.Do}}",
+				smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.correct", "correct it before sending again", nil))), true
 		case "RCPT TO":
-			return Sentence{What: fmt.Sprintf("The server refused the recipient <%s>: it answered %q", se.Address, se.Reply()),
-				Do: smtpAdvice(se, "correct it before sending again")}, true
+			return sentence("smtpclient.Error.RCPT", "The server refused the recipient <{{.Address}}>: it answered {{.Reply}}", "{{.Do}}",
+				smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.correct", "correct it before sending again", nil))), true
 		case "DATA":
-			return Sentence{What: fmt.Sprintf("The server refused the message: it answered %q", se.Reply()),
-				Do: smtpAdvice(se, "correct it before sending again")}, true
+			return sentence("smtpclient.Error.DATA", "The server refused the message: it answered {{.Reply}}", "{{.Do}}",
+				smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.correct", "correct it before sending again", nil))), true
 		}
-		return Sentence{What: fmt.Sprintf("The SMTP server refused %s: it answered %q", se.Command, se.Reply()),
-			Do: smtpAdvice(se, "check that the address and port are those of an SMTP submission server")}, true
+		return sentence("smtpclient.Error", "The SMTP server refused {{.Command}}: it answered {{.Reply}}", "{{.Do}}",
+			smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.submission", "check that the address and port are those of an SMTP submission server", nil))), true
 	}
 	return Sentence{}, false
 }
 
-// smtpAdvice is "try again later" for a temporary refusal, else permanent.
-func smtpAdvice(e *smtpclient.Error, permanent string) string {
+// smtpArgs are the values of an SMTP refusal's sentence: the address and
+// command refused, the server's reply, and what to do: "try again later"
+// for a temporary refusal, else permanent.
+func smtpArgs(e *smtpclient.Error, permanent phrase.Phrase) phrase.Args {
+	do := permanent
 	if e.Temporary() {
-		return "this is temporary: try again later"
+		do = phrase.New("sentence.smtpclient.Error.do.temporary", "this is temporary: try again later", nil)
 	}
-	return permanent
+	return phrase.Args{"Address": e.Address, "Command": e.Command, "Reply": quoted(e.Reply()), "Do": do}
+}
+
+// limitWhat names what a [smime.LimitError] counted, in the window's
+// language too.
+func limitWhat(what string) phrase.Phrase {
+	switch what {
+	case "MIME parts":
+		return phrase.New("sentence.smime.LimitError.parts", "MIME parts", nil)
+	case "levels of MIME nesting":
+		return phrase.New("sentence.smime.LimitError.nesting", "levels of MIME nesting", nil)
+	case "bytes of header fields":
+		return phrase.New("sentence.smime.LimitError.headerBytes", "bytes of header fields", nil)
+	case "header lines":
+		return phrase.New("sentence.smime.LimitError.headerLines", "header lines", nil)
+	}
+	return verbatim(what)
 }
 
 // explainSecurity words the typed errors of S/MIME that carry details.
 func explainSecurity(err error) (Sentence, bool) {
 	var limit *smime.LimitError
 	if errors.As(err, &limit) {
-		return Sentence{What: fmt.Sprintf("This message has more than %d %s, far more than any real message; SecureMail stopped reading it so that no message can make it hang", limit.Limit, limit.What),
-			Do: "ask the sender to send it again in a simpler form"}, true
+		return sentence("smime.LimitError",
+			"This message has more than {{.Limit}} {{.What}}, far more than any real message; SecureMail stopped reading it so that no message can make it hang",
+			"ask the sender to send it again in a simpler form", phrase.Args{"Limit": limit.Limit, "What": limitWhat(limit.What)}), true
 	}
 	var several interface{ Addresses() []string }
 	if errors.Is(err, identity.ErrSeveralIdentities) && errors.As(err, &several) {
-		who := ""
-		for i, a := range several.Addresses() {
-			if i > 0 {
-				who += ", "
-			}
-			who += a
-		}
-		return Sentence{What: fmt.Sprintf("This file holds %d Digital IDs (%s)", len(several.Addresses()), who),
-			Do: "export only the one for your address and open that file"}, true
+		return sentence("identity.ErrSeveralIdentities.list", "This file holds {{.Count}} Digital IDs ({{.Who}})",
+			"export only the one for your address and open that file",
+			phrase.Args{"Count": len(several.Addresses()), "Who": strings.Join(several.Addresses(), ", ")}), true
 	}
 	var unsupported interface{ Algorithm() string }
 	if errors.Is(err, identity.ErrUnsupported) && errors.As(err, &unsupported) {
-		return Sentence{What: "This Digital ID file is protected with " + unsupported.Algorithm() + ", which SecureMail does not support",
-			Do: "export it again with AES or 3DES protection"}, true
+		return sentence("identity.ErrUnsupported.algorithm", "This Digital ID file is protected with {{.Algorithm}}, which SecureMail does not support",
+			"export it again with AES or 3DES protection", phrase.Args{"Algorithm": unsupported.Algorithm()}), true
 	}
 	return Sentence{}, false
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -24,7 +25,7 @@ func TestTranslatedSentencesAreTheSameEnglish(t *testing.T) {
 	}
 	sentences := []Sentence{unexplained, Explain(context.Canceled), Explain(context.DeadlineExceeded)}
 	for _, e := range sentinelSentences {
-		if got := Explain(e.err); got != e.s {
+		if got := Explain(e.err); !reflect.DeepEqual(got, e.s) {
 			t.Errorf("Explain(%v) = %+v, want the table's %+v", e.err, got, e.s)
 		}
 		sentences = append(sentences, e.s)

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -71,9 +72,9 @@ func TestExplainSentences(t *testing.T) {
 			"The profile folder " + dir + " is already open in another SecureMail window; use that window, or close it and start SecureMail again."},
 		// The core's own.
 		{"no account", fmt.Errorf("app: %w", profile.ErrNoAccount), "No account is set up yet; run the first-run wizard or 'securemail account setup'."},
-		{"problem", fmt.Errorf("app: %w", problem("The POP3 password is empty", "type the password of your mailbox")),
+		{"problem", fmt.Errorf("app: %w", refusal(sentence("app.Setup.pop3PasswordEmpty", "The POP3 password is empty", "type the password of your mailbox", nil))),
 			"The POP3 password is empty; type the password of your mailbox."},
-		{"problem with a cause", because("Mail could not be fetched", &pop3client.Error{Command: "PASS", Code: "AUTH", Text: "no"}),
+		{"problem with a cause", because(sentence("app.Fetch.failed", "Mail could not be fetched", "", nil), &pop3client.Error{Command: "PASS", Code: "AUTH", Text: "no"}),
 			`Mail could not be fetched: the POP3 server refused the login: it answered "[AUTH] no"; check the user name and password.`},
 		{"problem with its own advice", &Problem{What: "3 messages are still waiting in the Outbox", Do: "they will be sent at the next send or fetch — nothing is lost",
 			Err: &smtpclient.ConnError{Step: "connect", Addr: "127.0.0.1:587", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}},
@@ -147,7 +148,7 @@ func TestExplainSentences(t *testing.T) {
 func TestExplainCoversEverySentinel(t *testing.T) {
 	for _, e := range sentinelSentences {
 		s := Explain(fmt.Errorf("app: %w", e.err))
-		if s != e.s {
+		if !reflect.DeepEqual(s, e.s) {
 			t.Errorf("%v: got %+v, want %+v", e.err, s, e.s)
 		}
 		if s.What == "" || strings.ToUpper(s.What[:1]) != s.What[:1] || strings.HasSuffix(s.What, ".") || strings.HasSuffix(s.Do, ".") {

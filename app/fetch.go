@@ -11,6 +11,7 @@ import (
 	"securemail/app/profile"
 	"securemail/internal/bigbuf"
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/pop3client"
 	"securemail/smime"
@@ -61,15 +62,15 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 	c, err := pop3client.Dial(ctx, pop3client.Options{Address: set.Account.POP3.Address, TLS: mode, RootCAs: roots,
 		AllowCleartextLogin: set.Account.POP3.AllowCleartextLogin})
 	if err != nil {
-		return nil, because("Mail could not be fetched", err)
+		return nil, because(sentence("app.Fetch.failed", "Mail could not be fetched", "", nil), err)
 	}
 	defer c.Close()
 	if err := c.Login(ctx, set.Account.POP3.Username, pw); err != nil {
-		return nil, because("Mail could not be fetched", err)
+		return nil, because(sentence("app.Fetch.failed", "Mail could not be fetched", "", nil), err)
 	}
 	uids, err := c.UIDL(ctx)
 	if err != nil {
-		return nil, because("Mail could not be fetched", err)
+		return nil, because(sentence("app.Fetch.failed", "Mail could not be fetched", "", nil), err)
 	}
 	account := sourceAccount(set)
 	stored, err := a.Store.Sources(ctx, account)
@@ -104,7 +105,8 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		// copies of a growing buffer held off SIGTERM (internal/bigbuf).
 		raw, err := bigbuf.ReadAll(ctx, r, maxFetchedMessage)
 		if errors.Is(err, bigbuf.ErrTooLarge) {
-			return problemf("read it with another mail program, or ask the sender to send it smaller", "Message %d on the server is larger than %d MB, so it was left there", n, maxFetchedMessage>>20)
+			return refusal(sentence("app.Fetch.tooLarge", "Message {{.N}} on the server is larger than {{.MB}} MB, so it was left there",
+				"read it with another mail program, or ask the sender to send it smaller", phrase.Args{"N": n, "MB": maxFetchedMessage >> 20}))
 		}
 		if err != nil {
 			return err
@@ -135,15 +137,16 @@ func (a *App) Fetch(ctx context.Context, progress Progress) (*FetchResult, error
 		return nil
 	})
 	if err != nil {
-		return res, because(fmt.Sprintf("Fetching stopped after %d of %d messages (those are stored; fetch again for the rest)", done, total), err)
+		return res, because(sentence("app.Fetch.stopped", "Fetching stopped after {{.Done}} of {{.Total}} messages (those are stored; fetch again for the rest)", "",
+			phrase.Args{"Done": done, "Total": total}), err)
 	}
 	for _, n := range dele {
 		if err := c.Dele(ctx, n); err != nil {
-			return res, because("The server refused to delete a fetched message (it is stored here and will be deleted next time)", err)
+			return res, because(sentence("app.Fetch.deleteRefused", "The server refused to delete a fetched message (it is stored here and will be deleted next time)", "", nil), err)
 		}
 	}
 	if err := c.Quit(ctx); err != nil {
-		return res, because("The server did not end the session cleanly (fetched messages are stored and will be deleted next time)", err)
+		return res, because(sentence("app.Fetch.quit", "The server did not end the session cleanly (fetched messages are stored and will be deleted next time)", "", nil), err)
 	}
 	a.refreshContactLists(ctx)
 	return res, nil

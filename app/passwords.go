@@ -12,7 +12,7 @@ import (
 // cannot be used or pop3 is empty.
 func (a *App) SetPasswords(pop3, smtp string) error {
 	if pop3 == "" {
-		return problem("The POP3 password is empty", "type the password of your mailbox")
+		return refusal(sentence("app.Setup.pop3PasswordEmpty", "The POP3 password is empty", "type the password of your mailbox", nil))
 	}
 	if smtp == "" {
 		smtp = pop3
@@ -21,10 +21,10 @@ func (a *App) SetPasswords(pop3, smtp string) error {
 		return err
 	}
 	if err := a.Keys.Set(secretPOP3, []byte(pop3)); err != nil {
-		return because("The POP3 password could not be put in the keyring", err)
+		return because(sentence("app.Setup.pop3PasswordKeyring", "The POP3 password could not be put in the keyring", "", nil), err)
 	}
 	if err := a.Keys.Set(secretSMTP, []byte(smtp)); err != nil {
-		return because("The SMTP password could not be put in the keyring", err)
+		return because(sentence("app.Setup.smtpPasswordKeyring", "The SMTP password could not be put in the keyring", "", nil), err)
 	}
 	return nil
 }

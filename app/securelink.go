@@ -7,6 +7,7 @@ import (
 
 	"securemail/app/addressbook"
 	"securemail/app/compose"
+	"securemail/internal/phrase"
 	"securemail/testaaddr"
 )
 
@@ -67,7 +68,10 @@ func (a *App) linkMail(ctx context.Context, addrs []string, kind string) error {
 		return err
 	}
 	if len(addrs) == 0 {
-		return problemf("name at least one address", "No address to send the secure-link %s to", kind)
+		if kind == "request" {
+			return refusal(sentence("app.SecureLink.noAddress.request", "No address to send the secure-link request to", "name at least one address", nil))
+		}
+		return refusal(sentence("app.SecureLink.noAddress.reply", "No address to send the secure-link reply to", "name at least one address", nil))
 	}
 	for _, raw := range addrs {
 		p, err := testaaddr.Parse(strings.TrimSpace(raw))
@@ -89,10 +93,17 @@ func (a *App) linkMail(ctx context.Context, addrs []string, kind string) error {
 		}
 		res, err := a.Send(ctx, d, SendOptions{Sign: true})
 		if err != nil {
-			return because(fmt.Sprintf("The secure-link %s to %s was not sent", kind, to), err)
+			if kind == "request" {
+				return because(sentence("app.SecureLink.notSent.request", "The secure-link request to {{.To}} was not sent", "", phrase.Args{"To": to}), err)
+			}
+			return because(sentence("app.SecureLink.notSent.reply", "The secure-link reply to {{.To}} was not sent", "", phrase.Args{"To": to}), err)
 		}
 		if len(res.Refused) > 0 {
-			return problemf("check the address", "The server refused the secure-link %s to %s: %s", kind, to, strings.Join(res.Refused, "; "))
+			args := phrase.Args{"To": to, "Refused": strings.Join(res.Refused, "; ")}
+			if kind == "request" {
+				return refusal(sentence("app.SecureLink.refused.request", "The server refused the secure-link request to {{.To}}: {{.Refused}}", "check the address", args))
+			}
+			return refusal(sentence("app.SecureLink.refused.reply", "The server refused the secure-link reply to {{.To}}: {{.Refused}}", "check the address", args))
 		}
 		if err := a.updateLink(to, func(c *addressbook.Contact) { c.TheyHaveOurs = true }); err != nil {
 			return err

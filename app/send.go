@@ -18,6 +18,7 @@ import (
 	"securemail/app/profile"
 	"securemail/internal/durable"
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/smtpclient"
@@ -49,7 +50,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	draft.From, draft.FromName = set.Account.Address, set.Account.DisplayName
 	rcpts := draft.Recipients()
 	if len(rcpts) == 0 {
-		return nil, problem("The message has no recipient", "add one in To")
+		return nil, refusal(sentence("app.Send.noRecipient", "The message has no recipient", "add one in To", nil))
 	}
 	var certs []*x509.Certificate
 	var caps [][]asn1.ObjectIdentifier
@@ -119,7 +120,7 @@ func (a *App) Send(ctx context.Context, d *compose.Draft, opts SendOptions) (*Se
 	}
 	id, err := a.Store.Add(ctx, mailstore.Outbox, raw, mailstore.AddOptions{Flags: mailstore.Seen})
 	if err != nil {
-		return nil, because("The message could not be stored, so it was not sent", err)
+		return nil, because(sentence("app.Send.notStored", "The message could not be stored, so it was not sent", "", nil), err)
 	}
 	sec := mailstore.Security{Signed: opts.Sign, Signature: mailstore.SigNone, Encrypted: opts.Encrypt}
 	if opts.Sign {
@@ -186,7 +187,7 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 	}
 	if err == nil {
 		if err := a.Store.Move(ctx, []string{id}, mailstore.Sent); err != nil {
-			return res, because("The server accepted the message, but it could not be moved to Sent", err)
+			return res, because(sentence("app.Send.notMoved", "The server accepted the message, but it could not be moved to Sent", "", nil), err)
 		}
 		a.removeEnvelope(msgID)
 		return res, nil
@@ -205,9 +206,9 @@ func (a *App) submit(ctx context.Context, set profile.Settings, id, msgID string
 			return res, fmt.Errorf("app: %w", err)
 		}
 		a.removeEnvelope(msgID)
-		return res, because("The message was not sent and was moved to Drafts", err)
+		return res, because(sentence("app.Send.toDrafts", "The message was not sent and was moved to Drafts", "", nil), err)
 	}
-	return res, because("The message is kept in the Outbox", err)
+	return res, because(sentence("app.Send.inOutbox", "The message is kept in the Outbox", "", nil), err)
 }
 
 // FlushOutbox retries every message waiting in the Outbox. It stops at
@@ -242,8 +243,8 @@ func (a *App) FlushOutbox(ctx context.Context) (sent int, err error) {
 			return sent, err
 		}
 		if res.Queued {
-			return sent, &Problem{What: fmt.Sprintf("%d messages are still waiting in the Outbox", len(rows)-i),
-				Do: "they will be sent at the next send or fetch — nothing is lost", Err: res.cause}
+			return sent, because(sentence("app.FlushOutbox.waiting", "{{.N}} messages are still waiting in the Outbox",
+				"they will be sent at the next send or fetch — nothing is lost", phrase.Args{"N": len(rows) - i}), res.cause)
 		}
 		sent++
 	}

@@ -15,6 +15,7 @@ import (
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/internal/durable"
+	"securemail/internal/phrase"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
 	"securemail/testaaddr"
@@ -52,21 +53,23 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 		return err
 	}
 	if s.POP3Password == "" {
-		return problem("The POP3 password is empty", "type the password of your mailbox")
+		return refusal(sentence("app.Setup.pop3PasswordEmpty", "The POP3 password is empty", "type the password of your mailbox", nil))
 	}
 	root, err := digitalid.InspectAuthority(s.RootCA)
 	if err != nil {
 		return err
 	}
 	if !root.SelfSigned {
-		return problemf("give the Root CA file, and the EC CA separately", "%q is not a root authority (it was issued by %q)", root.Name, root.Certificate.Issuer.CommonName)
+		return refusal(sentence("app.Setup.notRoot", "{{.Name}} is not a root authority (it was issued by {{.Issuer}})",
+			"give the Root CA file, and the EC CA separately", phrase.Args{"Name": quoted(root.Name), "Issuer": quoted(root.Certificate.Issuer.CommonName)}))
 	}
 	if !s.TrustRoot {
 		return ErrRootNotTrusted
 	}
 	now := a.now()
 	if now.After(root.NotAfter) {
-		return problemf("ask for a current Root CA", "The authority %q expired on %s", root.Name, root.NotAfter.UTC().Format("2 January 2006"))
+		return refusal(sentence("digitalid.AuthorityError.Expired", "The authority {{.Name}} expired on {{.Day}}",
+			"ask for a current Root CA", phrase.Args{"Name": quoted(root.Name), "Day": phrase.Date(root.NotAfter)}))
 	}
 	ec, err := digitalid.InspectAuthority(s.ECCA)
 	if err != nil {
@@ -76,19 +79,22 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	pool.AddCert(root.Certificate)
 	if _, err := ec.Certificate.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return problemf("use the EC CA that came with your Root CA", "The EC CA %q was not issued by the Root CA %q (%v)", ec.Name, root.Name, err)
+		return refusal(sentence("app.Setup.notIssuedByRoot", "The EC CA {{.EC}} was not issued by the Root CA {{.Root}} ({{.Err}})",
+			"use the EC CA that came with your Root CA", phrase.Args{"EC": quoted(ec.Name), "Root": quoted(root.Name), "Err": err.Error()}))
 	}
 	id, err := identity.ParsePFX(s.PFX, s.PFXPassword)
 	if err != nil {
 		return fmt.Errorf("app: %w", err)
 	}
 	if got := identity.Address(id.Certificate); !testaaddr.Equal(got, account) {
-		return problemf("ask for a Mail.pfx issued for "+account, "The Digital ID in Mail.pfx is for %s, but your account is %s, so you could neither sign nor encrypt with it", got, account)
+		return refusal(sentence("app.Setup.otherAccount",
+			"The Digital ID in Mail.pfx is for {{.IDFor}}, but your account is {{.Account}}, so you could neither sign nor encrypt with it",
+			"ask for a Mail.pfx issued for {{.Account}}", phrase.Args{"IDFor": got, "Account": account}))
 	}
 	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: []*x509.Certificate{root.Certificate},
 		Intermediates: []*x509.Certificate{ec.Certificate}, Purpose: trust.Signing, Now: now, Address: account})
 	if res.Problem != trust.OK {
-		return problemf("", "Your Mail.pfx cannot be used: %s", res.Reason)
+		return refusal(sentence("app.Setup.refused", "Your Mail.pfx cannot be used: {{.Reason}}", "", phrase.Args{"Reason": asPhrase(res.ReasonPhrase, res.Reason)}))
 	}
 	var serverCA []byte
 	if len(s.ServerCA) > 0 {
@@ -116,14 +122,14 @@ func (a *App) SetupAccount(ctx context.Context, s Setup) error {
 	}
 	a.forgetKeys()
 	if err := a.Keys.Set(secretPOP3, []byte(s.POP3Password)); err != nil {
-		return because("The POP3 password could not be put in the keyring", err)
+		return because(sentence("app.Setup.pop3PasswordKeyring", "The POP3 password could not be put in the keyring", "", nil), err)
 	}
 	smtpPW := s.SMTPPassword
 	if smtpPW == "" {
 		smtpPW = s.POP3Password
 	}
 	if err := a.Keys.Set(secretSMTP, []byte(smtpPW)); err != nil {
-		return because("The SMTP password could not be put in the keyring", err)
+		return because(sentence("app.Setup.smtpPasswordKeyring", "The SMTP password could not be put in the keyring", "", nil), err)
 	}
 	set, err := a.Profile.Load()
 	if err != nil && !errors.Is(err, profile.ErrNoAccount) {
@@ -156,19 +162,20 @@ func keyringUsable(k keystore.Store) (bool, error) {
 }
 
 func checkServer(what string, s profile.Server) error {
+	args := phrase.Args{"Protocol": what, "Address": quoted(s.Address), "TLS": quoted(s.TLS)}
 	if s.Address == "" {
-		return problemf("give it as host:port", "The %s server is missing", what)
+		return refusal(sentence("app.Setup.serverMissing", "The {{.Protocol}} server is missing", "give it as host:port", args))
 	}
 	if !strings.Contains(s.Address, ":") {
-		return problemf("give it as host:port", "The %s server %q has no port", what, s.Address)
+		return refusal(sentence("app.Setup.noPort", "The {{.Protocol}} server {{.Address}} has no port", "give it as host:port", args))
 	}
 	switch s.TLS {
 	case "none", "starttls", "implicit":
 	default:
-		return problemf("choose none, starttls or implicit", "The %s security %q is not one SecureMail knows", what, s.TLS)
+		return refusal(sentence("app.Setup.unknownTLS", "The {{.Protocol}} security {{.TLS}} is not one SecureMail knows", "choose none, starttls or implicit", args))
 	}
 	if s.Username == "" {
-		return problemf("type the user name of your mailbox", "The %s user name is empty", what)
+		return refusal(sentence("app.Setup.noUser", "The {{.Protocol}} user name is empty", "type the user name of your mailbox", args))
 	}
 	return nil
 }
@@ -191,7 +198,8 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 	read := func(name string) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			return nil, problemf("give the folder the bundled network wrote for you (handouts/<address>)", "The handout folder %s has no readable %s", dir, name)
+			return nil, refusal(sentence("app.Handout.unreadable", "The handout folder {{.Dir}} has no readable {{.Name}}",
+				"give the folder the bundled network wrote for you (handouts/<address>)", phrase.Args{"Dir": dir, "Name": name}))
 		}
 		return b, nil
 	}
@@ -201,7 +209,8 @@ func (a *App) SetupFromHandout(ctx context.Context, dir string, trustRoot bool) 
 	}
 	var acc handoutAccount
 	if err := json.Unmarshal(accJSON, &acc); err != nil {
-		return problemf("run the bundled network again to rewrite it", "%s is damaged (%v)", filepath.Join(dir, "account.json"), err)
+		return refusal(sentence("app.Handout.damaged", "{{.File}} is damaged ({{.Err}})", "run the bundled network again to rewrite it",
+			phrase.Args{"File": filepath.Join(dir, "account.json"), "Err": err.Error()}))
 	}
 	s := Setup{Address: acc.Address, POP3Password: acc.Password, TrustRoot: trustRoot, Bundled: true,
 		POP3: profile.Server{Address: acc.POP3, TLS: orStartTLS(acc.POP3TLS), Username: acc.Username, AllowCleartextLogin: acc.POP3TLS == "none"},
@@ -262,11 +271,13 @@ func (a *App) serverRoots(s profile.Settings) (*x509.CertPool, error) {
 	}
 	b, err := os.ReadFile(a.Profile.Path(filepath.Base(s.Account.ServerCA)))
 	if err != nil {
-		return nil, problemf("set the account up again", "The servers' CA file of this profile is missing (%v)", err)
+		return nil, refusal(sentence("app.ServerCA.missing", "The servers' CA file of this profile is missing ({{.Err}})", "set the account up again",
+			phrase.Args{"Err": err.Error()}))
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(b) {
-		return nil, problemf("set the account up again", "The servers' CA file %s holds no certificate", a.Profile.Path(s.Account.ServerCA))
+		return nil, refusal(sentence("app.ServerCA.empty", "The servers' CA file {{.File}} holds no certificate", "set the account up again",
+			phrase.Args{"File": a.Profile.Path(s.Account.ServerCA)}))
 	}
 	return pool, nil
 }
@@ -275,10 +286,23 @@ func (a *App) serverRoots(s profile.Settings) (*x509.CertPool, error) {
 func (a *App) secret(name string) (string, error) {
 	b, err := a.Keys.Get(name)
 	if errors.Is(err, keystore.ErrNotFound) {
-		return "", problemf("set the account up again", "The %s is not in the keyring", strings.ReplaceAll(name, "-", " "))
+		return "", missingSecret(name)
 	}
 	if err != nil {
 		return "", fmt.Errorf("app: %w", err)
 	}
 	return string(b), nil
+}
+
+// missingSecret is the refusal for a password the keyring should hold and
+// does not.
+func missingSecret(name string) error {
+	switch name {
+	case secretPOP3:
+		return refusal(sentence("app.secret.pop3", "The pop3 password is not in the keyring", "set the account up again", nil))
+	case secretSMTP:
+		return refusal(sentence("app.secret.smtp", "The smtp password is not in the keyring", "set the account up again", nil))
+	}
+	return refusal(sentence("app.secret", "The {{.Name}} is not in the keyring", "set the account up again",
+		phrase.Args{"Name": strings.ReplaceAll(name, "-", " ")}))
 }

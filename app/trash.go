@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"securemail/internal/mailheader"
+	"securemail/internal/phrase"
 	"securemail/mailstore"
 )
 
@@ -31,7 +32,8 @@ func (a *App) Restore(ctx context.Context, ids []string) ([]string, error) {
 			return to, fmt.Errorf("app: %w", err)
 		}
 		if m.Folder != mailstore.Trash {
-			return to, &Problem{What: "This message is in " + m.Folder + ", not in Trash, so there is nothing to restore"}
+			return to, refusal(sentence("app.Restore.notInTrash", "This message is in {{.Folder}}, not in Trash, so there is nothing to restore", "",
+				phrase.Args{"Folder": folderPhrase(m.Folder)}))
 		}
 		folder := mailstore.Inbox
 		if mailheader.EqualAddress(m.FromAddr, set.Account.Address) {

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"securemail/internal/phrase"
 )
 
 // Domain is the suffix every TESTA address domain ends with.
@@ -69,7 +72,9 @@ var ErrInvalid = errors.New("not a valid TESTA address")
 // address and what to write instead.
 type InvalidError struct {
 	Input string // as given
-	Why   string // e.g. "it contains a space; remove it (…)"
+	// Why says what is wrong and what to write instead, as a phrase the
+	// window shows in its language: "it contains a space; remove it (…)".
+	Why phrase.Phrase
 }
 
 func (e *InvalidError) Error() string {
@@ -82,65 +87,70 @@ func (e *InvalidError) Unwrap() error { return ErrInvalid }
 // Parse validates s and returns its parts. Each kind of mistake gets its own
 // sentence that says what to write instead.
 func Parse(s string) (Address, error) {
-	fail := func(format string, args ...any) (Address, error) {
-		return Address{}, &InvalidError{Input: s, Why: fmt.Sprintf(format, args...)}
+	fail := func(why phrase.Phrase) (Address, error) {
+		return Address{}, &InvalidError{Input: s, Why: why}
 	}
+	domain := phrase.Args{"Domain": Domain}
 	if s == "" {
-		return fail("the address is empty; write it as Firstname.Surname@tcn.<country>.%s", Domain)
+		return fail(phrase.New("testaaddr.empty", "the address is empty; write it as Firstname.Surname@tcn.<country>.{{.Domain}}", domain))
 	}
 	if !utf8.ValidString(s) {
-		return fail("it is not valid text; type it again")
+		return fail(phrase.New("testaaddr.notText", "it is not valid text; type it again", nil))
 	}
 	for _, r := range s {
 		if unicode.IsSpace(r) {
-			return fail("it contains a space; remove it (write Firstname.Surname, joined by a dot)")
+			return fail(phrase.New("testaaddr.space", "it contains a space; remove it (write Firstname.Surname, joined by a dot)", nil))
 		}
 	}
 	for _, r := range s {
 		if r > unicode.MaxASCII {
-			return fail("it contains the character %q; use only Latin letters without accents (for example e for é)", r)
+			return fail(phrase.New("testaaddr.accent", "it contains the character {{.Char}}; use only Latin letters without accents (for example e for é)",
+				phrase.Args{"Char": strconv.QuoteRune(r)}))
 		}
 	}
-	local, domain, ok := strings.Cut(s, "@")
+	local, dom, ok := strings.Cut(s, "@")
 	if !ok {
-		return fail("it has no @; write it as Firstname.Surname@tcn.<country>.%s", Domain)
+		return fail(phrase.New("testaaddr.noAt", "it has no @; write it as Firstname.Surname@tcn.<country>.{{.Domain}}", domain))
 	}
-	if strings.Contains(domain, "@") {
-		return fail("it has more than one @")
+	if strings.Contains(dom, "@") {
+		return fail(phrase.New("testaaddr.twoAt", "it has more than one @", nil))
 	}
 	first, surname, ok := strings.Cut(local, ".")
 	switch {
 	case !ok:
-		return fail("there is no dot between first name and surname; write Firstname.Surname")
+		return fail(phrase.New("testaaddr.noDot", "there is no dot between first name and surname; write Firstname.Surname", nil))
 	case first == "":
-		return fail("the first name before the dot is missing")
+		return fail(phrase.New("testaaddr.noFirst", "the first name before the dot is missing", nil))
 	case surname == "":
-		return fail("the surname after the dot is missing")
+		return fail(phrase.New("testaaddr.noSurname", "the surname after the dot is missing", nil))
 	}
 	for _, part := range []string{first, surname} {
 		for _, r := range part {
 			if !isNameChar(r) {
-				return fail("the name part may hold only letters, digits, hyphens and one dot, not %q", r)
+				return fail(phrase.New("testaaddr.nameChar", "the name part may hold only letters, digits, hyphens and one dot, not {{.Char}}",
+					phrase.Args{"Char": strconv.QuoteRune(r)}))
 			}
 		}
 		if strings.HasPrefix(part, "-") || strings.HasSuffix(part, "-") {
-			return fail("a name may not start or end with a hyphen")
+			return fail(phrase.New("testaaddr.hyphen", "a name may not start or end with a hyphen", nil))
 		}
 	}
 	if strings.Contains(surname, ".") {
-		return fail("there is more than one dot before the @; write Firstname.Surname (join double names with a hyphen)")
+		return fail(phrase.New("testaaddr.twoDots", "there is more than one dot before the @; write Firstname.Surname (join double names with a hyphen)", nil))
 	}
-	lower := strings.ToLower(domain)
+	lower := strings.ToLower(dom)
+	domain["Given"] = dom
 	if !strings.HasPrefix(lower, "tcn.") || !strings.HasSuffix(lower, "."+Domain) {
-		return fail("the domain must be tcn.<country>.%s, not %s", Domain, domain)
+		return fail(phrase.New("testaaddr.domain", "the domain must be tcn.<country>.{{.Domain}}, not {{.Given}}", domain))
 	}
 	code := strings.TrimSuffix(strings.TrimPrefix(lower, "tcn."), "."+Domain)
 	if code == "" || strings.Contains(code, ".") {
-		return fail("the domain must be tcn.<country>.%s with one country code, not %s", Domain, domain)
+		return fail(phrase.New("testaaddr.oneCountry", "the domain must be tcn.<country>.{{.Domain}} with one country code, not {{.Given}}", domain))
 	}
 	country, ok := LookupCountry(code)
 	if !ok {
-		return fail("%q is not a country code of Annex A (for example b for Belgium, f for France, d for Germany)", code)
+		return fail(phrase.New("testaaddr.country", "{{.Code}} is not a country code of Annex A (for example b for Belgium, f for France, d for Germany)",
+			phrase.Args{"Code": strconv.Quote(code)}))
 	}
 	return Address{FirstName: first, Surname: surname, Country: country}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"securemail/app"
+	"securemail/ui/i18n"
 )
 
 // explain words err for the window: app.Explain's sentence in the window's
@@ -11,17 +12,17 @@ import (
 // otherwise.
 func explain(err error) string { return sentenceText(app.Explain(err)) }
 
-// sentenceText is s in the window's language, with the English as the
-// fallback of each part.
+// sentenceText is s in the window's language, its values in the language
+// too (i18n.Say), with the English as the fallback of each part.
 func sentenceText(s app.Sentence) string {
 	if s.Key == "" {
 		return s.String()
 	}
-	what := lang.X("sentence."+s.Key+".what", s.What)
+	what := i18n.Say(s.WhatPhrase())
 	if s.Do == "" {
 		return lang.L("sentence.whatonly", map[string]any{"What": what})
 	}
-	return lang.L("sentence.whatdo", map[string]any{"What": what, "Do": lang.X("sentence."+s.Key+".do", s.Do)})
+	return lang.L("sentence.whatdo", map[string]any{"What": what, "Do": i18n.Say(s.DoPhrase())})
 }
 
 // explainWhat is what happened, without what to do, in the window's
@@ -31,5 +32,5 @@ func explainWhat(err error) string {
 	if s.Key == "" {
 		return s.What
 	}
-	return lang.X("sentence."+s.Key+".what", s.What)
+	return i18n.Say(s.WhatPhrase())
 }

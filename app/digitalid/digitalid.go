@@ -20,6 +20,7 @@ import (
 	"securemail/app/keystore"
 	"securemail/app/profile"
 	"securemail/internal/durable"
+	"securemail/internal/phrase"
 	"securemail/smime/envelope"
 	"securemail/smime/identity"
 	"securemail/smime/trust"
@@ -153,7 +154,7 @@ func (w *Wallet) ImportPFX(data []byte, password, account string, now time.Time)
 	res := trust.Evaluate(id.Certificate, id.Chain, trust.Policy{Roots: roots, Intermediates: inters,
 		Purpose: trust.Signing, Now: now, Address: account})
 	if res.Problem != trust.OK {
-		return nil, &RefusedError{Reason: res.Reason}
+		return nil, &RefusedError{Reason: res.Reason, Phrase: res.ReasonPhrase}
 	}
 	key, err := x509.MarshalPKCS8PrivateKey(id.PrivateKey)
 	if err != nil {
@@ -398,9 +399,11 @@ func (e *AccountMismatchError) Error() string {
 var ErrDamaged = errors.New("digitalid: a Digital ID file in the profile is damaged")
 
 // RefusedError: a Digital ID cannot be used for signing; Reason is the
-// trust check's sentence.
+// trust check's sentence, Phrase the same as data for the window's
+// language (trust.Result.ReasonPhrase).
 type RefusedError struct {
 	Reason string
+	Phrase phrase.Phrase
 }
 
 func (e *RefusedError) Error() string { return "digitalid: " + e.Reason }
