@@ -19,7 +19,10 @@ func Say(p phrase.Phrase) string {
 	if p.Key == "" {
 		return p.String()
 	}
-	return lang.X(p.Key, phrase.Render(p.English, localArgs(p.Args)), localArgs(p.Args))
+	// The fallback is the English template, filled by lang like a
+	// translation: a rendered sentence would be run as a template, and a
+	// value holding "{{" (an address from a message) with it.
+	return lang.X(p.Key, p.English, localArgs(p.Args))
 }
 
 // SayAll is phrases in the window's language, one after the other.

@@ -61,6 +61,18 @@ func TestVerdictsInTheLanguage(t *testing.T) {
 	}
 }
 
+// TestSayNeverRunsAValue: a value holding template text (a From field
+// written by an attacker) is shown as it is, whether the phrase's key is in
+// the translation files or not.
+func TestSayNeverRunsAValue(t *testing.T) {
+	hostile := `x{{printf "%s" "RUN"}}{{.Who}}`
+	for _, key := range []string{"verdict.valid", "verdict.no.such.key"} {
+		if got, want := Say(phrase.New(key, "Signed by {{.Who}} — valid.", phrase.Args{"Who": hostile})), "Signed by "+hostile+" — valid."; got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
+		}
+	}
+}
+
 // exactly are some verdicts word for word.
 var exactly = map[string]string{
 	"fr valid":            "Signé par Marie Curie <marie.curie@tcn.f.eu-admin.net> — valide.",
