@@ -83,7 +83,7 @@ func (a *App) AddDigitalIDFromMessage(ctx context.Context, id string) ([]string,
 	switch r.Signature {
 	case smime.StatusValid, smime.StatusExpired:
 	default:
-		return nil, refusal(sentence("app.AddSigner.refused", "The signer's Digital ID was not added: {{.Reason}}", "", phrase.Args{"Reason": r.Reason}))
+		return nil, refusal(sentence("app.AddSigner.refused", "The signer's Digital ID was not added: {{.Reason}}", "", phrase.Args{"Reason": asPhrase(r.VerdictPhrase(), r.Reason)}))
 	}
 	filed, err := a.Book.AddDigitalID("", r.SignerCertificate, r.Harvested, r.Capabilities)
 	if err != nil {

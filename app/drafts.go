@@ -70,7 +70,7 @@ func (a *App) OpenDraft(ctx context.Context, id string) (*compose.Draft, compose
 	if r == nil || r.Error != "" {
 		why := phrase.New("sentence.app.OpenDraft.unreadable.why", "it cannot be read", nil)
 		if r != nil {
-			why = verbatim(r.Error)
+			why = asPhrase(r.ErrorPhrase, r.Error)
 		}
 		return nil, compose.DraftOptions{}, refusal(sentence("app.OpenDraft.unreadable", "The draft cannot be opened again in the composer: {{.Why}}",
 			"open it from the list to read it, and copy its text into a new message", phrase.Args{"Why": why}))
