@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"crypto/x509"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,14 +80,18 @@ func TestBannerInTheLanguage(t *testing.T) {
 	}
 }
 
-// TestStoredVerdictInTheLanguage: a signed message stored when it arrived
-// and read after a restart — the profile opened again, in French — shows
-// its verdict in French, judged at its arrival: valid then, with both
-// dates, although its Digital ID has expired since.
-func TestStoredVerdictInTheLanguage(t *testing.T) {
-	ctx := context.Background()
-	arrived := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
-	later := time.Date(2028, 2, 1, 9, 0, 0, 0, time.UTC)
+// storedProfile is a profile whose Inbox holds a message Marie signed,
+// stored as having reached us at arrived, her Digital ID expiring some
+// months after; open opens the profile (again) with its clock at now.
+type storedProfile struct {
+	dir, keys string
+	root      *x509.Certificate
+	notAfter  time.Time
+	signed    []byte
+}
+
+func newStoredProfile(t *testing.T, arrived time.Time) *storedProfile {
+	t.Helper()
 	ca, err := testca.New(testca.WithCAValidity(arrived.AddDate(-1, 0, 0), 3650))
 	if err != nil {
 		t.Fatal(err)
@@ -99,29 +105,48 @@ func TestStoredVerdictInTheLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, keysDir := t.TempDir(), filepath.Join(t.TempDir(), "keys")
-	open := func(now time.Time) *app.App {
-		t.Helper()
-		keys, err := keystore.NewSealedFiles(keysDir, []byte("a test passphrase"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.Open(ctx, dir, app.Options{Keys: keys, Now: func() time.Time { return now }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	return &storedProfile{dir: t.TempDir(), keys: filepath.Join(t.TempDir(), "keys"), root: ca.Root, notAfter: is.Certificate.NotAfter, signed: signed}
+}
 
-	// On arrival: stored, judged, recorded.
-	a := open(arrived)
-	if err := a.Wallet.TrustRoot(&digitalid.Authority{Certificate: ca.Root, Name: "Test Root CA", SelfSigned: true, NotAfter: ca.Root.NotAfter}, arrived); err != nil {
-		t.Fatal(err)
-	}
-	id, err := a.Store.Add(ctx, mailstore.Inbox, signed, mailstore.AddOptions{Arrived: arrived})
+func (p *storedProfile) open(t *testing.T, now time.Time) *app.App {
+	t.Helper()
+	keys, err := keystore.NewSealedFiles(p.keys, []byte("a test passphrase"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	a, err := app.Open(context.Background(), p.dir, app.Options{Keys: keys, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// store puts the signed message in the Inbox as having reached us at arrived.
+func (p *storedProfile) store(t *testing.T, a *app.App, arrived time.Time) string {
+	t.Helper()
+	id, err := a.Store.Add(context.Background(), mailstore.Inbox, p.signed, mailstore.AddOptions{Arrived: arrived})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestStoredVerdictInTheLanguage: a signed message stored when it arrived
+// and read after a restart — the profile opened again, in French — shows
+// its verdict in French, judged at its arrival: valid then, with both
+// dates, although its Digital ID has expired since.
+func TestStoredVerdictInTheLanguage(t *testing.T) {
+	ctx := context.Background()
+	arrived := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+	later := time.Date(2028, 2, 1, 9, 0, 0, 0, time.UTC)
+	p := newStoredProfile(t, arrived)
+
+	// On arrival: stored, judged, recorded.
+	a := p.open(t, arrived)
+	if err := a.Wallet.TrustRoot(&digitalid.Authority{Certificate: p.root, Name: "Test Root CA", SelfSigned: true, NotAfter: p.root.NotAfter}, arrived); err != nil {
+		t.Fatal(err)
+	}
+	id := p.store(t, a, arrived)
 	if v, err := a.OpenMessage(ctx, id); err != nil || v.Report.Signature != smime.StatusValid {
 		t.Fatalf("on arrival: %v %+v", err, v)
 	}
@@ -132,7 +157,7 @@ func TestStoredVerdictInTheLanguage(t *testing.T) {
 	if _, err := i18n.Use("fr"); err != nil {
 		t.Fatal(err)
 	}
-	a = open(later)
+	a = p.open(t, later)
 	defer a.Close()
 	v, err := a.OpenMessage(ctx, id)
 	if err != nil {
@@ -142,7 +167,32 @@ func TestStoredVerdictInTheLanguage(t *testing.T) {
 		t.Errorf("the store's record: verified %v, %q", v.Message.Verified, v.Message.Signature)
 	}
 	checkBanner(t, "stored, reopened", Banner(v), []BannerLine{{MarkValid, "Signé par Marie Curie <marie.curie@tcn.f.eu-admin.net> — valide. " +
-		"L'ID numérique était valide quand le message nous est parvenu le 2 mars 2027 ; il a expiré depuis, le " + i18n.Date(is.Certificate.NotAfter.UTC()) + "."}})
+		"L'ID numérique était valide quand le message nous est parvenu le 2 mars 2027 ; il a expiré depuis, le " + i18n.Date(p.notAfter.UTC()) + "."}})
+}
+
+// TestRefusedSignerInTheLanguage: Details → Add Digital ID on a message
+// whose signer's authority is not trusted says why in the window's
+// language, quoting the verdict in that language; the command line's
+// English quotes the English verdict.
+func TestRefusedSignerInTheLanguage(t *testing.T) {
+	arrived := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+	p := newStoredProfile(t, arrived)
+	a := p.open(t, arrived)
+	defer a.Close()
+	_, err := a.AddDigitalIDFromMessage(context.Background(), p.store(t, a, arrived))
+	if err == nil {
+		t.Fatal("the Digital ID of an untrusted signer was added")
+	}
+	if got, want := app.Explain(err).What, "The signer's Digital ID was not added: Signed by marie.curie@tcn.f.eu-admin.net, but their Digital ID was issued by an authority you have not trusted."; got != want {
+		t.Errorf("English:\n  %q, want\n  %q", got, want)
+	}
+	t.Cleanup(func() { i18n.Use("en") })
+	if _, err := i18n.Use("fr"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := explain(err), "L'ID numérique du signataire n'a pas été ajouté : Signé par marie.curie@tcn.f.eu-admin.net, mais son ID numérique a été émis par une autorité à laquelle vous n'avez pas accordé votre confiance."; !strings.HasPrefix(got, want) {
+		t.Errorf("French:\n  %q, want\n  %q", got, want)
+	}
 }
 
 // checkBanner compares a banner with the lines it should have.
