@@ -1,6 +1,8 @@
 package smime_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"securemail/internal/phrase"
@@ -12,7 +14,9 @@ import (
 // checks that the report's Reason — the English of the command line and of
 // the JSON, a contract — reads word for word as it always has, and that it
 // is exactly the English of the phrases the window renders in its own
-// language, so that the two cannot say different things.
+// language, so that the two cannot say different things; the JSON report
+// carries none of the phrases (issue 15 point 5: it gains nothing
+// language-dependent).
 func TestReasonIsItsPhrasesEnglish(t *testing.T) {
 	statuses := map[string]bool{}
 	for _, c := range verdicts.Open(t) {
@@ -37,6 +41,15 @@ func TestReasonIsItsPhrasesEnglish(t *testing.T) {
 		}
 		if got, want := r.VerdictPhrase().String(), phrase.Join(r.Verdict, phrase.Phrase.String); got != want {
 			t.Errorf("%s: the verdict as one phrase says\n  %q, its sentences\n  %q", c.Name, got, want)
+		}
+		js, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range r.ReasonPhrases {
+			if p.Key != "" && strings.Contains(string(js), `"`+p.Key+`"`) {
+				t.Errorf("%s: the JSON report carries the key %q: %s", c.Name, p.Key, js)
+			}
 		}
 		if r.Error != r.ErrorPhrase.String() {
 			t.Errorf("%s: error %q, its phrase %q", c.Name, r.Error, r.ErrorPhrase.String())
