@@ -169,3 +169,22 @@ func keys(code string) (map[string]json.RawMessage, error) {
 	}
 	return m, nil
 }
+
+// TestFrenchSaysTheFirstOfTheMonthAsFrenchWritesIt: « 1er juillet », not
+// « 1 juillet »; the other days are plain numbers.
+func TestFrenchSaysTheFirstOfTheMonthAsFrenchWritesIt(t *testing.T) {
+	if _, err := Use("fr"); err != nil {
+		t.Fatal(err)
+	}
+	defer Use("en")
+	first := time.Date(2027, time.July, 1, 9, 30, 0, 0, time.UTC)
+	for got, want := range map[string]string{
+		Date(first):                  "1er juillet 2027",
+		DateTime(first):              "jeu. 1er juillet 2027 09:30",
+		Date(first.AddDate(0, 0, 1)): "2 juillet 2027",
+	} {
+		if got != want {
+			t.Errorf("%q, want %q", got, want)
+		}
+	}
+}

@@ -79,7 +79,7 @@ var exactly = map[string]string{
 	"de valid":            "Signiert von Marie Curie <marie.curie@tcn.f.eu-admin.net> — gültig.",
 	"fr invalid, changed": "Signature NON VALIDE : le message a été modifié après avoir été signé.",
 	"de invalid, changed": "Signatur UNGÜLTIG: Die Nachricht wurde nach dem Signieren verändert.",
-	"fr expired, on arrival": "Signé par jan.novak@tcn.cz.eu-admin.net, dont l'ID numérique a expiré le 1 juillet 2026, avant que le message nous parvienne le 1 décembre 2026. " +
+	"fr expired, on arrival": "Signé par jan.novak@tcn.cz.eu-admin.net, dont l'ID numérique a expiré le 1er juillet 2026, avant que le message nous parvienne le 1er décembre 2026. " +
 		"La signature prétend avoir été faite le 15 juin 2026 ; cette affirmation ne peut pas prolonger la validité de l'ID numérique.",
 	"de expired, on arrival": "Signiert von jan.novak@tcn.cz.eu-admin.net, dessen Digitale ID am 1. Juli 2026 abgelaufen ist, bevor uns die Nachricht am 1. Dezember 2026 erreicht hat. " +
 		"Die Signatur gibt an, am 15. Juni 2026 erstellt worden zu sein; diese Angabe kann die Gültigkeit der Digitalen ID nicht verlängern.",
