@@ -38,10 +38,6 @@ type Case struct {
 	// that language: its own words, and values in the language's words
 	// (a step, a month, a nested cause).
 	Words map[string][]string
-	// Window is the English the window shows when it differs from the
-	// command line's: a cause after a colon keeps its capital there
-	// (docs/UX.md §8).
-	Window string
 }
 
 // Cases are the errors, one per kind of variable sentence.
@@ -72,8 +68,7 @@ func Cases() []Case {
 		{Name: "a cause inside the sentence", Err: &app.ServerCAError{Err: fmt.Errorf("identity: %w", identity.ErrNoCertificates)},
 			Words: map[string][]string{"fr": {"ne peut pas être lu", "certificat d'ID numérique"}, "de": {"kann nicht gelesen werden", "Zertifikat"}}},
 		{Name: "a problem and its cause", Err: &app.Problem{What: "Mail", Err: &pop3client.ConnError{Step: "connect", Addr: "127.0.0.1:995", Err: refused}},
-			Values: []string{"Mail", "127.0.0.1:995"}, Words: map[string][]string{"fr": {"Connexion refusée"}, "de": {"Verbindung"}},
-			Window: "Mail: Connection refused by 127.0.0.1:995: no server is listening there; check the address and port."},
+			Values: []string{"Mail", "127.0.0.1:995"}, Words: map[string][]string{"fr": {"Connexion refusée"}, "de": {"Verbindung"}}},
 		{Name: "no Digital ID for two recipients", Err: &app.NoDigitalIDError{Recipients: []app.MissingID{
 			{Address: "jan@tcn.cz.eu-admin.net", Reason: "has no Digital ID yet", Verdict: none},
 			{Address: "eva@tcn.cz.eu-admin.net", Reason: "has no Digital ID yet", Verdict: none}}},

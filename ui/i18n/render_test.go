@@ -83,3 +83,24 @@ func technical(english string) bool {
 	}
 	return true
 }
+
+// TestSayKeepsTheCoresCase: a sentence the core put inside another one in
+// lower case reads so in English, as on the command line, and as the
+// language writes it in French.
+func TestSayKeepsTheCoresCase(t *testing.T) {
+	inner := phrase.New("sentence.keystore.ErrWrongPassphrase.what", "the passphrase of the key file is wrong", nil)
+	for _, c := range []struct{ code, want string }{
+		{"fr", "La phrase secrète du fichier de clés est incorrecte"},
+		{"en", "the passphrase of the key file is wrong"}, // English last: the language the other tests expect
+	} {
+		if _, err := Use(c.code); err != nil {
+			t.Fatal(err)
+		}
+		if got := Say(inner); got != c.want {
+			t.Errorf("in %s: %q, want %q", c.code, got, c.want)
+		}
+	}
+	if got := keepCase("The server", "the servers"); got != "The server" {
+		t.Errorf("keepCase took another text for a case difference: %q", got)
+	}
+}

@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
 	"golang.org/x/text/language"
@@ -22,7 +24,21 @@ func Say(p phrase.Phrase) string {
 	// The fallback is the English template, filled by lang like a
 	// translation: a rendered sentence would be run as a template, and a
 	// value holding "{{" (an address from a message) with it.
-	return lang.X(p.Key, p.English, localArgs(p.Args))
+	args := localArgs(p.Args)
+	return keepCase(lang.X(p.Key, p.English, args), phrase.Render(p.English, args))
+}
+
+// keepCase is text, or english when text is english but for the case of
+// its first letter: a sentence the core put inside another one in lower
+// case ("Mail could not be fetched: the server…") keeps it in a language
+// whose text is the English, as the command line writes it.
+func keepCase(text, english string) string {
+	r1, n1 := utf8.DecodeRuneInString(text)
+	r2, n2 := utf8.DecodeRuneInString(english)
+	if text != english && text[n1:] == english[n2:] && unicode.ToLower(r1) == unicode.ToLower(r2) {
+		return english
+	}
+	return text
 }
 
 // SayAll is phrases in the window's language, one after the other.
