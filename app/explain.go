@@ -505,8 +505,10 @@ func explainServerReply(err error) (Sentence, bool) {
 		se *smtpclient.Error
 	)
 	if errors.Is(err, smtpclient.ErrAllRefused) && errors.As(err, &se) {
+		args := smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.addresses", "correct the addresses and send again", nil))
+		args["Reply"] = se.Reply() // in brackets, not quoted
 		return sentence("smtpclient.ErrAllRefused", "The server refused every recipient, so nothing was sent: <{{.Address}}> ({{.Reply}})",
-			"{{.Do}}", smtpArgs(se, phrase.New("sentence.smtpclient.Error.do.addresses", "correct the addresses and send again", nil))), true
+			"{{.Do}}", args), true
 	}
 	switch {
 	case errors.As(err, &pe):

@@ -120,6 +120,8 @@ func TestExplainSentences(t *testing.T) {
 			`The SMTP server refused the login: it answered "535 5.7.8 bad"; check the user name and password.`},
 		{"recipient refused for now", smtpclient.RecipientError{Recipient: "a@b", Err: &smtpclient.Error{Command: "RCPT TO", Address: "a@b", Code: 450, Message: "busy"}},
 			`The server refused the recipient <a@b>: it answered "450 busy"; this is temporary: try again later.`},
+		{"every recipient refused", fmt.Errorf("smtp: %w: %w", smtpclient.ErrAllRefused, &smtpclient.Error{Command: "RCPT TO", Address: "a@b", Code: 550, EnhancedCode: smtpclient.EnhancedCode{5, 1, 1}, Message: "no such person"}),
+			`The server refused every recipient, so nothing was sent: <a@b> (550 5.1.1 no such person); correct the addresses and send again.`},
 		{"message too large", fmt.Errorf("app: %w", smtpclient.ErrTooLarge),
 			"The message is larger than the server accepts; remove attachments or send them in several messages."},
 		{"bare connection refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED},
