@@ -236,11 +236,20 @@ func (f *fakeCore) OpenDraft(context.Context, string) (*compose.Draft, compose.D
 	return nil, compose.DraftOptions{}, errors.New("the fake keeps no drafts")
 }
 
-// fakeClock is the composer's autosave clock, ticked by the test.
-func fakeClock(c *Composer) chan time.Time {
-	ticks := make(chan time.Time)
-	c.tick = func(time.Duration) (<-chan time.Time, func()) { return ticks, func() {} }
-	return ticks
+// fakeClock stands in for the composer's autosave clock: the clock never
+// ticks by itself, and tick does what a tick does (autosave on the UI
+// goroutine, once an edit has started the clock) and returns when it is
+// done — so no autosave of an earlier tick can land between two steps of
+// a test (which made TestComposerDrafts fail now and then).
+func fakeClock(c *Composer, s *serial) (tick func()) {
+	c.tick = func(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
+	return func() {
+		s.do(func() {
+			if c.autosaving {
+				c.autosave()
+			}
+		})
+	}
 }
 
 // TestComposerDrafts (issue 14 point 2): typing is saved as a draft at the
@@ -255,27 +264,27 @@ func TestComposerDrafts(t *testing.T) {
 	s := &serial{}
 	c := NewComposer(a, f, &compose.Draft{})
 	c.do = s.do
-	ticks := fakeClock(c)
+	tick := fakeClock(c, s)
 	s.do(func() {
 		test.Type(c.to, "Marie.Curie@tcn.f.eu-admin.net")
 		test.Type(c.subject, "Dossier 42")
 		test.Type(c.body, "Card 42")
 	})
-	ticks <- time.Now()
+	tick()
 	eventually(t, s, "the first autosave", func() bool { return c.draftState.Text == "Draft saved." && len(f.savedDrafts()) == 1 })
 	first := c.draftID
 	if d := f.savedDrafts()[first]; d.d.Text != "Card 42" || !d.opts.Encrypt || !d.opts.Sign || d.d.Subject != "Dossier 42" {
 		t.Fatalf("autosaved %+v with %+v", d.d, d.opts)
 	}
 	// Nothing changed: the next tick stores nothing.
-	ticks <- time.Now()
+	tick()
 	s.do(func() {})
 	if f.drafts.saves != 1 {
 		t.Fatalf("%d saves without a change", f.drafts.saves)
 	}
 	// More typing replaces the draft.
 	s.do(func() { test.Type(c.body, " is blocked.") })
-	ticks <- time.Now()
+	tick()
 	eventually(t, s, "the second autosave", func() bool { return c.draftID != first && c.savedEdits == c.edits })
 	if saved := f.savedDrafts(); len(saved) != 1 || saved[c.draftID].d.Text != "Card 42 is blocked." {
 		t.Fatalf("drafts after the second save: %+v", saved)
@@ -304,9 +313,9 @@ func TestComposerDrafts(t *testing.T) {
 	// Discard on a new composer removes the draft it autosaved.
 	c2 := NewComposer(a, f, &compose.Draft{})
 	c2.do = s.do
-	ticks2 := fakeClock(c2)
+	tick2 := fakeClock(c2, s)
 	s.do(func() { test.Type(c2.body, "never mind") })
-	ticks2 <- time.Now()
+	tick2()
 	eventually(t, s, "the other composer's autosave", func() bool { return c2.draftID != "" })
 	s.do(func() { test.Type(c2.body, "!") })
 	s.do(c2.requestClose)
