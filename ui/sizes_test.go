@@ -38,15 +38,22 @@ var screens = []struct {
 // Linux and Windows (Fyne draws it in the window).
 const menuBarHeight = 32
 
-// windowMin is what a window asks for: its content's minimum size, its
-// padding and, for a window with a main menu, the menu bar.
+// windowMin is what a window asks for: its canvas's minimum and, for a
+// window with a main menu, the menu bar.
 func windowMin(w fyne.Window) fyne.Size {
+	s := canvasMin(w)
+	if w.MainMenu() != nil {
+		s.Height += menuBarHeight
+	}
+	return s
+}
+
+// canvasMin is the least a window's canvas is given: its content's minimum
+// size and its padding.
+func canvasMin(w fyne.Window) fyne.Size {
 	s := w.Content().MinSize()
 	if w.Padded() {
 		s = s.AddWidthHeight(2*theme.Padding(), 2*theme.Padding())
-	}
-	if w.MainMenu() != nil {
-		s.Height += menuBarHeight
 	}
 	return s
 }
@@ -81,7 +88,7 @@ func checkFits(t *testing.T, name string, what string, s fyne.Size) {
 func checkNothingCut(t *testing.T, name string, w fyne.Window) {
 	t.Helper()
 	c := w.Canvas()
-	size := c.Size().Max(windowMin(w).SubtractWidthHeight(0, menuBarHeight))
+	size := c.Size().Max(canvasMin(w))
 	w.Resize(size.AddWidthHeight(1, 0)) // the test canvas lays out on a change of size only
 	w.Resize(size)
 	for _, o := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
