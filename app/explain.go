@@ -258,8 +258,7 @@ func explainApp(err error) (Sentence, bool) {
 				"open the EC CA that came with your Root CA", args), true
 		}
 	case errors.As(err, &refused):
-		reason := refused.Phrase
-		reason.English = strings.TrimSuffix(strings.TrimSpace(reason.English), ".")
+		reason := refused.Phrase.Within()
 		return sentence("digitalid.RefusedError", "This Digital ID cannot be used: {{.Reason}}",
 			"ask for a current Mail.pfx issued for your account",
 			phrase.Args{"Reason": asPhrase(lowerPhrase(reason), lowerFirst(strings.TrimSuffix(strings.TrimSpace(refused.Reason), ".")))}), true
@@ -295,9 +294,7 @@ func missingWhy(m MissingID) phrase.Phrase {
 	case m.Verdict.Status == addressbook.None:
 		why = phrase.New("sentence.app.MissingID.none", "has no Digital ID yet", nil)
 	case !m.Verdict.Phrase.IsZero():
-		reason := m.Verdict.Phrase
-		reason.English = strings.TrimSuffix(reason.English, ".")
-		why = phrase.New("sentence.app.MissingID.unusable", "has no usable Digital ID ({{.Reason}})", phrase.Args{"Reason": reason})
+		why = phrase.New("sentence.app.MissingID.unusable", "has no usable Digital ID ({{.Reason}})", phrase.Args{"Reason": m.Verdict.Phrase.Within()})
 	}
 	return asPhrase(why, m.Reason)
 }

@@ -71,6 +71,12 @@ func TestVariableSentencesSpeakTheLanguage(t *testing.T) {
 			if strings.Contains(got, "{{") || strings.Contains(got, "<no value>") {
 				t.Errorf("%s in %s: %q", c.Name, code, got)
 			}
+			// A sentence inside another one keeps no full stop of its own.
+			for _, stop := range []string{". ;", ".;", ". :", ".:", ".)", ".."} {
+				if strings.Contains(got, stop) {
+					t.Errorf("%s in %s has %q inside: %q", c.Name, code, stop, got)
+				}
+			}
 			for _, v := range append(append([]string(nil), c.Values...), c.Words[code]...) {
 				if !strings.Contains(got, v) {
 					t.Errorf("%s in %s lacks %q: %q", c.Name, code, v, got)

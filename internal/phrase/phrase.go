@@ -26,6 +26,9 @@ type Phrase struct {
 	// English is the English template, the text shown when no translation
 	// applies and the text of the command line, JSON and logs.
 	English string
+	// Inside says the phrase goes inside another sentence: rendered
+	// without its final full stop, in every language.
+	Inside bool
 	// Args are the values the template names: strings, numbers, Number,
 	// Date, Moment or another Phrase (rendered in the same language).
 	Args Args
@@ -43,7 +46,22 @@ func New(key, english string, args Args) Phrase {
 func (p Phrase) IsZero() bool { return p.Key == "" && p.English == "" }
 
 // String is the phrase in English.
-func (p Phrase) String() string { return Render(p.English, p.Args) }
+func (p Phrase) String() string { return p.Finish(Render(p.English, p.Args)) }
+
+// Finish ends a rendering of p: without its final full stop when p goes
+// inside another sentence.
+func (p Phrase) Finish(text string) string {
+	if p.Inside {
+		return strings.TrimSuffix(text, ".")
+	}
+	return text
+}
+
+// Within is p to go inside another sentence (see Inside).
+func (p Phrase) Within() Phrase {
+	p.Inside = true
+	return p
+}
 
 // Date is a day a phrase shows: "2 January 2006" in English (UTC), the
 // language's own format in the window.

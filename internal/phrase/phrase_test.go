@@ -44,3 +44,14 @@ func TestJoinSkipsEmptyPhrases(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestWithinDropsTheFullStop(t *testing.T) {
+	inner := New("inner", "The Digital ID of {{.Who}} expired.", Args{"Who": "anna"})
+	outer := New("outer", "It cannot be used ({{.Reason}}).", Args{"Reason": inner.Within()})
+	if got, want := outer.String(), "It cannot be used (The Digital ID of anna expired)."; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
+	if got := inner.String(); got != "The Digital ID of anna expired." {
+		t.Errorf("the phrase itself changed: %q", got)
+	}
+}

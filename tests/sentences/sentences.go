@@ -24,6 +24,7 @@ import (
 	"securemail/pop3client"
 	"securemail/smime"
 	"securemail/smime/identity"
+	"securemail/smime/trust"
 	"securemail/smtpclient"
 	"securemail/testaaddr"
 )
@@ -46,7 +47,10 @@ func Cases() []Case {
 	expired := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
 	refused := &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	none := addressbook.ContactVerdict{Status: addressbook.None}
+	unchecked := trust.Evaluate(nil, nil, trust.Policy{})
 	return []Case{
+		{Name: "a Digital ID refused by the trust check", Err: fmt.Errorf("app: %w", &digitalid.RefusedError{Reason: unchecked.Reason, Phrase: unchecked.ReasonPhrase}),
+			Words: map[string][]string{"fr": {"ne peut pas être utilisé", "aucun ID numérique"}, "de": {"kann nicht verwendet werden", "keine Digitale ID"}}},
 		{Name: "DNS", Err: &smtpclient.ConnError{Step: "connect", Addr: "smtp.invalid:587", Err: &net.DNSError{Name: "smtp.invalid", IsNotFound: true}},
 			Values: []string{`"smtp.invalid"`}, Words: map[string][]string{"fr": {"introuvable"}, "de": {"nicht gefunden"}}},
 		{Name: "connection refused", Err: &pop3client.ConnError{Step: "connect", Addr: "127.0.0.1:995", Err: refused},

@@ -25,7 +25,7 @@ func Say(p phrase.Phrase) string {
 	// translation: a rendered sentence would be run as a template, and a
 	// value holding "{{" (an address from a message) with it.
 	args := localArgs(p.Args)
-	return keepCase(lang.X(p.Key, p.English, args), phrase.Render(p.English, args))
+	return p.Finish(keepCase(lang.X(p.Key, p.English, args), phrase.Render(p.English, args)))
 }
 
 // keepCase is text, or english when text is english but for the case of
