@@ -3,6 +3,7 @@ package app
 import (
 	"testing"
 
+	"securemail/internal/mailheader"
 	"securemail/mailstore"
 )
 
@@ -17,6 +18,10 @@ func TestCorrespondent(t *testing.T) {
 	}{
 		{mailstore.Row{Folder: mailstore.Inbox, From: jan, To: "me@tcn.f.eu-admin.net"}, "list.correspondent.from", jan},
 		{mailstore.Row{Folder: "Projects", From: "{{.To}}", To: jan}, "list.correspondent.from", "{{.To}}"},
+		{mailstore.Row{Folder: mailstore.Inbox, From: "(no From field)", Sender: mailheader.Sender{Marks: mailheader.MarkNoFrom}},
+			"list.correspondent.from", "(no From field)"},
+		{mailstore.Row{Folder: mailstore.Inbox, From: "{{.To}} — one of several From fields",
+			Sender: mailheader.Sender{Text: "{{.To}}", Marks: mailheader.MarkSeveralFields}}, "list.correspondent.from", "{{.To}} — one of several From fields"},
 		{mailstore.Row{Folder: mailstore.Sent, From: "me@tcn.f.eu-admin.net", To: jan}, "list.correspondent.to", "To: " + jan},
 		{mailstore.Row{Folder: mailstore.Outbox, To: jan}, "list.correspondent.to", "To: " + jan},
 		{mailstore.Row{Folder: mailstore.Drafts}, "list.correspondent.norecipient", "To: (no recipient)"},

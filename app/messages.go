@@ -51,7 +51,7 @@ func (a *App) Search(ctx context.Context, query, folder string) (mailstore.Searc
 }
 
 // Correspondent is who a listed message is with, as the message list shows
-// it: the sender of mail received, the recipients ("To: …") of mail the
+// it: the sender of mail received, with its marks (mailstore.Row.Sender), the recipients ("To: …") of mail the
 // user wrote (Sent, Outbox, Drafts) — there the sender is always the user.
 // The window renders it in its language (docs/ARCHITECTURE.md §7).
 func Correspondent(r mailstore.Row) phrase.Phrase {
@@ -62,5 +62,5 @@ func Correspondent(r mailstore.Row) phrase.Phrase {
 		}
 		return phrase.New("list.correspondent.to", "To: {{.To}}", phrase.Args{"To": r.To})
 	}
-	return phrase.New("list.correspondent.from", "{{.From}}", phrase.Args{"From": r.From})
+	return phrase.New("list.correspondent.from", "{{.From}}", phrase.Args{"From": r.Shown().Phrase()})
 }

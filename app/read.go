@@ -75,8 +75,8 @@ func (a *App) OpenMessage(ctx context.Context, id string) (*MessageView, error) 
 			return nil, fmt.Errorf("app: %w", err)
 		}
 		m.Signed, m.Signature, m.Encrypted, m.Signer, m.Verified = sec.Signed, sec.Signature, m.Encrypted || sec.Encrypted, sec.Signer, true
-		if sec.From != "" {
-			m.From = sec.From
+		if sec.Sender != nil {
+			m.Sender, m.From = *sec.Sender, sec.Sender.String()
 		}
 	}
 	if rep != nil && rep.ProtectedSubject != "" {
@@ -102,7 +102,8 @@ func securityOf(r *smime.Report) mailstore.Security {
 	// Open reads a protected header only inside a signature or an encryption.
 	sec.Subject = r.ProtectedSubject
 	if r.Signed && r.SignerCertificate != nil && r.Signer != "" {
-		sec.From = r.Sender // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")
+		shown := r.SenderShown
+		sec.Sender = &shown // the certified address, never the From field's words (docs/SECURITY.md, "Who sent it")
 	}
 	return sec
 }

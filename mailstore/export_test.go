@@ -17,7 +17,7 @@ func Abandon(s *Store) {
 // Analyze exposes the header parsing for the fuzz target.
 func Analyze(raw []byte) (subject, from, note string) {
 	e := analyze(raw)
-	return e.Subject, e.From, joinNotes(e.Notes)
+	return e.Subject, e.From.String(), joinNotes(e.Notes)
 }
 
 func joinNotes(n []string) string {

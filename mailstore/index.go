@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"securemail/internal/mailheader"
 )
 
 // insertRow indexes one message: its row and, unless it is encrypted, its full text.
@@ -24,8 +26,11 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 	if sec := sc.Security; sec != nil {
 		signed, signature, signer, known = sec.Signed, sec.Signature, sec.Signer, true
 		encrypted = encrypted || sec.Encrypted
-		if sec.From != "" {
-			e.From = sec.From
+		switch {
+		case sec.Sender != nil:
+			e.From = *sec.Sender
+		case sec.From != "":
+			e.From = legacySender(e.FromField, sec.Signer, sec.From)
 		}
 		if sec.Subject != "" {
 			e.Subject = sec.Subject // the protected Subject the reader shows (RFC 9788), kept through rebuilds
@@ -56,11 +61,13 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 	}
 	res, err := q.ExecContext(ctx, `INSERT INTO messages(id, folder, from_text, from_addr, to_text, cc_text, subject,
 		date, received, size, message_id, in_reply_to, refs, seen, answered, flagged, signed, signature, encrypted,
-		signer, sec_known, dsn_about, dsn_explicit, dsn_msgid, attachments, note, src_account, src_uidl, gen, arrived)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		id, sc.Folder, e.From, e.FromAddr, e.To, e.Cc, e.Subject, date.UnixMilli(), sc.Received.UnixMilli(), e.Size,
+		signer, sec_known, dsn_about, dsn_explicit, dsn_msgid, attachments, note, src_account, src_uidl, gen, arrived,
+		from_marks)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		id, sc.Folder, e.From.Text, e.FromAddr, e.To, e.Cc, e.Subject, date.UnixMilli(), sc.Received.UnixMilli(), e.Size,
 		e.MessageID, e.InReplyTo, e.References, sc.Seen, sc.Answered, sc.Flagged, signed, signature, encrypted,
-		signer, known, dsnAbout, sc.DSN != "", e.DSNOriginalMsgID, e.Attachments, strings.Join(notes, "; "), account, uidl, sc.Gen, arrived)
+		signer, known, dsnAbout, sc.DSN != "", e.DSNOriginalMsgID, e.Attachments, strings.Join(notes, "; "), account, uidl, sc.Gen, arrived,
+		e.From.Marks)
 	if err != nil {
 		return err
 	}
@@ -74,7 +81,7 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 		}
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO fts(rowid, subject, sender, recipients, body) VALUES(?,?,?,?,?)`,
-		n, e.Subject, e.From, e.To+" "+e.Cc, ftsBody(e, sc.Text, encrypted)); err != nil {
+		n, e.Subject, e.From.Text, e.To+" "+e.Cc, ftsBody(e, sc.Text, encrypted)); err != nil {
 		return err
 	}
 	if e.MessageID != "" { // delivery reports that arrived before the message they are about
@@ -84,6 +91,22 @@ func (s *Store) insertRow(ctx context.Context, q querier, id string, e *entry, s
 		}
 	}
 	return nil
+}
+
+// legacySender is the sender of a signed message whose .json file was written before the sender's marks were
+// kept apart (Security.Sender): shown is the English text mailheader.Shown gave then, the certified address
+// followed by the English of its marks. The marks are recomputed from the From fields and the signer's
+// address (they depend on nothing else), and the text is shown without their English.
+func legacySender(f mailheader.From, signer, shown string) mailheader.Sender {
+	if signer == "" {
+		return mailheader.Sender{Text: shown}
+	}
+	s := mailheader.Shown(f, signer, "")
+	s.Text = shown
+	if s.Marks&mailheader.MarkOtherAddress != 0 {
+		s.Text = strings.TrimSuffix(shown, " — "+mailheader.FlagOtherAddress)
+	}
+	return s
 }
 
 // ftsBody is the body text the full-text index holds for a message: the text of its parts and the text the
@@ -120,13 +143,14 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 	var received, arrived int64
 	var known bool
 	var sec Security
+	var sender mailheader.Sender
 	var account, uidl sql.NullString
 	var explicitDSN string
 	err := q.QueryRowContext(ctx, `SELECT folder, received, seen, answered, flagged, signed, signature, encrypted,
 		signer, sec_known, CASE WHEN dsn_explicit THEN dsn_about ELSE '' END, src_account, src_uidl, gen, text, arrived,
-		from_text, subject FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
+		from_text, from_marks, subject FROM messages WHERE id = ?`, id).Scan(&sc.Folder, &received, &sc.Seen, &sc.Answered, &sc.Flagged,
 		&sec.Signed, &sec.Signature, &sec.Encrypted, &sec.Signer, &known, &explicitDSN, &account, &uidl, &sc.Gen,
-		&sc.Text, &arrived, &sec.From, &sec.Subject)
+		&sc.Text, &arrived, &sender.Text, &sender.Marks, &sec.Subject)
 	if err == sql.ErrNoRows {
 		return sc, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
@@ -138,8 +162,8 @@ func rowSidecar(ctx context.Context, q querier, id string) (sidecar, error) {
 		sc.Arrived = msToTime(arrived).UTC()
 	}
 	if known {
-		if sec.Signer == "" {
-			sec.From = "" // the From field as indexed: recomputed from the message
+		if sec.Signer != "" { // else the From field as indexed: recomputed from the message
+			sec.Sender, sec.From = &sender, sender.String()
 		}
 		sc.Security = &sec
 	}
@@ -355,6 +379,62 @@ func (s *Store) reconcile(ctx context.Context, full bool) (Report, error) {
 	return r, nil
 }
 
+// reindexLegacySenders indexes again, from their files, the rows that an index older than schema 5 holds with
+// the sender's English marks inside from_text ("… — one of several From fields"), so that their marks are data
+// (from_marks) like those of the rows indexed since; meta's legacy_senders, set by the migration, says that
+// some may be left. Only the rows whose text can hold a mark are read again.
+func (s *Store) reindexLegacySenders(ctx context.Context) error {
+	var pending string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'legacy_senders'`).Scan(&pending)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("mailstore: read the index: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM messages
+		WHERE from_text IN ('(no From field)', '(empty From field)') OR instr(from_text, ' — ') > 0`)
+	if err != nil {
+		return fmt.Errorf("mailstore: read the index: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("mailstore: read the index: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("mailstore: read the index: %w", err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return storageErr(s.dir, "update the index", err)
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		if err := deleteRow(ctx, tx, id); err != nil {
+			return storageErr(s.dir, "update the index", err)
+		}
+		if err := s.indexFromFiles(ctx, tx, id, true); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'legacy_senders'`); err != nil {
+		return storageErr(s.dir, "update the index", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return storageErr(s.dir, "update the index", err)
+	}
+	if len(ids) > 0 {
+		s.log.Info("mailstore: senders indexed again with their marks apart", "messages", len(ids))
+	}
+	return nil
+}
+
 // Rebuild throws the index away and rebuilds it from the message files alone: .eml for the headers and text,
 // .json for folder, flags, POP3 source and recorded security status.
 func (s *Store) Rebuild(ctx context.Context) error {
@@ -385,6 +465,9 @@ func (s *Store) rebuildFrom(ctx context.Context, files map[string]*fileSet) erro
 		return storageErr(s.dir, "rebuild the index", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM fts`); err != nil {
+		return storageErr(s.dir, "rebuild the index", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'legacy_senders'`); err != nil {
 		return storageErr(s.dir, "rebuild the index", err)
 	}
 	ids := make([]string, 0, len(files))

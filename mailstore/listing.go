@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"securemail/internal/mailheader"
 )
 
 // listRecord is the SQL expression that packs one listing line — every field of a Row but the folder — into a
-// single text value: ten decimal numbers separated by commas (the byte lengths of id, from_text, to_text,
-// subject, signature and dsn_about; date; size; the flag bits; attachments), a colon, then the six texts one
-// after the other. Lengths rather than separators keep any byte of a header (commas, colons, NUL) harmless.
+// single text value: eleven decimal numbers separated by commas (the byte lengths of id, from_text, to_text,
+// subject, signature and dsn_about; date; size; the flag bits; attachments; the sender's marks), a colon, then
+// the six texts one after the other. Lengths rather than separators keep any byte of a header (commas, colons, NUL) harmless.
 //
 // Why: with modernc.org/sqlite every column of every row costs several calls into the driver (each taking the
 // connection's mutex) and an allocation, and a 15-column listing of a 50,000-message folder spent most of its
@@ -22,8 +24,17 @@ import (
 //
 // The expression is written with unqualified column names and must stay textually the same in the index and
 // in the query (SQLite matches indexed expressions by structure). Changing it needs a migration that recreates
-// messages_listing; until then a query with the new expression is still correct, only not covered.
+// messages_listing (as schema 5 did, adding from_marks); until then a query with the new expression is still
+// correct, only not covered.
 const listRecord = `length(CAST(id AS BLOB)) || ',' || length(CAST(from_text AS BLOB)) || ',' ||
+	length(CAST(to_text AS BLOB)) || ',' || length(CAST(subject AS BLOB)) || ',' ||
+	length(CAST(signature AS BLOB)) || ',' || length(CAST(dsn_about AS BLOB)) || ',' ||
+	date || ',' || size || ',' || (signed + 2 * encrypted + 4 * seen + 8 * answered + 16 * flagged) || ',' ||
+	attachments || ',' || from_marks || ':' || id || from_text || to_text || subject || signature || dsn_about`
+
+// listRecordV3 is listRecord as schemas 3 and 4 indexed it, before from_marks: migration 3 creates its index
+// with it, migration 5 replaces that index.
+const listRecordV3 = `length(CAST(id AS BLOB)) || ',' || length(CAST(from_text AS BLOB)) || ',' ||
 	length(CAST(to_text AS BLOB)) || ',' || length(CAST(subject AS BLOB)) || ',' ||
 	length(CAST(signature AS BLOB)) || ',' || length(CAST(dsn_about AS BLOB)) || ',' ||
 	date || ',' || size || ',' || (signed + 2 * encrypted + 4 * seen + 8 * answered + 16 * flagged) || ',' ||
@@ -38,7 +49,7 @@ const (
 	recFlagged
 )
 
-const recNumbers = 10 // decimal numbers before the colon
+const recNumbers = 11 // decimal numbers before the colon
 
 var errBadRecord = errors.New("malformed listing record")
 
@@ -84,7 +95,12 @@ func parseRecord(rec string, r *Row) error {
 		return errBadRecord
 	}
 	bits := n[8]
-	r.ID, r.From, r.To, r.Subject, r.Signature, r.DSN = texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]
+	if n[10] < 0 || n[10] > 255 {
+		return errBadRecord
+	}
+	r.ID, r.Sender.Text, r.To, r.Subject, r.Signature, r.DSN = texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]
+	r.Sender.Marks = mailheader.SenderMark(n[10])
+	r.From = r.Sender.String()
 	r.Date, r.Size, r.Attachments = msToTime(n[6]), n[7], int(n[9])
 	r.Signed, r.Encrypted = bits&recSigned != 0, bits&recEncrypted != 0
 	r.Seen, r.Answered, r.Flagged = bits&recSeen != 0, bits&recAnswered != 0, bits&recFlagged != 0

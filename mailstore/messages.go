@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"time"
+
+	"securemail/internal/mailheader"
 )
 
 // AddOptions describe a message being stored.
@@ -110,19 +112,19 @@ func (s *Store) removeMessageFiles(id string) {
 }
 
 const rowColumns = `m.id, f.name, m.from_text, m.to_text, m.subject, m.date, m.signed, m.signature, m.encrypted,
-	m.dsn_about, m.seen, m.answered, m.flagged, m.size, m.attachments`
+	m.dsn_about, m.seen, m.answered, m.flagged, m.size, m.attachments, m.from_marks`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanRow(sc scanner, extra ...any) (Row, error) {
 	var r Row
 	var date int64
-	dest := append([]any{&r.ID, &r.Folder, &r.From, &r.To, &r.Subject, &date, &r.Signed, &r.Signature,
-		&r.Encrypted, &r.DSN, &r.Seen, &r.Answered, &r.Flagged, &r.Size, &r.Attachments}, extra...)
+	dest := append([]any{&r.ID, &r.Folder, &r.Sender.Text, &r.To, &r.Subject, &date, &r.Signed, &r.Signature,
+		&r.Encrypted, &r.DSN, &r.Seen, &r.Answered, &r.Flagged, &r.Size, &r.Attachments, &r.Sender.Marks}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}
-	r.Date = msToTime(date)
+	r.Date, r.From = msToTime(date), r.Sender.String()
 	return r, nil
 }
 
@@ -279,21 +281,23 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 	err := s.change(ctx, []string{id}, "record the security status", func(tx *sql.Tx, id string) error {
 		var n int64
 		var wasEncrypted bool
-		var subject, from, to, cc, text string
-		if err := tx.QueryRowContext(ctx, `SELECT n, encrypted, subject, from_text, to_text, cc_text, text FROM messages
-			WHERE id = ?`, id).Scan(&n, &wasEncrypted, &subject, &from, &to, &cc, &text); err != nil {
+		var subject, to, cc, text string
+		var from mailheader.Sender
+		if err := tx.QueryRowContext(ctx, `SELECT n, encrypted, subject, from_text, from_marks, to_text, cc_text, text
+			FROM messages WHERE id = ?`, id).Scan(&n, &wasEncrypted, &subject, &from.Text, &from.Marks, &to, &cc, &text); err != nil {
 			return err
 		}
-		if sec.From != "" {
-			from = sec.From
+		if sec.Sender != nil {
+			from = *sec.Sender
 		}
 		newSubject := sec.Subject != "" && sec.Subject != subject
 		if newSubject {
 			subject = sec.Subject
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET signed = ?, signature = ?, encrypted = encrypted OR ?,
-			signer = ?, from_text = ?, subject = ?, sec_known = 1, text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
-			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from, subject, sec.Encrypted, id); err != nil {
+			signer = ?, from_text = ?, from_marks = ?, subject = ?, sec_known = 1,
+			text = CASE WHEN ? THEN '' ELSE text END WHERE id = ?`,
+			sec.Signed, sec.Signature, sec.Encrypted, sec.Signer, from.Text, from.Marks, subject, sec.Encrypted, id); err != nil {
 			return err
 		}
 		// The full-text row is rewritten whole (the index keeps no copy to edit): an encrypted message's
@@ -315,7 +319,7 @@ func (s *Store) SetSecurity(ctx context.Context, id string, sec Security) error 
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO fts(rowid, subject, sender, recipients, body)
-				VALUES(?, ?, ?, ?, ?)`, n, subject, from, to+" "+cc, body); err != nil {
+				VALUES(?, ?, ?, ?, ?)`, n, subject, from.Text, to+" "+cc, body); err != nil {
 				return err
 			}
 			purged = purged || sec.Encrypted && !wasEncrypted

@@ -22,7 +22,9 @@ const (
 
 // entry is what the index learns from a message's raw bytes alone.
 type entry struct {
-	From, FromAddr   string
+	From             mailheader.Sender
+	FromField        mailheader.From // the From fields as read: the marks of a sender recorded by older files
+	FromAddr         string
 	To, Cc           string
 	Subject          string
 	Date             time.Time // zero when the Date field is missing or unreadable
@@ -52,7 +54,7 @@ func analyze(raw []byte) (e entry) {
 	default:
 		e.Notes = append(e.Notes, "the From field names no single sender: "+from.Problem.Sentence())
 	}
-	e.From = mailheader.Shown(from, "", "")
+	e.From, e.FromField = mailheader.Shown(from, "", ""), from
 	e.FromAddr = mailheader.AddressKey(from.Address())
 	e.To = joinLists(h, "To", &e.Notes)
 	e.Cc = joinLists(h, "Cc", &e.Notes)

@@ -8,7 +8,7 @@ import (
 )
 
 // schemaVersion is the index schema this code writes. migrations[i] brings an index from version i to i+1.
-const schemaVersion = 4
+const schemaVersion = 5
 
 var migrations = [schemaVersion]string{
 	// 0 -> 1: the first schema.
@@ -69,7 +69,7 @@ CREATE INDEX messages_folder_from ON messages(folder, from_text COLLATE NOCASE, 
 	// of the table: two small partial indexes hold only the encrypted ones. text: the readable text the caller
 	// supplied with SetText for a message whose bytes do not show it (never for an encrypted message).
 	`
-CREATE INDEX messages_listing ON messages(folder, date DESC, id DESC, ` + listRecord + `);
+CREATE INDEX messages_listing ON messages(folder, date DESC, id DESC, ` + listRecordV3 + `);
 CREATE INDEX messages_encrypted ON messages(date DESC, id DESC) WHERE encrypted = 1;
 CREATE INDEX messages_folder_encrypted ON messages(folder, date DESC, id DESC) WHERE encrypted = 1;
 ALTER TABLE messages ADD COLUMN text TEXT NOT NULL DEFAULT '';
@@ -80,6 +80,16 @@ ALTER TABLE messages ADD COLUMN text TEXT NOT NULL DEFAULT '';
 	`
 ALTER TABLE messages ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;
 UPDATE messages SET arrived = received WHERE src_account IS NOT NULL;
+`,
+	// 4 -> 5: from_marks, the warnings shown with the sender (mailheader.SenderMark), kept apart from its words
+	// so the window says them in its language; from_text holds the words alone. The rows indexed before hold
+	// the English marks in from_text: meta's legacy_senders says so until Open has indexed them again from their
+	// files (reindexLegacySenders).
+	`
+ALTER TABLE messages ADD COLUMN from_marks INTEGER NOT NULL DEFAULT 0;
+DROP INDEX IF EXISTS messages_listing;
+CREATE INDEX messages_listing ON messages(folder, date DESC, id DESC, ` + listRecord + `);
+INSERT INTO meta(key, value) SELECT 'legacy_senders', '1' WHERE EXISTS (SELECT 1 FROM messages);
 `,
 }
 

@@ -2,8 +2,12 @@ package mailstore
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
+
+	"securemail/internal/mailheader"
 )
 
 // queryPlan returns SQLite's plan for query, one detail per line.
@@ -93,7 +97,7 @@ func TestMigrationFromSchema2(t *testing.T) {
 	}
 	// Turn the index back into schema 2.
 	s = reopenAfter(t, s, dir, `DROP INDEX messages_listing`, `DROP INDEX messages_encrypted`,
-		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`, `ALTER TABLE messages DROP COLUMN arrived`,
+		`DROP INDEX messages_folder_encrypted`, `ALTER TABLE messages DROP COLUMN text`, `ALTER TABLE messages DROP COLUMN arrived`, `ALTER TABLE messages DROP COLUMN from_marks`,
 		`UPDATE meta SET value = '2' WHERE key = 'schema'`)
 	if v, err := schemaOf(ctx, s.db); err != nil || v != schemaVersion {
 		t.Errorf("schema %d after open (%v), want %d", v, err, schemaVersion)
@@ -132,7 +136,8 @@ func TestMigrationFromSchema3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = reopenAfter(t, s, dir, `ALTER TABLE messages DROP COLUMN arrived`, `UPDATE meta SET value = '3' WHERE key = 'schema'`)
+	s = reopenAfter(t, s, dir, append(toSchema4(), `ALTER TABLE messages DROP COLUMN arrived`,
+		`UPDATE meta SET value = '3' WHERE key = 'schema'`)...)
 	m, err := s.Get(ctx, fetched)
 	if err != nil || m.Arrived.IsZero() || !m.Arrived.Equal(m.Received) {
 		t.Fatalf("fetched before the migration: arrived %v, received %v (%v)", m.Arrived, m.Received, err)
@@ -140,6 +145,20 @@ func TestMigrationFromSchema3(t *testing.T) {
 	if l, err := s.Get(ctx, local); err != nil || !l.Arrived.IsZero() {
 		t.Fatalf("composed here: arrived %v (%v)", l.Arrived, err)
 	}
+}
+
+// toSchema4 are the queries that turn the index back into schema 4, where from_text held the sender's English
+// text with its marks ("… — one of several From fields") and no from_marks column existed.
+func toSchema4() []string {
+	return []string{`DROP INDEX messages_listing`,
+		`UPDATE messages SET from_text = CASE from_marks
+			WHEN 1 THEN '(no From field)' WHEN 2 THEN '(empty From field)'
+			ELSE from_text || CASE WHEN from_marks & 4 THEN ' — one of several From fields' ELSE '' END
+				|| CASE WHEN from_marks & 8 THEN ' — not a readable sender address' ELSE '' END
+				|| CASE WHEN from_marks & 16 THEN ' — the name shown contains another address' ELSE '' END END`,
+		`ALTER TABLE messages DROP COLUMN from_marks`,
+		`CREATE INDEX messages_listing ON messages(folder, date DESC, id DESC, ` + listRecordV3 + `)`,
+		`UPDATE meta SET value = '4' WHERE key = 'schema'`}
 }
 
 // reopenAfter runs queries on the index (turning it into an older schema), closes the store and opens it again,
@@ -161,4 +180,103 @@ func reopenAfter(t *testing.T, s *Store, dir string, queries ...string) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// A store whose index SecureMail wrote before the sender's marks were kept apart (schema 4: the English marks
+// inside from_text, a signed message's .json holding only "from") opens with every row listed as before — the
+// same English text for the command line — and the marks as data for the window, after the migration and
+// after a rebuild.
+func TestMigrationFromSchema4KeepsSenderMarks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		text  string
+		marks mailheader.SenderMark
+		from  string
+	}
+	cases := map[string]want{
+		"Subject: no from\r\n":                             {"", mailheader.MarkNoFrom, "(no From field)"},
+		"From: <>\r\nSubject: empty\r\n":                   {"", mailheader.MarkEmptyFrom, "(empty From field)"},
+		"From: a@x.eu\r\nFrom: b@x.eu\r\nSubject: two\r\n": {"a@x.eu", mailheader.MarkSeveralFields, "a@x.eu — one of several From fields"},
+		"From: team: a@x.eu, b@x.eu;\r\nSubject: group\r\n": {"team: a@x.eu, b@x.eu;", mailheader.MarkUnreadable,
+			"team: a@x.eu, b@x.eu; — not a readable sender address"},
+		"From: \"jan@x.eu\" <eve@x.eu>\r\nSubject: name\r\n": {"jan@x.eu <eve@x.eu>", mailheader.MarkOtherAddress,
+			"jan@x.eu <eve@x.eu> — the name shown contains another address"},
+		"From: Eve — team <eve@x.eu>\r\nSubject: dash\r\n": {"Eve — team <eve@x.eu>", 0, "Eve — team <eve@x.eu>"},
+		"From: Eve <eve@x.eu>\r\nSubject: plain\r\n":       {"Eve <eve@x.eu>", 0, "Eve <eve@x.eu>"},
+	}
+	ids := map[string]want{}
+	for raw, w := range cases {
+		id, err := s.Add(ctx, Inbox, []byte(raw+"\r\nbody\r\n"), AddOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[id] = w
+	}
+	// A signed message the signature showed as Eve's certified address, its From field's name holding Jan's.
+	signed, err := s.Add(ctx, Inbox, []byte("From: \"jan@x.eu\" <jan@x.eu>\r\nSubject: signed\r\n\r\nbody\r\n"), AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := mailheader.Sender{Text: "Eve Kask <eve@x.eu>", Marks: mailheader.MarkOtherAddress}
+	if err := s.SetSecurity(ctx, signed, Security{Signed: true, Signature: SigAddressMismatch, Signer: "eve@x.eu", Sender: &shown}); err != nil {
+		t.Fatal(err)
+	}
+	ids[signed] = want{shown.Text, shown.Marks, "Eve Kask <eve@x.eu> — the name shown contains another address"}
+	// Its .json as SecureMail wrote it then: the English text only.
+	sc, err := os.ReadFile(s.jsonPath(signed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(sc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	sec := doc["security"].(map[string]any)
+	if sec["from"] != ids[signed].from {
+		t.Fatalf("the .json's from is %q, want the English %q an older SecureMail reads", sec["from"], ids[signed].from)
+	}
+	delete(sec, "sender")
+	sc, _ = json.Marshal(doc)
+	if err := os.WriteFile(s.jsonPath(signed), sc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(s *Store, when string) {
+		t.Helper()
+		rows, err := s.List(ctx, Inbox, ByDateDesc, 0, 100)
+		if err != nil || len(rows) != len(ids) {
+			t.Fatalf("%s: %d rows (%v), want %d", when, len(rows), err, len(ids))
+		}
+		for _, r := range rows {
+			w := ids[r.ID]
+			if r.From != w.from || r.Sender.Text != w.text || r.Sender.Marks != w.marks {
+				t.Errorf("%s: %q listed as %q, sender %+v; want %q, text %q, marks %b", when, r.Subject, r.From, r.Sender, w.from, w.text, w.marks)
+			}
+			m, err := s.Get(ctx, r.ID)
+			if err != nil || m.Row != r {
+				t.Errorf("%s: Get(%q) = %+v (%v), want %+v", when, r.Subject, m.Row, err, r)
+			}
+		}
+	}
+	s = reopenAfter(t, s, dir, toSchema4()...)
+	if s.OpenReport().Rebuilt {
+		t.Errorf("a migration is not a rebuild: %+v", s.OpenReport())
+	}
+	check(s, "after the migration")
+	var left int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'legacy_senders'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("legacy_senders still set after the migration (%d, %v)", left, err)
+	}
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(s, "after a rebuild")
+	if r, err := s.Search(ctx, "eve kask", SearchOptions{}); err != nil || len(r.Rows) != 1 || r.Rows[0].Sender != shown {
+		t.Errorf("search for the signer: %+v (%v)", r.Rows, err)
+	}
 }

@@ -128,6 +128,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 			return nil, err
 		}
 		s.open.Recovered, s.open.Dropped, s.open.Repaired = r.Recovered, r.Dropped, r.Repaired
+		if err := s.reindexLegacySenders(ctx); err != nil {
+			s.db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -1,6 +1,10 @@
 package mailstore
 
-import "time"
+import (
+	"time"
+
+	"securemail/internal/mailheader"
+)
 
 // Source is where a fetched message came from: the POP3 account and the message's UIDL. The store refuses a
 // second message with the same source, so a re-fetch after a crash never duplicates.
@@ -30,8 +34,12 @@ type Security struct {
 	Signature string `json:"signature"` // one of the Sig* constants
 	Encrypted bool   `json:"encrypted"`
 	Signer    string `json:"signer,omitempty"` // the signer's e-mail address
-	// From is the sender as shown once the signature is known (mailheader.Shown: the signer's certified
-	// address, flagged when the From field's name holds another address); "" keeps the From field as indexed.
+	// Sender is the sender as shown once the signature is known (mailheader.Shown: the signer's certified
+	// address, marked when the From field's name holds another address); nil keeps the From field as indexed.
+	Sender *mailheader.Sender `json:"sender,omitempty"`
+	// From is Sender's English text (its String), written into the message's .json file for an older
+	// SecureMail; a file written before Sender existed holds only this, and the store reads it back with the
+	// marks recomputed from the message (see legacySender). Callers set Sender.
 	From string `json:"from,omitempty"`
 	// Subject is the Subject the message protects inside its signature or encryption (RFC 9788 header
 	// protection): what the reader, the list and search show instead of the outer one (an encrypted message's
@@ -54,7 +62,7 @@ const (
 type Row struct {
 	ID          string    `json:"id"`
 	Folder      string    `json:"folder"`
-	From        string    `json:"from"`
+	From        string    `json:"from"` // Sender's English text, marks included
 	To          string    `json:"to"`
 	Subject     string    `json:"subject"`
 	Date        time.Time `json:"date"`
@@ -67,6 +75,18 @@ type Row struct {
 	Flagged     bool      `json:"flagged"`
 	Size        int64     `json:"size"`
 	Attachments int       `json:"attachments"`
+	// Sender is From as data: the sender's words and its marks apart, for the window to say the marks in
+	// its language (docs/ARCHITECTURE.md §7).
+	Sender mailheader.Sender `json:"-"`
+}
+
+// Shown is the sender as data for the window: Sender, or for a Row built without it by a caller that knows only
+// the English text, From as plain text.
+func (r Row) Shown() mailheader.Sender {
+	if r.Sender == (mailheader.Sender{}) {
+		return mailheader.Sender{Text: r.From}
+	}
+	return r.Sender
 }
 
 // Message is one message with everything the index knows and its raw bytes.

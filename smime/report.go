@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"securemail/internal/mailheader"
 	"securemail/internal/phrase"
 )
 
@@ -114,6 +115,9 @@ type Report struct {
 	// a signed message the signer's certified address, flagged when the
 	// From field's name holds another address.
 	Sender string `json:"-"`
+	// SenderShown is Sender as data, its words and marks apart, for the
+	// window to say the marks in its language; Sender is its String.
+	SenderShown mailheader.Sender `json:"-"`
 	// Entity is the innermost MIME entity (headers and body) after every
 	// layer was removed: what the reader shows.
 	Entity []byte `json:"-"`

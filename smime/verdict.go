@@ -39,7 +39,8 @@ func (w *walker) judge() {
 	r := w.r
 	r.JudgedAt = w.judgedAt().UTC().Format(time.RFC3339)
 	r.IgnoredSignatures = w.counted
-	r.Sender = mailheader.Shown(w.from, "", "")
+	r.SenderShown = mailheader.Shown(w.from, "", "")
+	r.Sender = r.SenderShown.String()
 	counted := w.sigs[w.counted:]
 	if len(counted) == 0 {
 		return
@@ -69,7 +70,8 @@ func (w *walker) judge() {
 	r.Signature, r.Problem, r.Verdict = worst.status, worst.problem, worst.reason
 	r.setReason(worst.reason...)
 	if c := r.SignerCertificate; c != nil && r.Signer != "" {
-		r.Sender = mailheader.Shown(w.from, r.Signer, c.Subject.CommonName)
+		r.SenderShown = mailheader.Shown(w.from, r.Signer, c.Subject.CommonName)
+		r.Sender = r.SenderShown.String()
 	}
 }
 

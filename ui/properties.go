@@ -50,7 +50,7 @@ func NewProperties(core digitalIDAdder, v *app.MessageView, now time.Time) *Prop
 		form.Append(k, l)
 	}
 	if m := v.Message; m != nil { // whole: the reader cuts long ones with "…"
-		add(lang.L("mail.from"), m.From)
+		add(lang.L("mail.from"), i18n.Say(m.Shown().Phrase()))
 		add(lang.L("mail.to"), m.To)
 		add(lang.L("mail.subject"), m.Subject)
 	}

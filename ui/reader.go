@@ -116,7 +116,7 @@ func (r *Reader) Show(v *app.MessageView) {
 	}
 	msg := v.Message
 	if msg != nil {
-		r.from.SetText(displaytext.Line(msg.From))
+		r.from.SetText(displaytext.Line(i18n.Say(msg.Shown().Phrase()))) // the sender's marks in the language
 		r.to.SetText(displaytext.Line(msg.To))
 		r.date.SetText(i18n.DateTime(msg.Date.Local()))
 		r.subject.SetText(displaytext.Line(msg.Subject))

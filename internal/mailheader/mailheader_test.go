@@ -90,22 +90,55 @@ func TestShown(t *testing.T) {
 	for _, tc := range []struct {
 		from, certified, certName string
 		want                      string
+		text                      string
+		marks                     SenderMark
 	}{
-		{"Eve <eve@x.eu>", "", "", "Eve <eve@x.eu>"},
-		{`"jan@x.eu" <eve@x.eu>`, "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress},
-		{"=?utf-8?q?jan=40x.eu?= <eve@x.eu>", "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress},
-		{"eve@x.eu (jan@x.eu)", "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress},
-		{"Jan <jan@x.eu>", eve, "Eve Kask", "Eve Kask <eve@x.eu> — " + FlagOtherAddress},
-		{"Eve <eve@x.eu>", eve, "Eve Kask", "Eve Kask <eve@x.eu>"},
-		{"Eve <eve@x.eu>", eve, "", eve},
+		{"Eve <eve@x.eu>", "", "", "Eve <eve@x.eu>", "Eve <eve@x.eu>", 0},
+		{`"jan@x.eu" <eve@x.eu>`, "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress, "jan@x.eu <eve@x.eu>", MarkOtherAddress},
+		{"=?utf-8?q?jan=40x.eu?= <eve@x.eu>", "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress, "jan@x.eu <eve@x.eu>", MarkOtherAddress},
+		{"eve@x.eu (jan@x.eu)", "", "", "jan@x.eu <eve@x.eu> — " + FlagOtherAddress, "jan@x.eu <eve@x.eu>", MarkOtherAddress},
+		{"Jan <jan@x.eu>", eve, "Eve Kask", "Eve Kask <eve@x.eu> — " + FlagOtherAddress, "Eve Kask <eve@x.eu>", MarkOtherAddress},
+		{"Eve <eve@x.eu>", eve, "Eve Kask", "Eve Kask <eve@x.eu>", "Eve Kask <eve@x.eu>", 0},
+		{"Eve <eve@x.eu>", eve, "", eve, eve, 0},
+		{"{{.Sender}} <eve@x.eu>", "", "", "{{.Sender}} <eve@x.eu>", "{{.Sender}} <eve@x.eu>", 0},
 	} {
 		f := ParseFrom(tc.from)
-		if got := Shown(f, tc.certified, tc.certName); got != tc.want {
-			t.Errorf("Shown(%q, %q) = %q, want %q", tc.from, tc.certified, got, tc.want)
+		got := Shown(f, tc.certified, tc.certName)
+		if got.String() != tc.want || got.Text != tc.text || got.Marks != tc.marks {
+			t.Errorf("Shown(%q, %q) = %q %+v, want %q (text %q, marks %b)", tc.from, tc.certified, got, got, tc.want, tc.text, tc.marks)
 		}
 	}
-	if got := Shown(Parse([]byte("Sender: "+jan+"\r\n\r\n")).From(), "", ""); strings.Contains(got, jan) {
+	if got := Shown(Parse([]byte("Sender: "+jan+"\r\n\r\n")).From(), "", "").String(); strings.Contains(got, jan) {
 		t.Errorf("a message without From is shown as from %q", got)
+	}
+}
+
+// The hostile shapes of a From field keep the English the command line has always shown, with their marks
+// as data beside the sender's words.
+func TestShownHostileShapes(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   string
+		text   string
+		marks  SenderMark
+	}{
+		{"Subject: x\r\n", "(no From field)", "", MarkNoFrom},
+		{"From: \r\n", "(empty From field)", "", MarkEmptyFrom},
+		{"From: <>\r\n", "(empty From field)", "", MarkEmptyFrom},
+		{"From: a@x.eu\r\nFrom: b@x.eu\r\n", "a@x.eu — one of several From fields", "a@x.eu", MarkSeveralFields},
+		{"From: \"b@x.eu\" <a@x.eu>\r\nFrom: c@x.eu\r\n", "b@x.eu <a@x.eu> — one of several From fields — " + FlagOtherAddress,
+			"b@x.eu <a@x.eu>", MarkSeveralFields | MarkOtherAddress},
+		{"From: team: a@x.eu, b@x.eu;\r\n", "team: a@x.eu, b@x.eu; — not a readable sender address", "team: a@x.eu, b@x.eu;", MarkUnreadable},
+		{"From: broken <<not an address\r\n", "broken <<not an address — not a readable sender address", "broken <<not an address", MarkUnreadable},
+		{"From: a@x.eu, b@x.eu\r\n", "a@x.eu, b@x.eu", "a@x.eu, b@x.eu", 0},
+	} {
+		got := Shown(Parse([]byte(tc.header+"\r\n")).From(), "", "")
+		if got.String() != tc.want || got.Text != tc.text || got.Marks != tc.marks {
+			t.Errorf("%q: shown %q %+v, want %q (text %q, marks %b)", tc.header, got, got, tc.want, tc.text, tc.marks)
+		}
+	}
+	if p := (Sender{Text: "x", Marks: MarkOtherAddress}).Phrase(); p.Key != "sender.mark.otheraddress" || p.String() != "x — "+FlagOtherAddress {
+		t.Errorf("the other-address mark is %+v", p)
 	}
 }
 
