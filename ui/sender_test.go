@@ -8,13 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"securemail/app"
 	"securemail/internal/mailheader"
+	"securemail/mailstore"
 	"securemail/smime"
 	"securemail/smime/identity"
 	"securemail/testnet"
 	"securemail/testnet/mailbox"
+	"securemail/ui/i18n"
 )
 
 // TestRealCoreHostileSender: Eve, a third tester, signs with her own Digital ID two messages presented as Alain's
@@ -95,5 +99,27 @@ func TestRealCoreHostileSender(t *testing.T) {
 				t.Errorf("message %d shown as %q: flagged %v, want %v", i, shown, !want.flagged, want.flagged)
 			}
 		}
+	}
+
+	// In French, the flagged message's row and Details say the mark in French: the real core's store keeps it
+	// as data beside Eve's certified address.
+	t.Cleanup(func() { i18n.Use("en") })
+	if _, err := i18n.Use("fr"); err != nil {
+		t.Fatal(err)
+	}
+	var flagged mailstore.Row
+	s.do(func() { flagged, _ = m.list.row(1) })
+	const mark = " — le nom affiché contient une autre adresse"
+	if got := i18n.Say(app.Correspondent(flagged)); !strings.HasSuffix(got, mark) || !strings.Contains(got, strings.ToLower(eveAddr)) {
+		t.Errorf("in French the row shows %q, want Eve's address followed by %q", got, mark)
+	}
+	v, err := marieApp.OpenMessage(context.Background(), flagged.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProperties(AppCore(marieApp), v, now)
+	if len(p.lines) == 0 || !strings.HasPrefix(p.lines[0], lang.L("mail.from")+": ") || !strings.HasSuffix(p.lines[0], mark) ||
+		!strings.Contains(p.lines[0], strings.ToLower(eveAddr)) {
+		t.Errorf("in French Details show %q, want first Eve's address followed by %q", p.lines, mark)
 	}
 }
