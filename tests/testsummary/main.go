@@ -101,6 +101,22 @@ func (s *summary) packageDone(w io.Writer, e event) {
 		if out != nil && !strings.Contains(out.String(), "--- FAIL") {
 			fmt.Fprint(w, out.String()) // a panic, a timeout or a TestMain failure
 		}
+		// A test still running when its package failed died with it (a
+		// panic, a timeout): go test reports no end for it, so its own
+		// output, the panic's message and stack, is said here.
+		var running []string
+		for key := range s.output {
+			if strings.HasPrefix(key, e.Package+"/") {
+				running = append(running, key)
+			}
+		}
+		sort.Strings(running)
+		for _, key := range running {
+			s.failed++
+			fmt.Fprintf(w, "--- DIED: %s %s\n", e.Package, strings.TrimPrefix(key, e.Package+"/"))
+			fmt.Fprint(w, s.output[key].String())
+			delete(s.output, key)
+		}
 	}
 }
 

@@ -36,3 +36,29 @@ func TestSummaryCountsAndShowsFailures(t *testing.T) {
 		t.Error("a passing test's output was printed")
 	}
 }
+
+// TestSummaryShowsATestThatDiedWithItsPackage: a panic ends the test binary;
+// go test then reports the package's failure but no end for the running
+// test, whose output holds the panic. The summary must show it.
+func TestSummaryShowsATestThatDiedWithItsPackage(t *testing.T) {
+	in := strings.Join([]string{
+		`{"Action":"run","Package":"p","Test":"TestDraft"}`,
+		`{"Action":"output","Package":"p","Test":"TestDraft","Output":"panic: runtime error: invalid memory address or nil pointer dereference\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestDraft","Output":"\tp/daily_test.go:312 +0x1a\n"}`,
+		`{"Action":"output","Package":"p","Output":"FAIL\tp\t3.3s\n"}`,
+		`{"Action":"fail","Package":"p","Elapsed":3.3}`,
+	}, "\n")
+	var out bytes.Buffer
+	s, err := read(strings.NewReader(in), &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--- DIED: p TestDraft", "nil pointer dereference", "daily_test.go:312", "FAIL p"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if s.failed != 1 {
+		t.Errorf("%d failed tests counted, want the one that died", s.failed)
+	}
+}
