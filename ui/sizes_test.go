@@ -386,3 +386,18 @@ func TestEveryRowWordFitsItsColumn(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryLanguageIsMeasured: a language file added to ui/i18n must also
+// be added to sizeLanguages, so that its screens are measured too
+// (docs/GLOSSARY.md, "Adding a language").
+func TestEveryLanguageIsMeasured(t *testing.T) {
+	measured := map[string]bool{}
+	for _, l := range sizeLanguages {
+		measured[l.code] = true
+	}
+	for _, l := range i18n.Languages() {
+		if !measured[l.Code] {
+			t.Errorf("the screens are not measured in %s (%s): add it to sizeLanguages with its words for Settings and Next", l.Name, l.Code)
+		}
+	}
+}
