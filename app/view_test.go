@@ -43,7 +43,7 @@ func TestOriginalToReply(t *testing.T) {
 	if r.Text != "\n\n> Card 42\n> blocked" || r.InReplyTo != "<m1@x>" || len(r.To) != 1 || r.To[0] != "marie.curie@tcn.f.eu-admin.net" {
 		t.Errorf("reply %+v", r)
 	}
-	f := compose.Forward(v.Original())
+	f := compose.Forward(v.Original(), nil)
 	if len(f.Attachments) != 1 {
 		t.Fatalf("forward attachments %+v", f.Attachments)
 	}

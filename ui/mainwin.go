@@ -19,6 +19,7 @@ import (
 	"securemail/app/compose"
 	"securemail/internal/displaytext"
 	"securemail/mailstore"
+	"securemail/ui/i18n"
 )
 
 // MainWindow is the classic three-pane window of docs/UX.md §6.
@@ -347,7 +348,7 @@ func (m *MainWindow) forward() {
 	if m.current == nil || m.current.Message == nil {
 		return
 	}
-	m.compose(compose.Forward(m.current.Original()))
+	m.compose(compose.Forward(m.current.Original(), i18n.Say))
 }
 
 func (m *MainWindow) selfAddress() string {

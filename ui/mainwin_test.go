@@ -259,3 +259,31 @@ func TestDeliveryReportLinksToItsMessage(t *testing.T) {
 	s.do(func() { m.reader.OnShowMessage("m1") })
 	eventually(t, s, "the message it is about", func() bool { return m.current != nil && m.current.Message.ID == "m1" })
 }
+
+// TestForwardInTheWindowsLanguage: a forward's lines above the original
+// text are in the writer's language, as Thunderbird writes them; the
+// sender and subject are the original's, untouched.
+func TestForwardInTheWindowsLanguage(t *testing.T) {
+	inLanguage(t, "de", "de_DE.UTF-8")
+	m, _, s := readerWindow(t, nil)
+	eventually(t, s, "the Inbox listed", func() bool { return len(m.list.pages) == 1 })
+	s.do(func() { m.list.list.Select(0) })
+	eventually(t, s, "message open", func() bool { return m.current != nil })
+	s.do(m.forward)
+	var text string
+	eventually(t, s, "the forward in a composer", func() bool {
+		if len(m.composers) == 0 {
+			return false
+		}
+		text = m.composers[len(m.composers)-1].body.Text
+		return true
+	})
+	for _, want := range []string{"-------- Weitergeleitete Nachricht --------", "\nVon: ", "\nDatum: ", "\nBetreff: Dossier 42\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the forward lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Forwarded message") || strings.Contains(text, "Subject:") {
+		t.Errorf("English left in a German forward:\n%s", text)
+	}
+}

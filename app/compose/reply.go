@@ -3,6 +3,8 @@ package compose
 import (
 	"strings"
 	"time"
+
+	"securemail/internal/phrase"
 )
 
 // Original is a message as read, the one a reply or a forward starts from
@@ -46,11 +48,17 @@ func Reply(o Original, all bool, self string) *Draft {
 }
 
 // Forward starts a forward: "Fwd: " subject, the original's sender, date
-// and subject above its text, and its named attachments.
-func Forward(o Original) *Draft {
+// and subject above its text, and its named attachments. say words the
+// lines above the text in the writer's language, as mail clients do
+// (the window passes ui/i18n.Say; nil is English).
+func Forward(o Original, say func(phrase.Phrase) string) *Draft {
+	if say == nil {
+		say = phrase.Phrase.String
+	}
 	d := &Draft{Subject: prefixed("Fwd: ", o.Subject)}
-	d.Text = "\n\n-------- Forwarded message --------\nFrom: " + o.From + "\nDate: " +
-		o.Date.Format("2 January 2006 15:04") + "\nSubject: " + o.Subject + "\n\n" + o.Text
+	d.Text = "\n\n" + say(phrase.New("compose.forward.header",
+		"-------- Forwarded message --------\nFrom: {{.From}}\nDate: {{.Date}}\nSubject: {{.Subject}}",
+		phrase.Args{"From": o.From, "Date": phrase.Moment(o.Date), "Subject": o.Subject})) + "\n\n" + o.Text
 	for _, a := range o.Attachments {
 		if a.Name != "" {
 			d.Attachments = append(d.Attachments, a)

@@ -66,14 +66,14 @@ func TestReplyKeepsOnePrefix(t *testing.T) {
 		t.Errorf("subject %q", d.Subject)
 	}
 	o.Subject = "fwd: Dossier 42"
-	if d := Forward(o); d.Subject != "fwd: Dossier 42" {
+	if d := Forward(o, nil); d.Subject != "fwd: Dossier 42" {
 		t.Errorf("subject %q", d.Subject)
 	}
 }
 
 func TestForward(t *testing.T) {
-	d := Forward(original())
-	want := "\n\n-------- Forwarded message --------\nFrom: \"Marie Curie\" <" + marie + ">\nDate: 26 November 2026 10:02\n" +
+	d := Forward(original(), nil)
+	want := "\n\n-------- Forwarded message --------\nFrom: \"Marie Curie\" <" + marie + ">\nDate: 26 November 2026 10:02 UTC\n" +
 		"Subject: Dossier 42\n\nCard 42 was reported stolen.\nPlease block it.\n"
 	if d.Subject != "Fwd: Dossier 42" || d.Text != want || len(d.To) != 0 || d.InReplyTo != "" {
 		t.Errorf("forward: subject %q to %v text %q", d.Subject, d.To, d.Text)
