@@ -125,7 +125,7 @@ func (d HeaderDifference) Sentence() string { return d.SentencePhrase().String()
 // SentencePhrase is Sentence as a phrase, for the window to say in its
 // language.
 func (d HeaderDifference) SentencePhrase() phrase.Phrase {
-	field := phrase.Args{"Field": d.Field}
+	field := phrase.Args{"Field": fieldPhrase(d.Field)}
 	switch {
 	case d.Signed == "" && d.Unsigned:
 		return phrase.New("header.missing.encrypted", "the unprotected {{.Field}} is not in the encrypted header", field)
@@ -135,6 +135,26 @@ func (d HeaderDifference) SentencePhrase() phrase.Phrase {
 		return phrase.New("header.differs.encrypted", "the unprotected {{.Field}} differs from the encrypted one", field)
 	}
 	return phrase.New("header.differs.signed", "the unprotected {{.Field}} differs from the signed one", field)
+}
+
+// fieldPhrase names a header field as mail clients of the window's
+// language do (Subject: Objet, Betreff); Cc, the same in every language
+// here, and the fields only programs read (Message-ID, References…) keep
+// their names.
+func fieldPhrase(name string) phrase.Phrase {
+	switch name {
+	case "From":
+		return phrase.New("header.field.From", "From", nil)
+	case "To":
+		return phrase.New("header.field.To", "To", nil)
+	case "Subject":
+		return phrase.New("header.field.Subject", "Subject", nil)
+	case "Date":
+		return phrase.New("header.field.Date", "Date", nil)
+	case "Reply-To":
+		return phrase.New("header.field.ReplyTo", "Reply-To", nil)
+	}
+	return phrase.Phrase{English: name}
 }
 
 // Warning is the sentence the report's Reason carries for the difference.

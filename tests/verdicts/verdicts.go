@@ -75,6 +75,11 @@ type Case struct {
 }
 
 // message is a plain message from from.
+
+// subjectField is the Subject field's name as the window's language says
+// it (Objet, Betreff).
+var subjectField = phrase.New("header.field.Subject", "Subject", nil)
+
 func message(from string) []byte {
 	return []byte("From: " + from + "\r\nTo: " + Alain + "\r\nSubject: Dossier 42\r\nDate: Mon, 01 Mar 2027 09:30:00 +0000\r\n" +
 		"Message-ID: <42@tcn.f.eu-admin.net>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe card file is attached.\r\n")
@@ -164,13 +169,13 @@ func Open(t testing.TB) []Case {
 			opts: func(o *smime.OpenOptions) { o.Now, o.Arrived = Later, Judged }},
 		{name: "valid, header differs", status: smime.StatusValid,
 			english: "Signed by Marie Curie <" + marieLower + "> — valid. Careful: the unprotected Subject differs from the signed one.",
-			shows:   []any{MarieName, "Subject"}, msg: []byte(strings.Replace(string(protected), "Subject: Dossier 42", "Subject: Dossier 43", 1))},
+			shows:   []any{MarieName, subjectField}, msg: []byte(strings.Replace(string(protected), "Subject: Dossier 42", "Subject: Dossier 43", 1))},
 		{name: "valid, encrypted", status: smime.StatusValid,
 			english: "Signed by Marie Curie <" + marieLower + "> — valid. Encrypted for you (AES-256-CBC).",
 			shows:   []any{MarieName, "AES-256-CBC"}, msg: encrypt(signed, alain, smime.EncryptOptions{}), opts: withKey(alain)},
 		{name: "not signed, encrypted, header differs", status: smime.StatusNone,
 			english: "Careful: the unprotected Subject differs from the encrypted one. Encrypted for you (AES-256-CBC).",
-			shows:   []any{"Subject", "AES-256-CBC"},
+			shows:   []any{subjectField, "AES-256-CBC"},
 			msg: []byte(strings.Replace(string(encrypt(message(Marie), alain, smime.EncryptOptions{Protect: true, ObscureSubject: true})),
 				"Subject: [...]\r\n", "Subject: Pay invoice 9\r\n", 1)),
 			opts: withKey(alain)},

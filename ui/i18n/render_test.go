@@ -54,11 +54,16 @@ func TestEveryPhraseRendersInEveryLanguage(t *testing.T) {
 			switch {
 			case code == "en" && got != english:
 				t.Errorf("%s in English reads %q, the code says %q", key, got, english)
-			case code != "en" && got == english && !sameEverywhere[key] && !technical(english):
+			case code != "en" && got == english && !sameEverywhere[key] && !technical(english) && !sameIn[code+" "+key]:
 				t.Errorf("%s in %s is still the English %q", key, code, got)
 			}
 		}
 	}
+}
+
+// sameIn are the phrases a language rightly writes as English does.
+var sameIn = map[string]bool{
+	"fr header.field.Date": true, // « Date », as Thunderbird's French header says
 }
 
 // stripPlaceholders is a template without its {{.Name}} placeholders.

@@ -96,6 +96,8 @@ func shown(v any) string {
 		return Date(time.Time(v).UTC())
 	case phrase.Moment:
 		return DateTime(time.Time(v).Local())
+	case phrase.Phrase:
+		return Say(v)
 	}
 	return fmt.Sprint(v)
 }
