@@ -82,7 +82,7 @@ func startChild(t *testing.T, dir string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { testenv.StopPID(cmd.Process.Pid, 5*time.Second); cmd.Wait() })
+	t.Cleanup(func() { testenv.StopProcess(cmd.Process, 5*time.Second); cmd.Wait() })
 	serving := make(chan bool, 1)
 	go func() {
 		sc := bufio.NewScanner(out)

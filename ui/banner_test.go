@@ -54,7 +54,7 @@ func TestBannerInTheLanguage(t *testing.T) {
 			"invalid, changed": {{MarkInvalid, "Signature NON VALIDE : le message a été modifié après avoir été signé."}},
 			"valid, encrypted": {{MarkValid, "Signé par Marie Curie <marie.curie@tcn.f.eu-admin.net> — valide."}, {MarkEncrypted, "Chiffré pour vous (AES-256-CBC)."}},
 			"valid, header differs": {{MarkValid, "Signé par Marie Curie <marie.curie@tcn.f.eu-admin.net> — valide."},
-				{MarkWarning, "Attention : le champ Subject non protégé diffère de celui qui a été signé."}},
+				{MarkWarning, "Attention : le champ Objet non protégé diffère de celui qui a été signé."}},
 			"expired, judged now": {{MarkWarning, "Signé par jan.novak@tcn.cz.eu-admin.net, dont l'ID numérique a expiré le 1er juillet 2026 (vérifié le 2 mars 2027). " +
 				"La signature prétend avoir été faite le 15 juin 2026 ; cette affirmation ne peut pas prolonger la validité de l'ID numérique."}},
 			"untrusted issuer": {{MarkWarning, "Signé par marie.curie@tcn.f.eu-admin.net, mais son ID numérique a été émis par une autorité à laquelle vous n'avez pas accordé votre confiance."}},

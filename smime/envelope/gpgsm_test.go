@@ -54,7 +54,7 @@ func newGpgsmHome(t *testing.T) *gpgsmHome {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		testenv.StopPID(cmd.Process.Pid, 5*time.Second)
+		testenv.StopProcess(cmd.Process, 5*time.Second)
 		_ = cmd.Wait()
 	})
 	if err := testenv.Until(ctx, func() error { _, err := os.Stat(socket); return err }); err != nil {

@@ -67,7 +67,7 @@ func TestWindowsWizardUnderWine(t *testing.T) {
 	exited := make(chan struct{})
 	go func() { gui.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		testenv.StopPID(gui.Process.Pid, 3*time.Second)
+		testenv.StopProcess(gui.Process, 3*time.Second)
 		<-exited
 	})
 

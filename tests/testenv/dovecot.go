@@ -187,7 +187,7 @@ func StartDovecot(t testing.TB, o DovecotOptions) *Dovecot {
 		close(exited)
 	}()
 	t.Cleanup(func() {
-		StopPID(d.PID, 5*time.Second)
+		StopProcess(cmd.Process, 5*time.Second)
 		<-exited
 		if t.Failed() {
 			d.dumpLog(t)

@@ -25,7 +25,9 @@ import (
 type SecretService struct {
 	BusAddress string
 	busPID     int
+	bus        *os.Process // the bus daemon, bound to it when it started
 	keyringPID int
+	keyring    *os.Process
 	dir        string
 }
 
@@ -63,6 +65,9 @@ func StartSecretService(ctx context.Context) (*SecretService, error) {
 	if s.BusAddress == "" || s.busPID == 0 {
 		return fail(fmt.Errorf("testenv: dbus-daemon printed no address and PID: %q", out))
 	}
+	if s.bus, err = os.FindProcess(s.busPID); err != nil { // bound now, while the PID is surely the bus's
+		return fail(fmt.Errorf("testenv: dbus-daemon: %w", err))
+	}
 
 	data := filepath.Join(dir, "data")
 	runtime := filepath.Join(dir, "run")
@@ -90,7 +95,7 @@ func StartSecretService(ctx context.Context) (*SecretService, error) {
 		return fail(fmt.Errorf("testenv: gnome-keyring-daemon: %w", err))
 	}
 	logf.Close()
-	s.keyringPID = gk.Process.Pid
+	s.keyringPID, s.keyring = gk.Process.Pid, gk.Process
 	go func() { _ = gk.Wait() }() // reap it when it ends
 
 	wait, cancel := context.WithTimeout(ctx, 15*time.Second)
@@ -123,8 +128,8 @@ func (s *SecretService) Stop() {
 	if s == nil {
 		return
 	}
-	StopPID(s.keyringPID, 2*time.Second)
-	StopPID(s.busPID, 2*time.Second)
+	StopProcess(s.keyring, 2*time.Second)
+	StopProcess(s.bus, 2*time.Second)
 	os.RemoveAll(s.dir)
 }
 

@@ -242,8 +242,12 @@ func (p *Postfix) startMaster(t testing.TB, master, conf string, port, inbound i
 		return err
 	}
 	p.PID = pid
+	masterProc, err := os.FindProcess(pid) // bound now, while the PID file is fresh
+	if err != nil {
+		return err
+	}
 	t.Cleanup(func() {
-		StopPID(pid, 10*time.Second)
+		StopProcess(masterProc, 10*time.Second)
 		select {
 		case <-exited:
 		case <-time.After(10 * time.Second):

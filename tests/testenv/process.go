@@ -34,25 +34,38 @@ func Alive(pid int) bool {
 	return state != 'Z' && state != 'X'
 }
 
-// StopPID sends SIGTERM to pid and, if it has not ended within the grace
-// period, SIGKILL. It waits until the process is gone.
-func StopPID(pid int, grace time.Duration) {
-	if pid <= 0 {
+// StopProcess sends SIGTERM to p and, if it has not ended within the grace
+// period, SIGKILL; it waits until p is gone. p is bound to its process (Go
+// holds a pidfd on Linux), so a process that ended long ago is never
+// confused with a new one under the same PID — the system has only 32768
+// of them, and a test run starts many more processes than that.
+func StopProcess(p *os.Process, grace time.Duration) {
+	if p == nil {
 		return
 	}
-	_ = syscall.Kill(pid, syscall.SIGTERM)
+	_ = p.Signal(syscall.SIGTERM)
 	gone := func() error {
-		if Alive(pid) {
-			return fmt.Errorf("process %d still runs", pid)
+		if processEnded(p) {
+			return nil
 		}
-		return nil
+		return fmt.Errorf("process %d still runs", p.Pid)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if Until(ctx, gone) != nil {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+		_ = p.Signal(syscall.SIGKILL)
 		_ = Until(context.Background(), gone)
 	}
+}
+
+// processEnded reports whether p has ended: the handle says so (its process was
+// reaped), or it is a zombie waiting for its parent — a zombie keeps its
+// PID, so /proc/PID is still p then.
+func processEnded(p *os.Process) bool {
+	if err := p.Signal(syscall.Signal(0)); err != nil {
+		return true // os.ErrProcessDone, or no right to signal it: not ours
+	}
+	return !Alive(p.Pid)
 }
 
 // ReadPIDFile reads a daemon's PID file, waiting until it appears.

@@ -109,7 +109,7 @@ func TestWindowWithFiftyThousandMessages(t *testing.T) {
 	if err := gui.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { testenv.StopPID(gui.Process.Pid, 5*time.Second) })
+	t.Cleanup(func() { testenv.StopProcess(gui.Process, 5*time.Second) })
 	lines := make(chan string, 100)
 	go func() {
 		sc := bufio.NewScanner(stderr)

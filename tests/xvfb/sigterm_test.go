@@ -65,21 +65,21 @@ func TestWindowStopsOnSIGTERMWhileOpening(t *testing.T) {
 	w.x = Start(t)
 	w.env = w.x.Env(w.env)
 	gui := w.startGUI(pa)
-	t.Cleanup(func() { testenv.StopPID(gui, 3*time.Second) })
+	t.Cleanup(func() { testenv.StopProcess(gui, 3*time.Second) })
 	win := w.waitWindow("^SecureMail$")
 	// Click the message until the window is busy opening it (the list
 	// fills a moment after the window maps).
-	idle := testenv.CPUTime(gui)
+	idle := testenv.CPUTime(gui.Pid)
 	deadline := time.Now().Add(60 * time.Second) // failure guard only
 	poll := time.NewTicker(50 * time.Millisecond)
 	defer poll.Stop()
-	for ; testenv.CPUTime(gui)-idle < 200*time.Millisecond; <-poll.C {
+	for ; testenv.CPUTime(gui.Pid)-idle < 200*time.Millisecond; <-poll.C {
 		if time.Now().After(deadline) {
 			t.Fatalf("the window did not start opening the message within 60 s (log: %s)", w.guiLog)
 		}
 		w.xdotool("mousemove", "--window", win, "650", "168", "click", "1") // the first row, below the menu bar, toolbars and column titles
 	}
-	if err := syscall.Kill(gui, syscall.SIGTERM); err != nil {
+	if err := gui.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	signalled := time.Now()

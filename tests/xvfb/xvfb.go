@@ -60,10 +60,9 @@ func Start(t testing.TB) *Display {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid := cmd.Process.Pid
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() { testenv.StopPID(pid, 3*time.Second); <-exited })
+	t.Cleanup(func() { testenv.StopProcess(cmd.Process, 3*time.Second); <-exited })
 	// Xvfb writes the number once it accepts clients; the pipe ends without
 	// one if it fails (the guard of the test binary's -timeout is enough).
 	line, err := bufio.NewReader(r).ReadString('\n')

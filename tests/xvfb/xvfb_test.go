@@ -85,7 +85,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	shots["wizard-trust.png"] = w.screenshot(win, "wizard-trust.png", func(img image.Image) bool {
 		return CountColour(img, 0xc6, 0x28, 0x28) > 50
 	})
-	testenv.StopPID(gui, 3*time.Second)
+	testenv.StopProcess(gui, 3*time.Second)
 
 	// 1b. The wizard in the testers' languages (issue 15): the system's
 	// language is what a new profile's window speaks; its title is matched
@@ -103,14 +103,14 @@ func TestRealWindowScreenshots(t *testing.T) {
 		if got, want := pngWidth(t, shots["wizard-"+l.code+".png"]), pngWidth(t, shots["wizard.png"]); got != want {
 			t.Errorf("the wizard in %s is %d px wide, in English %d: a label does not fit", l.code, got, want)
 		}
-		testenv.StopPID(gui, 3*time.Second)
+		testenv.StopProcess(gui, 3*time.Second)
 		w.env = env
 	}
 
 	// 2. The main window of Alain with Marie's signed+encrypted mail open.
 	start = time.Now()
 	gui = w.startGUI(pa)
-	t.Cleanup(func() { testenv.StopPID(gui, 3*time.Second) })
+	t.Cleanup(func() { testenv.StopProcess(gui, 3*time.Second) })
 	win = w.waitWindow("^SecureMail$")
 	t.Logf("main window mapped %v after start", time.Since(start).Round(time.Millisecond))
 	shots["main-window.png"] = w.screenshot(win, "main-window.png", w.messageOpen(win))
@@ -135,11 +135,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	// 4. SIGTERM (a logout, `kill`) closes the window within 1 s, and cleanly:
 	// exit status 0, the store and the bundled network closed by the
 	// deferred Close calls, not cut off by the signal (issue 12 point 7).
-	proc, err := os.FindProcess(gui)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := proc.Signal(syscall.SIGTERM); err != nil {
+	if err := gui.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	signalled := time.Now()
@@ -172,7 +168,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 		if got := pngWidth(t, shots[name]); got > 1280 {
 			t.Errorf("the main window in %s is %d px wide: wider than 1920×1080 at 150 %% (1280)", l.code, got)
 		}
-		testenv.StopPID(gui, 3*time.Second)
+		testenv.StopProcess(gui, 3*time.Second)
 		w.env = env
 	}
 
@@ -219,9 +215,8 @@ func (w *world) startNetwork() {
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
-	pid := cmd.Process.Pid
 	go cmd.Wait()
-	w.t.Cleanup(func() { testenv.StopPID(pid, 5*time.Second) })
+	w.t.Cleanup(func() { testenv.StopProcess(cmd.Process, 5*time.Second) })
 	// The network is up once a tester's POP3 server answers.
 	testenv.Eventually(w.t, 2*time.Minute, func() error {
 		var acct struct{ POP3 string }
@@ -265,7 +260,7 @@ func (w *world) fetchUntil(profile, subject string) {
 	})
 }
 
-func (w *world) startGUI(profile string) int {
+func (w *world) startGUI(profile string) *os.Process {
 	cmd := exec.Command(w.bin, "--profile", profile)
 	cmd.Env = w.env
 	w.guiLog = filepath.Join(w.t.TempDir(), "gui.log")
@@ -276,7 +271,7 @@ func (w *world) startGUI(profile string) int {
 	}
 	w.guiExited = make(chan error, 1)
 	go func(exited chan<- error) { exited <- cmd.Wait() }(w.guiExited)
-	return cmd.Process.Pid
+	return cmd.Process
 }
 
 func (w *world) xdotool(args ...string) string { return w.x.Xdotool(args...) }
