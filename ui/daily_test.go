@@ -15,6 +15,7 @@ import (
 
 	"securemail/app"
 	"securemail/app/addressbook"
+	"securemail/app/bundled"
 	"securemail/app/compose"
 	"securemail/mailstore"
 	"securemail/smime"
@@ -733,5 +734,31 @@ func TestNoRedHintOnAnUntouchedForm(t *testing.T) {
 	test.Type(f.address, "Dossier 43")
 	if f.check.Text == "" || !f.saveBtn.Disabled() {
 		t.Errorf("typed a bad address: hint %q, Save enabled %v", f.check.Text, !f.saveBtn.Disabled())
+	}
+}
+
+// TestEvidenceLogHeadersInTheLanguage (issue 15 point 1): the evidence log's
+// column headers are in the window's language and stand above their
+// columns, whose widths the log's lines keep (bundled.LogColumns).
+func TestEvidenceLogHeadersInTheLanguage(t *testing.T) {
+	cols := bundled.LogColumns()
+	for _, l := range []struct{ code, locale, time, node, event string }{
+		{"de", "de_DE.UTF-8", "Zeitpunkt", "Knoten", "Ereignis"},
+		{"fr", "fr_FR.UTF-8", "Heure", "Nœud", "Événement"},
+	} {
+		t.Run(l.code, func(t *testing.T) {
+			inLanguage(t, l.code, l.locale)
+			w := NewNetworkWindow(test.NewTempApp(t), &growingNet{})
+			defer w.win.Close()
+			header := []rune(w.logHeader.Text)
+			for _, c := range []struct {
+				word string
+				at   int
+			}{{l.time, 0}, {l.node, cols[0] + 1}, {l.event, cols[0] + cols[1] + 2}} {
+				if !strings.HasPrefix(string(header[min(c.at, len(header)):]), c.word) {
+					t.Errorf("%q is not at column %d of the header %q", c.word, c.at, string(header))
+				}
+			}
+		})
 	}
 }

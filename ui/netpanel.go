@@ -5,12 +5,14 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"securemail/app/bundled"
 	"securemail/internal/displaytext"
 	"securemail/ui/i18n"
 )
@@ -23,6 +25,7 @@ type NetworkWindow struct {
 	handouts   *widget.Label
 	queues     *widget.Label
 	log        *widget.Label
+	logHeader  *widget.Label // the evidence log's column headers
 	node       *widget.Select
 	outageFor  *widget.Select
 	downBtn    *widget.Button
@@ -62,6 +65,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 		handouts: widget.NewLabel(""), queues: widget.NewLabel(""), log: widget.NewLabel(""), message: widget.NewLabel("")}
 	w.log.TextStyle.Monospace = true
 	w.logScroll = container.NewScroll(w.log)
+	w.logHeader = widget.NewLabelWithStyle(evidenceHeader(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	w.do, w.done = fyne.Do, make(chan struct{})
 	w.tick = func(d time.Duration) (<-chan time.Time, func()) {
 		t := time.NewTicker(d)
@@ -94,7 +98,7 @@ func NewNetworkWindow(a fyne.App, net Network) *NetworkWindow {
 		// Long lines scroll sideways: the window fits a small screen (docs/UX.md §6).
 		container.NewTabItem(lang.L("network.tab.testers"), container.NewScroll(w.handouts)),
 		container.NewTabItem(lang.L("network.tab.queues"), container.NewScroll(w.queues)),
-		container.NewTabItem(lang.L("network.tab.log"), w.logScroll),
+		container.NewTabItem(lang.L("network.tab.log"), container.NewBorder(w.logHeader, nil, nil, nil, w.logScroll)),
 		container.NewTabItem(lang.L("network.tab.outage"), outage),
 	)
 	w.win.SetContent(container.NewBorder(widget.NewLabel(mode), container.NewBorder(nil, nil, nil, container.NewHBox(w.refreshBtn, w.close), w.message), nil, nil, w.tabs))
@@ -164,6 +168,21 @@ func (w *NetworkWindow) Reload() {
 		}
 		w.log.SetText(strings.Join(lines, "\n"))
 	}
+}
+
+// evidenceHeader is the evidence log's column headers in the window's
+// language, each as wide as its column in the log's lines (a fixed-width
+// font), or one space more than the word when the word is longer.
+func evidenceHeader() string {
+	cols := bundled.LogColumns()
+	var b strings.Builder
+	for i, key := range []string{"network.log.col.time", "network.log.col.node", "network.log.col.event"} {
+		word := lang.L(key)
+		b.WriteString(word)
+		b.WriteString(strings.Repeat(" ", max(cols[i]-utf8.RuneCountInString(word), 0)+1))
+	}
+	b.WriteString(lang.L("network.log.col.details"))
+	return b.String()
 }
 
 func (w *NetworkWindow) outage() {

@@ -212,6 +212,11 @@ func (b *Net) Events(max int) ([]string, error) {
 	return lines, nil
 }
 
+// LogColumns are the widths, in characters, of the first three columns of
+// the lines Events gives (time, node, event; each followed by a space), for
+// the headers the window puts above them.
+func LogColumns() [3]int { return [3]int{evlog.TimeWidth, evlog.NodeWidth, evlog.EventWidth} }
+
 // Outage implements the window's network panel (ui.Network) through the network's control folder, which
 // works whichever process serves it.
 func (b *Net) Outage(node string, d time.Duration) error {

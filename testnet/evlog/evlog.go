@@ -150,10 +150,22 @@ func Follow(ctx context.Context, path string, interval time.Duration, fn func(Ev
 	}
 }
 
+// The first three columns of Format, in characters, each followed by a
+// space: the time, the node and the event. A reader showing the lines in
+// a fixed-width font puts its column headers above them at these widths.
+const (
+	TimeWidth  = len(timeLayout)
+	NodeWidth  = 8
+	EventWidth = 9
+)
+
+// timeLayout is how Format writes an event's time.
+const timeLayout = "2006-01-02 15:04:05"
+
 // Format renders an event as one readable line.
 func Format(e Event) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %-8s %-9s", e.Time.Format("2006-01-02 15:04:05"), e.Node, e.Event)
+	fmt.Fprintf(&b, "%s %-*s %-*s", e.Time.Format(timeLayout), NodeWidth, e.Node, EventWidth, e.Event)
 	if e.QueueID != "" {
 		fmt.Fprintf(&b, " id=%s", e.QueueID)
 	}

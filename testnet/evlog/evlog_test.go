@@ -59,3 +59,16 @@ func TestFollowSeesAppendedEvents(t *testing.T) {
 		t.Fatal("Follow did not report the appended event")
 	}
 }
+
+// TestFormatKeepsItsColumnWidths: the node and the event of a line start
+// where TimeWidth and NodeWidth say, as the window's column headers expect.
+func TestFormatKeepsItsColumnWidths(t *testing.T) {
+	e := Event{Time: time.Date(2027, 3, 2, 14, 5, 6, 0, time.UTC), Node: "relay", Event: "received", QueueID: "Q1"}
+	line := Format(e)
+	if got := line[TimeWidth+1:]; !strings.HasPrefix(got, "relay ") {
+		t.Errorf("the node is not at column %d: %q", TimeWidth+1, line)
+	}
+	if got := line[TimeWidth+NodeWidth+2:]; !strings.HasPrefix(got, "received ") {
+		t.Errorf("the event is not at column %d: %q", TimeWidth+NodeWidth+2, line)
+	}
+}
