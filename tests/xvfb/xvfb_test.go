@@ -135,23 +135,7 @@ func TestRealWindowScreenshots(t *testing.T) {
 	// 4. SIGTERM (a logout, `kill`) closes the window within 1 s, and cleanly:
 	// exit status 0, the store and the bundled network closed by the
 	// deferred Close calls, not cut off by the signal (issue 12 point 7).
-	if err := gui.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	signalled := time.Now()
-	select {
-	case err := <-w.guiExited:
-		took := time.Since(signalled)
-		t.Logf("window closed %v after SIGTERM", took.Round(time.Millisecond))
-		if err != nil {
-			t.Errorf("after SIGTERM the window ended with %v, want a clean exit (log: %s)", err, w.guiLog)
-		}
-		if took > time.Second {
-			t.Errorf("the window took %v to close after SIGTERM, want at most 1 s", took)
-		}
-	case <-time.After(30 * time.Second): // failure guard only; the bound is checked above
-		t.Fatalf("the window was still running 30 s after SIGTERM")
-	}
+	w.terminateGUI(gui, "")
 
 	// 5. The reader in the testers' languages (issue 15 point 7): Alain's
 	// window again, on a French then a German desktop, with the same
@@ -272,6 +256,30 @@ func (w *world) startGUI(profile string) *os.Process {
 	w.guiExited = make(chan error, 1)
 	go func(exited chan<- error) { exited <- cmd.Wait() }(w.guiExited)
 	return cmd.Process
+}
+
+// terminateGUI sends SIGTERM to the window's program and checks that it
+// ends cleanly (exit status 0) within 1 s; while says what the window was
+// doing, for the log.
+func (w *world) terminateGUI(gui *os.Process, while string) {
+	w.t.Helper()
+	if err := gui.Signal(syscall.SIGTERM); err != nil {
+		w.t.Fatal(err)
+	}
+	signalled := time.Now()
+	select {
+	case err := <-w.guiExited:
+		took := time.Since(signalled)
+		w.t.Logf("window closed %v after SIGTERM%s", took.Round(time.Millisecond), while)
+		if err != nil {
+			w.t.Errorf("after SIGTERM the window ended with %v, want a clean exit (log: %s)", err, w.guiLog)
+		}
+		if took > time.Second {
+			w.t.Errorf("the window took %v to close after SIGTERM, want at most 1 s", took)
+		}
+	case <-time.After(30 * time.Second): // failure guard only; the bound is checked above
+		w.t.Fatalf("the window was still running 30 s after SIGTERM")
+	}
 }
 
 func (w *world) xdotool(args ...string) string { return w.x.Xdotool(args...) }
